@@ -1,0 +1,49 @@
+# The two commands: `make demo` and `make test`. Each builds .venv when it is
+# missing and installs what its target needs first, so a fresh clone needs
+# nothing else. torch is pinned so that machines carrying the local CPU wheel
+# (pip's find-links) use it instead of downloading a CUDA build.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check --no-input
+TORCH ?= torch==2.13.0
+export LITELLM_LOCAL_MODEL_COST_MAP := True
+export HF_HUB_OFFLINE := 1
+
+.PHONY: demo test lint bench install-demo install-test clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# A stamp per extras set: re-installs only when pyproject.toml changes.
+$(VENV)/.installed-%: pyproject.toml | $(PY)
+	$(PIP) install -q "$(TORCH)"
+	$(PIP) install -q -e ".[$(subst +,$(comma),$*)]"
+	@touch $@
+
+comma := ,
+DEMO_EXTRAS := local+data+postgres
+TEST_EXTRAS := local+data+postgres+dev
+
+install-demo: $(VENV)/.installed-$(DEMO_EXTRAS)
+install-test: $(VENV)/.installed-$(TEST_EXTRAS)
+
+demo: install-demo
+	$(VENV)/bin/ethos demo
+
+test: install-test
+	$(PY) -m pytest
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: install-test
+	@rm -f benchmarks/results.jsonl
+	@for b in benchmarks/*.py; do \
+		echo "# $$b"; $(PY) $$b | tee -a benchmarks/results.jsonl || exit 1; \
+	done
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The database: URLs, engines, tables, migrations and the async Store API."""

@@ -1,0 +1,561 @@
+"""The async Store: the one API through which ethos writes and reads runs.
+
+A Store wraps one database URL. It is cheap to hold for a process's
+lifetime (a service opens one at start-up) and safe to share between tasks.
+Records come back as frozen pydantic models, never ORM objects, so callers
+cannot accidentally hold a session open or write through a stale row.
+
+    async with await open_store() as store:
+        run = await store.create_run("demo", name="hello")
+        await store.append_event(run.id, "message", {"role": "user", "content": "hi"})
+        await store.finish_run(run.id)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import secrets
+import time
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from ethos.db import migrate
+from ethos.db.engine import make_engine
+from ethos.db.tables import (
+    ArtifactRow,
+    EventRow,
+    ModelCallRow,
+    RunRow,
+    SampleRow,
+    ScoreRow,
+    utcnow,
+)
+from ethos.db.url import Backend, backend_of, normalize_url, safe_url
+from ethos.errors import DatabaseUnavailableError, EthosError, RunNotFoundError
+from ethos.settings import Settings, load_settings
+
+RunStatus = Literal["running", "succeeded", "failed", "cancelled"]
+FINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
+MIN_PREFIX = 4
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, from_attributes=True, populate_by_name=True)
+
+
+class Run(Record):
+    id: str
+    kind: str
+    name: str
+    status: str
+    config: dict[str, Any] = Field(default_factory=dict)
+    metadata: dict[str, Any] = Field(default_factory=dict, alias="meta")
+    error: str | None = None
+    created_at: datetime
+    finished_at: datetime | None = None
+
+
+class Event(Record):
+    id: int
+    run_id: str
+    sample_pk: int | None = None
+    kind: str
+    payload: Any = None
+    created_at: datetime
+
+
+class Sample(Record):
+    id: int
+    run_id: str
+    sample_id: str
+    epoch: int
+    arm: str
+    status: str
+    input: Any = None
+    target: Any = None
+    output: Any = None
+    metadata: dict[str, Any] = Field(default_factory=dict, alias="meta")
+    error: str | None = None
+    started_at: datetime
+    finished_at: datetime | None = None
+
+
+class RunCounts(Record):
+    samples: int = 0
+    events: int = 0
+    model_calls: int = 0
+    scores: int = 0
+    artifacts: int = 0
+
+
+class NewEvent(Record):
+    """An event to append: its kind, a JSON-able payload, optionally its sample."""
+
+    kind: str
+    payload: Any = None
+    sample_pk: int | None = None
+
+
+def new_run_id() -> str:
+    """32 hex characters, time-ordered (ms clock first) so ids sort by creation
+    and unique across processes and machines (80 random bits)."""
+    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
+
+
+def _describe_db_error(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+
+
+class Store:
+    """Runs, samples, events, model calls, scores and artifacts in one database."""
+
+    def __init__(self, engine: AsyncEngine, url_for_display: str, backend: Backend) -> None:
+        self.engine = engine
+        self.url = url_for_display
+        self.backend = backend
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    # -- opening and closing -------------------------------------------------
+
+    @classmethod
+    async def open(
+        cls, url: str | None = None, *, settings: Settings | None = None, upgrade: bool = True
+    ) -> Self:
+        """Open the database at ``url`` (default: from settings) and make sure
+        its schema is current, migrating it when ``upgrade`` is true."""
+        raw = url or (settings or load_settings()).resolved_database_url
+        parsed = normalize_url(raw)
+        store = cls(make_engine(parsed), safe_url(parsed), backend_of(parsed))
+        try:
+            await store._check_schema(upgrade=upgrade)
+        except BaseException:
+            await store.engine.dispose()
+            raise
+        return store
+
+    async def _check_schema(self, *, upgrade: bool) -> None:
+        try:
+            async with self.engine.connect() as conn:
+                revision = await conn.run_sync(migrate.current_revision)
+                if revision == migrate.HEAD:
+                    return
+                migrate.check_not_newer(revision, self.url)
+                if not upgrade:
+                    return
+                await conn.rollback()
+                await conn.run_sync(migrate.upgrade, self.url)
+                await conn.commit()
+        except DBAPIError as exc:
+            raise self._unavailable(exc) from None
+
+    def _unavailable(self, exc: DBAPIError) -> EthosError:
+        reason = _describe_db_error(exc)
+        if self.backend == "sqlite":
+            return DatabaseUnavailableError(
+                f"cannot use the SQLite database {self.url}: {reason}",
+                "check that the path is an ethos database you can write, or pass another --db",
+            )
+        return DatabaseUnavailableError(
+            f"cannot connect to PostgreSQL at {self.url}: {reason}",
+            "start the server or fix ETHOS_DATABASE_URL / --db",
+        )
+
+    async def revision(self) -> str | None:
+        """The schema revision the database is at (None before the first migration)."""
+        async with self.engine.connect() as conn:
+            return await conn.run_sync(migrate.current_revision)
+
+    async def upgrade(self) -> tuple[str | None, str]:
+        """Migrate to the newest schema; returns (from, to) revisions."""
+        async with self.engine.connect() as conn:
+            start = await conn.run_sync(migrate.upgrade, self.url)
+            await conn.commit()
+        return start, migrate.HEAD
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def session(self) -> AsyncSession:
+        """An ORM session for code that needs more than this API offers."""
+        return self.sessions()
+
+    # -- runs ------------------------------------------------------------------
+
+    async def create_run(
+        self,
+        kind: str,
+        name: str | None = None,
+        *,
+        config: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        run_id: str | None = None,
+    ) -> Run:
+        """Record a new run in status ``running``."""
+        row = {
+            "id": run_id or new_run_id(),
+            "kind": kind,
+            "name": name or kind,
+            "status": "running",
+            "config": dict(config or {}),
+            "meta": dict(metadata or {}),
+            "created_at": utcnow(),
+        }
+        async with self.engine.begin() as conn:
+            await conn.execute(insert(RunRow), row)
+        return Run.model_validate({**row, "error": None, "finished_at": None})
+
+    async def finish_run(
+        self, run_id: str, status: RunStatus = "succeeded", *, error: str | None = None
+    ) -> Run:
+        """Mark a run finished with its final status (and error, when it failed)."""
+        if status not in FINAL_STATUSES:
+            raise EthosError(
+                f"cannot finish a run with status {status!r}",
+                f"use one of {', '.join(sorted(FINAL_STATUSES))}",
+            )
+        run = await self.get_run(run_id)
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(RunRow)
+                .where(RunRow.id == run.id)
+                .values(status=status, error=error, finished_at=utcnow())
+            )
+        return await self.get_run(run.id)
+
+    async def get_run(self, run_id: str) -> Run:
+        """The run with this id, or with this unique id prefix (>= 4 characters)."""
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(RunRow).where(RunRow.id == run_id))).first()
+            if row is None and len(run_id) >= MIN_PREFIX and run_id.isalnum():
+                rows = (
+                    await conn.execute(
+                        select(RunRow).where(RunRow.id.startswith(run_id.lower())).limit(2)
+                    )
+                ).all()
+                if len(rows) > 1:
+                    raise RunNotFoundError(
+                        f"run id prefix {run_id!r} matches more than one run in {self.url}",
+                        "give more characters of the id",
+                    )
+                row = rows[0] if rows else None
+        if row is None:
+            raise RunNotFoundError(
+                f"no run {run_id!r} in {self.url}", "`ethos runs list` shows the runs there"
+            )
+        return Run.model_validate(row._mapping)
+
+    async def list_runs(
+        self,
+        *,
+        kind: str | None = None,
+        status: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Run]:
+        """Runs, newest first, one page at a time."""
+        query = select(RunRow).order_by(RunRow.created_at.desc(), RunRow.id.desc())
+        if kind:
+            query = query.where(RunRow.kind == kind)
+        if status:
+            query = query.where(RunRow.status == status)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query.limit(limit).offset(offset))).all()
+        return [Run.model_validate(r._mapping) for r in rows]
+
+    async def count_runs(self) -> int:
+        async with self.engine.connect() as conn:
+            return (await conn.execute(select(func.count()).select_from(RunRow))).scalar_one()
+
+    async def delete_run(self, run_id: str) -> Run:
+        """Delete a run and everything recorded under it; returns what was deleted."""
+        run = await self.get_run(run_id)
+        async with self.engine.begin() as conn:
+            # Children first, explicitly: correct even where a database was
+            # opened without foreign-key enforcement.
+            for table in (ScoreRow, ArtifactRow, ModelCallRow, EventRow, SampleRow):
+                await conn.execute(delete(table).where(table.run_id == run.id))
+            await conn.execute(delete(RunRow).where(RunRow.id == run.id))
+        return run
+
+    async def counts(self, run_id: str) -> RunCounts:
+        """How many rows of each kind a run holds."""
+        run = await self.get_run(run_id)
+        tables = {
+            "samples": SampleRow,
+            "events": EventRow,
+            "model_calls": ModelCallRow,
+            "scores": ScoreRow,
+            "artifacts": ArtifactRow,
+        }
+        async with self.engine.connect() as conn:
+            values = {
+                name: (
+                    await conn.execute(
+                        select(func.count()).select_from(table).where(table.run_id == run.id)
+                    )
+                ).scalar_one()
+                for name, table in tables.items()
+            }
+        return RunCounts(**values)
+
+    # -- events ----------------------------------------------------------------
+
+    async def append_event(
+        self, run_id: str, kind: str, payload: Any = None, *, sample_pk: int | None = None
+    ) -> int:
+        """Append one event in its own transaction; returns its id."""
+        row = {
+            "run_id": run_id,
+            "kind": kind,
+            "payload": payload,
+            "sample_pk": sample_pk,
+            "created_at": utcnow(),
+        }
+        async with self._writing(run_id) as conn:
+            result = await conn.execute(insert(EventRow).returning(EventRow.id), row)
+            return result.scalar_one()
+
+    async def append_events(
+        self, run_id: str, events: Iterable[NewEvent | tuple[str, Any] | Mapping[str, Any]]
+    ) -> int:
+        """Append many events in one transaction: all of them or none."""
+        now = utcnow()
+        rows = [_event_row(run_id, e, now) for e in events]
+        if not rows:
+            return 0
+        async with self._writing(run_id) as conn:
+            await conn.execute(insert(EventRow), rows)
+        return len(rows)
+
+    async def events(
+        self,
+        run_id: str,
+        *,
+        kind: str | None = None,
+        after_id: int = 0,
+        limit: int = 1000,
+    ) -> list[Event]:
+        """A page of a run's events in order; pass the last id as ``after_id``
+        for the next page (keyset pagination stays fast on long runs)."""
+        query = (
+            select(EventRow)
+            .where(EventRow.run_id == run_id, EventRow.id > after_id)
+            .order_by(EventRow.id)
+            .limit(limit)
+        )
+        if kind:
+            query = query.where(EventRow.kind == kind)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [Event.model_validate(r._mapping) for r in rows]
+
+    # -- samples, scores, model calls, artifacts ---------------------------------
+
+    async def record_sample(
+        self,
+        run_id: str,
+        sample_id: str,
+        *,
+        epoch: int = 0,
+        arm: str = "",
+        status: str = "succeeded",
+        input: Any = None,
+        target: Any = None,
+        output: Any = None,
+        error: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> Sample:
+        """Insert or update the (run, sample, epoch, arm) row: idempotent, so a
+        resumed run that records a sample again keeps one row."""
+        key = (
+            SampleRow.run_id == run_id,
+            SampleRow.sample_id == sample_id,
+            SampleRow.epoch == epoch,
+            SampleRow.arm == arm,
+        )
+        finished = utcnow() if status in FINAL_STATUSES else None
+        values = {
+            "status": status,
+            "input": input,
+            "target": target,
+            "output": output,
+            "error": error,
+            "meta": dict(metadata or {}),
+            "finished_at": finished,
+        }
+        async with self._writing(run_id) as conn:
+            changed = await conn.execute(update(SampleRow).where(*key).values(**values))
+            if changed.rowcount == 0:
+                await conn.execute(
+                    insert(SampleRow),
+                    {
+                        "run_id": run_id,
+                        "sample_id": sample_id,
+                        "epoch": epoch,
+                        "arm": arm,
+                        "started_at": utcnow(),
+                        **values,
+                    },
+                )
+            row = (await conn.execute(select(SampleRow).where(*key))).one()
+        return Sample.model_validate(row._mapping)
+
+    async def samples(self, run_id: str, *, limit: int = 1000, offset: int = 0) -> list[Sample]:
+        query = select(SampleRow).where(SampleRow.run_id == run_id).order_by(SampleRow.id)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query.limit(limit).offset(offset))).all()
+        return [Sample.model_validate(r._mapping) for r in rows]
+
+    async def record_score(
+        self,
+        run_id: str,
+        sample_pk: int,
+        scorer: str,
+        value: Any,
+        *,
+        explanation: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Store (or replace) one scorer's verdict on one sample."""
+        async with self._writing(run_id) as conn:
+            await conn.execute(
+                delete(ScoreRow).where(ScoreRow.sample_pk == sample_pk, ScoreRow.scorer == scorer)
+            )
+            await conn.execute(
+                insert(ScoreRow),
+                {
+                    "run_id": run_id,
+                    "sample_pk": sample_pk,
+                    "scorer": scorer,
+                    "value": value,
+                    "explanation": explanation,
+                    "meta": dict(metadata or {}),
+                    "created_at": utcnow(),
+                },
+            )
+
+    async def record_model_call(
+        self,
+        run_id: str,
+        model: str,
+        *,
+        input_tokens: int = 0,
+        output_tokens: int = 0,
+        latency_s: float = 0.0,
+        cost_usd: float | None = None,
+        scripted: bool = False,
+        error: str | None = None,
+        sample_pk: int | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Store one gateway call's usage (never its credentials)."""
+        async with self._writing(run_id) as conn:
+            await conn.execute(
+                insert(ModelCallRow),
+                {
+                    "run_id": run_id,
+                    "sample_pk": sample_pk,
+                    "model": model,
+                    "input_tokens": input_tokens,
+                    "output_tokens": output_tokens,
+                    "latency_s": latency_s,
+                    "cost_usd": cost_usd,
+                    "scripted": scripted,
+                    "error": error,
+                    "meta": dict(metadata or {}),
+                    "created_at": utcnow(),
+                },
+            )
+
+    async def add_artifact(
+        self,
+        run_id: str,
+        path: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        media_type: str | None = None,
+        sample_pk: int | None = None,
+    ) -> None:
+        """Record a file the run produced, with its size and SHA-256."""
+        file = Path(path).resolve()
+        if not file.is_file():
+            raise EthosError(f"artifact {file} is not a file", "write the file before recording it")
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        guessed = mimetypes.guess_type(file.name)[0]
+        async with self._writing(run_id) as conn:
+            await conn.execute(
+                insert(ArtifactRow),
+                {
+                    "run_id": run_id,
+                    "sample_pk": sample_pk,
+                    "name": name or file.name,
+                    "path": str(file),
+                    "media_type": media_type or guessed or "application/octet-stream",
+                    "size_bytes": file.stat().st_size,
+                    "sha256": digest,
+                    "created_at": utcnow(),
+                },
+            )
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _writing(self, run_id: str) -> _Writing:
+        return _Writing(self, run_id)
+
+
+class _Writing:
+    """A write transaction that turns a foreign-key failure on ``run_id`` into
+    RunNotFoundError (the insert itself is the existence check: no extra query
+    on the hot path)."""
+
+    def __init__(self, store: Store, run_id: str) -> None:
+        self.store = store
+        self.run_id = run_id
+        self._ctx: Any = None
+
+    async def __aenter__(self) -> AsyncConnection:
+        self._ctx = self.store.engine.begin()
+        return await self._ctx.__aenter__()
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        await self._ctx.__aexit__(exc_type, exc, tb)
+        if isinstance(exc, IntegrityError):
+            await self.store.get_run(self.run_id)  # raises RunNotFoundError if missing
+        return False
+
+
+def _event_row(run_id: str, event: Any, now: datetime) -> dict[str, Any]:
+    if isinstance(event, NewEvent):
+        kind, payload, sample_pk = event.kind, event.payload, event.sample_pk
+    elif isinstance(event, tuple):
+        kind, payload = event
+        sample_pk = None
+    else:
+        kind, payload, sample_pk = event["kind"], event.get("payload"), event.get("sample_pk")
+    return {
+        "run_id": run_id,
+        "kind": kind,
+        "payload": payload,
+        "sample_pk": sample_pk,
+        "created_at": now,
+    }
+
+
+async def open_store(url: str | None = None, *, settings: Settings | None = None) -> Store:
+    """Open (and, on first use, create and migrate) the configured database."""
+    return await Store.open(url, settings=settings)

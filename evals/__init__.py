@@ -1,0 +1,1 @@
+"""The evaluation harness and its suites. (Filled by the harness issue.)"""
