@@ -27,7 +27,16 @@ if TYPE_CHECKING:
     from ethos.errors import EthosError
     from ethos.settings import Settings, load_settings
 
-__all__ = [*sorted(_LAZY), "__version__"]
+__all__ = [
+    "EthosError",
+    "Event",
+    "Run",
+    "Settings",
+    "Store",
+    "__version__",
+    "load_settings",
+    "open_store",
+]
 
 
 def __getattr__(name: str) -> Any:

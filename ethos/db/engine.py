@@ -11,6 +11,7 @@ reported in seconds rather than hanging.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -45,8 +46,16 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot store a {type(value).__name__} as JSON; convert it to a dict first")
 
 
+# A JSON-escaped NUL not itself preceded by an escaped backslash.
+_ESCAPED_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, default=_json_default, ensure_ascii=False)
+    """JSON for the database. NUL characters become U+FFFD on every backend:
+    PostgreSQL cannot store them, and one backend must not keep what the other
+    rejects."""
+    text = json.dumps(value, default=_json_default, ensure_ascii=False)
+    return _ESCAPED_NUL.sub(r"\1\\ufffd", text) if "\\u0000" in text else text
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

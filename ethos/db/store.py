@@ -13,6 +13,7 @@ cannot accidentally hold a session open or write through a stale row.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import mimetypes
 import os
@@ -49,7 +50,7 @@ MIN_PREFIX = 4
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(frozen=True, from_attributes=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True)
 
 
 class Run(Record):
@@ -58,7 +59,7 @@ class Run(Record):
     name: str
     status: str
     config: dict[str, Any] = Field(default_factory=dict)
-    metadata: dict[str, Any] = Field(default_factory=dict, alias="meta")
+    metadata: dict[str, Any] = Field(default_factory=dict)
     error: str | None = None
     created_at: datetime
     finished_at: datetime | None = None
@@ -83,7 +84,7 @@ class Sample(Record):
     input: Any = None
     target: Any = None
     output: Any = None
-    metadata: dict[str, Any] = Field(default_factory=dict, alias="meta")
+    metadata: dict[str, Any] = Field(default_factory=dict)
     error: str | None = None
     started_at: datetime
     finished_at: datetime | None = None
@@ -212,7 +213,7 @@ class Store:
             "name": name or kind,
             "status": "running",
             "config": dict(config or {}),
-            "meta": dict(metadata or {}),
+            "metadata": dict(metadata or {}),
             "created_at": utcnow(),
         }
         async with self.engine.begin() as conn:
@@ -395,7 +396,7 @@ class Store:
             "target": target,
             "output": output,
             "error": error,
-            "meta": dict(metadata or {}),
+            "metadata": dict(metadata or {}),
             "finished_at": finished,
         }
         async with self._writing(run_id) as conn:
@@ -444,7 +445,7 @@ class Store:
                     "scorer": scorer,
                     "value": value,
                     "explanation": explanation,
-                    "meta": dict(metadata or {}),
+                    "metadata": dict(metadata or {}),
                     "created_at": utcnow(),
                 },
             )
@@ -477,7 +478,7 @@ class Store:
                     "cost_usd": cost_usd,
                     "scripted": scripted,
                     "error": error,
-                    "meta": dict(metadata or {}),
+                    "metadata": dict(metadata or {}),
                     "created_at": utcnow(),
                 },
             )
@@ -492,10 +493,7 @@ class Store:
         sample_pk: int | None = None,
     ) -> None:
         """Record a file the run produced, with its size and SHA-256."""
-        file = Path(path).resolve()
-        if not file.is_file():
-            raise EthosError(f"artifact {file} is not a file", "write the file before recording it")
-        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        file, size, digest = await asyncio.to_thread(_file_facts, path)
         guessed = mimetypes.guess_type(file.name)[0]
         async with self._writing(run_id) as conn:
             await conn.execute(
@@ -506,7 +504,7 @@ class Store:
                     "name": name or file.name,
                     "path": str(file),
                     "media_type": media_type or guessed or "application/octet-stream",
-                    "size_bytes": file.stat().st_size,
+                    "size_bytes": size,
                     "sha256": digest,
                     "created_at": utcnow(),
                 },
@@ -537,6 +535,13 @@ class _Writing:
         if isinstance(exc, IntegrityError):
             await self.store.get_run(self.run_id)  # raises RunNotFoundError if missing
         return False
+
+
+def _file_facts(path: str | os.PathLike[str]) -> tuple[Path, int, str]:
+    file = Path(path).resolve()
+    if not file.is_file():
+        raise EthosError(f"artifact {file} is not a file", "write the file before recording it")
+    return file, file.stat().st_size, hashlib.sha256(file.read_bytes()).hexdigest()
 
 
 def _event_row(run_id: str, event: Any, now: datetime) -> dict[str, Any]:

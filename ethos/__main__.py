@@ -1,0 +1,3 @@
+from ethos.cli.app import main
+
+main()

@@ -1,0 +1,90 @@
+"""The ``ethos`` command line: the face above every domain.
+
+Each command group lives in its own small module under ``ethos/cli`` and
+imports its domain only inside the commands, so ``ethos --help`` loads
+neither SQLAlchemy nor torch nor litellm. Errors ethos knows about are
+printed as one line (problem; fix) with exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import typer
+
+from ethos import __version__
+from ethos.cli import db, demo, doctor, runs
+from ethos.cli.context import CliContext
+
+app = typer.Typer(
+    name="ethos",
+    help="ethos: multi-agent LLM systems and the measurement of how agents behave.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    # Locals can hold API keys: never print them in a traceback.
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ethos {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db_url: str | None = typer.Option(
+        None,
+        "--db",
+        help="Database URL or SQLite file (default: ETHOS_DATABASE_URL, then ethos.db "
+        "in the user data directory).",
+        show_default=False,
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", help="An ethos.toml to read (default: ETHOS_CONFIG, then ./ethos.toml)."
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    ctx.obj = CliContext(db=db_url, config=config)
+
+
+app.add_typer(db.app, name="db")
+app.add_typer(runs.app, name="runs")
+app.command("doctor")(doctor.doctor)
+app.command("demo")(demo.demo)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``ethos`` script and ``python -m ethos``."""
+    from ethos.errors import EthosError
+
+    try:
+        app(args=argv, prog_name="ethos", standalone_mode=False)
+    except EthosError as exc:
+        _print_error(str(exc))
+        sys.exit(2)
+    except click.exceptions.Abort:
+        _print_error("aborted")
+        sys.exit(1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _print_error("interrupted")
+        sys.exit(130)
+
+
+def _print_error(message: str) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False)

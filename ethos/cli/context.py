@@ -1,0 +1,62 @@
+"""What every command shares: the global options and how to open the store.
+
+Kept free of heavy imports: this module loads for ``ethos --help``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from ethos.db.store import Store
+    from ethos.settings import Settings
+
+T = TypeVar("T")
+
+
+@dataclass
+class CliContext:
+    """The root options (``--db``, ``--config``), resolved lazily."""
+
+    db: str | None = None
+    config: Path | None = None
+    _settings: Settings | None = None
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            import os
+
+            from ethos.settings import CONFIG_ENV, load_settings
+
+            if self.config is not None:
+                os.environ[CONFIG_ENV] = str(self.config)
+            self._settings = load_settings(database_url=self.db)
+        return self._settings
+
+    async def open_store(self, *, upgrade: bool = True) -> Store:
+        from ethos.db.store import Store
+
+        return await Store.open(settings=self.settings(), upgrade=upgrade)
+
+    def with_store(self, work: Callable[[Store], Awaitable[T]], *, upgrade: bool = True) -> T:
+        """Open the store, run ``work`` with it, close it: one event loop per command."""
+
+        async def go() -> T:
+            store = await self.open_store(upgrade=upgrade)
+            try:
+                return await work(store)
+            finally:
+                await store.close()
+
+        return asyncio.run(go())
+
+
+def cli_context(ctx: typer.Context) -> CliContext:
+    obj: Any = ctx.find_root().obj
+    return obj if isinstance(obj, CliContext) else CliContext()

@@ -1,0 +1,77 @@
+"""Shared fixtures: an isolated ethos environment per test, and a database
+URL parametrised over SQLite and PostgreSQL (each test in its own file or
+schema)."""
+
+from __future__ import annotations
+
+import os
+
+# Before anything can import litellm or transformers: offline, no phoning home.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from collections.abc import AsyncIterator, Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from tests.support import postgres  # noqa: E402
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    reason = postgres.unavailable_reason()
+    if reason:
+        return f"postgres: cases SKIPPED: {reason}"
+    return f"postgres: {postgres.server_url()}"
+
+
+@pytest.fixture(autouse=True)
+def ethos_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own data directory and working directory, and no
+    ETHOS_* settings from the developer's shell."""
+    for key in list(os.environ):
+        if key.startswith("ETHOS_") and key != "ETHOS_TEST_POSTGRES_URL":
+            monkeypatch.delenv(key)
+    data = tmp_path / "data"
+    monkeypatch.setenv("ETHOS_DATA_DIR", str(data))
+    monkeypatch.chdir(tmp_path)
+    return data
+
+
+def make_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ethos.db'}"
+        return
+    reason = postgres.unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    schema = postgres.create_schema()
+    try:
+        yield postgres.schema_url(schema)
+    finally:
+        postgres.drop_schema(schema)
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL to an empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    yield from make_url(request.param, tmp_path)
+
+
+@pytest.fixture
+def pg_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh PostgreSQL schema (skips where no server answers)."""
+    yield from make_url("postgresql", tmp_path)
+
+
+@pytest.fixture
+async def store(db_url: str) -> AsyncIterator:
+    from ethos.db.store import Store
+
+    opened = await Store.open(db_url)
+    try:
+        yield opened
+    finally:
+        await opened.close()
