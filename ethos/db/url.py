@@ -35,13 +35,13 @@ def normalize_url(raw: str):  # -> sqlalchemy.engine.URL (imported lazily)
     text = raw.strip()
     if not text:
         raise DatabaseURLError("the database URL is empty", EXAMPLES)
-    if "://" not in text:
-        if ":" in text.split("/")[0] and not Path(text).exists():
-            raise DatabaseURLError(f"malformed database URL {text!r}", EXAMPLES)
-        text = f"sqlite:///{Path(text).expanduser().resolve()}"
     try:
+        if "://" not in text:
+            if ":" in text.split("/")[0] and not Path(text).exists():
+                raise DatabaseURLError(f"malformed database URL {text!r}", EXAMPLES)
+            text = f"sqlite:///{Path(text).expanduser().resolve()}"
         url = make_url(text)
-    except ArgumentError:
+    except (ArgumentError, ValueError, OSError):
         raise DatabaseURLError(f"malformed database URL {raw!r}", EXAMPLES) from None
     if url.drivername not in _DRIVERS:
         raise DatabaseURLError(

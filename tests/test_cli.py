@@ -1,0 +1,160 @@
+"""The command line as a user runs it: a real subprocess, real output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def ethos(*args: str, env: dict[str, str] | None = None, input: str | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "ethos", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        input=input,
+        timeout=120,
+    )
+
+
+def test_help_imports_neither_torch_nor_litellm() -> None:
+    probe = (
+        "import sys\n"
+        "from ethos.cli.app import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = ['torch', 'litellm', 'transformers', 'sqlalchemy', 'langgraph']\n"
+        "print('LOADED', [m for m in heavy if m in sys.modules])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert "Usage: ethos" in out.stdout
+    assert "LOADED []" in out.stdout
+
+
+def test_version_and_module_entry_point() -> None:
+    result = ethos("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("ethos ")
+
+
+def test_demo_prints_a_stored_run_that_the_runs_commands_find(ethos_env: Path) -> None:
+    demo = ethos("demo")
+    assert demo.returncode == 0, demo.stderr
+    assert "recorded a run in sqlite:///" in demo.stdout
+    assert str(ethos_env / "ethos.db") in demo.stdout
+    assert "succeeded" in demo.stdout
+    assert "1 sample, 5 events, 0 model calls, 1 score, 1 artifact" in demo.stdout
+
+    listed = ethos("runs", "list", "--json")
+    (run,) = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert run["kind"] == "demo" and run["status"] == "succeeded"
+
+    shown = json.loads(ethos("runs", "show", run["id"][:10], "--json").stdout)
+    assert shown["counts"]["events"] == 5
+    assert [e["kind"] for e in shown["events"]][:2] == ["state", "message"]
+    artifact = ethos_env / "artifacts" / run["id"] / "summary.json"
+    assert json.loads(artifact.read_text())["identical"] is True
+
+    table = ethos("runs", "list")
+    assert run["id"][:16] in table.stdout
+
+    refused = ethos("runs", "delete", run["id"], input="n\n")
+    assert refused.returncode != 0
+    assert ethos("runs", "list", "--json").stdout.strip()
+
+    deleted = ethos("runs", "delete", run["id"], "--yes")
+    assert deleted.returncode == 0
+    assert "deleted run" in deleted.stdout
+    assert ethos("runs", "list", "--json").stdout.strip() == ""
+
+
+def test_db_commands_report_and_migrate(tmp_path: Path) -> None:
+    db = str(tmp_path / "fresh.db")
+    current = ethos("--db", db, "db", "current")
+    assert current.returncode == 0
+    assert "revision: -" in current.stdout
+    upgraded = ethos("--db", db, "db", "upgrade")
+    assert "upgraded from an empty database to revision" in upgraded.stdout
+    assert "already at revision" in ethos("--db", db, "db", "upgrade").stdout
+    assert "(current)" in ethos("--db", db, "db", "current").stdout
+
+
+def one_error(result: subprocess.CompletedProcess[str]) -> str:
+    """The process failed with status 2 and one line on stderr, no traceback."""
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "says"),
+    [
+        (["--db", "mysql://root@localhost/x"], {}, "unsupported database 'mysql'"),
+        (["--db", "postgres:/x"], {}, "malformed database URL"),
+        (
+            ["--db", "postgresql://postgres@127.0.0.1:1/test"],
+            {},
+            "cannot connect to PostgreSQL at postgresql://postgres@127.0.0.1:1/test",
+        ),
+        ([], {"ETHOS_CONFIG": "/no/such/ethos.toml"}, "ETHOS_CONFIG points at"),
+    ],
+)
+def test_bad_input_gets_one_clear_error(args: list[str], env: dict[str, str], says: str) -> None:
+    line = one_error(ethos(*args, "runs", "list", env=env))
+    assert says in line
+
+
+def test_unknown_config_key_and_missing_run(tmp_path: Path) -> None:
+    (tmp_path / "ethos.toml").write_text('modle = "x"\n')
+    assert "unknown key 'modle'" in one_error(ethos("runs", "list"))
+    (tmp_path / "ethos.toml").unlink()
+    assert "no run 'feedbeef'" in one_error(ethos("runs", "show", "feedbeef"))
+    assert "no run 'feedbeef'" in one_error(ethos("runs", "delete", "feedbeef", "--yes"))
+
+
+def test_newer_schema_via_cli_changes_nothing(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "newer.db"
+    assert ethos("--db", str(db), "demo").returncode == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'zz99'")
+    line = one_error(ethos("--db", str(db), "runs", "list"))
+    assert "newer than this ethos" in line
+    one_error(ethos("--db", str(db), "db", "upgrade"))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM events").fetchone() == (5,)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("zz99",)
+
+
+def test_doctor_reports_without_leaking_keys(ethos_env: Path) -> None:
+    secret = "sk-test-do-not-print-0123456789"
+    result = ethos("doctor", "--json", env={"OPENAI_API_KEY": secret})
+    assert result.returncode == 0, result.stderr
+    assert secret not in result.stdout + result.stderr
+    facts = json.loads(result.stdout)
+    assert facts["providers"]["openai"] is True
+    assert facts["providers"]["anthropic"] is False
+    assert facts["database"]["url"] == f"sqlite:///{ethos_env / 'ethos.db'}"
+    assert not (ethos_env / "ethos.db").exists()  # diagnosing creates nothing
+    assert facts["packages"]["core"]["sqlalchemy"]
+    text = ethos("doctor", env={"OPENAI_API_KEY": secret})
+    assert "openai" in text.stdout and secret not in text.stdout
+
+
+def test_doctor_reports_an_unreachable_database_instead_of_failing() -> None:
+    result = ethos("--db", "postgresql://postgres@127.0.0.1:1/test", "doctor", "--json")
+    assert result.returncode == 0
+    facts = json.loads(result.stdout)
+    assert facts["database"]["ok"] is False
+    assert "cannot connect" in facts["database"]["error"]
