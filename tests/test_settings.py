@@ -61,7 +61,7 @@ def test_unknown_override_is_refused() -> None:
 
 def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "ethos.toml").write_text("[roles\nplanner = 1\n")
-    with pytest.raises(ConfigError, match="ethos.toml is not valid TOML"):
+    with pytest.raises(ConfigError, match=r"ethos\.toml is not valid TOML"):
         load_settings()
 
 
@@ -73,7 +73,7 @@ def test_wrong_type_names_the_setting(tmp_path: Path) -> None:
 
 def test_missing_config_file_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ETHOS_CONFIG", "/nowhere/ethos.toml")
-    with pytest.raises(ConfigError, match="ETHOS_CONFIG points at /nowhere/ethos.toml"):
+    with pytest.raises(ConfigError, match=r"ETHOS_CONFIG points at /nowhere/ethos\.toml"):
         load_settings()
 
 
