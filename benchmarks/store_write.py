@@ -42,7 +42,7 @@ async def api_batched(store: Store, run_id: str, n: int, batch: int) -> float:
     return time.perf_counter() - start
 
 
-async def raw_batched(engine, run_id: str, n: int, batch: int) -> float:  # noqa: ANN001
+async def raw_batched(engine, run_id: str, n: int, batch: int) -> float:
     start = time.perf_counter()
     for lo in range(0, n, batch):
         now = utcnow()
@@ -62,7 +62,7 @@ async def api_single(store: Store, run_id: str, n: int, _batch: int) -> float:
     return time.perf_counter() - start
 
 
-async def raw_single(engine, run_id: str, n: int, _batch: int) -> float:  # noqa: ANN001
+async def raw_single(engine, run_id: str, n: int, _batch: int) -> float:
     start = time.perf_counter()
     for i in range(n):
         row = {"run_id": run_id, "kind": "message", "payload": payload(i), "created_at": utcnow()}
@@ -71,7 +71,7 @@ async def raw_single(engine, run_id: str, n: int, _batch: int) -> float:  # noqa
     return time.perf_counter() - start
 
 
-def raw_engine(url: str):  # noqa: ANN201
+def raw_engine(url: str):
     parsed = normalize_url(url)
     if parsed.drivername.startswith("sqlite"):
         engine = create_async_engine(parsed, json_serializer=dumps)
