@@ -1,0 +1,47 @@
+"""Which run (and sample) the current task is working for.
+
+The gateway records every model call under the active run without each
+caller threading a store through: the scope is a context variable, so it
+follows asyncio tasks (each sample's task sees its own scope) and never
+leaks between concurrent runs.
+
+    async with run_scope(store, run.id, sample_pk=sample.id):
+        await acomplete("openai/gpt-4o", messages)   # recorded in model_calls
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ethos.db.store import Store
+
+
+@dataclass(frozen=True)
+class RunScope:
+    store: Store
+    run_id: str
+    sample_pk: int | None = None
+
+
+_current: ContextVar[RunScope | None] = ContextVar("ethos_run_scope", default=None)
+
+
+def current_scope() -> RunScope | None:
+    """The run the calling task works for, or None outside any run."""
+    return _current.get()
+
+
+@contextmanager
+def run_scope(store: Store, run_id: str, *, sample_pk: int | None = None) -> Iterator[RunScope]:
+    """Make ``run_id`` (and ``sample_pk``) the active run for the enclosed code."""
+    scope = RunScope(store, run_id, sample_pk)
+    token = _current.set(scope)
+    try:
+        yield scope
+    finally:
+        _current.reset(token)

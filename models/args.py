@@ -1,0 +1,78 @@
+"""Per-model arguments: how to reach a model and how hard to try.
+
+They come from ``[models."<model string>"]`` in ethos.toml and from
+``-M key=value`` on the command line (the latter wins), so that a
+``hosted_vllm/...`` server, any OpenAI-compatible endpoint, or ``ethos
+serve`` itself is reached by a model string plus its arguments. The key
+itself is never an argument: ``api_key_env`` names the variable holding it,
+so keys stay out of files, logs and the database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ethos.models.errors import ModelConfigError
+
+
+class ModelArgs(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    api_base: str | None = Field(None, description="endpoint URL, e.g. http://127.0.0.1:8000/v1")
+    api_key_env: str | None = Field(None, description="environment variable holding the key")
+    extra_headers: dict[str, str] = Field(default_factory=dict)
+    timeout: float = Field(60.0, gt=0, description="seconds per attempt")
+    max_retries: int = Field(4, ge=0, le=20, description="retries after the first attempt")
+    retry_max_time: float = Field(120.0, gt=0, description="seconds, all attempts together")
+    backoff_base: float = Field(0.5, ge=0, description="first backoff, doubled per retry")
+    backoff_max: float = Field(20.0, ge=0, description="cap of one backoff")
+    max_connections: int = Field(8, ge=1, description="concurrent calls to this model")
+    temperature: float | None = None
+    max_tokens: int | None = Field(None, ge=1)
+    top_p: float | None = None
+    seed: int | None = None
+    accepts_interventions: bool = Field(
+        False, description="the endpoint is `ethos serve` and applies interventions"
+    )
+
+
+def parse_cli_args(pairs: Iterable[str]) -> dict[str, Any]:
+    """``["api_base=http://x", "max_connections=4"]`` -> a dict; values are
+    read as JSON when they parse (numbers, booleans, objects), else as text."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise ModelConfigError(
+                f"model argument {pair!r} is not key=value", "write it as -M api_base=http://..."
+            )
+        try:
+            out[key.strip()] = json.loads(raw)
+        except ValueError:
+            out[key.strip()] = raw
+    return out
+
+
+def resolve_args(
+    model: str, configured: Mapping[str, Mapping[str, Any]], overrides: Mapping[str, Any] | None
+) -> ModelArgs:
+    """Merge ethos.toml's entry for ``model`` with call-site overrides."""
+    merged = {**configured.get(model, {}), **(overrides or {})}
+    try:
+        return ModelArgs(**merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        if first["type"] == "extra_forbidden":
+            known = ", ".join(sorted(ModelArgs.model_fields))
+            raise ModelConfigError(
+                f"unknown model argument {key!r} for {model}", f"known ones: {known}"
+            ) from None
+        raise ModelConfigError(
+            f"invalid model argument {key!r} for {model}: {first['msg']}",
+            "fix it in -M or [models] of ethos.toml",
+        ) from None

@@ -1,0 +1,48 @@
+"""Errors of the model gateway, each naming the model and the fix."""
+
+from __future__ import annotations
+
+from ethos.errors import EthosError
+
+
+class ModelError(EthosError):
+    """Base of the gateway's errors."""
+
+
+class UnknownProviderError(ModelError):
+    """The model string names a provider neither litellm nor ethos knows."""
+
+
+class ModelConfigError(ModelError):
+    """A model argument (-M key=value, [models] in ethos.toml) is invalid."""
+
+
+class ProviderError(ModelError):
+    """The provider kept failing (429, 5xx, timeouts) past the retry bounds,
+    or failed in a way retrying cannot fix (401, 400)."""
+
+    def __init__(self, problem: str, fix: str | None = None, *, status: int | None = None,
+                 attempts: int = 1) -> None:
+        super().__init__(problem, fix)
+        self.status = status
+        self.attempts = attempts
+
+
+class OutputValidationError(ModelError):
+    """The model's reply did not match the requested schema, even after repair."""
+
+    def __init__(self, problem: str, fix: str | None = None, *, text: str = "") -> None:
+        super().__init__(problem, fix)
+        self.text = text
+
+
+class ContextLengthError(ModelError):
+    """The prompt does not fit the model's context window."""
+
+
+class UnsupportedInterventionError(ModelError):
+    """The backend cannot honour an intervention; refusing beats ignoring it."""
+
+
+class CheckpointNotFoundError(ModelError):
+    """``local/<name-or-path>`` names no checkpoint on disk."""

@@ -1,0 +1,525 @@
+"""The model gateway: one call for every model, hosted, local or scripted.
+
+``acomplete`` resolves the model string, merges its arguments, limits
+concurrency per model, retries transient provider faults within bounds,
+validates structured output (with one repair round), resolves ``choices``,
+and records the call under the active run. litellm does the talking;
+everything ethos promises about a call is enforced here, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import re
+import threading
+import time
+import weakref
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ethos.models.args import ModelArgs, resolve_args
+from ethos.models.errors import (
+    ContextLengthError,
+    ModelError,
+    OutputValidationError,
+    ProviderError,
+    UnknownProviderError,
+    UnsupportedInterventionError,
+)
+from ethos.models.interventions import ExpertMask, Steer, parse_interventions
+from ethos.models.providers import OUR_PROVIDERS, CallOptions, known_providers, load_litellm
+from ethos.models.types import Completion, ToolCall, Usage
+from ethos.recording import current_scope
+
+Messages = str | Sequence[Mapping[str, Any]]
+RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
+_jitter = random.Random()
+
+
+# -- model strings -------------------------------------------------------------
+
+
+def resolve_model(model: str) -> tuple[str, str]:
+    """``(canonical model string, provider)``; ``provider:model`` becomes
+    ``provider/model``. An unknown provider is refused with the known ones."""
+    text = model.strip()
+    head, sep, tail = text.partition(":")
+    if sep and tail and "/" not in head and not tail.startswith("//"):
+        text = f"{head}/{tail}"
+    provider = text.split("/", 1)[0] if "/" in text else ""
+    if provider in OUR_PROVIDERS:
+        if not text.split("/", 1)[1]:
+            raise UnknownProviderError(f"model {model!r} names no model after {provider}/")
+        return text, provider
+    known = known_providers()
+    if provider in known:
+        return text, provider
+    try:
+        _, inferred, _, _ = load_litellm().get_llm_provider(text)
+    except Exception:
+        inferred = None
+    if inferred and not provider:
+        return text, str(inferred)
+    listed = ", ".join([*OUR_PROVIDERS, *(p for p in known if p not in OUR_PROVIDERS)])
+    raise UnknownProviderError(
+        f"unknown provider {provider or text!r} in model {model!r}",
+        f"write provider/model with one of: {listed}",
+    )
+
+
+# -- concurrency: one limit per model, per event loop ---------------------------
+
+_limits: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _limit(model: str, size: int) -> asyncio.Semaphore:
+    per_loop = _limits.setdefault(asyncio.get_running_loop(), {})
+    if model not in per_loop:
+        per_loop[model] = asyncio.Semaphore(size)
+    return per_loop[model]
+
+
+# -- the call ----------------------------------------------------------------
+
+
+async def acomplete(
+    model: str,
+    messages: Messages,
+    *,
+    output: type[BaseModel] | None = None,
+    choices: Sequence[str] | None = None,
+    interventions: Sequence[ExpertMask | Steer | Mapping[str, Any]] = (),
+    temperature: float | None = None,
+    max_tokens: int | None = None,
+    seed: int | None = None,
+    timeout: float | None = None,
+    tools: Sequence[Mapping[str, Any]] | None = None,
+    stop: Sequence[str] | None = None,
+    model_args: Mapping[str, Any] | None = None,
+    settings: Any = None,
+) -> Completion:
+    """Ask ``model`` and return its answer, typed when ``output`` is given, one
+    of ``choices`` when those are given. Raises ethos' typed errors only."""
+    if output is not None and choices:
+        raise ModelError("pass output= or choices=, not both", "make two calls")
+    if choices is not None and len(set(choices)) < 2:
+        raise ModelError("choices= needs at least two distinct options")
+    from ethos.settings import load_settings
+
+    settings = settings or load_settings()
+    load_litellm()  # its import (seconds, once) is not the model's latency
+    canonical, provider = resolve_model(model)
+    args = resolve_args(canonical, settings.models, model_args)
+    specs = parse_interventions([_as_dict(i) for i in interventions])
+    _check_interventions(canonical, provider, args, specs)
+    chat = _with_instructions(_as_messages(messages), output, choices)
+    options = CallOptions(
+        choices=list(choices) if choices else None,
+        schema=output.model_json_schema() if output else None,
+        interventions=specs,
+    )
+    request = _request(canonical, provider, args, chat, options, output,
+                       temperature=temperature, max_tokens=max_tokens, seed=seed,
+                       timeout=timeout, tools=tools, stop=stop)
+    started = time.perf_counter()
+    call = _Call(canonical, provider, args, request, options)
+    try:
+        async with _limit(canonical, args.max_connections):
+            completion = await call.run(output, options.choices)
+    except ModelError as exc:
+        await _record(canonical, call, time.perf_counter() - started, error=str(exc))
+        raise
+    completion = completion.model_copy(update={"latency_s": time.perf_counter() - started})
+    await _record(canonical, call, completion.latency_s, completion=completion)
+    return completion
+
+
+def _as_dict(item: Any) -> Any:
+    return item.model_dump() if isinstance(item, BaseModel) else item
+
+
+def _as_messages(messages: Messages) -> list[dict[str, Any]]:
+    if isinstance(messages, str):
+        return [{"role": "user", "content": messages}]
+    out = [dict(m) for m in messages]
+    for i, m in enumerate(out):
+        if m.get("role") not in {"system", "user", "assistant", "tool", "developer"}:
+            raise ModelError(
+                f"message {i} has role {m.get('role')!r}",
+                "use system, user, assistant or tool",
+            )
+    if not out:
+        raise ModelError("no messages to send", "pass a prompt string or a list of messages")
+    return out
+
+
+def _check_interventions(model: str, provider: str, args: ModelArgs,
+                         specs: list[ExpertMask | Steer]) -> None:
+    if not specs or provider == "local" or args.accepts_interventions:
+        return
+    raise UnsupportedInterventionError(
+        f"{model} cannot apply interventions ({', '.join(s.type for s in specs)})",
+        "use a local/ model, or an `ethos serve` endpoint with -M accepts_interventions=true",
+    )
+
+
+def _with_instructions(chat: list[dict[str, Any]], output: type[BaseModel] | None,
+                       choices: Sequence[str] | None) -> list[dict[str, Any]]:
+    if output is not None:
+        schema = json.dumps(output.model_json_schema(), separators=(",", ":"))
+        note = f"Reply with only a JSON object that matches this JSON schema:\n{schema}"
+    elif choices:
+        note = "Answer with exactly one of these options and nothing else: " + " | ".join(choices)
+    else:
+        return chat
+    return [*chat, {"role": "system", "content": note}]
+
+
+def _request(model: str, provider: str, args: ModelArgs, chat: list[dict[str, Any]],
+             options: CallOptions, output: type[BaseModel] | None, **call: Any) -> dict[str, Any]:
+    import os
+
+    request: dict[str, Any] = {
+        "model": model,
+        "messages": chat,
+        "num_retries": 0,  # retries are ours, bounded; never stacked on litellm's
+        "max_retries": 0,
+        "timeout": call["timeout"] or args.timeout,
+    }
+    for key in ("temperature", "max_tokens", "seed"):
+        value = call[key] if call[key] is not None else getattr(args, key)
+        if value is not None:
+            request[key] = value
+    if args.top_p is not None:
+        request["top_p"] = args.top_p
+    if call["tools"]:
+        request["tools"] = list(call["tools"])
+    if call["stop"]:
+        request["stop"] = list(call["stop"])
+    if args.api_base:
+        request["api_base"] = args.api_base
+    if args.extra_headers:
+        request["extra_headers"] = dict(args.extra_headers)
+    if args.api_key_env:
+        key = os.environ.get(args.api_key_env)
+        if not key:
+            raise ProviderError(
+                f"{model} takes its key from ${args.api_key_env}, which is not set",
+                f"export {args.api_key_env}=... or change api_key_env",
+            )
+        request["api_key"] = key
+    if provider in OUR_PROVIDERS:
+        request["ethos"] = options
+    else:
+        if options.interventions:
+            body = {"interventions": [s.model_dump() for s in options.interventions]}
+            request["extra_body"] = {"ethos": body}
+        if output is not None and _supports_schema(model):
+            request["response_format"] = output
+    return request
+
+
+def _supports_schema(model: str) -> bool:
+    try:
+        return bool(load_litellm().supports_response_schema(model=model))
+    except Exception:
+        return False
+
+
+class _Call:
+    """One logical call: its attempts, its repair round, its usage."""
+
+    def __init__(self, model: str, provider: str, args: ModelArgs, request: dict[str, Any],
+                 options: CallOptions) -> None:
+        self.model, self.provider, self.args = model, provider, args
+        self.request, self.options = request, options
+        self.attempts = 0
+        self.usage = Usage()
+        self.cost: float | None = 0.0
+        self.scripted = provider == "script"
+
+    async def run(self, output: type[BaseModel] | None, choices: list[str] | None) -> Completion:
+        response = await self.send(self.request["messages"])
+        text = _text(response)
+        hidden = response._hidden_params.get("ethos") or {}
+        if output is None and not choices:
+            return self.completion(response, text)
+        parsed, choice, problem = _interpret(text, output, choices)
+        if problem:
+            repair = [*self.request["messages"], {"role": "assistant", "content": text},
+                      {"role": "user", "content": problem}]
+            response = await self.send(repair)
+            text = _text(response)
+            parsed, choice, problem = _interpret(text, output, choices)
+        if problem:
+            wanted = output.__name__ if output else f"one of {choices}"
+            raise OutputValidationError(
+                f"{self.model} did not return {wanted} after one repair round "
+                f"({problem.splitlines()[0]}); text received: {text[:500]!r}",
+                "check the prompt, or use a model that follows formats",
+                text=text,
+            )
+        return self.completion(response, text, parsed=parsed, choice=choice,
+                               choice_logprobs=hidden.get("choice_logprobs"))
+
+    def completion(self, response: Any, text: str, **extra: Any) -> Completion:
+        return Completion(
+            model=self.model, text=text, tool_calls=_tool_calls(response),
+            finish_reason=response.choices[0].finish_reason, usage=self.usage,
+            cost_usd=self.cost, attempts=self.attempts, scripted=self.scripted, **extra,
+        )
+
+    async def send(self, messages: list[dict[str, Any]]) -> Any:
+        response = await _with_retries(self, {**self.request, "messages": messages})
+        usage = getattr(response, "usage", None)
+        if usage is not None:
+            self.usage = Usage(
+                input_tokens=self.usage.input_tokens + (usage.prompt_tokens or 0),
+                output_tokens=self.usage.output_tokens + (usage.completion_tokens or 0),
+            )
+        if self.provider not in OUR_PROVIDERS:
+            self.cost = _add_cost(self.cost, response)
+        return response
+
+
+async def _with_retries(call: _Call, request: dict[str, Any]) -> Any:
+    litellm = load_litellm()
+    args = call.args
+    deadline = time.monotonic() + args.retry_max_time
+    local = call.provider in OUR_PROVIDERS
+    secret = request.get("api_key")
+    for attempt in range(1, args.max_retries + 2):
+        call.attempts += 1
+        call.options.error = None
+        try:
+            pending = litellm.acompletion(**request)
+            # Custom providers get no timeout: local generation may be long and
+            # cannot be cut off mid-batch anyway.
+            return await (pending if local else asyncio.wait_for(pending, request["timeout"] + 1))
+        except Exception as exc:
+            if call.options.error is not None:
+                raise _as_ethos_error(call.options.error, call.model) from None
+            status, retryable, wait_hint = _classify(exc)
+            reason = _redact(_describe(exc, status), secret)
+            if not retryable:
+                raise _permanent(call.model, status, reason, exc, args) from None
+            delay = _backoff(args, attempt, wait_hint)
+            if attempt > args.max_retries:
+                raise ProviderError(
+                    f"{call.model} failed {attempt} times; last: {reason}",
+                    "retry later, or raise max_retries / retry_max_time with -M",
+                    status=status, attempts=attempt,
+                ) from None
+            if time.monotonic() + delay > deadline:
+                raise ProviderError(
+                    f"{call.model} still failing after {args.retry_max_time:g}s "
+                    f"({attempt} attempts); last: {reason}",
+                    "retry later, or raise retry_max_time with -M",
+                    status=status, attempts=attempt,
+                ) from None
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")
+
+
+def _as_ethos_error(exc: BaseException, model: str) -> BaseException:
+    if isinstance(exc, ModelError):
+        return exc
+    return ModelError(f"{model} failed: {type(exc).__name__}: {exc}")
+
+
+def _classify(exc: BaseException) -> tuple[int | None, bool, float | None]:
+    """(HTTP status if any, retryable?, the server's Retry-After in seconds)."""
+    if isinstance(exc, asyncio.TimeoutError | TimeoutError):
+        return 408, True, None
+    litellm = load_litellm()
+    if isinstance(exc, litellm.ContextWindowExceededError):
+        return 400, False, None
+    status = getattr(exc, "status_code", None)
+    if isinstance(exc, litellm.Timeout | litellm.APIConnectionError):
+        return status, True, None
+    if isinstance(status, int):
+        return status, status in RETRYABLE_STATUS, _retry_after(exc)
+    return None, False, None
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None) or getattr(exc, "litellm_response_headers", None)
+    try:
+        value = headers.get("retry-after") if headers is not None else None
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _backoff(args: ModelArgs, attempt: int, wait_hint: float | None) -> float:
+    ceiling = min(args.backoff_max, args.backoff_base * 2 ** (attempt - 1))
+    delay = ceiling / 2 + _jitter.uniform(0, ceiling / 2)  # equal jitter: never zero
+    if wait_hint is not None:
+        delay = max(delay, min(wait_hint, args.backoff_max))
+    return delay
+
+
+def _describe(exc: BaseException, status: int | None) -> str:
+    message = str(getattr(exc, "message", "") or exc).strip().splitlines()
+    first = message[0] if message else type(exc).__name__
+    first = re.sub(r"^litellm\.\w+:\s*", "", first)
+    return f"HTTP {status}: {first[:300]}" if status else f"{type(exc).__name__}: {first[:300]}"
+
+
+def _permanent(model: str, status: int | None, reason: str, exc: BaseException,
+               args: ModelArgs) -> ModelError:
+    litellm = load_litellm()
+    if isinstance(exc, litellm.ContextWindowExceededError):
+        return ContextLengthError(
+            f"the prompt does not fit {model}'s context window ({reason})",
+            "shorten the messages or lower max_tokens",
+        )
+    if status in (401, 403):
+        where = f"${args.api_key_env}" if args.api_key_env else "the provider's key variable"
+        return ProviderError(f"{model} refused the credentials ({reason})",
+                             f"check {where} (`ethos doctor` shows which keys are set)",
+                             status=status)
+    if status == 404:
+        return ProviderError(f"{model} was not found at the provider ({reason})",
+                             "check the model name and api_base", status=status)
+    return ProviderError(f"{model} rejected the request ({reason})",
+                         "fix the request; retrying would not help", status=status)
+
+
+def _redact(text: str, secret: str | None) -> str:
+    return text.replace(secret, "***") if secret else text
+
+
+def _add_cost(total: float | None, response: Any) -> float | None:
+    try:
+        cost = load_litellm().completion_cost(completion_response=response)
+    except Exception:
+        return None
+    return None if total is None or cost is None else total + float(cost)
+
+
+def _text(response: Any) -> str:
+    return response.choices[0].message.content or ""
+
+
+def _tool_calls(response: Any) -> list[ToolCall]:
+    calls = getattr(response.choices[0].message, "tool_calls", None) or []
+    return [ToolCall(id=c.id, name=c.function.name, arguments=c.function.arguments or "")
+            for c in calls]
+
+
+# -- reading structured output and choices ---------------------------------------
+
+_FENCE = re.compile(r"^```(?:json)?\s*(.*?)\s*```$", re.DOTALL)
+
+
+def extract_json(text: str) -> str:
+    """The JSON object in a reply: bare, fenced, or embedded in prose."""
+    stripped = text.strip()
+    fenced = _FENCE.match(stripped)
+    if fenced:
+        return fenced.group(1)
+    start, end = stripped.find("{"), stripped.rfind("}")
+    return stripped[start : end + 1] if 0 <= start < end else stripped
+
+
+def _interpret(text: str, output: type[BaseModel] | None,
+               choices: list[str] | None) -> tuple[Any, str | None, str | None]:
+    """(parsed object, chosen option, problem to send back or None)."""
+    if output is not None:
+        try:
+            return output.model_validate_json(extract_json(text)), None, None
+        except ValidationError as exc:
+            errors = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'reply'}: {e['msg']}"
+                for e in exc.errors()[:5]
+            )
+            return None, None, (
+                f"That reply does not match the required JSON schema: {errors}. "
+                "Reply again with only the corrected JSON object."
+            )
+    assert choices is not None
+    choice = match_choice(text, choices)
+    if choice is None:
+        return None, None, (
+            "That reply is not one of the options. Answer with exactly one of: "
+            + " | ".join(choices)
+        )
+    return None, choice, None
+
+
+def match_choice(text: str, choices: Sequence[str]) -> str | None:
+    """The option a reply names: an exact match (ignoring case, quotes and
+    trailing punctuation), else the only option mentioned as a whole word."""
+    def norm(s: str) -> str:
+        return s.strip().strip("\"'`*.!").strip().lower()
+
+    wanted = norm(text)
+    for option in choices:
+        if norm(option) == wanted:
+            return option
+    mentioned = [
+        o for o in choices
+        if re.search(rf"(?<!\w){re.escape(norm(o))}(?!\w)", text.lower())
+    ]
+    return mentioned[0] if len(mentioned) == 1 else None
+
+
+# -- recording -----------------------------------------------------------------
+
+
+async def _record(model: str, call: _Call, latency: float, *,
+                  completion: Completion | None = None, error: str | None = None) -> None:
+    scope = current_scope()
+    if scope is None:
+        return
+    await scope.store.record_model_call(
+        scope.run_id,
+        model,
+        input_tokens=call.usage.input_tokens,
+        output_tokens=call.usage.output_tokens,
+        latency_s=latency,
+        cost_usd=call.cost,
+        scripted=call.scripted,
+        error=error,
+        sample_pk=scope.sample_pk,
+        metadata={"attempts": call.attempts, "provider": call.provider,
+                  "interventions": [s.type for s in call.options.interventions]},
+    )
+
+
+# -- the sync twin ---------------------------------------------------------------
+
+_loop: asyncio.AbstractEventLoop | None = None
+_loop_lock = threading.Lock()
+
+
+def _background_loop() -> asyncio.AbstractEventLoop:
+    """One long-lived loop for sync callers: litellm's async clients outlive a
+    call, so a fresh loop per call (asyncio.run) would strand them."""
+    global _loop
+    with _loop_lock:
+        if _loop is None:
+            _loop = asyncio.new_event_loop()
+            threading.Thread(target=_loop.run_forever, name="ethos-gateway", daemon=True).start()
+    return _loop
+
+
+def complete(model: str, messages: Messages, **kwargs: Any) -> Completion:
+    """``acomplete`` for synchronous code (scripts, notebooks without await)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        future = asyncio.run_coroutine_threadsafe(
+            acomplete(model, messages, **kwargs), _background_loop()
+        )
+        return future.result()
+    raise ModelError("complete() was called inside a running event loop",
+                     "use `await acomplete(...)` there")

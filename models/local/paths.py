@@ -1,0 +1,43 @@
+"""Where local checkpoints live, without importing torch.
+
+``local/<ref>`` names either a checkpoint under ``<data_dir>/models`` or a
+directory on disk. The command line lists and builds checkpoints through
+these functions, so it stays light.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ethos.settings import Settings
+
+
+def models_dir(settings: Settings | None = None) -> Path:
+    """``<data_dir>/models``: the home of checkpoints named by a bare NAME."""
+    if settings is None:
+        from ethos.settings import load_settings
+
+        settings = load_settings()
+    return Path(settings.data_dir) / "models"
+
+
+def is_path_ref(ref: str) -> bool:
+    """A reference with a path separator, or starting with ``~`` or ``.``, is a path;
+    anything else is a NAME under ``models_dir()``."""
+    separators = {os.sep, "/"} | ({os.altsep} if os.altsep else set())
+    return ref.startswith(("~", ".")) or any(sep in ref for sep in separators)
+
+
+def checkpoint_dir(ref: str, settings: Settings | None = None) -> Path:
+    """The directory ``ref`` points at, whether or not it exists."""
+    if is_path_ref(ref):
+        return Path(ref).expanduser().resolve()
+    return models_dir(settings) / ref
+
+
+def is_checkpoint(path: Path) -> bool:
+    """A directory with a ``config.json``: what ``from_pretrained`` needs first."""
+    return (path / "config.json").is_file()

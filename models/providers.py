@@ -1,0 +1,140 @@
+"""litellm, loaded lazily and offline, with ethos' two providers registered.
+
+``script/<name>`` and ``local/<name-or-path>`` are litellm custom providers,
+so every call (hosted, scripted or local) takes one path: the same
+retries, usage accounting and recording. Importing litellm costs seconds
+and phones home unless told not to, so it happens on the first call, with
+the cost map forced local and telemetry off.
+
+Gateway-only options (choices, schema, interventions) reach our handlers
+in-process as one ``CallOptions`` object under the ``ethos`` key; errors a
+handler raises travel back on the same object, so the gateway re-raises
+ethos' own typed error instead of litellm's re-wrapped one.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from ethos.models.interventions import ExpertMask, Steer
+
+OUR_PROVIDERS = ("script", "local")
+_lock = threading.Lock()
+_litellm: Any = None
+
+
+@dataclass
+class CallOptions:
+    choices: list[str] | None = None
+    schema: dict[str, Any] | None = None
+    interventions: list[ExpertMask | Steer] = field(default_factory=list)
+    error: BaseException | None = None
+
+
+def load_litellm() -> Any:
+    """Import and configure litellm once per process."""
+    global _litellm
+    with _lock:
+        if _litellm is None:
+            os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+            os.environ.setdefault("LITELLM_TELEMETRY", "False")
+            import litellm
+
+            litellm.telemetry = False
+            litellm.suppress_debug_info = True
+            litellm.turn_off_message_logging = True
+            handlers = _make_handlers(litellm)
+            litellm.custom_provider_map = [
+                *(p for p in litellm.custom_provider_map if p["provider"] not in OUR_PROVIDERS),
+                *({"provider": name, "custom_handler": h} for name, h in handlers.items()),
+            ]
+            from litellm.utils import custom_llm_setup
+
+            custom_llm_setup()
+            _litellm = litellm
+    return _litellm
+
+
+def known_providers() -> list[str]:
+    litellm = load_litellm()
+    return sorted({str(p.value if hasattr(p, "value") else p) for p in litellm.provider_list})
+
+
+def _response(litellm: Any, model: str, text: str, prompt_tokens: int, output_tokens: int,
+              finish_reason: str, hidden: dict[str, Any]) -> Any:
+    response = litellm.ModelResponse(
+        model=model,
+        choices=[{"message": {"role": "assistant", "content": text},
+                  "finish_reason": finish_reason, "index": 0}],
+        usage={"prompt_tokens": prompt_tokens, "completion_tokens": output_tokens,
+               "total_tokens": prompt_tokens + output_tokens},
+    )
+    response._hidden_params["ethos"] = hidden
+    return response
+
+
+def _words(messages: list[dict[str, Any]]) -> int:
+    return sum(len(str(m.get("content") or "").split()) for m in messages)
+
+
+def _make_handlers(litellm: Any) -> dict[str, Any]:
+    from litellm import CustomLLM
+
+    class _Handler(CustomLLM):
+        async def _answer(self, model: str, messages: list[dict[str, Any]],
+                          params: dict[str, Any], options: CallOptions) -> Any:
+            raise NotImplementedError
+
+        async def acompletion(self, model: str, messages: list, api_base: str,  # noqa: ARG002
+                              custom_prompt_dict: dict, model_response: Any, print_verbose: Any,
+                              encoding: Any, api_key: Any, logging_obj: Any,
+                              optional_params: dict, **kwargs: Any) -> Any:
+            options = optional_params.get("ethos") or CallOptions()
+            try:
+                return await self._answer(model, messages, optional_params, options)
+            except Exception as exc:
+                options.error = exc
+                raise
+
+    class ScriptHandler(_Handler):
+        async def _answer(self, model: str, messages: list[dict[str, Any]],
+                          params: dict[str, Any], options: CallOptions) -> Any:
+            from ethos.models.script import get_script
+
+            answer = get_script(model).answer(messages, options.choices, options.schema)
+            hidden = {"scripted": True, "choice_logprobs": answer.choice_logprobs}
+            return _response(litellm, f"script/{model}", answer.text, _words(messages),
+                             len(answer.text.split()), "stop", hidden)
+
+    class LocalHandler(_Handler):
+        async def _answer(self, model: str, messages: list[dict[str, Any]],
+                          params: dict[str, Any], options: CallOptions) -> Any:
+            from ethos.models.local.host import get_local_model
+
+            local = await get_local_model(model)
+            prompt_tokens = local.count_tokens(messages)
+            if options.choices:
+                scores = await local.score_choices(
+                    messages, options.choices, interventions=options.interventions
+                )
+                logprobs = dict(zip(options.choices, scores, strict=True))
+                choice = max(logprobs, key=lambda o: logprobs[o])
+                return _response(litellm, f"local/{model}", choice, prompt_tokens, 0, "stop",
+                                 {"scripted": False, "choice_logprobs": logprobs})
+            generation = await local.generate(
+                messages,
+                max_tokens=params.get("max_tokens") or 256,
+                temperature=params.get("temperature") or 0.0,
+                top_p=params.get("top_p") or 1.0,
+                seed=params.get("seed"),
+                stop=params.get("stop"),
+                interventions=options.interventions,
+            )
+            return _response(litellm, f"local/{model}", generation.text,
+                             generation.input_tokens, generation.output_tokens,
+                             generation.finish_reason, {"scripted": False})
+
+    return {"script": ScriptHandler(), "local": LocalHandler()}
