@@ -35,7 +35,21 @@ if TYPE_CHECKING:
     from ethos.models.script import Script, function, policy, register_script, replies
     from ethos.models.types import Completion, ToolCall, Usage
 
-__all__ = sorted(_LAZY)
+__all__ = [
+    "Completion",
+    "ExpertMask",
+    "ModelArgs",
+    "Script",
+    "Steer",
+    "ToolCall",
+    "Usage",
+    "acomplete",
+    "complete",
+    "function",
+    "policy",
+    "register_script",
+    "replies",
+]
 
 
 def __getattr__(name: str) -> Any:

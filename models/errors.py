@@ -21,8 +21,9 @@ class ProviderError(ModelError):
     """The provider kept failing (429, 5xx, timeouts) past the retry bounds,
     or failed in a way retrying cannot fix (401, 400)."""
 
-    def __init__(self, problem: str, fix: str | None = None, *, status: int | None = None,
-                 attempts: int = 1) -> None:
+    def __init__(
+        self, problem: str, fix: str | None = None, *, status: int | None = None, attempts: int = 1
+    ) -> None:
         super().__init__(problem, fix)
         self.status = status
         self.attempts = attempts

@@ -36,6 +36,7 @@ from ethos.models.types import Completion, ToolCall, Usage
 from ethos.recording import current_scope
 
 Messages = str | Sequence[Mapping[str, Any]]
+KEYLESS_OK = frozenset({"openai", "hosted_vllm", "custom_openai", "openai_like"})
 RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 _jitter = random.Random()
 
@@ -98,7 +99,7 @@ async def acomplete(
     temperature: float | None = None,
     max_tokens: int | None = None,
     seed: int | None = None,
-    timeout: float | None = None,
+    timeout: float | None = None,  # noqa: ASYNC109 (per attempt, inside the retry loop)
     tools: Sequence[Mapping[str, Any]] | None = None,
     stop: Sequence[str] | None = None,
     model_args: Mapping[str, Any] | None = None,
@@ -124,9 +125,20 @@ async def acomplete(
         schema=output.model_json_schema() if output else None,
         interventions=specs,
     )
-    request = _request(canonical, provider, args, chat, options, output,
-                       temperature=temperature, max_tokens=max_tokens, seed=seed,
-                       timeout=timeout, tools=tools, stop=stop)
+    request = _request(
+        canonical,
+        provider,
+        args,
+        chat,
+        options,
+        output,
+        temperature=temperature,
+        max_tokens=max_tokens,
+        seed=seed,
+        timeout=timeout,
+        tools=tools,
+        stop=stop,
+    )
     started = time.perf_counter()
     call = _Call(canonical, provider, args, request, options)
     try:
@@ -159,8 +171,9 @@ def _as_messages(messages: Messages) -> list[dict[str, Any]]:
     return out
 
 
-def _check_interventions(model: str, provider: str, args: ModelArgs,
-                         specs: list[ExpertMask | Steer]) -> None:
+def _check_interventions(
+    model: str, provider: str, args: ModelArgs, specs: list[ExpertMask | Steer]
+) -> None:
     if not specs or provider == "local" or args.accepts_interventions:
         return
     raise UnsupportedInterventionError(
@@ -169,8 +182,9 @@ def _check_interventions(model: str, provider: str, args: ModelArgs,
     )
 
 
-def _with_instructions(chat: list[dict[str, Any]], output: type[BaseModel] | None,
-                       choices: Sequence[str] | None) -> list[dict[str, Any]]:
+def _with_instructions(
+    chat: list[dict[str, Any]], output: type[BaseModel] | None, choices: Sequence[str] | None
+) -> list[dict[str, Any]]:
     if output is not None:
         schema = json.dumps(output.model_json_schema(), separators=(",", ":"))
         note = f"Reply with only a JSON object that matches this JSON schema:\n{schema}"
@@ -181,8 +195,15 @@ def _with_instructions(chat: list[dict[str, Any]], output: type[BaseModel] | Non
     return [*chat, {"role": "system", "content": note}]
 
 
-def _request(model: str, provider: str, args: ModelArgs, chat: list[dict[str, Any]],
-             options: CallOptions, output: type[BaseModel] | None, **call: Any) -> dict[str, Any]:
+def _request(
+    model: str,
+    provider: str,
+    args: ModelArgs,
+    chat: list[dict[str, Any]],
+    options: CallOptions,
+    output: type[BaseModel] | None,
+    **call: Any,
+) -> dict[str, Any]:
     import os
 
     request: dict[str, Any] = {
@@ -214,6 +235,10 @@ def _request(model: str, provider: str, args: ModelArgs, chat: list[dict[str, An
                 f"export {args.api_key_env}=... or change api_key_env",
             )
         request["api_key"] = key
+    elif args.api_base and provider in KEYLESS_OK and not os.environ.get("OPENAI_API_KEY"):
+        # Local OpenAI-compatible servers (vLLM, ethos serve) need no key, but
+        # the OpenAI client refuses to start without one.
+        request["api_key"] = "no-key"
     if provider in OUR_PROVIDERS:
         request["ethos"] = options
     else:
@@ -235,8 +260,14 @@ def _supports_schema(model: str) -> bool:
 class _Call:
     """One logical call: its attempts, its repair round, its usage."""
 
-    def __init__(self, model: str, provider: str, args: ModelArgs, request: dict[str, Any],
-                 options: CallOptions) -> None:
+    def __init__(
+        self,
+        model: str,
+        provider: str,
+        args: ModelArgs,
+        request: dict[str, Any],
+        options: CallOptions,
+    ) -> None:
         self.model, self.provider, self.args = model, provider, args
         self.request, self.options = request, options
         self.attempts = 0
@@ -252,8 +283,11 @@ class _Call:
             return self.completion(response, text)
         parsed, choice, problem = _interpret(text, output, choices)
         if problem:
-            repair = [*self.request["messages"], {"role": "assistant", "content": text},
-                      {"role": "user", "content": problem}]
+            repair = [
+                *self.request["messages"],
+                {"role": "assistant", "content": text},
+                {"role": "user", "content": problem},
+            ]
             response = await self.send(repair)
             text = _text(response)
             parsed, choice, problem = _interpret(text, output, choices)
@@ -265,14 +299,25 @@ class _Call:
                 "check the prompt, or use a model that follows formats",
                 text=text,
             )
-        return self.completion(response, text, parsed=parsed, choice=choice,
-                               choice_logprobs=hidden.get("choice_logprobs"))
+        return self.completion(
+            response,
+            text,
+            parsed=parsed,
+            choice=choice,
+            choice_logprobs=hidden.get("choice_logprobs"),
+        )
 
     def completion(self, response: Any, text: str, **extra: Any) -> Completion:
         return Completion(
-            model=self.model, text=text, tool_calls=_tool_calls(response),
-            finish_reason=response.choices[0].finish_reason, usage=self.usage,
-            cost_usd=self.cost, attempts=self.attempts, scripted=self.scripted, **extra,
+            model=self.model,
+            text=text,
+            tool_calls=_tool_calls(response),
+            finish_reason=response.choices[0].finish_reason,
+            usage=self.usage,
+            cost_usd=self.cost,
+            attempts=self.attempts,
+            scripted=self.scripted,
+            **extra,
         )
 
     async def send(self, messages: list[dict[str, Any]]) -> Any:
@@ -314,14 +359,16 @@ async def _with_retries(call: _Call, request: dict[str, Any]) -> Any:
                 raise ProviderError(
                     f"{call.model} failed {attempt} times; last: {reason}",
                     "retry later, or raise max_retries / retry_max_time with -M",
-                    status=status, attempts=attempt,
+                    status=status,
+                    attempts=attempt,
                 ) from None
             if time.monotonic() + delay > deadline:
                 raise ProviderError(
                     f"{call.model} still failing after {args.retry_max_time:g}s "
                     f"({attempt} attempts); last: {reason}",
                     "retry later, or raise retry_max_time with -M",
-                    status=status, attempts=attempt,
+                    status=status,
+                    attempts=attempt,
                 ) from None
             await asyncio.sleep(delay)
     raise AssertionError("unreachable")
@@ -373,8 +420,9 @@ def _describe(exc: BaseException, status: int | None) -> str:
     return f"HTTP {status}: {first[:300]}" if status else f"{type(exc).__name__}: {first[:300]}"
 
 
-def _permanent(model: str, status: int | None, reason: str, exc: BaseException,
-               args: ModelArgs) -> ModelError:
+def _permanent(
+    model: str, status: int | None, reason: str, exc: BaseException, args: ModelArgs
+) -> ModelError:
     litellm = load_litellm()
     if isinstance(exc, litellm.ContextWindowExceededError):
         return ContextLengthError(
@@ -383,14 +431,22 @@ def _permanent(model: str, status: int | None, reason: str, exc: BaseException,
         )
     if status in (401, 403):
         where = f"${args.api_key_env}" if args.api_key_env else "the provider's key variable"
-        return ProviderError(f"{model} refused the credentials ({reason})",
-                             f"check {where} (`ethos doctor` shows which keys are set)",
-                             status=status)
+        return ProviderError(
+            f"{model} refused the credentials ({reason})",
+            f"check {where} (`ethos doctor` shows which keys are set)",
+            status=status,
+        )
     if status == 404:
-        return ProviderError(f"{model} was not found at the provider ({reason})",
-                             "check the model name and api_base", status=status)
-    return ProviderError(f"{model} rejected the request ({reason})",
-                         "fix the request; retrying would not help", status=status)
+        return ProviderError(
+            f"{model} was not found at the provider ({reason})",
+            "check the model name and api_base",
+            status=status,
+        )
+    return ProviderError(
+        f"{model} rejected the request ({reason})",
+        "fix the request; retrying would not help",
+        status=status,
+    )
 
 
 def _redact(text: str, secret: str | None) -> str:
@@ -411,8 +467,9 @@ def _text(response: Any) -> str:
 
 def _tool_calls(response: Any) -> list[ToolCall]:
     calls = getattr(response.choices[0].message, "tool_calls", None) or []
-    return [ToolCall(id=c.id, name=c.function.name, arguments=c.function.arguments or "")
-            for c in calls]
+    return [
+        ToolCall(id=c.id, name=c.function.name, arguments=c.function.arguments or "") for c in calls
+    ]
 
 
 # -- reading structured output and choices ---------------------------------------
@@ -430,8 +487,9 @@ def extract_json(text: str) -> str:
     return stripped[start : end + 1] if 0 <= start < end else stripped
 
 
-def _interpret(text: str, output: type[BaseModel] | None,
-               choices: list[str] | None) -> tuple[Any, str | None, str | None]:
+def _interpret(
+    text: str, output: type[BaseModel] | None, choices: list[str] | None
+) -> tuple[Any, str | None, str | None]:
     """(parsed object, chosen option, problem to send back or None)."""
     if output is not None:
         try:
@@ -441,16 +499,24 @@ def _interpret(text: str, output: type[BaseModel] | None,
                 f"{'.'.join(str(p) for p in e['loc']) or 'reply'}: {e['msg']}"
                 for e in exc.errors()[:5]
             )
-            return None, None, (
-                f"That reply does not match the required JSON schema: {errors}. "
-                "Reply again with only the corrected JSON object."
+            return (
+                None,
+                None,
+                (
+                    f"That reply does not match the required JSON schema: {errors}. "
+                    "Reply again with only the corrected JSON object."
+                ),
             )
     assert choices is not None
     choice = match_choice(text, choices)
     if choice is None:
-        return None, None, (
-            "That reply is not one of the options. Answer with exactly one of: "
-            + " | ".join(choices)
+        return (
+            None,
+            None,
+            (
+                "That reply is not one of the options. Answer with exactly one of: "
+                + " | ".join(choices)
+            ),
         )
     return None, choice, None
 
@@ -458,6 +524,7 @@ def _interpret(text: str, output: type[BaseModel] | None,
 def match_choice(text: str, choices: Sequence[str]) -> str | None:
     """The option a reply names: an exact match (ignoring case, quotes and
     trailing punctuation), else the only option mentioned as a whole word."""
+
     def norm(s: str) -> str:
         return s.strip().strip("\"'`*.!").strip().lower()
 
@@ -466,8 +533,7 @@ def match_choice(text: str, choices: Sequence[str]) -> str | None:
         if norm(option) == wanted:
             return option
     mentioned = [
-        o for o in choices
-        if re.search(rf"(?<!\w){re.escape(norm(o))}(?!\w)", text.lower())
+        o for o in choices if re.search(rf"(?<!\w){re.escape(norm(o))}(?!\w)", text.lower())
     ]
     return mentioned[0] if len(mentioned) == 1 else None
 
@@ -475,8 +541,14 @@ def match_choice(text: str, choices: Sequence[str]) -> str | None:
 # -- recording -----------------------------------------------------------------
 
 
-async def _record(model: str, call: _Call, latency: float, *,
-                  completion: Completion | None = None, error: str | None = None) -> None:
+async def _record(
+    model: str,
+    call: _Call,
+    latency: float,
+    *,
+    completion: Completion | None = None,
+    error: str | None = None,
+) -> None:
     scope = current_scope()
     if scope is None:
         return
@@ -490,8 +562,11 @@ async def _record(model: str, call: _Call, latency: float, *,
         scripted=call.scripted,
         error=error,
         sample_pk=scope.sample_pk,
-        metadata={"attempts": call.attempts, "provider": call.provider,
-                  "interventions": [s.type for s in call.options.interventions]},
+        metadata={
+            "attempts": call.attempts,
+            "provider": call.provider,
+            "interventions": [s.type for s in call.options.interventions],
+        },
     )
 
 
@@ -521,5 +596,6 @@ def complete(model: str, messages: Messages, **kwargs: Any) -> Completion:
             acomplete(model, messages, **kwargs), _background_loop()
         )
         return future.result()
-    raise ModelError("complete() was called inside a running event loop",
-                     "use `await acomplete(...)` there")
+    raise ModelError(
+        "complete() was called inside a running event loop", "use `await acomplete(...)` there"
+    )

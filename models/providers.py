@@ -63,14 +63,29 @@ def known_providers() -> list[str]:
     return sorted({str(p.value if hasattr(p, "value") else p) for p in litellm.provider_list})
 
 
-def _response(litellm: Any, model: str, text: str, prompt_tokens: int, output_tokens: int,
-              finish_reason: str, hidden: dict[str, Any]) -> Any:
+def _response(
+    litellm: Any,
+    model: str,
+    text: str,
+    prompt_tokens: int,
+    output_tokens: int,
+    finish_reason: str,
+    hidden: dict[str, Any],
+) -> Any:
     response = litellm.ModelResponse(
         model=model,
-        choices=[{"message": {"role": "assistant", "content": text},
-                  "finish_reason": finish_reason, "index": 0}],
-        usage={"prompt_tokens": prompt_tokens, "completion_tokens": output_tokens,
-               "total_tokens": prompt_tokens + output_tokens},
+        choices=[
+            {
+                "message": {"role": "assistant", "content": text},
+                "finish_reason": finish_reason,
+                "index": 0,
+            }
+        ],
+        usage={
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": output_tokens,
+            "total_tokens": prompt_tokens + output_tokens,
+        },
     )
     response._hidden_params["ethos"] = hidden
     return response
@@ -84,14 +99,29 @@ def _make_handlers(litellm: Any) -> dict[str, Any]:
     from litellm import CustomLLM
 
     class _Handler(CustomLLM):
-        async def _answer(self, model: str, messages: list[dict[str, Any]],
-                          params: dict[str, Any], options: CallOptions) -> Any:
+        async def _answer(
+            self,
+            model: str,
+            messages: list[dict[str, Any]],
+            params: dict[str, Any],
+            options: CallOptions,
+        ) -> Any:
             raise NotImplementedError
 
-        async def acompletion(self, model: str, messages: list, api_base: str,  # noqa: ARG002
-                              custom_prompt_dict: dict, model_response: Any, print_verbose: Any,
-                              encoding: Any, api_key: Any, logging_obj: Any,
-                              optional_params: dict, **kwargs: Any) -> Any:
+        async def acompletion(
+            self,
+            model: str,
+            messages: list,
+            api_base: str,
+            custom_prompt_dict: dict,
+            model_response: Any,
+            print_verbose: Any,
+            encoding: Any,
+            api_key: Any,
+            logging_obj: Any,
+            optional_params: dict,
+            **kwargs: Any,
+        ) -> Any:
             options = optional_params.get("ethos") or CallOptions()
             try:
                 return await self._answer(model, messages, optional_params, options)
@@ -100,18 +130,35 @@ def _make_handlers(litellm: Any) -> dict[str, Any]:
                 raise
 
     class ScriptHandler(_Handler):
-        async def _answer(self, model: str, messages: list[dict[str, Any]],
-                          params: dict[str, Any], options: CallOptions) -> Any:
+        async def _answer(
+            self,
+            model: str,
+            messages: list[dict[str, Any]],
+            params: dict[str, Any],
+            options: CallOptions,
+        ) -> Any:
             from ethos.models.script import get_script
 
             answer = get_script(model).answer(messages, options.choices, options.schema)
             hidden = {"scripted": True, "choice_logprobs": answer.choice_logprobs}
-            return _response(litellm, f"script/{model}", answer.text, _words(messages),
-                             len(answer.text.split()), "stop", hidden)
+            return _response(
+                litellm,
+                f"script/{model}",
+                answer.text,
+                _words(messages),
+                len(answer.text.split()),
+                "stop",
+                hidden,
+            )
 
     class LocalHandler(_Handler):
-        async def _answer(self, model: str, messages: list[dict[str, Any]],
-                          params: dict[str, Any], options: CallOptions) -> Any:
+        async def _answer(
+            self,
+            model: str,
+            messages: list[dict[str, Any]],
+            params: dict[str, Any],
+            options: CallOptions,
+        ) -> Any:
             from ethos.models.local.host import get_local_model
 
             local = await get_local_model(model)
@@ -122,8 +169,15 @@ def _make_handlers(litellm: Any) -> dict[str, Any]:
                 )
                 logprobs = dict(zip(options.choices, scores, strict=True))
                 choice = max(logprobs, key=lambda o: logprobs[o])
-                return _response(litellm, f"local/{model}", choice, prompt_tokens, 0, "stop",
-                                 {"scripted": False, "choice_logprobs": logprobs})
+                return _response(
+                    litellm,
+                    f"local/{model}",
+                    choice,
+                    prompt_tokens,
+                    0,
+                    "stop",
+                    {"scripted": False, "choice_logprobs": logprobs},
+                )
             generation = await local.generate(
                 messages,
                 max_tokens=params.get("max_tokens") or 256,
@@ -133,8 +187,14 @@ def _make_handlers(litellm: Any) -> dict[str, Any]:
                 stop=params.get("stop"),
                 interventions=options.interventions,
             )
-            return _response(litellm, f"local/{model}", generation.text,
-                             generation.input_tokens, generation.output_tokens,
-                             generation.finish_reason, {"scripted": False})
+            return _response(
+                litellm,
+                f"local/{model}",
+                generation.text,
+                generation.input_tokens,
+                generation.output_tokens,
+                generation.finish_reason,
+                {"scripted": False},
+            )
 
     return {"script": ScriptHandler(), "local": LocalHandler()}

@@ -44,8 +44,12 @@ class Script:
     _calls: int = field(default=0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def answer(self, messages: list[dict[str, Any]], choices: list[str] | None,
-               schema: dict[str, Any] | None) -> ScriptAnswer:
+    def answer(
+        self,
+        messages: list[dict[str, Any]],
+        choices: list[str] | None,
+        schema: dict[str, Any] | None,
+    ) -> ScriptAnswer:
         with self._lock:
             index = self._calls
             self._calls += 1
