@@ -17,6 +17,7 @@ import typer
 from ethos import __version__
 from ethos.cli import db, demo, doctor, runs
 from ethos.cli.context import CliContext
+from ethos.cli.serve import serve as serve_command
 
 app = typer.Typer(
     name="ethos",
@@ -59,6 +60,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(runs.app, name="runs")
 app.command("doctor")(doctor.doctor)
 app.command("demo")(demo.demo)
+app.command("serve")(serve_command)
 
 
 def main(argv: list[str] | None = None) -> None:

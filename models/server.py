@@ -1,0 +1,353 @@
+"""``ethos serve``: an OpenAI-compatible HTTP server for a local model.
+
+Any OpenAI client (the ``openai`` package, litellm as ``openai/...`` or
+``hosted_vllm/...`` with an api_base) can talk to it. Concurrent requests
+reach the local host, which batches them. What OpenAI's API has no word for
+travels in an ``ethos`` field of the body: ``{"interventions": [...]}``,
+validated like every other field; the response says how many were applied
+(body field ``ethos`` and header ``x-ethos-interventions``), so a client
+can tell that the server honoured them rather than ignored them.
+
+When more than ``max_queue`` requests are in flight, new ones get 503 with
+Retry-After instead of piling up. SIGTERM/SIGINT stop accepting requests
+and let those in flight finish.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import time
+import uuid
+from typing import Any, Literal
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ethos.models.errors import ContextLengthError, ModelError, UnsupportedInterventionError
+from ethos.models.interventions import ExpertMask, Steer, parse_interventions
+
+INTERVENTIONS_HEADER = "x-ethos-interventions"
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: Literal["system", "user", "assistant", "tool", "developer"]
+    content: str | list[dict[str, Any]] | None = None
+
+    def plain(self) -> dict[str, Any]:
+        content = self.content
+        if isinstance(content, list):  # OpenAI content parts: keep the text ones
+            content = "".join(p.get("text", "") for p in content if p.get("type") == "text")
+        return {"role": self.role, "content": content or ""}
+
+
+class EthosExtension(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    interventions: list[ExpertMask | Steer] = Field(default_factory=list)
+
+    @field_validator("interventions", mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> list[ExpertMask | Steer]:
+        return parse_interventions(value)
+
+
+class ChatRequest(BaseModel):
+    """The fields of OpenAI's chat completion request that a local model
+    honours; the others OpenAI clients send are accepted and ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    model: str
+    messages: list[ChatMessage] = Field(min_length=1)
+    max_tokens: int | None = Field(None, ge=1)
+    max_completion_tokens: int | None = Field(None, ge=1)
+    temperature: float = Field(0.0, ge=0, le=2)
+    top_p: float = Field(1.0, gt=0, le=1)
+    seed: int | None = None
+    stop: str | list[str] | None = None
+    n: int = Field(1, ge=1, le=1)
+    stream: bool = False
+    stream_options: dict[str, Any] | None = None
+    ethos: EthosExtension = Field(default_factory=EthosExtension)
+
+    def sampling(self) -> dict[str, Any]:
+        stop = [self.stop] if isinstance(self.stop, str) else self.stop
+        return {
+            "max_tokens": self.max_completion_tokens or self.max_tokens or 256,
+            "temperature": self.temperature,
+            "top_p": self.top_p,
+            "seed": self.seed,
+            "stop": stop,
+            "interventions": self.ethos.interventions,
+        }
+
+
+def error_response(
+    status: int,
+    message: str,
+    *,
+    kind: str,
+    code: str | None = None,
+    param: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> web.Response:
+    """An OpenAI-style error body, which every OpenAI client knows how to raise."""
+    body = {"error": {"message": message, "type": kind, "param": param, "code": code}}
+    return web.json_response(body, status=status, headers=headers)
+
+
+class Server:
+    """Holds the loaded model and the count of requests in flight."""
+
+    def __init__(self, model_ref: str, *, token: str | None = None, max_queue: int = 64) -> None:
+        self.model_ref = model_ref.removeprefix("local/")
+        self.token = token
+        self.max_queue = max_queue
+        self.in_flight = 0
+        self.local: Any = None
+
+    @property
+    def model_id(self) -> str:
+        return self.local.name if self.local is not None else self.model_ref
+
+    def served_names(self) -> set[str]:
+        return {self.model_id, f"local/{self.model_id}", self.model_ref, f"local/{self.model_ref}"}
+
+    async def start(self, app: web.Application) -> None:
+        from ethos.models.local.host import get_local_model
+
+        self.local = await get_local_model(self.model_ref)
+
+    async def stop(self, app: web.Application) -> None:
+        if self.local is not None:
+            await self.local.aclose()
+
+    # -- middleware: auth, errors -------------------------------------------------
+
+    @web.middleware
+    async def guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if self.token and request.path.startswith("/v1/"):
+            given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+            if not hmac.compare_digest(given.encode(), self.token.encode()):
+                return error_response(
+                    401,
+                    "invalid or missing bearer token",
+                    kind="authentication_error",
+                    code="invalid_api_key",
+                )
+        try:
+            return await handler(request)
+        except web.HTTPException:
+            raise
+        except ContextLengthError as exc:
+            return error_response(
+                400,
+                str(exc),
+                kind="invalid_request_error",
+                code="context_length_exceeded",
+                param="messages",
+            )
+        except UnsupportedInterventionError as exc:
+            return error_response(
+                400,
+                str(exc),
+                kind="invalid_request_error",
+                code="unsupported_intervention",
+                param="ethos",
+            )
+        except ModelError as exc:
+            return error_response(400, str(exc), kind="invalid_request_error")
+
+    # -- routes ------------------------------------------------------------------
+
+    async def health(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            {"status": "ok", "model": self.model_id, "in_flight": self.in_flight}
+        )
+
+    async def models(self, request: web.Request) -> web.Response:
+        created = int(time.time())
+        return web.json_response(
+            {
+                "object": "list",
+                "data": [
+                    {
+                        "id": self.model_id,
+                        "object": "model",
+                        "created": created,
+                        "owned_by": "ethos",
+                    }
+                ],
+            }
+        )
+
+    async def chat(self, request: web.Request) -> web.StreamResponse:
+        parsed = await self._parse(request)
+        if isinstance(parsed, web.Response):
+            return parsed
+        if self.in_flight >= self.max_queue:
+            return error_response(
+                503,
+                f"the server is at its limit of {self.max_queue} requests in flight",
+                kind="server_error",
+                code="overloaded",
+                headers={"Retry-After": "1"},
+            )
+        self.in_flight += 1
+        try:
+            if parsed.stream:
+                return await self._stream(request, parsed)
+            return await self._complete(parsed)
+        finally:
+            self.in_flight -= 1
+
+    async def _parse(self, request: web.Request) -> ChatRequest | web.Response:
+        try:
+            raw = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return error_response(
+                400, "the request body is not valid JSON", kind="invalid_request_error"
+            )
+        if not isinstance(raw, dict):
+            return error_response(
+                400, "the request body must be a JSON object", kind="invalid_request_error"
+            )
+        try:
+            body = ChatRequest.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            return error_response(
+                400,
+                f"invalid field '{where}': {first['msg']}",
+                kind="invalid_request_error",
+                param=where,
+            )
+        if body.model not in self.served_names():
+            return error_response(
+                404,
+                f"model {body.model!r} is not served here; this server serves {self.model_id!r}",
+                kind="invalid_request_error",
+                code="model_not_found",
+                param="model",
+            )
+        return body
+
+    def _headers(self, body: ChatRequest) -> dict[str, str]:
+        return {INTERVENTIONS_HEADER: str(len(body.ethos.interventions))}
+
+    async def _complete(self, body: ChatRequest) -> web.Response:
+        messages = [m.plain() for m in body.messages]
+        result = await self.local.generate(messages, **body.sampling())
+        payload = {
+            "id": f"chatcmpl-{uuid.uuid4().hex}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": self.model_id,
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": result.finish_reason,
+                    "message": {"role": "assistant", "content": result.text},
+                }
+            ],
+            "usage": {
+                "prompt_tokens": result.input_tokens,
+                "completion_tokens": result.output_tokens,
+                "total_tokens": result.input_tokens + result.output_tokens,
+            },
+            "ethos": {"interventions_applied": len(body.ethos.interventions)},
+        }
+        return web.json_response(payload, headers=self._headers(body))
+
+    async def _stream(self, request: web.Request, body: ChatRequest) -> web.StreamResponse:
+        messages = [m.plain() for m in body.messages]
+        self.local.count_tokens(messages)  # fails before any bytes are sent
+        chunk_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+
+        def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
+            data = {
+                "id": chunk_id,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": self.model_id,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                **extra,
+            }
+            return f"data: {json.dumps(data)}\n\n".encode()
+
+        deltas = self.local.stream(messages, **body.sampling())
+        first = await anext(deltas)  # validation errors surface here, as a 400
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": "text/event-stream",
+                "Cache-Control": "no-cache",
+                **self._headers(body),
+            }
+        )
+        await response.prepare(request)
+        await response.write(chunk({"role": "assistant", "content": ""}))
+        item = first
+        while True:
+            if item.text:
+                await response.write(chunk({"content": item.text}))
+            if item.finish_reason is not None:
+                await response.write(chunk({}, item.finish_reason))
+                if (body.stream_options or {}).get("include_usage"):
+                    usage = {
+                        "prompt_tokens": item.input_tokens,
+                        "completion_tokens": item.output_tokens,
+                        "total_tokens": item.input_tokens + item.output_tokens,
+                    }
+                    data = {
+                        "id": chunk_id,
+                        "object": "chat.completion.chunk",
+                        "created": created,
+                        "model": self.model_id,
+                        "choices": [],
+                        "usage": usage,
+                    }
+                    await response.write(f"data: {json.dumps(data)}\n\n".encode())
+                break
+            item = await anext(deltas)
+        await response.write(b"data: [DONE]\n\n")
+        await response.write_eof()
+        return response
+
+
+def create_app(model_ref: str, *, token: str | None = None, max_queue: int = 64) -> web.Application:
+    """The aiohttp application serving ``model_ref`` (a local/ model)."""
+    server = Server(model_ref, token=token, max_queue=max_queue)
+    app = web.Application(middlewares=[server.guard], client_max_size=16 * 1024 * 1024)
+    app.router.add_get("/health", server.health)
+    app.router.add_get("/v1/models", server.models)
+    app.router.add_post("/v1/chat/completions", server.chat)
+    app.on_startup.append(server.start)
+    app.on_cleanup.append(server.stop)
+    app["server"] = server
+    return app
+
+
+def serve(
+    model_ref: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    token: str | None = None,
+    max_queue: int = 64,
+    shutdown_timeout: float = 60.0,
+) -> None:
+    """Run until SIGINT/SIGTERM; requests in flight then get ``shutdown_timeout``
+    seconds to finish."""
+    app = create_app(model_ref, token=token, max_queue=max_queue)
+    web.run_app(
+        app,
+        host=host,
+        port=port,
+        shutdown_timeout=shutdown_timeout,
+        print=lambda text: print(text, flush=True),
+        access_log=None,
+    )
