@@ -454,10 +454,9 @@ def _redact(text: str, secret: str | None) -> str:
 
 
 def _add_cost(total: float | None, response: Any) -> float | None:
-    try:
-        cost = load_litellm().completion_cost(completion_response=response)
-    except Exception:
-        return None
+    """litellm prices the response from its (local) cost map as it returns it;
+    None when the model is not in the map: unknown, not free."""
+    cost = response._hidden_params.get("response_cost")
     return None if total is None or cost is None else total + float(cost)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
+from functools import cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,9 +59,11 @@ def load_litellm() -> Any:
     return _litellm
 
 
-def known_providers() -> list[str]:
+@cache
+def known_providers() -> tuple[str, ...]:
+    """Every provider litellm knows (ours included), sorted; computed once."""
     litellm = load_litellm()
-    return sorted({str(p.value if hasattr(p, "value") else p) for p in litellm.provider_list})
+    return tuple(sorted({str(getattr(p, "value", p)) for p in litellm.provider_list}))
 
 
 def _response(
