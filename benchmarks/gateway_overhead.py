@@ -23,22 +23,22 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.support
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
 
-from ethos.models import acomplete  # noqa: E402
-from ethos.models.providers import load_litellm  # noqa: E402
-from ethos.settings import load_settings  # noqa: E402
-from tests.support.openai_server import FakeOpenAI  # noqa: E402
+from ethos.models import acomplete
+from ethos.models.providers import load_litellm
+from ethos.settings import load_settings
+from tests.support.openai_server import FakeOpenAI
 
 MESSAGES = [{"role": "user", "content": "Cooperate or defect this round?"}]
 
 
-async def direct(litellm, model: str, calls: int, extra: dict) -> float:  # noqa: ANN001
+async def direct(litellm, model: str, calls: int, extra: dict) -> float:
     start = time.perf_counter()
     for _ in range(calls):
         await litellm.acompletion(model=model, messages=MESSAGES, num_retries=0, **extra)
     return (time.perf_counter() - start) / calls
 
 
-async def gateway(model: str, calls: int, args: dict, settings) -> float:  # noqa: ANN001
+async def gateway(model: str, calls: int, args: dict, settings) -> float:
     start = time.perf_counter()
     for _ in range(calls):
         await acomplete(model, MESSAGES, model_args=args, settings=settings)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import os
 import threading
-from functools import cache
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from ethos.models.interventions import ExpertMask, Steer
