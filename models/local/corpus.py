@@ -200,11 +200,15 @@ _NUMBERS = (
 
 def _templated() -> list[str]:
     lines = [f"{ask} {topic}?" for ask, topic in product(_ASKS, _TOPICS)]
+    count = len(_NUMBERS)
     lines += [
-        f"After round {n}, the score is {a} to {b}."
-        for n, a, b in zip(_NUMBERS, _NUMBERS[3:] + _NUMBERS[:3], _NUMBERS[7:] + _NUMBERS[:7])
+        f"After round {n}, the score is {_NUMBERS[(i + 3) % count]} to {_NUMBERS[(i + 7) % count]}."
+        for i, n in enumerate(_NUMBERS)
     ]
-    lines += [f"There are {n} rows with a missing value in column {i + 1}." for i, n in enumerate(_NUMBERS)]
+    lines += [
+        f"There are {n} rows with a missing value in column {i + 1}."
+        for i, n in enumerate(_NUMBERS)
+    ]
     lines += [f"{i} + {j} = {i + j}" for i, j in product(range(0, 20, 3), range(1, 30, 7))]
     return lines
 
