@@ -250,6 +250,19 @@ def _request(
     return request
 
 
+def _confirm_interventions(model: str, response: Any, sent: int) -> None:
+    """An endpoint that silently drops the ``ethos`` field would turn an
+    intervention study into a no-op; ``ethos serve`` says how many it applied."""
+    headers = response._hidden_params.get("additional_headers") or {}
+    applied = headers.get("llm_provider-x-ethos-interventions")
+    if applied != str(sent):
+        raise UnsupportedInterventionError(
+            f"{model} did not confirm applying {sent} intervention(s) "
+            f"(it answered {applied or 'nothing'}); its server ignores them",
+            "point api_base at `ethos serve`, or drop accepts_interventions",
+        )
+
+
 def _supports_schema(model: str) -> bool:
     try:
         return bool(load_litellm().supports_response_schema(model=model))
@@ -322,6 +335,8 @@ class _Call:
 
     async def send(self, messages: list[dict[str, Any]]) -> Any:
         response = await _with_retries(self, {**self.request, "messages": messages})
+        if self.provider not in OUR_PROVIDERS and self.options.interventions:
+            _confirm_interventions(self.model, response, len(self.options.interventions))
         usage = getattr(response, "usage", None)
         if usage is not None:
             self.usage = Usage(

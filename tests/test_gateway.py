@@ -297,14 +297,18 @@ async def test_interventions_where_they_cannot_apply_are_refused(server: FakeOpe
 
 async def test_interventions_travel_to_a_server_that_accepts_them(server: FakeOpenAI) -> None:
     steer = Steer(layer=1, vector=(0.5, -0.5), alpha=2.0)
-    await acomplete(
-        "openai/fake",
-        "x",
-        interventions=[steer],
-        model_args=hosted(server, accepts_interventions=True),
-    )
+    server.honours_interventions = True
+    args = hosted(server, accepts_interventions=True)
+    await acomplete("openai/fake", "x", interventions=[steer], model_args=args)
     sent = server.requests[0]["ethos"]["interventions"]
     assert sent == [json.loads(steer.model_dump_json())]
+
+
+async def test_a_server_that_ignores_interventions_is_caught(server: FakeOpenAI) -> None:
+    steer = Steer(layer=1, vector=(0.5, -0.5), alpha=2.0)
+    args = hosted(server, accepts_interventions=True)
+    with pytest.raises(UnsupportedInterventionError, match="did not confirm applying 1"):
+        await acomplete("openai/fake", "x", interventions=[steer], model_args=args)
 
 
 # -- recording -----------------------------------------------------------------------

@@ -8,6 +8,10 @@ answers normally once the plan is used up, or always applies ``always``):
     429, 500, ... that HTTP status with an OpenAI-style error body
     ("429", 0.3)  that status with Retry-After: 0.3
     "stall"       hold the request for ``stall_s`` before answering
+    ...
+With ``honours_interventions`` it confirms the ``ethos`` field the way
+``ethos serve`` does (header x-ethos-interventions); without, it ignores it
+the way any other OpenAI-compatible server would.
     "malformed"   a 200 whose body is not JSON
     "disconnect"  close the connection without a response
 """
@@ -40,6 +44,7 @@ class FakeOpenAI:
     always: Fault | None = None
     stall_s: float = 30.0
     latency_s: float = 0.0
+    honours_interventions: bool = False
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[CIMultiDict[str]] = field(default_factory=list)
     arrivals: list[float] = field(default_factory=list)
@@ -142,7 +147,10 @@ class FakeOpenAI:
         text = self.reply(body)
         if body.get("stream"):
             return await self._stream(request, body, text)
-        return web.json_response(completion(body, text))
+        headers = {}
+        if self.honours_interventions and "ethos" in body:
+            headers["x-ethos-interventions"] = str(len(body["ethos"].get("interventions", [])))
+        return web.json_response(completion(body, text), headers=headers)
 
     async def _stream(
         self, request: web.Request, body: dict[str, Any], text: str
