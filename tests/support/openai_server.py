@@ -8,12 +8,12 @@ answers normally once the plan is used up, or always applies ``always``):
     429, 500, ... that HTTP status with an OpenAI-style error body
     ("429", 0.3)  that status with Retry-After: 0.3
     "stall"       hold the request for ``stall_s`` before answering
-    ...
+    "malformed"   a 200 whose body is not JSON
+    "disconnect"  close the connection without a response
+
 With ``honours_interventions`` it confirms the ``ethos`` field the way
 ``ethos serve`` does (header x-ethos-interventions); without, it ignores it
 the way any other OpenAI-compatible server would.
-    "malformed"   a 200 whose body is not JSON
-    "disconnect"  close the connection without a response
 """
 
 from __future__ import annotations
