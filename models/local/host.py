@@ -14,9 +14,8 @@ import asyncio
 import os
 import threading
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import Future
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -36,6 +35,7 @@ from ethos.models.errors import (
 from ethos.models.interventions import ExpertMask, Steer, parse_interventions
 from ethos.models.local.engine import Engine, ForwardJob, GenerateJob, Sampling
 from ethos.models.local.paths import checkpoint_dir, is_checkpoint, is_path_ref
+from ethos.models.local.tiny import quiet_progress
 
 if TYPE_CHECKING:
     from ethos.settings import Settings
@@ -174,7 +174,7 @@ class LocalModel:
 
         device = device or default_device()
         dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
-        with _quiet_progress():
+        with quiet_progress():
             tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
             model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype, local_files_only=True)
         if not getattr(tokenizer, "chat_template", None):
@@ -406,17 +406,3 @@ def _eos_ids(model: Any, tokenizer: Any) -> frozenset[int]:
     if tokenizer.eos_token_id is not None:
         ids.append(tokenizer.eos_token_id)
     return frozenset(int(i) for i in ids)
-
-
-@contextmanager
-def _quiet_progress() -> Iterator[None]:
-    """No progress bars while loading: a host's stderr belongs to its user."""
-    from transformers.utils import logging
-
-    was_enabled = logging.is_progress_bar_enabled()
-    logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            logging.enable_progress_bar()

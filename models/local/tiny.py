@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -245,6 +246,7 @@ def build_tiny(
     _refuse_foreign_dir(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging.chmod(0o755)  # mkdtemp's 0o700 would make a shared models folder private
     try:
         _write_checkpoint(staging, arch, seed)
         if out.exists():
@@ -282,11 +284,26 @@ def _write_checkpoint(out: Path, arch: str, seed: int) -> None:
         pad_token_id=tokenizer.pad_token_id,
         do_sample=False,
     )
-    model.save_pretrained(out)
+    with quiet_progress():
+        model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     (out / "ethos_tiny.json").write_text(
         json.dumps({"arch": arch, "seed": seed, "parameters": parameter_count(model)}) + "\n"
     )
+
+
+@contextmanager
+def quiet_progress() -> Iterator[None]:
+    """No progress bars while loading or saving: a host's stderr belongs to its user."""
+    from transformers.utils import logging
+
+    was_enabled = logging.is_progress_bar_enabled()
+    logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            logging.enable_progress_bar()
 
 
 def parameter_count(model: Any) -> int:
