@@ -321,11 +321,15 @@ class LocalModel:
 
     async def aclose(self) -> None:
         """Finish queued work, stop the worker, and forget this model in the cache."""
+        await asyncio.to_thread(self.close)
+
+    def close(self) -> None:
+        """``aclose`` for code without an event loop (blocks until queued work is done)."""
         with _loaded_lock:
             for key, future in list(_loaded.items()):
                 if future.done() and not future.exception() and future.result() is self:
                     del _loaded[key]
-        await asyncio.to_thread(self._engine.close)
+        self._engine.close()
 
     def _encode(self, messages: Messages) -> list[int]:
         try:
