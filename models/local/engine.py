@@ -51,13 +51,16 @@ DeltaSink = Callable[[str, str | None, int], None]
 
 @dataclass(eq=False)
 class GenerateJob:
-    """A prompt to continue; text comes back through ``on_delta`` as it decodes."""
+    """A prompt to continue; text comes back through ``on_delta`` as it decodes,
+    or all at once at the end when not ``incremental`` (one cross-thread wake-up
+    per request instead of one per token)."""
 
     prompt: list[int]
     sampling: Sampling
     steers: tuple[Steer, ...]
     on_delta: DeltaSink
     on_error: Callable[[BaseException], None]
+    incremental: bool = True
     cancelled: bool = False
 
     @property
@@ -159,6 +162,7 @@ class _Row:
         self.detok = Detokenizer(tokenizer, job.sampling.stop)
         self.eos = eos
         self.generated = 0
+        self._unsent: list[str] = []
         self.generator: torch.Generator | None = None
         if job.sampling.temperature > 0:
             self.generator = torch.Generator(device)
@@ -179,12 +183,15 @@ class _Row:
             return self._finish("length", text)
         if self.job.cancelled:
             return True
-        if text:
+        if text and self.job.incremental:
             self.job.on_delta(text, None, self.generated)
+        elif text:
+            self._unsent.append(text)
         return False
 
     def _finish(self, reason: str, text: str = "") -> bool:
-        self.job.on_delta(text + self.detok.finish(), reason, self.generated)
+        self._unsent += [text, self.detok.finish()]
+        self.job.on_delta("".join(self._unsent), reason, self.generated)
         return True
 
     def sample(self, logits: torch.Tensor) -> int:

@@ -195,7 +195,8 @@ class LocalModel:
     @property
     def batch_sizes(self) -> Counter[int]:
         """How many batches ran with each number of requests in them."""
-        return Counter(self._engine.batch_sizes)
+        # dict.copy is one C call, atomic against the worker's updates.
+        return Counter(dict.copy(self._engine.batch_sizes))
 
     def count_tokens(self, messages: Messages) -> int:
         """Tokens of the chat-templated prompt, generation prompt included."""
@@ -214,23 +215,17 @@ class LocalModel:
     ) -> Generation:
         """Continue the conversation as the assistant. ``max_tokens`` is
         clamped to what fits the context (finish_reason "length")."""
-        parts: list[str] = []
-        last = StreamDelta("")
-        async for last in self.stream(
-            messages,
-            max_tokens=max_tokens,
-            temperature=temperature,
-            top_p=top_p,
-            seed=seed,
-            stop=stop,
-            interventions=interventions,
-        ):
-            parts.append(last.text)
+        request = self._request(messages, max_tokens, temperature, top_p, seed, stop, interventions)
+        deltas = self._run(*request, incremental=False)
+        try:
+            done = await anext(deltas)  # not incremental: the only delta is the final one
+        finally:
+            await deltas.aclose()
         return Generation(
-            text="".join(parts),
-            input_tokens=last.input_tokens,
-            output_tokens=last.output_tokens,
-            finish_reason="length" if last.finish_reason == "length" else "stop",
+            text=done.text,
+            input_tokens=done.input_tokens,
+            output_tokens=done.output_tokens,
+            finish_reason="length" if done.finish_reason == "length" else "stop",
         )
 
     def stream(
@@ -247,9 +242,23 @@ class LocalModel:
         """Text deltas as tokens decode. Bad input raises here, at the call;
         the request is queued when iteration starts and abandoned (its row
         leaves the batch) when the iterator is closed early."""
+        request = self._request(messages, max_tokens, temperature, top_p, seed, stop, interventions)
+        return self._run(*request, incremental=True)
+
+    def _request(
+        self,
+        messages: Messages,
+        max_tokens: int,
+        temperature: float,
+        top_p: float,
+        seed: int | None,
+        stop: str | Sequence[str] | None,
+        interventions: Interventions,
+    ) -> tuple[list[int], Sampling, tuple[Steer, ...]]:
+        """Validate a generation request completely, before it is queued."""
+        _check_sampling(max_tokens, temperature, top_p)
         prompt = self._encode(messages)
         self._check_fits(len(prompt))
-        _check_sampling(max_tokens, temperature, top_p)
         sampling = Sampling(
             max_new_tokens=min(max_tokens, self.context_length - len(prompt)),
             temperature=temperature,
@@ -257,10 +266,15 @@ class LocalModel:
             seed=seed,
             stop=_stop_strings(stop),
         )
-        return self._stream(prompt, sampling, self._check_interventions(interventions))
+        return prompt, sampling, self._check_interventions(interventions)
 
-    async def _stream(
-        self, prompt: list[int], sampling: Sampling, steers: tuple[Steer, ...]
+    async def _run(
+        self,
+        prompt: list[int],
+        sampling: Sampling,
+        steers: tuple[Steer, ...],
+        *,
+        incremental: bool,
     ) -> AsyncIterator[StreamDelta]:
         loop = asyncio.get_running_loop()
         inbox: asyncio.Queue[StreamDelta | BaseException] = asyncio.Queue()
@@ -274,7 +288,7 @@ class LocalModel:
         def on_delta(text: str, finish_reason: str | None, output_tokens: int) -> None:
             post(StreamDelta(text, finish_reason, len(prompt), output_tokens))
 
-        job = GenerateJob(prompt, sampling, steers, on_delta=on_delta, on_error=post)
+        job = GenerateJob(prompt, sampling, steers, on_delta, post, incremental=incremental)
         self._engine.submit(job)
         try:
             while True:
