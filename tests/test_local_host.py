@@ -208,6 +208,24 @@ async def test_stream_deltas_join_to_the_generated_text(model: LocalModel) -> No
     )
 
 
+async def test_an_abandoned_stream_stops_decoding(qwen: LocalModel) -> None:
+    forwards = 0
+
+    def count(*_: object) -> None:
+        nonlocal forwards
+        forwards += 1
+
+    hook = qwen.hf_model.register_forward_pre_hook(count)
+    try:
+        stream = qwen.stream(SHORT, max_tokens=400)
+        await anext(stream)
+        await stream.aclose()
+        assert (await qwen.generate(SHORT, max_tokens=2)).output_tokens == 2
+    finally:
+        hook.remove()
+    assert forwards < 100  # not the 400 steps it asked for
+
+
 async def test_stop_strings_end_the_text_before_them(model: LocalModel) -> None:
     full = await model.generate(CHAT, max_tokens=24)
     stop = full.text[6:9]
