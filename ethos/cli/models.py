@@ -49,7 +49,9 @@ def list_models(ctx: typer.Context) -> None:
     from ethos.models.local.tiny import describe
 
     home = models_dir(cli_context(ctx).settings())
-    found = sorted(p for p in home.iterdir() if is_checkpoint(p)) if home.is_dir() else []
+    # Hidden entries are checkpoints still being assembled by build-tiny.
+    entries = home.iterdir() if home.is_dir() else ()
+    found = sorted(p for p in entries if not p.name.startswith(".") and is_checkpoint(p))
     if not found:
         how = "`ethos models build-tiny NAME --arch qwen3_moe`"
         typer.echo(f"no models in {home}; {how} builds one")
