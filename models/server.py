@@ -164,8 +164,14 @@ class Server:
     # -- routes ------------------------------------------------------------------
 
     async def health(self, request: web.Request) -> web.Response:
+        batches = dict(self.local.batch_sizes) if self.local is not None else {}
         return web.json_response(
-            {"status": "ok", "model": self.model_id, "in_flight": self.in_flight}
+            {
+                "status": "ok",
+                "model": self.model_id,
+                "in_flight": self.in_flight,
+                "batch_sizes": {str(k): v for k, v in sorted(batches.items())},
+            }
         )
 
     async def models(self, request: web.Request) -> web.Response:

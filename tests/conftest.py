@@ -17,6 +17,8 @@ import pytest
 
 from tests.support import postgres
 
+pytest_plugins = ["tests.support.checkpoints"]
+
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
