@@ -139,6 +139,11 @@ async def acomplete(
         tools=tools,
         stop=stop,
     )
+    if provider == "local":
+        # Loading (seconds, once per process) is not the call's latency.
+        from ethos.models.local.host import get_local_model
+
+        await get_local_model(canonical.split("/", 1)[1])
     started = time.perf_counter()
     call = _Call(canonical, provider, args, request, options)
     try:
@@ -185,6 +190,8 @@ def _check_interventions(
 def _with_instructions(
     chat: list[dict[str, Any]], output: type[BaseModel] | None, choices: Sequence[str] | None
 ) -> list[dict[str, Any]]:
+    """Add the schema or the options to the last user turn: every chat
+    template accepts that, while a late (or any) system turn breaks some."""
     if output is not None:
         schema = json.dumps(output.model_json_schema(), separators=(",", ":"))
         note = f"Reply with only a JSON object that matches this JSON schema:\n{schema}"
@@ -192,7 +199,16 @@ def _with_instructions(
         note = "Answer with exactly one of these options and nothing else: " + " | ".join(choices)
     else:
         return chat
-    return [*chat, {"role": "system", "content": note}]
+    users = [i for i, m in enumerate(chat) if m.get("role") == "user"]
+    if not users:
+        return [*chat, {"role": "user", "content": note}]
+    last = dict(chat[users[-1]])
+    content = last.get("content")
+    if isinstance(content, list):
+        last["content"] = [*content, {"type": "text", "text": note}]
+    else:
+        last["content"] = f"{content or ''}\n\n{note}"
+    return [*chat[: users[-1]], last, *chat[users[-1] + 1 :]]
 
 
 def _request(

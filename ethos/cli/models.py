@@ -1,4 +1,4 @@
-"""``ethos models``: build tiny local checkpoints and list the ones on disk."""
+"""``ethos models``: call a model through the gateway; build and list local checkpoints."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import typer
 
 from ethos.cli.context import cli_context
 
-app = typer.Typer(help="Local model checkpoints: build tiny ones, list them.", no_args_is_help=True)
+app = typer.Typer(
+    help="Models: call one through the gateway; build and list local checkpoints.",
+    no_args_is_help=True,
+)
 
 
 @app.command("build-tiny")
@@ -65,3 +68,56 @@ def list_models(ctx: typer.Context) -> None:
         size = f"{info['parameters']:,}" if "parameters" in info else "?"
         table.add_row(path.name, info["arch"], size, str(path))
     Console().print(table)
+
+
+@app.command("call")
+def call(
+    ctx: typer.Context,
+    model: str = typer.Argument(..., help="A model string: openai/gpt-4o, local/NAME, script/echo"),
+    prompt: str = typer.Argument(..., help="The user message."),
+    system: str | None = typer.Option(None, help="A system message before it."),
+    model_arg: list[str] = typer.Option(
+        [], "--model-arg", "-M", help="A model argument, key=value (repeatable)."
+    ),
+    choice: list[str] = typer.Option(
+        [], "--choice", "-c", help="An option the answer must be (repeat for each)."
+    ),
+    max_tokens: int | None = typer.Option(None, min=1),
+    temperature: float | None = typer.Option(None, min=0),
+    seed: int | None = typer.Option(None),
+    as_json: bool = typer.Option(False, "--json", help="Print the Completion as JSON."),
+) -> None:
+    """Ask one model one question through the gateway, and show what came back."""
+    import asyncio
+
+    from ethos.models.args import parse_cli_args
+    from ethos.models.gateway import acomplete
+
+    messages = [{"role": "system", "content": system}] if system else []
+    messages.append({"role": "user", "content": prompt})
+    answer = asyncio.run(
+        acomplete(
+            model,
+            messages,
+            choices=choice or None,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
+            model_args=parse_cli_args(model_arg),
+            settings=cli_context(ctx).settings(),
+        )
+    )
+    if as_json:
+        typer.echo(answer.model_dump_json())
+        return
+    label = " [scripted: a test double, not a model]" if answer.scripted else ""
+    typer.echo(f"{answer.model}{label}")
+    typer.echo(answer.choice if answer.choice is not None else answer.text)
+    if answer.choice_logprobs:
+        shown = ", ".join(f"{o}: {lp:.3f}" for o, lp in answer.choice_logprobs.items())
+        typer.echo(f"log-probabilities: {shown}")
+    cost = "unknown" if answer.cost_usd is None else f"${answer.cost_usd:.6f}"
+    typer.echo(
+        f"tokens {answer.usage.input_tokens} in / {answer.usage.output_tokens} out, "
+        f"{answer.latency_s:.2f}s, {answer.attempts} attempt(s), cost {cost}"
+    )
