@@ -51,14 +51,15 @@ def test_demo_prints_a_stored_run_that_the_runs_commands_find(ethos_env: Path) -
     assert "recorded a run in sqlite:///" in demo.stdout
     assert str(ethos_env / "ethos.db") in demo.stdout
     assert "succeeded" in demo.stdout
-    assert "1 sample, 5 events, 0 model calls, 1 score, 1 artifact" in demo.stdout
+    assert "2 samples, 8 events, 2 model calls, 1 score, 1 artifact" in demo.stdout
+    assert "untrained tiny MoE" in demo.stdout and "chose: " in demo.stdout
 
     listed = ethos("runs", "list", "--json")
     (run,) = [json.loads(line) for line in listed.stdout.splitlines()]
     assert run["kind"] == "demo" and run["status"] == "succeeded"
 
     shown = json.loads(ethos("runs", "show", run["id"][:10], "--json").stdout)
-    assert shown["counts"]["events"] == 5
+    assert shown["counts"]["events"] == 8 and shown["counts"]["model_calls"] == 2
     assert [e["kind"] for e in shown["events"]][:2] == ["state", "message"]
     artifact = ethos_env / "artifacts" / run["id"] / "summary.json"
     assert json.loads(artifact.read_text())["identical"] is True
@@ -133,7 +134,7 @@ def test_newer_schema_via_cli_changes_nothing(tmp_path: Path) -> None:
     assert "newer than this ethos" in line
     one_error(ethos("--db", str(db), "db", "upgrade"))
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM events").fetchone() == (5,)
+        assert conn.execute("SELECT count(*) FROM events").fetchone() == (8,)
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("zz99",)
 
 

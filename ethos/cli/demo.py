@@ -1,11 +1,18 @@
 """``ethos demo``: the main job on the embedded defaults.
 
-For now it proves the foundation end to end on the configured database:
-it records a run with a sample, a transcript of events, a score and an
-artifact, reads everything back, checks that what came back is what was
-written, and prints the stored run and where it lives. No model is called,
-so nothing here pretends to be model output. Later issues grow this into
-the showcase (a games tournament, a local-model intervention).
+It records one run in the configured database and prints it:
+
+1. a store round trip: a transcript of events written, read back and
+   compared (scored 1.0 when identical);
+2. the model path end to end: a tiny local Mixture-of-Experts checkpoint
+   (built on first use) answers through the gateway, via litellm's custom
+   provider and the batching host, and scores two options; both calls land
+   in ``model_calls``. Its weights are random and untrained, so its words
+   are noise, and the output says so: this shows the plumbing, not a
+   behaviour.
+
+Later issues grow this into the showcase (a games tournament, a trained
+model whose experts are switched off).
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ from __future__ import annotations
 import json
 import platform
 import sys
+from importlib.util import find_spec
+from typing import Any
 
 import typer
 
@@ -26,60 +35,128 @@ TRANSCRIPT = [
     ("tool_call", {"name": "store.read_back", "arguments": {"kind": "message"}}),
     ("state", {"step": "checked", "platform": platform.system()}),
 ]
+TINY_NAME = "tiny-qwen3-moe"
+QUESTION = "We play ten rounds. Will you cooperate or defect in the first one?"
+
+
+async def record_round_trip(store: Any, run_id: str, settings: Any) -> bool:
+    sample = await store.record_sample(
+        run_id, "round-trip", status="running", input=[p for _, p in TRANSCRIPT]
+    )
+    await store.append_events(
+        run_id, [{"kind": k, "payload": p, "sample_pk": sample.id} for k, p in TRANSCRIPT]
+    )
+    back = await store.events(run_id)
+    same = [(e.kind, e.payload) for e in back] == [(k, p) for k, p in TRANSCRIPT]
+    await store.record_sample(
+        run_id,
+        "round-trip",
+        input=sample.input,
+        output={"events_read_back": len(back), "identical": same},
+    )
+    await store.record_score(
+        run_id,
+        sample.id,
+        "round_trip",
+        1.0 if same else 0.0,
+        explanation="events read back equal events written" if same else "they differ",
+    )
+    folder = settings.data_dir / "artifacts" / run_id
+    folder.mkdir(parents=True, exist_ok=True)
+    summary = folder / "summary.json"
+    summary.write_text(json.dumps({"run": run_id, "identical": same}, indent=2))
+    await store.add_artifact(run_id, summary, sample_pk=sample.id)
+    return same
+
+
+async def ask_local_model(store: Any, run_id: str, settings: Any) -> dict[str, Any]:
+    """One generation and one two-option choice from the tiny local model,
+    recorded under the run."""
+    from ethos.models.gateway import acomplete
+    from ethos.models.local.paths import is_checkpoint, models_dir
+    from ethos.models.local.tiny import build_tiny
+    from ethos.recording import run_scope
+
+    if not is_checkpoint(models_dir(settings) / TINY_NAME):
+        build_tiny(TINY_NAME, "qwen3_moe", settings=settings)
+    model = f"local/{TINY_NAME}"
+    sample = await store.record_sample(run_id, "local-model", status="running", input=QUESTION)
+    with run_scope(store, run_id, sample_pk=sample.id):
+        said = await acomplete(model, QUESTION, max_tokens=16, settings=settings)
+        picked = await acomplete(
+            model, QUESTION, choices=["cooperate", "defect"], settings=settings
+        )
+    await store.append_events(
+        run_id,
+        [
+            {
+                "kind": "message",
+                "sample_pk": sample.id,
+                "payload": {"role": "user", "content": QUESTION},
+            },
+            {
+                "kind": "message",
+                "sample_pk": sample.id,
+                "payload": {"role": "assistant", "content": said.text, "model": model},
+            },
+            {
+                "kind": "choice",
+                "sample_pk": sample.id,
+                "payload": {"choice": picked.choice, "logprobs": picked.choice_logprobs},
+            },
+        ],
+    )
+    await store.record_sample(
+        run_id,
+        "local-model",
+        input=QUESTION,
+        output={"text": said.text, "choice": picked.choice},
+        metadata={"model": model, "note": "untrained random weights: output is noise"},
+    )
+    return {
+        "model": model,
+        "text": said.text,
+        "choice": picked.choice,
+        "logprobs": picked.choice_logprobs,
+    }
 
 
 def demo(ctx: typer.Context) -> None:
-    """Record a run in the configured database and print what was stored, and where."""
+    """Record a run (a store round trip, a tiny local MoE through the gateway) and print it."""
     from rich.console import Console
 
     from ethos.cli.render import print_run
 
     context = cli_context(ctx)
     settings = context.settings()
+    with_model = find_spec("torch") is not None and find_spec("transformers") is not None
 
     async def work(store):
-        run = await store.create_run(
-            "demo", name="store round-trip", config={"events": len(TRANSCRIPT)}
-        )
-        sample = await store.record_sample(
-            run.id, "round-trip", status="running", input=[p for _, p in TRANSCRIPT]
-        )
-        await store.append_events(
-            run.id, [{"kind": k, "payload": p, "sample_pk": sample.id} for k, p in TRANSCRIPT]
-        )
-        back = await store.events(run.id)
-        same = [(e.kind, e.payload) for e in back] == [(k, p) for k, p in TRANSCRIPT]
-        await store.record_sample(
-            run.id,
-            "round-trip",
-            status="succeeded",
-            input=sample.input,
-            output={"events_read_back": len(back), "identical": same},
-        )
-        await store.record_score(
-            run.id,
-            sample.id,
-            "round_trip",
-            1.0 if same else 0.0,
-            explanation="events read back equal events written" if same else "they differ",
-        )
-        folder = settings.data_dir / "artifacts" / run.id
-        folder.mkdir(parents=True, exist_ok=True)
-        summary = folder / "summary.json"
-        summary.write_text(json.dumps({"run": run.id, "identical": same}, indent=2))
-        await store.add_artifact(run.id, summary, sample_pk=sample.id)
+        run = await store.create_run("demo", name="foundation and model path")
+        same = await record_round_trip(store, run.id, settings)
+        local = await ask_local_model(store, run.id, settings) if with_model else None
         final = await store.finish_run(
             run.id,
             "succeeded" if same else "failed",
             error=None if same else "events read back differ from those written",
         )
-        return store.url, final, await store.counts(run.id), back, summary
+        return store.url, final, await store.counts(run.id), await store.events(run.id), local
 
-    where, run, counts, events, summary = context.with_store(work)
+    where, run, counts, events, local = context.with_store(work)
     console = Console()
     console.print(f"[bold]ethos demo[/]: recorded a run in {where}\n")
     print_run(console, run, counts, events, where)
-    console.print(f"\nartifact: {summary}")
+    if local is None:
+        console.print("\nlocal model: skipped (pip install 'ethos[local]' for torch/transformers)")
+    else:
+        shown = ", ".join(f"{o} {lp:.2f}" for o, lp in (local["logprobs"] or {}).items())
+        console.print(
+            f"\n[bold]{local['model']}[/] (untrained tiny MoE, random weights: its words are "
+            f"noise; this shows the path gateway -> litellm -> local host -> store)\n"
+            f"  generated: {local['text']!r}\n"
+            f"  chose: {local['choice']} (log-probabilities: {shown})"
+        )
+    console.print(f"\nartifacts: {settings.data_dir / 'artifacts' / run.id}")
     console.print(f"next: [bold]ethos runs show {run.id[:12]}[/] or [bold]ethos runs list[/]")
     if run.status != "succeeded":
         raise typer.Exit(1)
