@@ -15,7 +15,6 @@ import random
 import re
 import threading
 import time
-import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,6 +30,7 @@ from ethos.models.errors import (
     UnsupportedInterventionError,
 )
 from ethos.models.interventions import ExpertMask, Steer, parse_interventions
+from ethos.models.limits import limit_for
 from ethos.models.providers import OUR_PROVIDERS, CallOptions, known_providers, load_litellm
 from ethos.models.types import Completion, ToolCall, Usage
 from ethos.recording import current_scope
@@ -70,20 +70,6 @@ def resolve_model(model: str) -> tuple[str, str]:
         f"unknown provider {provider or text!r} in model {model!r}",
         f"write provider/model with one of: {listed}",
     )
-
-
-# -- concurrency: one limit per model, per event loop ---------------------------
-
-_limits: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _limit(model: str, size: int) -> asyncio.Semaphore:
-    per_loop = _limits.setdefault(asyncio.get_running_loop(), {})
-    if model not in per_loop:
-        per_loop[model] = asyncio.Semaphore(size)
-    return per_loop[model]
 
 
 # -- the call ----------------------------------------------------------------
@@ -147,7 +133,7 @@ async def acomplete(
     started = time.perf_counter()
     call = _Call(canonical, provider, args, request, options)
     try:
-        async with _limit(canonical, args.max_connections):
+        async with limit_for(canonical, args.max_connections):
             completion = await call.run(output, options.choices)
     except ModelError as exc:
         await _record(canonical, call, time.perf_counter() - started, error=str(exc))

@@ -337,3 +337,43 @@ async def test_calls_are_recorded_under_the_active_run(store, server: FakeOpenAI
     assert ok.input_tokens == 3 and ok.output_tokens == 1
     assert not failed.scripted and "HTTP 500" in failed.error
     assert failed.meta["attempts"] == 2
+
+
+def test_the_limit_holds_across_event_loops_and_threads(server: FakeOpenAI) -> None:
+    """Callers on different loops (threads, the sync twin) share one limit."""
+    import threading
+
+    server.latency_s = 0.1
+    args = hosted(server, max_connections=2)
+
+    def loop_of_calls(tag: str) -> None:
+        async def calls() -> None:
+            await asyncio.gather(
+                *(acomplete("openai/shared", f"{tag}{i}", model_args=args) for i in range(3))
+            )
+
+        asyncio.run(calls())
+
+    threads = [threading.Thread(target=loop_of_calls, args=(t,)) for t in "abc"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(server.requests) == 9
+    assert server.max_in_flight == 2
+
+
+async def test_a_cancelled_waiter_does_not_lose_a_slot() -> None:
+    from ethos.models.limits import ProcessLimit
+
+    limit = ProcessLimit(1)
+    await limit.__aenter__()
+    waiter = asyncio.create_task(limit.__aenter__())
+    await asyncio.sleep(0.01)
+    waiter.cancel()
+    limit.release()
+    await asyncio.sleep(0.01)
+    async with asyncio.timeout(1):
+        async with limit:
+            assert limit.in_use == 1
+    assert limit.in_use == 0
