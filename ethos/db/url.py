@@ -41,7 +41,7 @@ def normalize_url(raw: str):  # -> sqlalchemy.engine.URL (imported lazily)
                 raise DatabaseURLError(f"malformed database URL {text!r}", EXAMPLES)
             text = f"sqlite:///{Path(text).expanduser().resolve()}"
         url = make_url(text)
-    except (ArgumentError, ValueError, OSError):
+    except (ArgumentError, ValueError, OSError, RuntimeError):  # RuntimeError: ~nosuchuser
         raise DatabaseURLError(f"malformed database URL {raw!r}", EXAMPLES) from None
     if url.drivername not in _DRIVERS:
         raise DatabaseURLError(
