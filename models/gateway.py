@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 import re
 import threading
@@ -34,6 +35,8 @@ from ethos.models.limits import limit_for
 from ethos.models.providers import OUR_PROVIDERS, CallOptions, known_providers, load_litellm
 from ethos.models.types import Completion, ToolCall, Usage
 from ethos.recording import current_scope
+
+log = logging.getLogger("ethos.models")
 
 Messages = str | Sequence[Mapping[str, Any]]
 KEYLESS_OK = frozenset({"openai", "hosted_vllm", "custom_openai", "openai_like"})
@@ -110,6 +113,7 @@ async def acomplete(
         choices=list(choices) if choices else None,
         schema=output.model_json_schema() if output else None,
         interventions=specs,
+        settings=settings,
     )
     request = _request(
         canonical,
@@ -129,7 +133,7 @@ async def acomplete(
         # Loading (seconds, once per process) is not the call's latency.
         from ethos.models.local.host import get_local_model
 
-        await get_local_model(canonical.split("/", 1)[1])
+        await get_local_model(canonical.split("/", 1)[1], settings=settings)
     started = time.perf_counter()
     call = _Call(canonical, provider, args, request, options)
     try:
@@ -139,7 +143,7 @@ async def acomplete(
         await _record(canonical, call, time.perf_counter() - started, error=str(exc))
         raise
     completion = completion.model_copy(update={"latency_s": time.perf_counter() - started})
-    await _record(canonical, call, completion.latency_s, completion=completion)
+    await _record(canonical, call, completion.latency_s)
     return completion
 
 
@@ -355,7 +359,6 @@ async def _with_retries(call: _Call, request: dict[str, Any]) -> Any:
     args = call.args
     deadline = time.monotonic() + args.retry_max_time
     local = call.provider in OUR_PROVIDERS
-    secret = request.get("api_key")
     for attempt in range(1, args.max_retries + 2):
         call.attempts += 1
         call.options.error = None
@@ -363,12 +366,17 @@ async def _with_retries(call: _Call, request: dict[str, Any]) -> Any:
             pending = litellm.acompletion(**request)
             # Custom providers get no timeout: local generation may be long and
             # cannot be cut off mid-batch anyway.
-            return await (pending if local else asyncio.wait_for(pending, request["timeout"] + 1))
+            response = await (
+                pending if local else asyncio.wait_for(pending, request["timeout"] + 1)
+            )
+            if not getattr(response, "choices", None):
+                raise EmptyResponseError("the response holds no choices")
+            return response
         except Exception as exc:
             if call.options.error is not None:
                 raise _as_ethos_error(call.options.error, call.model) from None
             status, retryable, wait_hint = _classify(exc)
-            reason = _redact(_describe(exc, status), secret)
+            reason = _redact(_describe(exc, status), _secrets(request))
             if not retryable:
                 raise _permanent(call.model, status, reason, exc, args) from None
             delay = _backoff(args, attempt, wait_hint)
@@ -397,10 +405,16 @@ def _as_ethos_error(exc: BaseException, model: str) -> BaseException:
     return ModelError(f"{model} failed: {type(exc).__name__}: {exc}")
 
 
+class EmptyResponseError(Exception):
+    """A 200 without an answer in it: treated like any transient fault."""
+
+
 def _classify(exc: BaseException) -> tuple[int | None, bool, float | None]:
     """(HTTP status if any, retryable?, the server's Retry-After in seconds)."""
     if isinstance(exc, asyncio.TimeoutError | TimeoutError):
         return 408, True, None
+    if isinstance(exc, EmptyResponseError):
+        return None, True, None
     litellm = load_litellm()
     if isinstance(exc, litellm.ContextWindowExceededError):
         return 400, False, None
@@ -426,7 +440,8 @@ def _backoff(args: ModelArgs, attempt: int, wait_hint: float | None) -> float:
     ceiling = min(args.backoff_max, args.backoff_base * 2 ** (attempt - 1))
     delay = ceiling / 2 + _jitter.uniform(0, ceiling / 2)  # equal jitter: never zero
     if wait_hint is not None:
-        delay = max(delay, min(wait_hint, args.backoff_max))
+        # The server knows when it can take us again; retry_max_time still bounds it.
+        delay = max(delay, wait_hint)
     return delay
 
 
@@ -466,8 +481,26 @@ def _permanent(
     )
 
 
-def _redact(text: str, secret: str | None) -> str:
-    return text.replace(secret, "***") if secret else text
+# Variables that hold provider credentials: their values never reach an
+# error, a log line or the database, whichever provider echoes them back.
+_SECRET_NAMES = re.compile(r"(API_KEY|_TOKEN|SECRET|ACCESS_KEY|CREDENTIALS)", re.IGNORECASE)
+
+
+def _secrets(request: Mapping[str, Any]) -> list[str]:
+    import os
+
+    found = [v for k, v in os.environ.items() if _SECRET_NAMES.search(k) and len(v) >= 8]
+    if request.get("api_key"):
+        found.append(request["api_key"])
+    for value in (request.get("extra_headers") or {}).values():
+        found.extend(part for part in str(value).split() if len(part) >= 8)
+    return sorted(set(found), key=len, reverse=True)
+
+
+def _redact(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
 
 
 def _add_cost(total: float | None, response: Any) -> float | None:
@@ -539,18 +572,27 @@ def _interpret(
 
 def match_choice(text: str, choices: Sequence[str]) -> str | None:
     """The option a reply names: an exact match (ignoring case, quotes and
-    trailing punctuation), else the only option mentioned as a whole word."""
+    trailing punctuation), else the only option mentioned as a whole word.
+
+    Single-letter options ("A", "B") and options that differ only by case
+    are looked for case-sensitively, so that the article "a" is not option A.
+    """
 
     def norm(s: str) -> str:
-        return s.strip().strip("\"'`*.!").strip().lower()
+        return s.strip().strip("\"'`*.!").strip()
 
+    folded = [norm(o).lower() for o in choices]
+    strict = len(set(folded)) < len(folded)
     wanted = norm(text)
     for option in choices:
-        if norm(option) == wanted:
+        if norm(option) == wanted or (not strict and norm(option).lower() == wanted.lower()):
             return option
-    mentioned = [
-        o for o in choices if re.search(rf"(?<!\w){re.escape(norm(o))}(?!\w)", text.lower())
-    ]
+    mentioned = []
+    for option in choices:
+        exact_case = strict or len(norm(option)) == 1
+        flags = 0 if exact_case else re.IGNORECASE
+        if re.search(rf"(?<!\w){re.escape(norm(option))}(?!\w)", text, flags):
+            mentioned.append(option)
     return mentioned[0] if len(mentioned) == 1 else None
 
 
@@ -562,12 +604,21 @@ async def _record(
     call: _Call,
     latency: float,
     *,
-    completion: Completion | None = None,
     error: str | None = None,
 ) -> None:
     scope = current_scope()
     if scope is None:
         return
+    try:
+        await _store_call(scope, model, call, latency, error)
+    except Exception:
+        # Losing one usage row must not lose the answer (or hide the real error).
+        log.warning("could not record a call to %s", model, exc_info=True)
+
+
+async def _store_call(
+    scope: Any, model: str, call: _Call, latency: float, error: str | None
+) -> None:
     await scope.store.record_model_call(
         scope.run_id,
         model,

@@ -32,6 +32,7 @@ class CallOptions:
     choices: list[str] | None = None
     schema: dict[str, Any] | None = None
     interventions: list[ExpertMask | Steer] = field(default_factory=list)
+    settings: Any = None  # where local/NAME is looked up (the caller's data_dir)
     error: BaseException | None = None
 
 
@@ -164,7 +165,7 @@ def _make_handlers(litellm: Any) -> dict[str, Any]:
         ) -> Any:
             from ethos.models.local.host import get_local_model
 
-            local = await get_local_model(model)
+            local = await get_local_model(model, settings=options.settings)
             prompt_tokens = local.count_tokens(messages)
             if options.choices:
                 scores = await local.score_choices(

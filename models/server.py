@@ -15,8 +15,10 @@ and let those in flight finish.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
+import logging
 import time
 import uuid
 from typing import Any, Literal
@@ -28,18 +30,26 @@ from ethos.models.errors import ContextLengthError, ModelError, UnsupportedInter
 from ethos.models.interventions import ExpertMask, Steer, parse_interventions
 
 INTERVENTIONS_HEADER = "x-ethos-interventions"
+log = logging.getLogger("ethos.serve")
+
+
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    text: str | None = None
 
 
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     role: Literal["system", "user", "assistant", "tool", "developer"]
-    content: str | list[dict[str, Any]] | None = None
+    content: str | list[ContentPart] | None = None
 
     def plain(self) -> dict[str, Any]:
         content = self.content
         if isinstance(content, list):  # OpenAI content parts: keep the text ones
-            content = "".join(p.get("text", "") for p in content if p.get("type") == "text")
+            content = "".join(p.text or "" for p in content if p.type == "text")
         return {"role": self.role, "content": content or ""}
 
 
@@ -60,28 +70,43 @@ class ChatRequest(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
+    # OpenAI accepts null for every optional field: so do we.
     model: str
     messages: list[ChatMessage] = Field(min_length=1)
     max_tokens: int | None = Field(None, ge=1)
     max_completion_tokens: int | None = Field(None, ge=1)
-    temperature: float = Field(0.0, ge=0, le=2)
-    top_p: float = Field(1.0, gt=0, le=1)
-    seed: int | None = None
+    temperature: float | None = Field(None, ge=0, le=2)
+    top_p: float | None = Field(None, gt=0, le=1)
+    seed: int | None = Field(None, ge=0, le=2**63 - 1)
     stop: str | list[str] | None = None
-    n: int = Field(1, ge=1, le=1)
-    stream: bool = False
+    n: int | None = Field(None, ge=1, le=1)
+    stream: bool | None = None
     stream_options: dict[str, Any] | None = None
-    ethos: EthosExtension = Field(default_factory=EthosExtension)
+    tools: list[Any] | None = None
+    response_format: dict[str, Any] | None = None
+    ethos: EthosExtension | None = None
+
+    @property
+    def interventions(self) -> list[ExpertMask | Steer]:
+        return self.ethos.interventions if self.ethos else []
+
+    def unsupported(self) -> str | None:
+        """A field we would otherwise have to ignore silently."""
+        if self.tools:
+            return "tools"
+        if self.response_format and self.response_format.get("type") not in (None, "text"):
+            return "response_format"
+        return None
 
     def sampling(self) -> dict[str, Any]:
         stop = [self.stop] if isinstance(self.stop, str) else self.stop
         return {
             "max_tokens": self.max_completion_tokens or self.max_tokens or 256,
-            "temperature": self.temperature,
-            "top_p": self.top_p,
+            "temperature": 0.0 if self.temperature is None else self.temperature,
+            "top_p": 1.0 if self.top_p is None else self.top_p,
             "seed": self.seed,
             "stop": stop,
-            "interventions": self.ethos.interventions,
+            "interventions": self.interventions,
         }
 
 
@@ -107,6 +132,8 @@ class Server:
         self.token = token
         self.max_queue = max_queue
         self.in_flight = 0
+        self.abandoned = 0
+        self.closing = False
         self.local: Any = None
 
     @property
@@ -122,6 +149,7 @@ class Server:
         self.local = await get_local_model(self.model_ref)
 
     async def stop(self, app: web.Application) -> None:
+        self.closing = True
         if self.local is not None:
             await self.local.aclose()
 
@@ -159,7 +187,18 @@ class Server:
                 param="ethos",
             )
         except ModelError as exc:
+            if self.closing:
+                return error_response(
+                    503,
+                    "the server is shutting down",
+                    kind="server_error",
+                    code="shutting_down",
+                    headers={"Retry-After": "1"},
+                )
             return error_response(400, str(exc), kind="invalid_request_error")
+        except Exception as exc:  # a bug: still an error body every client can read
+            log.exception("request failed")
+            return error_response(500, f"internal error: {type(exc).__name__}", kind="server_error")
 
     # -- routes ------------------------------------------------------------------
 
@@ -170,6 +209,7 @@ class Server:
                 "status": "ok",
                 "model": self.model_id,
                 "in_flight": self.in_flight,
+                "abandoned": self.abandoned,
                 "batch_sizes": {str(k): v for k, v in sorted(batches.items())},
             }
         )
@@ -207,6 +247,9 @@ class Server:
             if parsed.stream:
                 return await self._stream(request, parsed)
             return await self._complete(parsed)
+        except asyncio.CancelledError:
+            self.abandoned += 1  # the client hung up; its generation stopped with it
+            raise
         finally:
             self.in_flight -= 1
 
@@ -232,6 +275,15 @@ class Server:
                 kind="invalid_request_error",
                 param=where,
             )
+        field = body.unsupported()
+        if field:
+            return error_response(
+                400,
+                f"'{field}' is not supported by ethos serve (local models answer in text)",
+                kind="invalid_request_error",
+                code="unsupported_parameter",
+                param=field,
+            )
         if body.model not in self.served_names():
             return error_response(
                 404,
@@ -243,7 +295,7 @@ class Server:
         return body
 
     def _headers(self, body: ChatRequest) -> dict[str, str]:
-        return {INTERVENTIONS_HEADER: str(len(body.ethos.interventions))}
+        return {INTERVENTIONS_HEADER: str(len(body.interventions))}
 
     async def _complete(self, body: ChatRequest) -> web.Response:
         messages = [m.plain() for m in body.messages]
@@ -265,7 +317,7 @@ class Server:
                 "completion_tokens": result.output_tokens,
                 "total_tokens": result.input_tokens + result.output_tokens,
             },
-            "ethos": {"interventions_applied": len(body.ethos.interventions)},
+            "ethos": {"interventions_applied": len(body.interventions)},
         }
         return web.json_response(payload, headers=self._headers(body))
 
@@ -286,42 +338,52 @@ class Server:
             return f"data: {json.dumps(data)}\n\n".encode()
 
         deltas = self.local.stream(messages, **body.sampling())
-        first = await anext(deltas)  # validation errors surface here, as a 400
-        response = web.StreamResponse(
-            headers={
-                "Content-Type": "text/event-stream",
-                "Cache-Control": "no-cache",
-                **self._headers(body),
-            }
-        )
-        await response.prepare(request)
-        await response.write(chunk({"role": "assistant", "content": ""}))
-        item = first
-        while True:
-            if item.text:
-                await response.write(chunk({"content": item.text}))
-            if item.finish_reason is not None:
-                await response.write(chunk({}, item.finish_reason))
-                if (body.stream_options or {}).get("include_usage"):
-                    usage = {
-                        "prompt_tokens": item.input_tokens,
-                        "completion_tokens": item.output_tokens,
-                        "total_tokens": item.input_tokens + item.output_tokens,
-                    }
-                    data = {
-                        "id": chunk_id,
-                        "object": "chat.completion.chunk",
-                        "created": created,
-                        "model": self.model_id,
-                        "choices": [],
-                        "usage": usage,
-                    }
-                    await response.write(f"data: {json.dumps(data)}\n\n".encode())
-                break
-            item = await anext(deltas)
+        response: web.StreamResponse | None = None
+        try:
+            first = await anext(deltas)  # validation errors surface here, as a 400
+            response = web.StreamResponse(
+                headers={
+                    "Content-Type": "text/event-stream",
+                    "Cache-Control": "no-cache",
+                    **self._headers(body),
+                }
+            )
+            await response.prepare(request)
+            await response.write(chunk({"role": "assistant", "content": ""}))
+            item = first
+            while True:
+                if item.text:
+                    await response.write(chunk({"content": item.text}))
+                if item.finish_reason is not None:
+                    await response.write(chunk({}, item.finish_reason))
+                    if (body.stream_options or {}).get("include_usage"):
+                        await response.write(usage_chunk(chunk_id, created, self.model_id, item))
+                    break
+                item = await anext(deltas)
+        except ConnectionResetError:  # the client left mid-stream: no one to answer
+            return response or web.Response(status=499)
+        finally:
+            await deltas.aclose()  # a client that left frees its batch row now
         await response.write(b"data: [DONE]\n\n")
         await response.write_eof()
         return response
+
+
+def usage_chunk(chunk_id: str, created: int, model: str, item: Any) -> bytes:
+    usage = {
+        "prompt_tokens": item.input_tokens,
+        "completion_tokens": item.output_tokens,
+        "total_tokens": item.input_tokens + item.output_tokens,
+    }
+    data = {
+        "id": chunk_id,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": model,
+        "choices": [],
+        "usage": usage,
+    }
+    return f"data: {json.dumps(data)}\n\n".encode()
 
 
 def create_app(model_ref: str, *, token: str | None = None, max_queue: int = 64) -> web.Application:
@@ -349,11 +411,14 @@ def serve(
     """Run until SIGINT/SIGTERM; requests in flight then get ``shutdown_timeout``
     seconds to finish."""
     app = create_app(model_ref, token=token, max_queue=max_queue)
+    # handler_cancellation: a client that hangs up stops its generation,
+    # instead of holding a batch row and a queue slot until it finishes.
     web.run_app(
         app,
         host=host,
         port=port,
         shutdown_timeout=shutdown_timeout,
+        handler_cancellation=True,
         print=lambda text: print(text, flush=True),
         access_log=None,
     )

@@ -377,3 +377,80 @@ async def test_a_cancelled_waiter_does_not_lose_a_slot() -> None:
         async with limit:
             assert limit.in_use == 1
     assert limit.in_use == 0
+
+
+async def test_any_provider_key_echoed_back_is_redacted(
+    server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "sk-live-from-the-usual-variable-0042"
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+
+    async def echo_key(request, body, fault):
+        from aiohttp import web
+
+        message = f"Incorrect API key provided: {request.headers['Authorization']}"
+        return web.json_response({"error": {"message": message}}, status=401)
+
+    server._answer = echo_key  # type: ignore[method-assign]
+    with pytest.raises(ProviderError) as info:
+        await acomplete("openai/fake", "x", model_args=hosted(server))
+    assert secret not in str(info.value) and "***" in str(info.value)
+
+
+async def test_an_answer_without_choices_is_retried(server: FakeOpenAI) -> None:
+    calls = []
+
+    async def empty_then_ok(request, body, fault):
+        from aiohttp import web
+
+        from tests.support.openai_server import completion
+
+        calls.append(1)
+        payload = completion(body, "finally")
+        if len(calls) == 1:
+            payload["choices"] = []
+        return web.json_response(payload)
+
+    server._answer = empty_then_ok  # type: ignore[method-assign]
+    answer = await acomplete("openai/fake", "x", model_args=hosted(server))
+    assert answer.text == "finally" and answer.attempts == 2
+
+
+async def test_a_retry_after_beyond_the_budget_fails_at_once(server: FakeOpenAI) -> None:
+    server.plan = [("429", 60.0)]
+    with pytest.raises(ProviderError, match="still failing after 5s"):
+        await acomplete("openai/fake", "x", model_args=hosted(server, retry_max_time=5))
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("reply", "options", "expected"),
+    [
+        ("It is a trick question, none fit.", ["A", "B"], None),
+        ("B, since a larger sample helps", ["A", "B"], "B"),
+        ("I would say D.", ["C", "D"], "D"),
+        ("cooperate!", ["Cooperate", "Defect"], "Cooperate"),
+        ("Both C and D have merit", ["C", "D"], None),
+    ],
+)
+def test_replies_are_read_as_the_option_they_name(
+    reply: str, options: list[str], expected: str | None
+) -> None:
+    from ethos.models.gateway import match_choice
+
+    assert match_choice(reply, options) == expected
+
+
+async def test_a_store_failure_does_not_lose_the_answer(
+    store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    run = await store.create_run("eval")
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "record_model_call", broken)
+    with run_scope(store, run.id):
+        answer = await acomplete(script("still here"), "x")
+    assert answer.text == "still here"
+    assert "could not record a call" in caplog.text

@@ -82,3 +82,17 @@ async def test_local_calls_are_recorded(model: str, store) -> None:
         (row,) = (await session.execute(select(ModelCallRow))).scalars()
     assert row.model == model and not row.scripted and row.meta["provider"] == "local"
     assert 0 < row.output_tokens <= 4
+
+
+async def test_local_names_are_found_in_the_callers_data_dir(model: str, tmp_path: Path) -> None:
+    from ethos.settings import load_settings
+
+    data = tmp_path / "elsewhere"
+    (data / "models").mkdir(parents=True)
+    (data / "models" / "mine").symlink_to(Path(model.removeprefix("local/")))
+    answer = await acomplete(
+        "local/mine", PROMPT, max_tokens=2, settings=load_settings(data_dir=data)
+    )
+    assert answer.usage.output_tokens > 0
+    with pytest.raises(CheckpointNotFoundError):
+        await acomplete("local/mine", PROMPT, max_tokens=2)  # not in the default data dir

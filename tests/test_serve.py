@@ -240,6 +240,25 @@ def post(served: Served, body: bytes | dict, token: str | None = None) -> tuple[
             400,
             "layer 99",
         ),
+        ({"model": "M", "messages": MESSAGES, "seed": 10**20}, 400, "invalid field 'seed'"),
+        (
+            {
+                "model": "M",
+                "messages": [{"role": "user", "content": [{"type": "text", "text": 5}]}],
+            },
+            400,
+            "invalid field 'messages",
+        ),
+        (
+            {"model": "M", "messages": MESSAGES, "tools": [{"type": "function"}]},
+            400,
+            "'tools' is not supported",
+        ),
+        (
+            {"model": "M", "messages": MESSAGES, "response_format": {"type": "json_object"}},
+            400,
+            "'response_format' is not supported",
+        ),
         ({"model": "M", "messages": [{"role": "user", "content": "word " * 5000}]}, 400, "context"),
     ],
 )
@@ -325,3 +344,39 @@ async def test_health_answers_while_generating(served: Served) -> None:
         answered += 1
     assert (await task)[0] == 200
     assert answered >= 2
+
+
+def test_nulls_are_accepted_like_openai_does(served: Served) -> None:
+    body = {
+        "model": served.name,
+        "messages": MESSAGES,
+        "max_tokens": 4,
+        "temperature": None,
+        "top_p": None,
+        "n": None,
+        "stream": None,
+        "seed": None,
+        "ethos": None,
+    }
+    status, _, payload = post(served, body)
+    assert status == 200, payload
+
+
+def test_a_client_that_hangs_up_frees_its_slot(served: Served) -> None:
+    before = served.health()["abandoned"]
+    body = json.dumps({"model": served.name, "messages": MESSAGES, "max_tokens": 400}).encode()
+    for _ in range(3):
+        with socket.create_connection(("127.0.0.1", served.port)) as sock:
+            sock.sendall(
+                b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                b"Content-Type: application/json\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            time.sleep(0.05)
+    deadline = time.monotonic() + 30
+    while served.health()["in_flight"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    health = served.health()
+    assert health["in_flight"] == 0
+    assert health["abandoned"] - before == 3  # stopped, not run to the end

@@ -133,3 +133,9 @@ def test_any_string_either_normalizes_or_raises_a_url_error(raw: str) -> None:
         assert exc.fix
     else:
         assert url.drivername in {"sqlite+aiosqlite", "postgresql+psycopg"}
+
+
+def test_a_malformed_url_never_shows_its_password() -> None:
+    with pytest.raises(DatabaseURLError) as info:
+        normalize_url("postgresql://alice:s3cret-pw@db:notaport/ethos")
+    assert "s3cret-pw" not in str(info.value)

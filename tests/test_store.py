@@ -184,3 +184,26 @@ async def test_concurrent_tasks_share_one_store(store: Store) -> None:
 
     await asyncio.gather(*(writer(i) for i in range(8)))
     assert (await store.counts(run.id)).events == 80
+
+
+async def test_concurrent_writers_of_one_sample_and_score_keep_one_row(store: Store) -> None:
+    run = await store.create_run("eval")
+    results = await asyncio.gather(
+        *(store.record_sample(run.id, f"s{i % 5}", output=i) for i in range(40))
+    )
+    assert len({r.id for r in results}) == 5
+    pk = results[0].id
+    await asyncio.gather(*(store.record_score(run.id, pk, "match", float(i)) for i in range(12)))
+    counts = await store.counts(run.id)
+    assert (counts.samples, counts.scores) == (5, 1)
+
+
+async def test_text_both_backends_can_keep(store: Store) -> None:
+    run = await store.create_run("x")
+    failed = await store.finish_run(run.id, "failed", error="bad byte \x00 here")
+    assert failed.error == "bad byte \ufffd here"
+    with pytest.raises(EthosError, match="kind is 65 characters long; at most 64 fit"):
+        await store.create_run("k" * 65)
+    with pytest.raises(EthosError, match="model is 300 characters long"):
+        await store.record_model_call(run.id, "m" * 300)
+    assert await store.count_runs() == 1

@@ -69,7 +69,11 @@ def main(argv: list[str] | None = None) -> None:
     from ethos.errors import EthosError
 
     try:
-        app(args=argv, prog_name="ethos", standalone_mode=False)
+        # Without standalone mode click returns (not raises) a command's
+        # typer.Exit code; it must still become the process's exit status.
+        status = app(args=argv, prog_name="ethos", standalone_mode=False)
+        if isinstance(status, int) and status:
+            sys.exit(status)
     except EthosError as exc:
         _print_error(str(exc))
         sys.exit(2)

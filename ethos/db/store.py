@@ -209,8 +209,8 @@ class Store:
         """Record a new run in status ``running``."""
         row = {
             "id": run_id or new_run_id(),
-            "kind": kind,
-            "name": name or kind,
+            "kind": _text(kind, "kind", 64),
+            "name": _text(name or kind, "name", 256),
             "status": "running",
             "config": dict(config or {}),
             "metadata": dict(metadata or {}),
@@ -234,7 +234,7 @@ class Store:
             await conn.execute(
                 update(RunRow)
                 .where(RunRow.id == run.id)
-                .values(status=status, error=error, finished_at=utcnow())
+                .values(status=status, error=_text(error, "error"), finished_at=utcnow())
             )
         return await self.get_run(run.id)
 
@@ -322,7 +322,7 @@ class Store:
         """Append one event in its own transaction; returns its id."""
         row = {
             "run_id": run_id,
-            "kind": kind,
+            "kind": _text(kind, "kind", 64),
             "payload": payload,
             "sample_pk": sample_pk,
             "created_at": utcnow(),
@@ -389,30 +389,31 @@ class Store:
             SampleRow.epoch == epoch,
             SampleRow.arm == arm,
         )
-        finished = utcnow() if status in FINAL_STATUSES else None
         values = {
-            "status": status,
+            "status": _text(status, "status", 16),
             "input": input,
             "target": target,
             "output": output,
-            "error": error,
+            "error": _text(error, "error"),
             "metadata": dict(metadata or {}),
-            "finished_at": finished,
+            "finished_at": utcnow() if status in FINAL_STATUSES else None,
         }
+        new = {
+            "run_id": run_id,
+            "sample_id": _text(sample_id, "sample_id", 256),
+            "epoch": epoch,
+            "arm": _text(arm, "arm", 128),
+            "started_at": utcnow(),
+            **values,
+        }
+        # One statement, so concurrent writers of the same key cannot race
+        # between an update that found nothing and an insert that collides.
+        upsert = self._insert(SampleRow).values(new)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=["run_id", "sample_id", "epoch", "arm"], set_=values
+        )
         async with self._writing(run_id) as conn:
-            changed = await conn.execute(update(SampleRow).where(*key).values(**values))
-            if changed.rowcount == 0:
-                await conn.execute(
-                    insert(SampleRow),
-                    {
-                        "run_id": run_id,
-                        "sample_id": sample_id,
-                        "epoch": epoch,
-                        "arm": arm,
-                        "started_at": utcnow(),
-                        **values,
-                    },
-                )
+            await conn.execute(upsert)
             row = (await conn.execute(select(SampleRow).where(*key))).one()
         return Sample.model_validate(row._mapping)
 
@@ -433,22 +434,25 @@ class Store:
         metadata: Mapping[str, Any] | None = None,
     ) -> None:
         """Store (or replace) one scorer's verdict on one sample."""
+        values = {
+            "value": value,
+            "explanation": _text(explanation, "explanation"),
+            "metadata": dict(metadata or {}),
+            "created_at": utcnow(),
+        }
+        row = {
+            "run_id": run_id,
+            "sample_pk": sample_pk,
+            "scorer": _text(scorer, "scorer", 128),
+            **values,
+        }
+        upsert = (
+            self._insert(ScoreRow)
+            .values(row)
+            .on_conflict_do_update(index_elements=["sample_pk", "scorer"], set_=values)
+        )
         async with self._writing(run_id) as conn:
-            await conn.execute(
-                delete(ScoreRow).where(ScoreRow.sample_pk == sample_pk, ScoreRow.scorer == scorer)
-            )
-            await conn.execute(
-                insert(ScoreRow),
-                {
-                    "run_id": run_id,
-                    "sample_pk": sample_pk,
-                    "scorer": scorer,
-                    "value": value,
-                    "explanation": explanation,
-                    "metadata": dict(metadata or {}),
-                    "created_at": utcnow(),
-                },
-            )
+            await conn.execute(upsert)
 
     async def record_model_call(
         self,
@@ -471,13 +475,13 @@ class Store:
                 {
                     "run_id": run_id,
                     "sample_pk": sample_pk,
-                    "model": model,
+                    "model": _text(model, "model", 256),
                     "input_tokens": input_tokens,
                     "output_tokens": output_tokens,
                     "latency_s": latency_s,
                     "cost_usd": cost_usd,
                     "scripted": scripted,
-                    "error": error,
+                    "error": _text(error, "error"),
                     "metadata": dict(metadata or {}),
                     "created_at": utcnow(),
                 },
@@ -501,7 +505,7 @@ class Store:
                 {
                     "run_id": run_id,
                     "sample_pk": sample_pk,
-                    "name": name or file.name,
+                    "name": _text(name or file.name, "name", 256),
                     "path": str(file),
                     "media_type": media_type or guessed or "application/octet-stream",
                     "size_bytes": size,
@@ -514,6 +518,14 @@ class Store:
 
     def _writing(self, run_id: str) -> _Writing:
         return _Writing(self, run_id)
+
+    def _insert(self, row_type: type[Any]) -> Any:
+        """The backend's INSERT, which knows ON CONFLICT DO UPDATE."""
+        if self.backend == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as backend_insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as backend_insert
+        return backend_insert(row_type.__table__)
 
 
 class _Writing:
@@ -537,6 +549,20 @@ class _Writing:
         return False
 
 
+def _text(value: str | None, field: str, limit: int | None = None) -> str | None:
+    """Text as both backends can keep it: NUL becomes U+FFFD (PostgreSQL
+    rejects NUL), and a value longer than its column is refused here, with
+    its name, rather than cut on one backend and rejected by the other."""
+    if value is None:
+        return None
+    if limit is not None and len(value) > limit:
+        raise EthosError(
+            f"{field} is {len(value)} characters long; at most {limit} fit",
+            f"shorten the {field}",
+        )
+    return value.replace("\x00", "\ufffd") if "\x00" in value else value
+
+
 def _file_facts(path: str | os.PathLike[str]) -> tuple[Path, int, str]:
     file = Path(path).resolve()
     if not file.is_file():
@@ -554,7 +580,7 @@ def _event_row(run_id: str, event: Any, now: datetime) -> dict[str, Any]:
         kind, payload, sample_pk = event["kind"], event.get("payload"), event.get("sample_pk")
     return {
         "run_id": run_id,
-        "kind": kind,
+        "kind": _text(kind, "kind", 64),
         "payload": payload,
         "sample_pk": sample_pk,
         "created_at": now,

@@ -8,6 +8,7 @@ here, before a connection is tried, with the forms that do work.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -38,11 +39,11 @@ def normalize_url(raw: str):  # -> sqlalchemy.engine.URL (imported lazily)
     try:
         if "://" not in text:
             if ":" in text.split("/")[0] and not Path(text).exists():
-                raise DatabaseURLError(f"malformed database URL {text!r}", EXAMPLES)
+                raise DatabaseURLError(f"malformed database URL {mask(text)!r}", EXAMPLES)
             text = f"sqlite:///{Path(text).expanduser().resolve()}"
         url = make_url(text)
     except (ArgumentError, ValueError, OSError, RuntimeError):  # RuntimeError: ~nosuchuser
-        raise DatabaseURLError(f"malformed database URL {raw!r}", EXAMPLES) from None
+        raise DatabaseURLError(f"malformed database URL {mask(raw)!r}", EXAMPLES) from None
     if url.drivername not in _DRIVERS:
         raise DatabaseURLError(
             f"unsupported database {url.drivername!r} in {safe_url(url)}",
@@ -59,6 +60,11 @@ def normalize_url(raw: str):  # -> sqlalchemy.engine.URL (imported lazily)
     elif not url.database:
         raise DatabaseURLError(f"{safe_url(url)} names no database", EXAMPLES)
     return url
+
+
+def mask(raw: str) -> str:
+    """A URL we could not parse, with anything like user:password@ hidden."""
+    return re.sub(r"(//[^/@:]*:)[^/@]*@", r"\1***@", raw)
 
 
 def backend_of(url) -> Backend:

@@ -256,7 +256,7 @@ class LocalModel:
         interventions: Interventions,
     ) -> tuple[list[int], Sampling, tuple[Steer, ...]]:
         """Validate a generation request completely, before it is queued."""
-        _check_sampling(max_tokens, temperature, top_p)
+        _check_sampling(max_tokens, temperature, top_p, seed)
         prompt = self._encode(messages)
         self._check_fits(len(prompt))
         sampling = Sampling(
@@ -395,13 +395,18 @@ class LocalModel:
         return tuple(steers)
 
 
-def _check_sampling(max_tokens: int, temperature: float, top_p: float) -> None:
+MAX_SEED = 2**63 - 1  # torch.Generator.manual_seed takes a signed 64-bit integer
+
+
+def _check_sampling(max_tokens: int, temperature: float, top_p: float, seed: int | None) -> None:
     if max_tokens < 1:
         raise ModelConfigError(f"max_tokens is {max_tokens}", "ask for at least 1 token")
     if temperature < 0:
         raise ModelConfigError(f"temperature is {temperature}", "use 0 (greedy) or more")
     if not 0 < top_p <= 1:
         raise ModelConfigError(f"top_p is {top_p}", "use a value in (0, 1]")
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise ModelConfigError(f"seed is {seed}", f"use an integer from 0 to {MAX_SEED}")
 
 
 def _stop_strings(stop: str | Sequence[str] | None) -> tuple[str, ...]:
