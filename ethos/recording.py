@@ -21,11 +21,29 @@ if TYPE_CHECKING:
     from ethos.db.store import Store
 
 
+@dataclass
+class UsageMeter:
+    """Running totals of the model calls made under a scope (for progress
+    displays; the model_calls rows remain the record)."""
+
+    calls: int = 0
+    failed: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    def add(self, input_tokens: int, output_tokens: int, failed: bool) -> None:
+        self.calls += 1
+        self.failed += int(failed)
+        self.input_tokens += input_tokens
+        self.output_tokens += output_tokens
+
+
 @dataclass(frozen=True)
 class RunScope:
     store: Store
     run_id: str
     sample_pk: int | None = None
+    meter: UsageMeter | None = None
 
 
 _current: ContextVar[RunScope | None] = ContextVar("ethos_run_scope", default=None)
@@ -37,9 +55,11 @@ def current_scope() -> RunScope | None:
 
 
 @contextmanager
-def run_scope(store: Store, run_id: str, *, sample_pk: int | None = None) -> Iterator[RunScope]:
+def run_scope(
+    store: Store, run_id: str, *, sample_pk: int | None = None, meter: UsageMeter | None = None
+) -> Iterator[RunScope]:
     """Make ``run_id`` (and ``sample_pk``) the active run for the enclosed code."""
-    scope = RunScope(store, run_id, sample_pk)
+    scope = RunScope(store, run_id, sample_pk, meter)
     token = _current.set(scope)
     try:
         yield scope

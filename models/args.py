@@ -10,12 +10,13 @@ so keys stay out of files, logs and the database.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ethos.errors import ConfigError
+from ethos.keyvalue import parse_pairs
 from ethos.models.errors import ModelConfigError
 
 
@@ -41,20 +42,11 @@ class ModelArgs(BaseModel):
 
 
 def parse_cli_args(pairs: Iterable[str]) -> dict[str, Any]:
-    """``["api_base=http://x", "max_connections=4"]`` -> a dict; values are
-    read as JSON when they parse (numbers, booleans, objects), else as text."""
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        if not sep or not key.strip():
-            raise ModelConfigError(
-                f"model argument {pair!r} is not key=value", "write it as -M api_base=http://..."
-            )
-        try:
-            out[key.strip()] = json.loads(raw)
-        except ValueError:
-            out[key.strip()] = raw
-    return out
+    """``-M`` pairs as a dict of model arguments (values read as JSON when they parse)."""
+    try:
+        return parse_pairs(pairs, "-M")
+    except ConfigError as exc:
+        raise ModelConfigError(exc.problem, exc.fix) from None
 
 
 def resolve_args(

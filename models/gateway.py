@@ -609,6 +609,8 @@ async def _record(
     scope = current_scope()
     if scope is None:
         return
+    if scope.meter is not None:
+        scope.meter.add(call.usage.input_tokens, call.usage.output_tokens, error is not None)
     try:
         await _store_call(scope, model, call, latency, error)
     except Exception:

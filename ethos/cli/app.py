@@ -16,6 +16,7 @@ import typer
 
 from ethos import __version__
 from ethos.cli import db, demo, doctor, models, runs
+from ethos.cli import eval as eval_commands
 from ethos.cli.context import CliContext
 from ethos.cli.serve import serve as serve_command
 
@@ -58,6 +59,7 @@ def root(
 
 app.add_typer(db.app, name="db")
 app.add_typer(runs.app, name="runs")
+app.add_typer(eval_commands.app, name="eval")
 app.add_typer(models.app, name="models")
 app.command("doctor")(doctor.doctor)
 app.command("demo")(demo.demo)

@@ -238,6 +238,17 @@ class Store:
             )
         return await self.get_run(run.id)
 
+    async def update_run(self, run_id: str, *, status: RunStatus = "running") -> Run:
+        """Reopen a run (a resumed run is running again, its old end undone)."""
+        run = await self.get_run(run_id)
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(RunRow)
+                .where(RunRow.id == run.id)
+                .values(status=status, error=None, finished_at=None)
+            )
+        return await self.get_run(run.id)
+
     async def get_run(self, run_id: str) -> Run:
         """The run with this id, or with this unique id prefix (>= 4 characters)."""
         async with self.engine.connect() as conn:
@@ -416,6 +427,15 @@ class Store:
             await conn.execute(upsert)
             row = (await conn.execute(select(SampleRow).where(*key))).one()
         return Sample.model_validate(row._mapping)
+
+    async def finished_samples(self, run_id: str) -> set[tuple[str, int, str]]:
+        """The (sample_id, epoch, arm) keys a run has finished successfully:
+        what a resumed run must not redo."""
+        query = select(SampleRow.sample_id, SampleRow.epoch, SampleRow.arm).where(
+            SampleRow.run_id == run_id, SampleRow.status == "succeeded"
+        )
+        async with self.engine.connect() as conn:
+            return {(r[0], r[1], r[2]) for r in await conn.execute(query)}
 
     async def samples(self, run_id: str, *, limit: int = 1000, offset: int = 0) -> list[Sample]:
         query = select(SampleRow).where(SampleRow.run_id == run_id).order_by(SampleRow.id)

@@ -27,14 +27,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import torch
 
 from ethos.models.errors import (
-    CheckpointNotFoundError,
     ContextLengthError,
     ModelConfigError,
     UnsupportedInterventionError,
 )
 from ethos.models.interventions import ExpertMask, Steer, parse_interventions
 from ethos.models.local.engine import Engine, ForwardJob, GenerateJob, Sampling
-from ethos.models.local.paths import checkpoint_dir, is_checkpoint, is_path_ref
+from ethos.models.local.paths import resolve_checkpoint
 from ethos.models.local.tiny import quiet_progress
 
 if TYPE_CHECKING:
@@ -66,23 +65,6 @@ class StreamDelta:
     finish_reason: str | None = None
     input_tokens: int = 0
     output_tokens: int = 0
-
-
-def resolve_checkpoint(ref: str, *, settings: Settings | None = None) -> Path:
-    """The checkpoint directory ``local/<ref>`` names, or a CheckpointNotFoundError
-    that names the place looked at and the command that builds one there."""
-    path = checkpoint_dir(ref, settings)
-    if is_checkpoint(path):
-        return path
-    if is_path_ref(ref):
-        how = f"`ethos models build-tiny {path.name} --arch qwen3_moe --out {path}`"
-    else:
-        how = f"`ethos models build-tiny {ref} --arch qwen3_moe`"
-    what = "holds no config.json" if path.is_dir() else "does not exist"
-    raise CheckpointNotFoundError(
-        f"no local checkpoint for local/{ref}: {path} {what}",
-        f"build a tiny one with {how}, or point local/ at a transformers checkpoint directory",
-    )
 
 
 def default_device() -> str:

@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ethos.models.errors import CheckpointNotFoundError
+
 if TYPE_CHECKING:
     from ethos.settings import Settings
 
@@ -41,3 +43,20 @@ def checkpoint_dir(ref: str, settings: Settings | None = None) -> Path:
 def is_checkpoint(path: Path) -> bool:
     """A directory with a ``config.json``: what ``from_pretrained`` needs first."""
     return (path / "config.json").is_file()
+
+
+def resolve_checkpoint(ref: str, *, settings: Settings | None = None) -> Path:
+    """The checkpoint directory ``local/<ref>`` names, or a CheckpointNotFoundError
+    that names the place looked at and the command that builds one there."""
+    path = checkpoint_dir(ref, settings)
+    if is_checkpoint(path):
+        return path
+    if is_path_ref(ref):
+        how = f"`ethos models build-tiny {path.name} --arch qwen3_moe --out {path}`"
+    else:
+        how = f"`ethos models build-tiny {ref} --arch qwen3_moe`"
+    what = "holds no config.json" if path.is_dir() else "does not exist"
+    raise CheckpointNotFoundError(
+        f"no local checkpoint for local/{ref}: {path} {what}",
+        f"build a tiny one with {how}, or point local/ at a transformers checkpoint directory",
+    )

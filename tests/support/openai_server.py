@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -45,6 +46,8 @@ class FakeOpenAI:
     stall_s: float = 30.0
     latency_s: float = 0.0
     honours_interventions: bool = False
+    fault_rate: float = 0.0  # the share of requests answered 500 (seeded)
+    seed: int = 0
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[CIMultiDict[str]] = field(default_factory=list)
     arrivals: list[float] = field(default_factory=list)
@@ -59,6 +62,7 @@ class FakeOpenAI:
     # -- lifecycle -------------------------------------------------------------
 
     def start(self) -> FakeOpenAI:
+        self._rng = random.Random(self.seed)
         ready = threading.Event()
         self._loop = asyncio.new_event_loop()
 
@@ -103,6 +107,8 @@ class FakeOpenAI:
     def _next_fault(self) -> Fault:
         if self.plan:
             return self.plan.pop(0)
+        if self.fault_rate and self._rng.random() < self.fault_rate:
+            return 500
         return self.always if self.always is not None else "ok"
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:

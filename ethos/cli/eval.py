@@ -1,0 +1,118 @@
+"""``ethos eval``: run tasks, list them, report and compare runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from ethos.cli.context import cli_context
+
+app = typer.Typer(help="Run evaluations and report on them.", no_args_is_help=True)
+
+
+def parse_arm(text: str) -> dict[str, Any]:
+    """``name=model[,key=value...]`` -> an Arm's fields."""
+    from ethos.errors import ConfigError
+    from ethos.keyvalue import parse_pairs
+
+    name, sep, rest = text.partition("=")
+    model, *options = rest.split(",")
+    if not sep or not name.strip() or not model.strip():
+        raise ConfigError(
+            f"--arm {text!r} is not name=model[,key=value...]",
+            "write it as --arm steered=local/tiny,temperature=0.7",
+        )
+    return {"name": name.strip(), "model": model.strip(), "options": parse_pairs(options, "--arm")}
+
+
+@app.command("run")
+def run(
+    ctx: typer.Context,
+    task: str = typer.Argument(
+        ..., help="A registered task (see `ethos eval list`) or file.py@fn."
+    ),
+    model: str | None = typer.Option(None, "--model", "-m", help="The model of the single arm."),
+    task_arg: list[str] = typer.Option([], "--task-arg", "-T", help="A task argument, k=v."),
+    arm: list[str] = typer.Option(
+        [], "--arm", help="A named condition, name=model[,key=value...] (repeatable)."
+    ),
+    baseline: str | None = typer.Option(None, help="The arm others are compared to."),
+    epochs: int | None = typer.Option(None, min=1, help="Repeats of every sample."),
+    limit: int | None = typer.Option(None, min=1, help="Only the first N samples."),
+    seed: int = typer.Option(0, help="Seed of every sample's own seed."),
+    max_connections: int = typer.Option(16, min=1, help="Samples (and calls per model) at once."),
+    fail_on_error: float | None = typer.Option(
+        None, min=0, help="Stop when more samples fail: a fraction (<1) or a count."
+    ),
+    resume: str | None = typer.Option(None, help="Finish this interrupted run."),
+    model_arg: list[str] = typer.Option([], "--model-arg", "-M", help="Model argument, k=v."),
+    model_role: list[str] = typer.Option([], "--model-role", help="role=model (repeatable)."),
+    progress: bool | None = typer.Option(None, "--progress/--no-progress"),
+) -> None:
+    """Run a task (or finish an interrupted run of it) and print its report."""
+    from ethos.errors import ConfigError
+    from ethos.evals.run import EvalConfig, run_eval
+    from ethos.keyvalue import parse_pairs
+
+    context = cli_context(ctx)
+    settings = context.settings()
+    arms = [parse_arm(a) for a in arm]
+    if model and arms:
+        raise ConfigError("pass --model or --arm, not both", "give each arm its model")
+    if not arms:
+        default = model or settings.roles.get("default")
+        if default is None:
+            raise ConfigError(
+                "no model to evaluate", 'pass --model, --arm, or set [roles] default = "..."'
+            )
+        arms = [{"name": "default", "model": default}]
+    try:
+        config = EvalConfig(
+            task=task,
+            task_args=parse_pairs(task_arg, "-T"),
+            arms=arms,
+            baseline=baseline,
+            epochs=epochs,
+            limit=limit,
+            seed=seed,
+            max_connections=max_connections,
+            fail_on_error=fail_on_error,
+            model_args=parse_pairs(model_arg, "-M"),
+            model_roles={k: str(v) for k, v in parse_pairs(model_role, "--model-role").items()},
+        )
+    except ValueError as exc:
+        raise ConfigError(
+            f"invalid run options: {exc}", "fix the --arm/--baseline values"
+        ) from None
+
+    async def work(store):
+        return await run_eval(
+            config, store=store, resume=resume, progress=progress, settings=settings
+        )
+
+    result = context.with_store(work)
+    label = "  [scripted models: test doubles, not model behaviour]" if result.scripted else ""
+    typer.echo(
+        f"run {result.run_id} {result.status}: {result.succeeded} of {result.total} samples "
+        f"succeeded, {result.failed} failed, {result.skipped} already done{label}"
+    )
+    typer.echo(f"report: ethos eval report {result.run_id[:12]} [--html report.html]")
+    if result.status != "succeeded":
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_tasks() -> None:
+    """List the registered tasks and the arguments each takes."""
+    import inspect
+
+    from ethos.evals.task import registered
+
+    for name, factory in registered().items():
+        params = inspect.signature(factory).parameters.values()
+        args = ", ".join(
+            f"{p.name}={p.default!r}" if p.default is not p.empty else p.name for p in params
+        )
+        doc = (inspect.getdoc(factory) or "").splitlines()
+        typer.echo(f"{name}({args})" + (f"  {doc[0]}" if doc else ""))

@@ -1,0 +1,227 @@
+"""Tasks, samples, scores, and the registry that finds tasks by name.
+
+A Task is data plus two kinds of behaviour: a solver that turns one sample
+into an output (an async function of the sample and its context, or a
+compiled LangGraph graph) and scorers that judge the output. Tasks are made
+by functions decorated with ``@task``, whose keyword parameters are the
+task's arguments (``-T name=value`` on the command line), so a task is
+found by name (``games/prisoners_dilemma``) or by file
+(``path/to/tasks.py@my_task``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import sys
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ethos.errors import EthosError
+
+# Modules that register the built-in suites when imported.
+SUITES = ("ethos.evals.games.tasks",)
+
+
+class TaskError(EthosError):
+    """A task cannot be found, built, or given these arguments."""
+
+
+class Sample(BaseModel):
+    """One case of a task: what the solver gets and what a scorer compares to."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    input: Any = None
+    target: Any = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+ScoreValue = float | bool | str | dict[str, float | None] | None
+
+
+class Score(BaseModel):
+    """A scorer's verdict: a number, a pass/fail, a category, or several
+    named numbers; None where the measure is undefined for this sample."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: ScoreValue
+    explanation: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class Arm(BaseModel):
+    """One condition of a run: a model plus options (model arguments,
+    interventions, a prompt variant) under a name."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(min_length=1, max_length=128)
+    model: str
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SolverContext:
+    """What a solver knows besides its sample: the arm it runs under, the
+    epoch, a seed of its own, and the models configured for each role."""
+
+    arm: Arm
+    epoch: int
+    seed: int
+    roles: Mapping[str, str] = field(default_factory=dict)
+    model_args: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def model(self) -> str:
+        return self.arm.model
+
+    def role(self, name: str) -> str:
+        """The model for a role (``--model-role name=model``), else the arm's."""
+        return self.roles.get(name, self.arm.model)
+
+    @property
+    def interventions(self) -> list[Any]:
+        return list(self.arm.options.get("interventions", []))
+
+    async def complete(self, messages: Any, *, role: str | None = None, **kwargs: Any) -> Any:
+        """Call the arm's model (or a role's) through the gateway with this
+        arm's model arguments, interventions and this sample's seed."""
+        from ethos.models import acomplete
+
+        model = self.role(role) if role else self.model
+        kwargs.setdefault("model_args", dict(self.model_args))
+        if model == self.arm.model:
+            kwargs.setdefault("interventions", self.interventions)
+        kwargs.setdefault("seed", self.seed)
+        return await acomplete(model, messages, **kwargs)
+
+
+Solver = Callable[[Sample, SolverContext], Awaitable[Any]]
+ScorerFn = Callable[[Sample, Any, SolverContext], Awaitable[Score] | Score]
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    samples: Sequence[Sample]
+    solver: Solver | Any
+    scorers: Sequence[ScorerFn]
+    epochs: int = 1
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+def scorer(name: str | None = None) -> Callable[[ScorerFn], ScorerFn]:
+    """Name a scorer (its scores are stored and reported under the name)."""
+
+    def mark(fn: ScorerFn) -> ScorerFn:
+        fn.scorer_name = name or fn.__name__  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+def scorer_name(fn: ScorerFn) -> str:
+    return getattr(fn, "scorer_name", getattr(fn, "__name__", type(fn).__name__))
+
+
+# -- the registry ------------------------------------------------------------------
+
+TaskFactory = Callable[..., Task]
+_registry: dict[str, TaskFactory] = {}
+
+
+def task(name: str) -> Callable[[TaskFactory], TaskFactory]:
+    """Register a task factory under ``name``; its keyword parameters are the
+    task's arguments."""
+
+    def register(factory: TaskFactory) -> TaskFactory:
+        _registry[name] = factory
+        factory.task_name = name  # type: ignore[attr-defined]
+        return factory
+
+    return register
+
+
+def _load_suites() -> None:
+    for module in SUITES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not module.startswith(exc.name):
+                raise  # a suite that exists but is broken must say so
+
+
+def registered() -> dict[str, TaskFactory]:
+    _load_suites()
+    return dict(sorted(_registry.items()))
+
+
+def resolve_task(spec: str, args: Mapping[str, Any] | None = None) -> Task:
+    """Build the task named by ``spec`` (a registered name, or
+    ``file.py@function``) with ``args``."""
+    factory = _factory_from_file(spec) if "@" in spec else registered().get(spec)
+    if factory is None:
+        known = ", ".join(registered()) or "none"
+        raise TaskError(
+            f"unknown task {spec!r}",
+            f"`ethos eval list` shows the registered ones ({known}), or pass file.py@function",
+        )
+    return build(factory, spec, dict(args or {}))
+
+
+def build(factory: TaskFactory, spec: str, args: dict[str, Any]) -> Task:
+    accepted = _parameters(factory)
+    unknown = sorted(set(args) - set(accepted))
+    if unknown:
+        takes = ", ".join(accepted) or "no arguments"
+        raise TaskError(
+            f"task {spec!r} takes no argument {', '.join(repr(u) for u in unknown)}",
+            f"it takes: {takes}",
+        )
+    try:
+        made = factory(**args)
+    except (TypeError, ValueError) as exc:
+        raise TaskError(
+            f"task {spec!r} rejected its arguments: {exc}", "check the -T values"
+        ) from None
+    if not isinstance(made, Task):
+        raise TaskError(f"{spec!r} returned {type(made).__name__}, not a Task", "return Task(...)")
+    if not made.samples:
+        raise TaskError(f"task {spec!r} has no samples", "check its data or arguments")
+    ids = [s.id for s in made.samples]
+    if len(set(ids)) != len(ids):
+        raise TaskError(f"task {spec!r} has duplicate sample ids", "give every sample its own id")
+    return made
+
+
+def _parameters(factory: TaskFactory) -> list[str]:
+    params = inspect.signature(factory).parameters.values()
+    return [p.name for p in params if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+
+def _factory_from_file(spec: str) -> TaskFactory | None:
+    file, _, attr = spec.rpartition("@")
+    path = Path(file).expanduser().resolve()
+    if not path.is_file():
+        raise TaskError(f"no task file {path}", "give an existing file.py@function")
+    module_name = f"ethos_user_tasks_{abs(hash(str(path)))}"
+    module = sys.modules.get(module_name)
+    if module is None:
+        loader_spec = importlib.util.spec_from_file_location(module_name, path)
+        if loader_spec is None or loader_spec.loader is None:
+            raise TaskError(f"cannot import {path}", "it must be a Python file")
+        module = importlib.util.module_from_spec(loader_spec)
+        sys.modules[module_name] = module
+        loader_spec.loader.exec_module(module)
+    factory = getattr(module, attr, None)
+    if factory is None or not callable(factory):
+        raise TaskError(f"{path} has no task function {attr!r}", "decorate one with @task")
+    return factory

@@ -1,0 +1,279 @@
+"""The harness: runs stored as rows, concurrent, resumable, honest about errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ethos.db.store import Store
+from ethos.errors import EthosError
+from ethos.evals.run import EvalConfig, run_eval
+from ethos.evals.task import Arm, Sample, Task, TaskError, resolve_task
+from ethos.models.errors import UnknownProviderError
+from tests.support.openai_server import FakeOpenAI
+
+ROOT = Path(__file__).resolve().parents[1]
+TASKS = str(ROOT / "tests" / "support" / "tasks.py")
+
+
+def config(task: str = "echo", **kw: object) -> EvalConfig:
+    kw.setdefault("arms", [Arm(name="default", model="script/echo")])
+    return EvalConfig(task=f"{TASKS}@{task}", **kw)
+
+
+async def scores_of(store: Store, run_id: str) -> list[tuple]:
+    async with store.engine.connect() as conn:
+        from sqlalchemy import text
+
+        rows = await conn.execute(
+            text(
+                "SELECT s.sample_id, s.epoch, s.arm, c.scorer, c.value FROM scores c "
+                "JOIN samples s ON s.id = c.sample_pk WHERE c.run_id = :r"
+            ),
+            {"r": run_id},
+        )
+        return list(rows)
+
+
+async def test_a_run_stores_every_sample_epoch_and_arm(store: Store) -> None:
+    arms = [Arm(name="base", model="script/echo"), Arm(name="other", model="script:echo")]
+    cfg = config(task_args={"n": 5}, arms=arms, epochs=2, seed=7)
+    result = await run_eval(cfg, store=store, progress=False)
+    assert (result.status, result.total, result.succeeded, result.failed) == (
+        "succeeded",
+        20,
+        20,
+        0,
+    )
+    assert result.scripted
+    run = await store.get_run(result.run_id)
+    assert run.status == "succeeded" and run.metadata["scripted"] is True
+    assert run.config["arms"][0]["name"] == "base"
+    samples = await store.samples(run.id)
+    assert len(samples) == 20 and {s.status for s in samples} == {"succeeded"}
+    scores = await scores_of(store, run.id)
+    assert len(scores) == 40  # two scorers each
+    exact = [
+        json.loads(v) if isinstance(v, str) else v for *_, name, v in scores if name == "exact"
+    ]
+    assert all(v is True for v in exact)
+    counts = await store.counts(run.id)
+    assert counts.model_calls == 20
+
+
+async def test_seeds_are_per_sample_epoch_and_arm_and_reproducible(store: Store) -> None:
+    first = await run_eval(
+        config(task_args={"n": 4}, epochs=2, seed=1), store=store, progress=False
+    )
+    again = await run_eval(
+        config(task_args={"n": 4}, epochs=2, seed=2), store=store, progress=False
+    )
+
+    async def seeds(run_id: str) -> dict:
+        return {(s.sample_id, s.epoch): s.output["seed"] for s in await store.samples(run_id)}
+
+    a, b = await seeds(first.run_id), await seeds(again.run_id)
+    assert len(set(a.values())) == 8
+    assert a != b
+
+
+async def test_limit_and_task_arguments(store: Store) -> None:
+    result = await run_eval(config(task_args={"n": 30}, limit=4), store=store, progress=False)
+    assert result.total == 4
+
+
+async def test_failures_are_recorded_and_the_run_goes_on(store: Store) -> None:
+    result = await run_eval(config("flaky", task_args={"n": 9}), store=store, progress=False)
+    assert (result.status, result.succeeded, result.failed) == ("succeeded", 6, 3)
+    failed = [s for s in await store.samples(result.run_id) if s.status == "failed"]
+    assert {s.sample_id for s in failed} == {"q000", "q003", "q006"}
+    assert all("broke on purpose" in s.error for s in failed)
+
+
+async def test_fail_on_error_stops_and_the_same_command_resumes(store: Store) -> None:
+    cfg = config("flaky", task_args={"n": 30, "fail_every": 2}, fail_on_error=3, max_connections=1)
+    stopped = await run_eval(cfg, store=store, progress=False)
+    assert stopped.status == "failed"
+    run = await store.get_run(stopped.run_id)
+    assert "above --fail-on-error 3" in run.error
+    again = await run_eval(
+        cfg.model_copy(update={"fail_on_error": None}), store=store, progress=False
+    )
+    assert again.run_id == stopped.run_id  # found by its fingerprint, finished
+    assert again.status == "succeeded"
+    assert len(await store.samples(run.id)) == 30
+
+
+async def test_a_finished_run_is_not_resumed_but_measured_again(store: Store) -> None:
+    first = await run_eval(config(task_args={"n": 2}), store=store, progress=False)
+    second = await run_eval(config(task_args={"n": 2}), store=store, progress=False)
+    assert first.run_id != second.run_id
+
+
+async def test_resume_by_id_refuses_another_configuration(store: Store) -> None:
+    first = await run_eval(config(task_args={"n": 2}), store=store, progress=False)
+    with pytest.raises(EthosError, match="another configuration"):
+        await run_eval(config(task_args={"n": 3}), store=store, resume=first.run_id, progress=False)
+
+
+async def test_a_compiled_graph_is_a_solver(store: Store) -> None:
+    from typing import TypedDict
+
+    from langgraph.graph import END, START, StateGraph
+
+    class State(TypedDict):
+        question: str
+        answer: str
+
+    graph = StateGraph(State)
+    graph.add_node("answer", lambda s: {"answer": s["question"][::-1]})
+    graph.add_edge(START, "answer")
+    graph.add_edge("answer", END)
+    task = Task(
+        name="g",
+        samples=[Sample(id="a", input={"question": "abc"}, target="cba")],
+        solver=graph.compile(),
+        scorers=[],
+    )
+    result = await run_eval(
+        EvalConfig(task="g", arms=[Arm(name="x", model="script/echo")]),
+        store=store,
+        task=task,
+        progress=False,
+    )
+    (sample,) = await store.samples(result.run_id)
+    assert sample.output["answer"] == "cba"
+
+
+async def test_transient_faults_never_lose_a_sample(store: Store) -> None:
+    with FakeOpenAI(fault_rate=0.1, seed=11) as server:
+        arm = Arm(
+            name="flaky-server",
+            model="openai/fake",
+            options={"api_base": server.base_url, "max_retries": 0},
+        )
+        result = await run_eval(
+            config(task_args={"n": 60}, arms=[arm]), store=store, progress=False
+        )
+    samples = await store.samples(result.run_id)
+    assert len(samples) == 60
+    failed = [s for s in samples if s.status == "failed"]
+    assert 0 < len(failed) < 20 and all("HTTP 500" in s.error for s in failed)
+    scored = {r[0] for r in await scores_of(store, result.run_id)}
+    assert scored == {s.sample_id for s in samples if s.status == "succeeded"}
+
+
+# -- bad input ------------------------------------------------------------------------
+
+
+def test_unknown_task_and_arguments() -> None:
+    with pytest.raises(TaskError, match="unknown task 'nope'"):
+        resolve_task("nope")
+    with pytest.raises(TaskError, match="takes no argument 'rounds'; it takes: n, delay"):
+        resolve_task(f"{TASKS}@echo", {"rounds": 3})
+    with pytest.raises(TaskError, match="has no task function 'missing'"):
+        resolve_task(f"{TASKS}@missing")
+
+
+async def test_an_unknown_model_fails_before_a_run_is_created(store: Store) -> None:
+    cfg = config(arms=[Arm(name="x", model="nosuch/model")])
+    with pytest.raises(UnknownProviderError):
+        await run_eval(cfg, store=store, progress=False)
+    assert await store.count_runs() == 0
+
+
+def test_arms_must_be_distinct_and_the_baseline_one_of_them() -> None:
+    with pytest.raises(ValueError, match="distinct"):
+        config(arms=[Arm(name="a", model="script/echo"), Arm(name="a", model="script/echo")])
+    with pytest.raises(ValueError, match="baseline 'z' is not an arm"):
+        config(baseline="z")
+
+
+# -- the command line, killed and resumed ---------------------------------------------------
+
+
+def ethos(*args: str, db: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "ethos", "--db", str(db), "eval", "run", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+def count(db: Path, sql: str) -> int:
+    with sqlite3.connect(db) as conn:
+        try:
+            return conn.execute(sql).fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
+
+@pytest.mark.slow
+def test_a_run_killed_halfway_resumes_to_exactly_the_expected_samples(tmp_path: Path) -> None:
+    db = tmp_path / "eval.db"
+    args = [
+        f"{TASKS}@echo",
+        "--model",
+        "script/echo",
+        "-T",
+        "n=40",
+        "-T",
+        "delay=0.05",
+        "--epochs",
+        "2",
+        "--max-connections",
+        "2",
+        "--no-progress",
+    ]
+    first = ethos(*args, db=db)
+    deadline = time.monotonic() + 120
+    done = "SELECT count(*) FROM samples WHERE status = 'succeeded'"
+    while count(db, done) < 20 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)
+    first.wait(30)
+    before = count(db, done)
+    assert 20 <= before < 80
+
+    second = ethos(*args, db=db)
+    out, err = second.communicate(timeout=300)
+    assert second.returncode == 0, err
+    assert f"{80 - before} failed" not in out and "80 of 80 samples succeeded" in out
+    assert count(db, "SELECT count(*) FROM runs") == 1
+    assert count(db, "SELECT count(*) FROM samples") == 80
+    assert count(db, done) == 80
+    assert count(db, "SELECT count(DISTINCT sample_id || epoch || arm) FROM samples") == 80
+    assert count(db, "SELECT count(*) FROM scores") == 160
+    first_pid = first.pid
+    kept = count(
+        db, f"SELECT count(*) FROM samples WHERE json_extract(output, '$.pid') = {first_pid}"
+    )
+    assert kept >= before  # what the killed run finished was not redone
+
+
+def test_cli_bad_input_is_one_clear_line(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    cases = [
+        (["nope", "--model", "script/echo"], "unknown task 'nope'"),
+        ([f"{TASKS}@echo", "--model", "script/echo", "-T", "rounds=3"], "takes no argument"),
+        ([f"{TASKS}@echo", "--model", "nosuch/m"], "unknown provider 'nosuch'"),
+        ([f"{TASKS}@echo", "--arm", "justaname"], "is not name=model"),
+        ([f"{TASKS}@echo"], "no model to evaluate"),
+    ]
+    for args, says in cases:
+        proc = ethos(*args, db=db)
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 2, (args, out, err)
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and says in lines[0], (args, err)
+    assert os.path.exists(db) is False or count(db, "SELECT count(*) FROM runs") == 0
