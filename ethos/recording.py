@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ethos.db.batch import BatchWriter
     from ethos.db.store import Store
 
 
@@ -44,6 +45,7 @@ class RunScope:
     run_id: str
     sample_pk: int | None = None
     meter: UsageMeter | None = None
+    writer: BatchWriter | None = None  # when set, calls are committed in batches
 
 
 _current: ContextVar[RunScope | None] = ContextVar("ethos_run_scope", default=None)
@@ -56,10 +58,15 @@ def current_scope() -> RunScope | None:
 
 @contextmanager
 def run_scope(
-    store: Store, run_id: str, *, sample_pk: int | None = None, meter: UsageMeter | None = None
+    store: Store,
+    run_id: str,
+    *,
+    sample_pk: int | None = None,
+    meter: UsageMeter | None = None,
+    writer: BatchWriter | None = None,
 ) -> Iterator[RunScope]:
     """Make ``run_id`` (and ``sample_pk``) the active run for the enclosed code."""
-    scope = RunScope(store, run_id, sample_pk, meter)
+    scope = RunScope(store, run_id, sample_pk, meter, writer)
     token = _current.set(scope)
     try:
         yield scope

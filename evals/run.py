@@ -19,7 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from ethos.db.store import Run, Store
+from ethos.db.store import Run, Store, clean_text, score_row
+from ethos.db.tables import utcnow
 from ethos.errors import EthosError
 from ethos.evals.task import Arm, Sample, SolverContext, Task, resolve_task, scorer_name
 from ethos.recording import UsageMeter, run_scope
@@ -210,6 +211,26 @@ class _Runner:
     async def run(
         self, todo: Sequence[tuple[int, Arm, Sample]], progress: bool | None
     ) -> tuple[str, str | None]:
+        self.pks = await self.store.prepare_samples(
+            self.run_id,
+            [
+                {
+                    "sample_id": s.id,
+                    "epoch": e,
+                    "arm": a.name,
+                    "input": s.input,
+                    "target": s.target,
+                    "metadata": s.metadata,
+                }
+                for e, a, s in todo
+            ],
+        )
+        async with self.store.batch() as self.writer:
+            return await self._run_all(todo, progress)
+
+    async def _run_all(
+        self, todo: Sequence[tuple[int, Arm, Sample]], progress: bool | None
+    ) -> tuple[str, str | None]:
         display = _Progress(self, progress)
         with display:
             jobs = [asyncio.create_task(self.one(*item, display)) for item in todo]
@@ -222,16 +243,12 @@ class _Runner:
                     )
                     pending.discard(stopper)
             except asyncio.CancelledError:
-                for job in jobs:
-                    job.cancel()
-                await asyncio.gather(*jobs, return_exceptions=True)
+                await _cancel(jobs)
                 return "cancelled", "interrupted; run the same command again to finish"
             finally:
                 stopper.cancel()
             if self.too_many_errors.is_set():
-                for job in jobs:
-                    job.cancel()
-                await asyncio.gather(*jobs, return_exceptions=True)
+                await _cancel(jobs)
                 return "failed", (
                     f"{self.failed} of {self.pending} samples failed, above "
                     f"--fail-on-error {self.config.fail_on_error:g}"
@@ -239,70 +256,58 @@ class _Runner:
         return "succeeded", None
 
     async def one(self, epoch: int, arm: Arm, sample: Sample, display: _Progress) -> None:
+        pk = self.pks[(sample.id, epoch, arm.name)]
+        ctx = SolverContext(
+            arm=arm,
+            epoch=epoch,
+            seed=sample_seed(self.config.seed, sample.id, epoch, arm.name),
+            roles=self.config.model_roles,
+            model_args=_model_args(self.config, arm),
+        )
         async with self.slots:
-            row = await self.store.record_sample(
-                self.run_id,
-                sample.id,
-                epoch=epoch,
-                arm=arm.name,
-                status="running",
-                input=sample.input,
-                target=sample.target,
-                metadata=sample.metadata,
-            )
-            ctx = SolverContext(
-                arm=arm,
-                epoch=epoch,
-                seed=sample_seed(self.config.seed, sample.id, epoch, arm.name),
-                roles=self.config.model_roles,
-                model_args=_model_args(self.config, arm),
-            )
             try:
-                with run_scope(self.store, self.run_id, sample_pk=row.id, meter=self.meter):
+                with run_scope(
+                    self.store, self.run_id, sample_pk=pk, meter=self.meter, writer=self.writer
+                ):
                     output = await solve(self.task.solver, sample, ctx, self.run_id)
                     scores = [
                         (scorer_name(fn), await _maybe_await(fn(sample, output, ctx)))
                         for fn in self.task.scorers
                     ]
             except Exception as exc:  # recorded on the sample: the run goes on
-                await self.store.record_sample(
-                    self.run_id,
-                    sample.id,
-                    epoch=epoch,
-                    arm=arm.name,
-                    status="failed",
-                    input=sample.input,
-                    target=sample.target,
-                    metadata=sample.metadata,
-                    error=f"{type(exc).__name__}: {exc}",
-                )
+                self._finish(pk, "failed", error=f"{type(exc).__name__}: {exc}")
                 self.failed += 1
-                display.advance(failed=True)
+                display.advance()
                 self._check_threshold()
                 return
-            for name, score in scores:
-                await self.store.record_score(
+        for name, score in scores:
+            self.writer.score(
+                score_row(
                     self.run_id,
-                    row.id,
+                    pk,
                     name,
                     score.value,
                     explanation=score.explanation,
                     metadata=score.metadata,
                 )
-            # Marked succeeded last: a sample cut off before this line is redone.
-            await self.store.record_sample(
-                self.run_id,
-                sample.id,
-                epoch=epoch,
-                arm=arm.name,
-                status="succeeded",
-                input=sample.input,
-                target=sample.target,
-                output=_jsonable(output),
-                metadata=sample.metadata,
             )
-            self.succeeded += 1
-            display.advance(failed=False)
+        # In the same transaction as its scores: never "succeeded" without them.
+        self._finish(pk, "succeeded", output=_jsonable(output))
+        self.succeeded += 1
+        display.advance()
+
+    def _finish(
+        self, pk: int, status: str, *, output: Any = None, error: str | None = None
+    ) -> None:
+        self.writer.sample(
+            {
+                "pk": pk,
+                "status": status,
+                "output": output,
+                "error": clean_text(error),
+                "finished_at": utcnow(),
+            }
+        )
 
     def _check_threshold(self) -> None:
         limit = self.config.fail_on_error
@@ -311,6 +316,12 @@ class _Runner:
         over = self.failed / self.pending > limit if limit < 1 else self.failed >= limit
         if over:
             self.too_many_errors.set()
+
+
+async def _cancel(jobs: list[asyncio.Task[None]]) -> None:
+    for job in jobs:
+        job.cancel()
+    await asyncio.gather(*jobs, return_exceptions=True)
 
 
 async def solve(solver: Any, sample: Sample, ctx: SolverContext, run_id: str) -> Any:
@@ -366,7 +377,7 @@ class _Progress:
             )
         return self
 
-    def advance(self, *, failed: bool) -> None:
+    def advance(self) -> None:
         if self.bar is None:
             return
         meter = self.runner.meter

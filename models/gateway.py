@@ -621,22 +621,26 @@ async def _record(
 async def _store_call(
     scope: Any, model: str, call: _Call, latency: float, error: str | None
 ) -> None:
-    await scope.store.record_model_call(
-        scope.run_id,
-        model,
-        input_tokens=call.usage.input_tokens,
-        output_tokens=call.usage.output_tokens,
-        latency_s=latency,
-        cost_usd=call.cost,
-        scripted=call.scripted,
-        error=error,
-        sample_pk=scope.sample_pk,
-        metadata={
+    fields = {
+        "input_tokens": call.usage.input_tokens,
+        "output_tokens": call.usage.output_tokens,
+        "latency_s": latency,
+        "cost_usd": call.cost,
+        "scripted": call.scripted,
+        "error": error,
+        "sample_pk": scope.sample_pk,
+        "metadata": {
             "attempts": call.attempts,
             "provider": call.provider,
             "interventions": [s.type for s in call.options.interventions],
         },
-    )
+    }
+    if scope.writer is not None:
+        from ethos.db.store import model_call_row
+
+        scope.writer.model_call(model_call_row(scope.run_id, model, **fields))
+    else:
+        await scope.store.record_model_call(scope.run_id, model, **fields)
 
 
 # -- the sync twin ---------------------------------------------------------------

@@ -19,7 +19,7 @@ import mimetypes
 import os
 import secrets
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Self
@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from ethos.db import migrate
+from ethos.db.batch import BatchWriter
 from ethos.db.engine import make_engine
 from ethos.db.tables import (
     ArtifactRow,
@@ -428,6 +429,44 @@ class Store:
             row = (await conn.execute(select(SampleRow).where(*key))).one()
         return Sample.model_validate(row._mapping)
 
+    async def prepare_samples(
+        self, run_id: str, items: Sequence[Mapping[str, Any]]
+    ) -> dict[tuple[str, int, str], int]:
+        """Insert (or reset) the rows of the samples a run is about to do, as
+        ``pending``, in bulk; returns each (sample_id, epoch, arm)'s primary key."""
+        stmt = self._insert(SampleRow)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["run_id", "sample_id", "epoch", "arm"],
+            set_={"status": stmt.excluded.status, "error": None, "finished_at": None},
+        )
+        now = utcnow()
+        rows = [
+            {
+                "run_id": run_id,
+                "sample_id": _text(item["sample_id"], "sample_id", 256),
+                "epoch": item.get("epoch", 0),
+                "arm": _text(item.get("arm", ""), "arm", 128),
+                "status": "pending",
+                "input": item.get("input"),
+                "target": item.get("target"),
+                "metadata": dict(item.get("metadata") or {}),
+                "started_at": now,
+            }
+            for item in items
+        ]
+        async with self._writing(run_id) as conn:
+            for start in range(0, len(rows), 500):
+                await conn.execute(stmt, rows[start : start + 500])
+        query = select(SampleRow.id, SampleRow.sample_id, SampleRow.epoch, SampleRow.arm).where(
+            SampleRow.run_id == run_id
+        )
+        async with self.engine.connect() as conn:
+            return {(r[1], r[2], r[3]): r[0] for r in await conn.execute(query)}
+
+    def batch(self, *, interval: float = 0.05) -> BatchWriter:
+        """A writer that commits a busy run's rows together (see ethos.db.batch)."""
+        return BatchWriter(self, interval=interval)
+
     async def finished_samples(self, run_id: str) -> set[tuple[str, int, str]]:
         """The (sample_id, epoch, arm) keys a run has finished successfully:
         what a resumed run must not redo."""
@@ -454,18 +493,10 @@ class Store:
         metadata: Mapping[str, Any] | None = None,
     ) -> None:
         """Store (or replace) one scorer's verdict on one sample."""
-        values = {
-            "value": value,
-            "explanation": _text(explanation, "explanation"),
-            "metadata": dict(metadata or {}),
-            "created_at": utcnow(),
-        }
-        row = {
-            "run_id": run_id,
-            "sample_pk": sample_pk,
-            "scorer": _text(scorer, "scorer", 128),
-            **values,
-        }
+        row = score_row(
+            run_id, sample_pk, scorer, value, explanation=explanation, metadata=metadata
+        )
+        values = {k: row[k] for k in ("value", "explanation", "metadata", "created_at")}
         upsert = (
             self._insert(ScoreRow)
             .values(row)
@@ -489,23 +520,20 @@ class Store:
         metadata: Mapping[str, Any] | None = None,
     ) -> None:
         """Store one gateway call's usage (never its credentials)."""
+        row = model_call_row(
+            run_id,
+            model,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            latency_s=latency_s,
+            cost_usd=cost_usd,
+            scripted=scripted,
+            error=error,
+            sample_pk=sample_pk,
+            metadata=metadata,
+        )
         async with self._writing(run_id) as conn:
-            await conn.execute(
-                insert(ModelCallRow),
-                {
-                    "run_id": run_id,
-                    "sample_pk": sample_pk,
-                    "model": _text(model, "model", 256),
-                    "input_tokens": input_tokens,
-                    "output_tokens": output_tokens,
-                    "latency_s": latency_s,
-                    "cost_usd": cost_usd,
-                    "scripted": scripted,
-                    "error": _text(error, "error"),
-                    "metadata": dict(metadata or {}),
-                    "created_at": utcnow(),
-                },
-            )
+            await conn.execute(insert(ModelCallRow), row)
 
     async def add_artifact(
         self,
@@ -567,6 +595,49 @@ class _Writing:
         if isinstance(exc, IntegrityError):
             await self.store.get_run(self.run_id)  # raises RunNotFoundError if missing
         return False
+
+
+def score_row(
+    run_id: str,
+    sample_pk: int,
+    scorer: str,
+    value: Any,
+    *,
+    explanation: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A scores row from record_score's arguments."""
+    return {
+        "run_id": run_id,
+        "sample_pk": sample_pk,
+        "scorer": _text(scorer, "scorer", 128),
+        "value": value,
+        "explanation": _text(explanation, "explanation"),
+        "metadata": dict(metadata or {}),
+        "created_at": utcnow(),
+    }
+
+
+def clean_text(value: str | None) -> str | None:
+    """Free text (errors, explanations) as both backends can keep it."""
+    return _text(value, "text")
+
+
+def model_call_row(run_id: str, model: str, **fields: Any) -> dict[str, Any]:
+    """A model_calls row from record_model_call's arguments."""
+    return {
+        "run_id": run_id,
+        "sample_pk": fields.get("sample_pk"),
+        "model": _text(model, "model", 256),
+        "input_tokens": fields.get("input_tokens", 0),
+        "output_tokens": fields.get("output_tokens", 0),
+        "latency_s": fields.get("latency_s", 0.0),
+        "cost_usd": fields.get("cost_usd"),
+        "scripted": fields.get("scripted", False),
+        "error": _text(fields.get("error"), "error"),
+        "metadata": dict(fields.get("metadata") or {}),
+        "created_at": utcnow(),
+    }
 
 
 def _text(value: str | None, field: str, limit: int | None = None) -> str | None:

@@ -1,0 +1,121 @@
+"""Writes of a busy run, committed together.
+
+An evaluation finishes hundreds of samples a second; one transaction per
+score, per model call and per sample would make the database, not the
+model, the bottleneck (SQLite has one writer). The BatchWriter collects
+those rows and commits them every ``interval`` seconds (or sooner when
+``max_rows`` pile up) in one transaction, so a sample's scores and its
+"succeeded" mark always land together. A process killed between flushes
+loses at most ``interval`` seconds of finished samples, which stay
+"pending" and are redone on resume: never half-written, never duplicated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import bindparam, insert, update
+
+from ethos.db.tables import ModelCallRow, SampleRow, ScoreRow
+
+if TYPE_CHECKING:
+    from ethos.db.store import Store
+
+
+class BatchWriter:
+    def __init__(self, store: Store, *, interval: float = 0.05, max_rows: int = 500) -> None:
+        self.store = store
+        self.interval = interval
+        self.max_rows = max_rows
+        self._calls: list[dict[str, Any]] = []
+        self._scores: list[dict[str, Any]] = []
+        self._samples: list[dict[str, Any]] = []
+        self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.error: BaseException | None = None
+
+    # -- collecting (synchronous: callers never wait for the database) ----------
+
+    def model_call(self, row: dict[str, Any]) -> None:
+        self._calls.append(row)
+        self._nudge()
+
+    def score(self, row: dict[str, Any]) -> None:
+        self._scores.append(row)
+        self._nudge()
+
+    def sample(self, row: dict[str, Any]) -> None:
+        """The final state of a sample, by primary key (``pk``)."""
+        self._samples.append(row)
+        self._nudge()
+
+    def _nudge(self) -> None:
+        if len(self._calls) + len(self._scores) + len(self._samples) >= self.max_rows:
+            self._wake.set()
+
+    # -- committing ------------------------------------------------------------------
+
+    async def flush(self) -> None:
+        async with self._lock:
+            calls, self._calls = self._calls, []
+            scores, self._scores = self._scores, []
+            samples, self._samples = self._samples, []
+            if not (calls or scores or samples):
+                return
+            async with self.store.engine.begin() as conn:
+                if calls:
+                    await conn.execute(insert(ModelCallRow), calls)
+                if scores:
+                    await conn.execute(self._score_upsert(), scores)
+                if samples:
+                    await conn.execute(_SAMPLE_UPDATE, samples)
+
+    def _score_upsert(self) -> Any:
+        stmt = self.store._insert(ScoreRow)
+        changing = ("value", "explanation", "metadata", "created_at")
+        return stmt.on_conflict_do_update(
+            index_elements=["sample_pk", "scorer"],
+            set_={name: stmt.excluded[name] for name in changing},
+        )
+
+    async def _loop(self) -> None:
+        while not self._stopping:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.interval)
+            self._wake.clear()
+            try:
+                await self.flush()
+            except Exception as exc:  # kept, and raised when the batch closes
+                self.error = exc
+                return
+
+    async def __aenter__(self) -> BatchWriter:
+        self._task = asyncio.create_task(self._loop())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        # Never cancel a flush mid-statement: a cut-off driver call can leave
+        # SQLite's write lock held. Ask the loop to stop after its flush.
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await asyncio.shield(self._task)
+        await self.flush()
+        if self.error is not None:
+            raise self.error
+
+
+_SAMPLE_UPDATE = (
+    update(SampleRow.__table__)
+    .where(SampleRow.__table__.c.id == bindparam("pk"))
+    .values(
+        status=bindparam("status"),
+        output=bindparam("output"),
+        error=bindparam("error"),
+        finished_at=bindparam("finished_at"),
+    )
+)
