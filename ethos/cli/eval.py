@@ -7,8 +7,11 @@ from typing import Any
 import typer
 
 from ethos.cli.context import cli_context
+from ethos.cli.eval_report import compare, report
 
 app = typer.Typer(help="Run evaluations and report on them.", no_args_is_help=True)
+app.command("report")(report)
+app.command("compare")(compare)
 
 
 def parse_arm(text: str) -> dict[str, Any]:
@@ -87,11 +90,20 @@ def run(
         ) from None
 
     async def work(store):
-        return await run_eval(
+        from ethos.evals.report import build_report
+
+        result = await run_eval(
             config, store=store, resume=resume, progress=progress, settings=settings
         )
+        return result, await build_report(store, result.run_id)
 
-    result = context.with_store(work)
+    result, built = context.with_store(work)
+    if built is not None and built.metrics:
+        from rich.console import Console
+
+        from ethos.evals.report import print_report
+
+        print_report(Console(), built)
     label = "  [scripted models: test doubles, not model behaviour]" if result.scripted else ""
     typer.echo(
         f"run {result.run_id} {result.status}: {result.succeeded} of {result.total} samples "
