@@ -1204,9 +1204,12 @@ def render_html(report: EvalReport) -> str:
 def _browser(samples: SampleBrowser) -> str:
     shown = len(samples.shown)
     more = samples.total - shown
-    summary = f"showing the first {shown:,} of {samples.total:,} sample rows"
+    summary = f"showing all {shown:,} sample rows"
     if more:
-        summary += f"; {more:,} more are in the database and not shown here"
+        summary = (
+            f"showing the first {shown:,} of {samples.total:,} sample rows; "
+            f"{more:,} more are in the database and not shown here"
+        )
     cards = "".join(_sample_card(view) for view in samples.shown)
     return (
         f"<h2>Samples</h2><p>{summary}</p>"
