@@ -327,7 +327,7 @@ class _Metric:
 
 @dataclass(frozen=True)
 class _Options:
-    reducer: str
+    reduce: EpochReducer
     confidence: float
     resamples: int
     seed: int
@@ -364,9 +364,8 @@ class _Pass:
     rows of one sample id arrive together, so each sample's epochs are
     reduced, and its arms paired with the baseline, as soon as it ends."""
 
-    def __init__(self, collected: _Collected, reducer: EpochReducer, options: _Options) -> None:
+    def __init__(self, collected: _Collected, options: _Options) -> None:
         self.out = collected
-        self.reducer = reducer
         self.options = options
         self.baseline = collected.run.baseline
         self.sample_id: str | None = None
@@ -404,7 +403,7 @@ class _Pass:
     def _numeric(self, metric: _Metric, by_arm: dict[str, list[Any]]) -> None:
         reduced: dict[str, tuple[float, bool]] = {}
         for arm, values in by_arm.items():
-            value = self.reducer([float(v) for v in values])
+            value = self.options.reduce([float(v) for v in values])
             # A rate stays a rate: a reducer's verdict, or bools that agreed.
             binary = isinstance(value, bool) or (
                 all(isinstance(v, bool) for v in values) and value in (0.0, 1.0)
@@ -489,7 +488,7 @@ def _facts(run: Run) -> RunFacts:
 
 def _options(
     reducer: str, confidence: float, resamples: int, seed: int, reservoir: int
-) -> tuple[EpochReducer, _Options]:
+) -> _Options:
     try:
         reduce = epoch_reducer(reducer)
     except ValueError as exc:
@@ -501,19 +500,17 @@ def _options(
             "resamples and reservoir must be positive, and the seed not negative",
             "use the defaults unless you need otherwise",
         )
-    return reduce, _Options(reducer, confidence, resamples, seed, reservoir)
+    return _Options(reduce, confidence, resamples, seed, reservoir)
 
 
-async def _collect(
-    store: Store, run_id: str, reducer: EpochReducer, options: _Options
-) -> _Collected:
+async def _collect(store: Store, run_id: str, options: _Options) -> _Collected:
     """One streamed pass over the run's samples and scores (never their
     inputs or outputs), ordered by (sample id, epoch, arm) along the unique
     index, so a sample's rows arrive together."""
     run = await store.get_run(run_id)
     facts = _facts(run)
     collected = _Collected(run=facts, arms=[arm.name for arm in facts.arms])
-    fold = _Pass(collected, reducer, options)
+    fold = _Pass(collected, options)
     query = (
         select(
             SampleRow.id,
@@ -707,8 +704,8 @@ async def build_report(
     with their inputs and outputs, the sample browser holds (0: none).
     A run with no scores yet gives a report with no metrics.
     """
-    reduce, options = _options(reducer, confidence, resamples, seed, reservoir)
-    collected = await _collect(store, run_id, reduce, options)
+    options = _options(reducer, confidence, resamples, seed, reservoir)
+    collected = await _collect(store, run_id, options)
     metrics, deltas, histograms, notes = _summaries(collected, options)
     counts = [
         ArmCounts(
@@ -762,9 +759,9 @@ async def compare(
     paired across runs): rates by Newcombe's hybrid score interval, means by
     an unpaired bootstrap. Arms are matched by name.
     """
-    reduce, options = _options(reducer, confidence, resamples, seed, reservoir)
-    a = await _collect(store, run_a, reduce, options)
-    b = await _collect(store, run_b, reduce, options)
+    options = _options(reducer, confidence, resamples, seed, reservoir)
+    a = await _collect(store, run_a, options)
+    b = await _collect(store, run_b, options)
     differences: list[RunDifference] = []
     only_in_a: list[str] = []
     only_in_b: list[str] = []
