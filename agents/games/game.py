@@ -219,17 +219,15 @@ def _check_rows(
 
 
 def _number(value: Any, where: str, fix: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        try:  # numpy scalars and Decimals are numbers too; text is not
-            if isinstance(value, str | bytes):
-                raise TypeError
-            number = float(value)
-        except (TypeError, ValueError):
-            raise PayoffMatrixError(
-                f"{where} holds {value!r} ({type(value).__name__}), not a number", fix
-            ) from None
-    else:
+    # numpy scalars and Decimals are numbers; text and booleans are not
+    try:
+        if isinstance(value, str | bytes | bool):
+            raise TypeError
         number = float(value)
+    except (TypeError, ValueError):
+        raise PayoffMatrixError(
+            f"{where} holds {value!r} ({type(value).__name__}), not a number", fix
+        ) from None
     if not math.isfinite(number):
         raise PayoffMatrixError(
             f"{where} holds {value!r}; payoffs must be finite numbers", "replace it with a number"
