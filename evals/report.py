@@ -491,8 +491,10 @@ def _options(
 ) -> _Options:
     try:
         reduce = epoch_reducer(reducer)
-    except ValueError as exc:
-        raise EthosError(str(exc), "pass --reducer mean, mode or at_least_<k>") from None
+    except ValueError:
+        raise EthosError(
+            f"unknown epoch reducer {reducer!r}", "use mean, mode or at_least_<k> (at_least_2, ...)"
+        ) from None
     if not 0.0 < confidence < 1.0:
         raise EthosError(f"confidence {confidence} is not a level", "give a number between 0 and 1")
     if resamples < 1 or reservoir < 1 or seed < 0:
