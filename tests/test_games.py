@@ -524,6 +524,20 @@ async def test_random_labels_and_order_change_the_prompt_not_the_moves() -> None
     assert seen == first  # the seed fixes labels and order
 
 
+async def test_chosen_labels_are_shown_and_checked() -> None:
+    options: list[list[str]] = []
+
+    def first(messages: list[dict[str, Any]], shown: list[str]) -> str:
+        options.append(shown)
+        return shown[1]
+
+    player = LLMPlayer(model=_script(first), labels=("Blue", "Red"))
+    m = await play_match(PRISONERS_DILEMMA, player, tit_for_tat, rounds=2)
+    assert options == [["Blue", "Red"]] * 2 and m.moves[0] == (1, 0)
+    with pytest.raises(GameError, match="cannot tell the options apart"):
+        LLMPlayer(model="script/echo", labels=("A", "A"))
+
+
 async def test_an_llm_player_keeps_the_option_scores() -> None:
     def lean(messages: list[dict[str, Any]], options: list[str]) -> dict[str, float]:
         cooperate = _cooperative_label(messages[-1]["content"])

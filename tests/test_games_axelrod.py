@@ -125,4 +125,6 @@ async def test_the_adapter_refuses_what_it_cannot_play() -> None:
         axelrod_player("Tit For Nothing")
     with pytest.raises(GameError, match="is not an axelrod strategy"):
         axelrod_player(object())
+    with pytest.raises(GameError, match="reads or changes its opponent's code"):
+        axelrod_player(axl.Darwin)
     assert axelrod_player("TitForTat").name == "axelrod:Tit For Tat"

@@ -18,28 +18,34 @@ twice over. The column player's rankings are the same cycle transposed and
 read backwards, so the symmetric games lie on the anti-diagonal (row ``r``,
 column ``13 - r``), e.g. the Prisoner's Dilemma at row 6, column 7 and
 Chicken at row 1, column 12. Game numbers are ``12 * (row - 1) + column``,
-the numbering of the table of 144 games that Akata et al. published.
+the numbering of the table of 144 games that Akata et al. published
+(``all_games/144_games_info.csv`` in github.com/eliaka/repeatedgames).
 
-**Families.** The families are Bruns's (B. R. Bruns, "Names for Games:
-Locating 2x2 Games", *Games* 6(4):495-520, 2015), by the payoffs (ranks) at
-the pure Nash equilibria, as in Akata et al.'s table. We classify by the most
-favourable equilibrium, in this order:
+**Families.** Akata et al.'s table of the 144 games puts each in a family
+(after Robinson & Goforth, 2005, and B. R. Bruns, "Names for Games: Locating
+2x2 Games", *Games* 6(4):495-520, 2015), by what the players get at the pure
+Nash equilibria. The table states no rule; this one is ours, and gives the
+table's family for every one of its rows whose payoffs are strict ordinal
+(129 of 144; the other 15 rows carry typos). A game goes to the first family
+whose condition one of its equilibria meets (a player's payoff at an
+equilibrium is 2, 3 or 4, never 1):
 
-======================  ==================================================  =====
-family                  rule                                                games
-======================  ==================================================  =====
-win-win                 an equilibrium where both get 4                     36
-biased                  an equilibrium where one gets 4, the other 3        44
-unfair                  an equilibrium where one gets 4, the other 2        19
-second-best             an equilibrium where both get 3                     12
-PD family               an equilibrium another outcome beats for both       7
-tragic                  an equilibrium (3, 2) that no outcome beats for both 8
-cyclic                  no pure equilibrium                                 18
-======================  ==================================================  =====
+=============  ==========================================================  =====
+family         an equilibrium where                                        games
+=============  ==========================================================  =====
+win-win        both get 4                                                  36
+biased         one gets 4, the other 3                                     44
+unfair         one gets 4, the other 2                                     19
+second-best    both get 3                                                  12
+PD family      another outcome gives both more (the equilibrium is         7
+               Pareto-inferior)
+tragic         one gets 3, the other 2, and no outcome gives both more     8
+cyclic         (none: no pure equilibrium)                                 18
+=============  ==========================================================  =====
 
-The counts are Akata et al.'s (Win-win 36, Biased 44, Unfair 19, Cyclic 18,
-Second best 12, PD family 7, Tragic 8); the tests check that these rules,
-applied to the generated games, give them.
+The counts are the table's (Win-win 36, Biased 44, Unfair 19, Cyclic 18,
+Second best 12, PD family 7, Tragic 8); the tests check that the rule,
+applied to the generated games, gives them.
 """
 
 from __future__ import annotations

@@ -147,6 +147,17 @@ class LLMPlayer(BaseModel):
             data = {**data, "name": f"{cls._prefix()}:{data['model']}"}
         return data
 
+    @model_validator(mode="after")
+    def _check_labels(self) -> LLMPlayer:
+        if self.labels is not None and (
+            self.labels[0] == self.labels[1] or not all(x.strip() for x in self.labels)
+        ):
+            raise GameError(
+                f"{self.name}: the labels {self.labels!r} cannot tell the options apart",
+                "give two different, non-empty labels, e.g. labels=('J', 'F')",
+            )
+        return self
+
     @classmethod
     def _prefix(cls) -> str:
         return "llm"
@@ -157,8 +168,6 @@ class LLMPlayer(BaseModel):
             labels = tuple(history.rng("labels").sample(string.ascii_uppercase, 2))
         else:
             labels = self.labels or history.game.options
-        if labels[0] == labels[1]:
-            raise GameError(f"{self.name}: both options are labelled {labels[0]!r}")
         order = (0, 1)
         if self.shuffle_order:
             order = tuple(history.rng("order", history.round).sample((0, 1), 2))

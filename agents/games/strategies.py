@@ -190,6 +190,13 @@ class AxelrodPlayer:
                 f"{strategy!r} is not an axelrod strategy",
                 "pass a class such as axelrod.TitForTat, an instance, or its name",
             )
+        cheats = ("inspects_source", "manipulates_source", "manipulates_state")
+        if any(axl.Classifiers[c](prototype) for c in cheats):
+            raise GameError(
+                f"{prototype.name} reads or changes its opponent's code and state, "
+                "which an ethos player does not expose",
+                "pick a strategy that plays on the moves alone",
+            )
         self._prototype = prototype
         self._actions = (axl.Action.C, axl.Action.D)
         self.name = name or f"axelrod:{prototype.name}"
