@@ -79,7 +79,12 @@ async def play_match(
     said = False
     for _ in range(rounds):
         a = player_a(History(games[0], a_moves, b_moves, rounds, seeds[0]))
-        b = player_b(History(games[1], b_moves, a_moves, rounds, seeds[1]))
+        try:
+            b = player_b(History(games[1], b_moves, a_moves, rounds, seeds[1]))
+        except BaseException:
+            if inspect.iscoroutine(a):
+                a.close()  # never to be awaited
+            raise
         if a.__class__ is int and b.__class__ is int and 0 <= a <= 1 and 0 <= b <= 1:
             decisions.append((None, None))  # the plain strategies' path: nothing to await
         else:

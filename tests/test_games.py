@@ -377,6 +377,17 @@ async def test_a_failing_player_fails_the_match_and_stops_the_other() -> None:
     await asyncio.wait_for(cancelled.wait(), 1)
 
 
+async def test_a_player_failing_at_once_leaves_nothing_unawaited() -> None:
+    async def waiting(history: History) -> int:
+        return 0
+
+    def broken(history: History) -> int:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        await play_match(PRISONERS_DILEMMA, waiting, broken)
+
+
 @pytest.mark.parametrize("answer", [2, "J", None, True])
 async def test_a_player_that_answers_no_move_is_named(answer: Any) -> None:
     def odd(history: History) -> Any:
