@@ -48,17 +48,26 @@ def test_version_and_module_entry_point() -> None:
 def test_demo_prints_a_stored_run_that_the_runs_commands_find(ethos_env: Path) -> None:
     demo = ethos("demo")
     assert demo.returncode == 0, demo.stderr
-    assert "recorded a run in sqlite:///" in demo.stdout
+    assert "recorded runs in sqlite:///" in demo.stdout
     assert str(ethos_env / "ethos.db") in demo.stdout
-    assert "succeeded" in demo.stdout
     assert "2 samples, 8 events, 2 model calls, 1 score, 1 artifact" in demo.stdout
     assert "untrained tiny MoE" in demo.stdout and "chose: " in demo.stdout
+    assert "games tournament" in demo.stdout and "tit_for_tat" in demo.stdout
+    assert "game.normalised_score" in demo.stdout
 
-    listed = ethos("runs", "list", "--json")
-    (run,) = [json.loads(line) for line in listed.stdout.splitlines()]
-    assert run["kind"] == "demo" and run["status"] == "succeeded"
+    listed = [json.loads(line) for line in ethos("runs", "list", "--json").stdout.splitlines()]
+    by_kind = {run["kind"]: run for run in listed}
+    assert set(by_kind) == {"demo", "eval"}
+    assert {run["status"] for run in listed} == {"succeeded"}
+    run, games = by_kind["demo"], by_kind["eval"]
 
-    shown = json.loads(ethos("runs", "show", run["id"][:10], "--json").stdout)
+    html = ethos_env / "reports" / f"{games['id']}.html"
+    assert f"HTML report: {html}" in demo.stdout.replace("\n", "")
+    assert "Prisoner" in html.read_text() and "<img" in html.read_text()
+    shown_games = json.loads(ethos("runs", "show", games["id"], "--json").stdout)
+    assert shown_games["counts"]["samples"] == 12 and shown_games["counts"]["scores"] == 12
+
+    shown = json.loads(ethos("runs", "show", run["id"][:14], "--json").stdout)
     assert shown["counts"]["events"] == 8 and shown["counts"]["model_calls"] == 2
     assert [e["kind"] for e in shown["events"]][:2] == ["state", "message"]
     artifact = ethos_env / "artifacts" / run["id"] / "summary.json"
@@ -69,12 +78,12 @@ def test_demo_prints_a_stored_run_that_the_runs_commands_find(ethos_env: Path) -
 
     refused = ethos("runs", "delete", run["id"], input="n\n")
     assert refused.returncode != 0
-    assert ethos("runs", "list", "--json").stdout.strip()
+    assert len(ethos("runs", "list", "--json").stdout.splitlines()) == 2
 
     deleted = ethos("runs", "delete", run["id"], "--yes")
     assert deleted.returncode == 0
     assert "deleted run" in deleted.stdout
-    assert ethos("runs", "list", "--json").stdout.strip() == ""
+    assert len(ethos("runs", "list", "--json").stdout.splitlines()) == 1
 
 
 def test_db_commands_report_and_migrate(tmp_path: Path) -> None:
@@ -135,6 +144,7 @@ def test_newer_schema_via_cli_changes_nothing(tmp_path: Path) -> None:
     one_error(ethos("--db", str(db), "db", "upgrade"))
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM events").fetchone() == (8,)
+        assert conn.execute("SELECT count(*) FROM samples").fetchone() == (14,)
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("zz99",)
 
 

@@ -298,7 +298,8 @@ async def test_a_prompt_longer_than_the_context_is_refused_before_compute(
 ) -> None:
     too_long = messages_with_tokens(qwen, qwen.context_length)
     before = qwen.batch_sizes
-    with pytest.raises(ContextLengthError, match=r"512 tokens.*holds 512.*shorten"):
+    size = qwen.context_length
+    with pytest.raises(ContextLengthError, match=rf"{size} tokens.*holds {size}.*shorten"):
         await qwen.generate(too_long)
     with pytest.raises(ContextLengthError):
         qwen.stream(too_long)

@@ -139,6 +139,9 @@ class LLMPlayer(BaseModel):
     """List the options in a random order every round."""
     temperature: float | None = 0.0
     model_args: dict[str, Any] | None = None
+    interventions: tuple[Any, ...] = ()
+    """Applied to every call (a local model or `ethos serve`); a model that
+    cannot honour them refuses the call rather than ignoring them."""
 
     @model_validator(mode="before")
     @classmethod
@@ -191,6 +194,7 @@ class LLMPlayer(BaseModel):
             temperature=self.temperature,
             seed=derive_seed(history.seed, history.round, len(messages)) % 2**31,
             model_args=self.model_args,
+            interventions=self.interventions,
         )
 
     async def __call__(self, history: History) -> Decision:

@@ -74,10 +74,11 @@ async def ask_local_model(store: Any, run_id: str, settings: Any) -> dict[str, A
     recorded under the run."""
     from ethos.models.gateway import acomplete
     from ethos.models.local.paths import is_checkpoint, models_dir
-    from ethos.models.local.tiny import build_tiny
+    from ethos.models.local.tiny import CONTEXT_LENGTH, build_tiny
     from ethos.recording import run_scope
 
-    if not is_checkpoint(models_dir(settings) / TINY_NAME):
+    home = models_dir(settings) / TINY_NAME
+    if not is_checkpoint(home) or _context(home) < CONTEXT_LENGTH:  # missing, or too old
         build_tiny(TINY_NAME, "qwen3_moe", settings=settings)
     model = f"local/{TINY_NAME}"
     sample = await store.record_sample(run_id, "local-model", status="running", input=QUESTION)
@@ -121,8 +122,64 @@ async def ask_local_model(store: Any, run_id: str, settings: Any) -> dict[str, A
     }
 
 
+TOURNAMENT_OPPONENTS = (
+    "tit_for_tat,always_cooperate,always_defect,grim_trigger,win_stay_lose_shift,alternate"
+)
+
+
+async def games_tournament(store: Any, settings: Any) -> tuple[Any, Any, Any]:
+    """The tiny local model plays the Prisoner's Dilemma against classic
+    strategies, both seats, 10 rounds: an eval run with its report."""
+    from ethos.evals.report import build_report
+    from ethos.evals.run import EvalConfig, run_eval
+    from ethos.evals.task import Arm
+
+    config = EvalConfig(
+        task="games/prisoners_dilemma",
+        task_args={"opponents": TOURNAMENT_OPPONENTS, "rounds": 10},
+        arms=[Arm(name="tiny", model=f"local/{TINY_NAME}")],
+    )
+    result = await run_eval(config, store=store, progress=False, settings=settings)
+    report = await build_report(store, result.run_id)
+    return result, report, await store.samples(result.run_id)
+
+
+def standings(samples: list[Any]) -> Any:
+    """Per match: who sat where, the points each won, how often the model cooperated."""
+    from rich.table import Table
+
+    table = Table(
+        title="Prisoner's Dilemma, 10 rounds: the tiny model against each strategy",
+        box=None,
+        header_style="bold",
+    )
+    for column in ("opponent", "model's seat", "model", "opponent", "model cooperated"):
+        table.add_column(column, justify="left" if column == "opponent" else "right")
+    for sample in sorted(samples, key=lambda s: s.sample_id):
+        if sample.status != "succeeded":
+            error = (sample.error or "")[:70]
+            table.add_row(sample.sample_id, "", "", "", f"[red]{error}[/]")
+            continue
+        seat, match = sample.output["seat"], sample.output["match"]
+        mine = [m[seat] for m in match["moves"]]
+        table.add_row(
+            sample.output["opponent"],
+            "row" if seat == 0 else "column",
+            f"{match['totals'][seat]:g}",
+            f"{match['totals'][1 - seat]:g}",
+            f"{mine.count(0)}/{len(mine)}",
+        )
+    return table
+
+
+def _context(checkpoint: Any) -> int:
+    config = json.loads((checkpoint / "config.json").read_text())
+    return int(config.get("max_position_embeddings", 0))
+
+
 def demo(ctx: typer.Context) -> None:
-    """Record a run (a store round trip, a tiny local MoE through the gateway) and print it."""
+    """Record a run (store round trip, tiny local MoE through the gateway), then
+    play a games tournament as an eval run, and print both with the report."""
     from rich.console import Console
 
     from ethos.cli.render import print_run
@@ -140,23 +197,46 @@ def demo(ctx: typer.Context) -> None:
             "succeeded" if same else "failed",
             error=None if same else "events read back differ from those written",
         )
-        return store.url, final, await store.counts(run.id), await store.events(run.id), local
+        games = await games_tournament(store, settings) if with_model else None
+        return (
+            store.url,
+            final,
+            await store.counts(run.id),
+            await store.events(run.id),
+            local,
+            games,
+        )
 
-    where, run, counts, events, local = context.with_store(work)
+    where, run, counts, events, local, games = context.with_store(work)
     console = Console()
-    console.print(f"[bold]ethos demo[/]: recorded a run in {where}\n")
+    console.print(f"[bold]ethos demo[/]: recorded runs in {where}\n")
     print_run(console, run, counts, events, where)
     if local is None:
         console.print("\nlocal model: skipped (pip install 'ethos[local]' for torch/transformers)")
-    else:
-        shown = ", ".join(f"{o} {lp:.2f}" for o, lp in (local["logprobs"] or {}).items())
-        console.print(
-            f"\n[bold]{local['model']}[/] (untrained tiny MoE, random weights: its words are "
-            f"noise; this shows the path gateway -> litellm -> local host -> store)\n"
-            f"  generated: {local['text']!r}\n"
-            f"  chose: {local['choice']} (log-probabilities: {shown})"
-        )
-    console.print(f"\nartifacts: {settings.data_dir / 'artifacts' / run.id}")
-    console.print(f"next: [bold]ethos runs show {run.id[:12]}[/] or [bold]ethos runs list[/]")
-    if run.status != "succeeded":
+        return
+    shown = ", ".join(f"{o} {lp:.2f}" for o, lp in (local["logprobs"] or {}).items())
+    console.print(
+        f"\n[bold]{local['model']}[/] (untrained tiny MoE, random weights: its words are "
+        f"noise; this shows the path gateway -> litellm -> local host -> store)\n"
+        f"  generated: {local['text']!r}\n"
+        f"  chose: {local['choice']} (log-probabilities: {shown})"
+    )
+    result, report, samples = games
+    from ethos.evals.report import print_report, write_html
+
+    console.print(
+        f"\n[bold]games tournament[/] (eval run {result.run_id}): the same untrained model "
+        f"as the Prisoner's Dilemma player; it answers by scoring the two options, so its "
+        f"moves are real choices of a model whose preferences are random"
+    )
+    console.print(standings(samples))
+    print_report(console, report)
+    html = write_html(report, settings.data_dir / "reports" / f"{result.run_id}.html")
+    console.print(f"\nHTML report: {html}")
+    console.print(f"artifacts: {settings.data_dir / 'artifacts' / run.id}")
+    console.print(
+        f"next: [bold]ethos eval report {result.run_id[:12]}[/], "
+        f"[bold]ethos runs show {run.id[:12]}[/] or [bold]ethos runs list[/]"
+    )
+    if run.status != "succeeded" or result.status != "succeeded":
         raise typer.Exit(1)

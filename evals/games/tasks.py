@@ -107,7 +107,7 @@ def match_task(
         me = PLAYERS[player](
             model=ctx.model,
             model_args=dict(ctx.model_args),
-            interventions=ctx.interventions,
+            interventions=tuple(ctx.interventions),
             **framing,
         )
         rival = opponent(spec["opponent"])

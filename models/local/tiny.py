@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from ethos.settings import Settings
 
-CONTEXT_LENGTH = 512
+CONTEXT_LENGTH = 2048  # room for a 10-round game history in the prompt
 VOCAB_SIZE = 2048
 HIDDEN = 64
 LAYERS = 2
@@ -147,7 +147,7 @@ def _gpt_oss(vocab: int, ids: dict[str, int]) -> dict[str, Any]:
     # Alternating sliding-window and full attention, as in the released
     # models, with a window well inside the context so that both masks are
     # exercised; every attention layer has its learned sink logits. YaRN
-    # stretches a 128-position rotary base to the 512 context.
+    # stretches a 128-position rotary base to the whole context.
     return {
         **_common(vocab, ids),
         "head_dim": HEAD_DIM,
