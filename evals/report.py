@@ -21,6 +21,11 @@ Three renderings of one :class:`EvalReport`: a rich terminal table
 self-contained HTML file with plots and a sample browser
 (:func:`render_html`). :func:`compare` sets two runs side by side.
 
+A suite adds its own section through a :class:`SuiteHook`, found by the
+task's name prefix in :data:`SUITE_HOOKS`: it reads what it needs while the
+report is built (streamed, like the rest) and draws its plots from the
+report alone. The games suite's round-by-round choices are one.
+
 Store conventions (written by ``ethos.evals.run``): ``runs.kind`` is
 ``"eval"``; ``runs.config`` holds ``task``, ``task_args``, ``arms`` (name,
 model, options), ``baseline``, ``epochs``, ``seed``; ``runs.metadata``
@@ -33,13 +38,14 @@ from __future__ import annotations
 
 import base64
 import html
+import importlib
 import io
 import json
 import math
 import random
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -166,6 +172,21 @@ class SampleBrowser(_Model):
     total: int
 
 
+class RoundShare(_Model):
+    """One round of a task played in rounds, as a suite hook counts it: of
+    the ``n`` succeeded sample rows of ``arm`` that reached ``round``
+    (1-based), the share in which ``who`` made the choice the suite counts,
+    with its Wilson interval."""
+
+    arm: str
+    who: str
+    round: int
+    share: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+
 class EvalReport(_Model):
     """An eval run's report: facts, counts, metrics, Deltas, and how they were
     computed. ``model_dump_json()`` is the JSON rendering."""
@@ -180,6 +201,7 @@ class EvalReport(_Model):
     metrics: list[MetricSummary]
     deltas: list[DeltaSummary]
     histograms: list[Histogram] = Field(default_factory=list)
+    rounds: list[RoundShare] | None = None
     samples: SampleBrowser | None = None
     notes: list[str] = Field(default_factory=list)
 
@@ -683,6 +705,62 @@ def _histograms(name: str, tallies: dict[str, _Numbers]) -> Iterator[Histogram]:
         )
 
 
+# -- suite hooks --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuiteSection:
+    """What a suite hook adds to a report: its fields, and notes for the reader."""
+
+    rounds: list[RoundShare] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SuitePlot:
+    """One plot a suite hook adds to the HTML: a matplotlib figure, and how
+    many panels it left out."""
+
+    title: str
+    figure: Any
+    left_out: int = 0
+
+
+@dataclass(frozen=True)
+class SuiteHook:
+    """A suite's part of the reports of its runs. ``collect`` reads the run's
+    rows once, while the report is built, given the run and the report's
+    confidence level; it must stream and stay flat in memory. ``plots``
+    draws from the finished report alone, so a report read back from JSON
+    renders the same page."""
+
+    collect: Callable[[Store, RunFacts, float], Awaitable[SuiteSection]]
+    plots: Callable[[EvalReport], list[SuitePlot]]
+
+
+# Task-name prefix -> its hook, or "module:attribute" imported on first use,
+# so a suite's code loads only for its own runs. The longest prefix wins.
+SUITE_HOOKS: dict[str, SuiteHook | str] = {"games/": "ethos.evals.games.report:HOOK"}
+
+
+def register_suite_hook(prefix: str, hook: SuiteHook | str) -> None:
+    """Add (or replace) the hook for tasks whose name starts with ``prefix``."""
+    SUITE_HOOKS[prefix] = hook
+
+
+def suite_hook(task: str) -> SuiteHook | None:
+    """The hook of the suite a task belongs to, or None."""
+    prefixes = [prefix for prefix in SUITE_HOOKS if task.startswith(prefix)]
+    if not prefixes:
+        return None
+    prefix = max(prefixes, key=len)
+    hook = SUITE_HOOKS[prefix]
+    if isinstance(hook, str):
+        module, _, attribute = hook.partition(":")
+        hook = SUITE_HOOKS[prefix] = getattr(importlib.import_module(module), attribute)
+    return hook
+
+
 # -- the public entry points --------------------------------------------------------
 
 
@@ -725,6 +803,9 @@ async def build_report(
         "failed samples and null scores are left out",
         *notes,
     ]
+    hook = suite_hook(collected.run.task)
+    section = await hook.collect(store, collected.run, confidence) if hook else SuiteSection()
+    notes.extend(section.notes)
     samples = (
         await _browse(store, collected.run.id, browse, collected.total_samples) if browse else None
     )
@@ -739,6 +820,7 @@ async def build_report(
         metrics=metrics,
         deltas=deltas,
         histograms=histograms,
+        rounds=section.rounds,
         samples=samples,
         notes=notes,
     )
@@ -1188,6 +1270,9 @@ def render_html(report: EvalReport) -> str:
         plots.append(("Delta to the baseline arm", _forest(report.deltas)))
     if report.histograms:
         plots.append(("Per-sample values", _histogram_chart(report.histograms)))
+    hook = suite_hook(run.task)
+    for plot in hook.plots(report) if hook else []:
+        plots.append((plot.title, (_png(plot.figure), plot.left_out)))
     for title, (image, left_out) in plots:
         more = f' <span class="note">({left_out} more not plotted)</span>' if left_out else ""
         parts.append(f"<h3>{_esc(title)}{more}</h3>{image}")
