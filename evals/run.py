@@ -1,11 +1,17 @@
 """Running a task: every (epoch, arm, sample) once, concurrently, resumably.
 
-A run is a row in the store; each finished sample is committed at once
-(its scores first, then the sample marked succeeded), so a run killed at
-any moment resumes by redoing only what is not marked succeeded, and the
-unique (run, sample, epoch, arm) key makes a redo an update, never a
-duplicate. Re-running the same command finds the interrupted run by the
-fingerprint of its configuration and finishes it.
+A run is a row in the store. Its (epoch, arm, sample) rows are inserted
+``pending`` in bulk; ``max_connections`` workers take them one at a time;
+a finished sample's scores and its ``succeeded`` mark are committed in one
+transaction (batched every 50 ms), so a run killed at any moment resumes by
+redoing only what is not ``succeeded``, and the unique (run, sample, epoch,
+arm) key makes a redo an update, never a duplicate. Re-running the same
+command finds the interrupted run by the fingerprint of its configuration
+and samples, and finishes it.
+
+A run ends ``succeeded`` when every sample succeeded, or when the failures
+stay within ``--fail-on-error``; otherwise ``failed``, and running the same
+command again retries only the failed and unfinished samples.
 """
 
 from __future__ import annotations
@@ -15,22 +21,27 @@ import hashlib
 import inspect
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from ethos.db.engine import dumps
 from ethos.db.store import Run, Store, clean_text, score_row
 from ethos.db.tables import utcnow
 from ethos.errors import EthosError
-from ethos.evals.task import Arm, Sample, SolverContext, Task, resolve_task, scorer_name
+from ethos.evals.task import Arm, Sample, Score, SolverContext, Task, resolve_task, scorer_name
 from ethos.recording import UsageMeter, run_scope
 
 RESUMABLE = ("running", "cancelled", "failed")
+# Arm options the harness itself understands; a task may declare more in
+# Task.metadata["arm_options"]. Anything else is a typo, refused up front.
+ARM_OPTIONS = frozenset({"model_args", "interventions"})
 
 
 class EvalConfig(BaseModel):
     """Everything that defines a run; two runs with the same fingerprint
-    measure the same thing."""
+    (and the same samples) measure the same thing."""
 
     task: str
     task_args: dict[str, Any] = Field(default_factory=dict)
@@ -46,27 +57,32 @@ class EvalConfig(BaseModel):
     fail_on_error: float | None = Field(None, gt=0)
 
     @model_validator(mode="after")
-    def _arms_are_named_once(self) -> EvalConfig:
+    def _normalise(self) -> EvalConfig:
         names = [a.name for a in self.arms]
         if len(set(names)) != len(names):
             raise ValueError(f"arm names must be distinct: {names}")
         if self.baseline is not None and self.baseline not in names:
             raise ValueError(f"baseline {self.baseline!r} is not an arm ({', '.join(names)})")
+        self.model_roles = {k.strip(): v.strip() for k, v in self.model_roles.items()}
+        if "@" in self.task:  # a file task: the same file wherever the command runs
+            file, _, function = self.task.rpartition("@")
+            self.task = f"{Path(file).expanduser().resolve()}@{function}"
         return self
 
     @property
     def baseline_arm(self) -> str:
         return self.baseline or self.arms[0].name
 
-    def fingerprint(self) -> str:
+    def fingerprint(self, samples: Sequence[Sample] = ()) -> str:
         measured = self.model_dump(exclude={"max_connections", "fail_on_error"})
+        measured["samples"] = [[s.id, s.input, s.target] for s in samples]
         text = json.dumps(measured, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     @property
     def scripted(self) -> bool:
         models = [a.model for a in self.arms] + list(self.model_roles.values())
-        return any(m.startswith("script/") or m.startswith("script:") for m in models)
+        return any(m.strip().startswith(("script/", "script:")) for m in models)
 
 
 class EvalResult(BaseModel):
@@ -79,21 +95,49 @@ class EvalResult(BaseModel):
     scripted: bool
 
 
-def check_models(config: EvalConfig, settings: Any) -> None:
-    """Fail before the run starts on an unknown model, a bad argument or a
-    missing local checkpoint, naming the arm."""
+def config_error(exc: ValidationError) -> EthosError:
+    """A pydantic error about run options as one line."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "options"
+    message = first["msg"].removeprefix("Value error, ")
+    return EthosError(f"invalid run option {where}: {message}", "fix that option and run again")
+
+
+def check_models(config: EvalConfig, task: Task, settings: Any) -> None:
+    """Fail before the run starts on an unknown model, a bad argument or
+    option, an intervention the arm's model cannot apply, or a missing local
+    checkpoint, naming the arm or role."""
+    from ethos.models.args import ModelArgs
+    from ethos.models.gateway import check_interventions, resolve_model
+    from ethos.models.interventions import parse_interventions
+
+    known = ARM_OPTIONS | set(ModelArgs.model_fields) | set(task.metadata.get("arm_options", ()))
+    for arm in config.arms:
+        unknown = sorted(set(arm.options) - known)
+        if unknown:
+            raise EthosError(
+                f"arm {arm.name!r} has unknown option(s) {', '.join(unknown)}",
+                f"known options: {', '.join(sorted(known))}",
+            )
+        args = _check_model(arm.model, _model_args(config, arm), settings)
+        canonical, provider = resolve_model(arm.model)
+        check_interventions(
+            canonical, provider, args, parse_interventions(arm.options.get("interventions", []))
+        )
+    for role, model in config.model_roles.items():
+        _check_model(model, config.model_args, settings, what=f"role {role!r}")
+
+
+def _check_model(model: str, args: dict[str, Any], settings: Any, what: str = "") -> Any:
     from ethos.models.args import resolve_args
     from ethos.models.gateway import resolve_model
 
-    for arm in config.arms:
-        canonical, provider = resolve_model(arm.model)
-        resolve_args(canonical, settings.models, _model_args(config, arm))
-        if provider == "local":
-            from ethos.models.local.paths import resolve_checkpoint
+    canonical, provider = resolve_model(model)
+    if provider == "local":
+        from ethos.models.local.paths import resolve_checkpoint
 
-            resolve_checkpoint(canonical.split("/", 1)[1], settings=settings)
-    for model in config.model_roles.values():
-        resolve_model(model)
+        resolve_checkpoint(canonical.split("/", 1)[1], settings=settings)
+    return resolve_args(canonical, settings.models, args)
 
 
 def _model_args(config: EvalConfig, arm: Arm) -> dict[str, Any]:
@@ -105,43 +149,46 @@ def _model_args(config: EvalConfig, arm: Arm) -> dict[str, Any]:
     return merged
 
 
-def sample_seed(seed: int, sample: str, epoch: int, arm: str) -> int:
-    digest = hashlib.sha256(f"{seed}:{sample}:{epoch}:{arm}".encode()).digest()
-    return int.from_bytes(digest[:4], "big")
+def sample_seed(seed: int, sample: str, epoch: int) -> int:
+    """The sample's own seed: the same in every arm (common random numbers,
+    so the paired Delta to the baseline measures the arm, not the dice)."""
+    digest = hashlib.sha256(json.dumps([seed, sample, epoch]).encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1  # fits a signed 64-bit seed
 
 
-async def find_resumable(store: Store, config: EvalConfig) -> Run | None:
-    """The newest unfinished run of exactly this configuration, if any."""
-    fingerprint = config.fingerprint()
-    for status in RESUMABLE:
-        for run in await store.list_runs(kind="eval", status=status, limit=200):
-            if run.metadata.get("fingerprint") == fingerprint:
-                return run
-    return None
+async def find_resumable(store: Store, fingerprint: str) -> Run | None:
+    """The newest unfinished run with exactly this fingerprint, if any."""
+    found = [
+        run
+        for status in RESUMABLE
+        for run in await store.list_runs(kind="eval", status=status, limit=1000)
+        if run.metadata.get("fingerprint") == fingerprint
+    ]
+    return max(found, key=lambda r: r.created_at) if found else None
 
 
-async def open_run(store: Store, config: EvalConfig, resume: str | None) -> Run:
+async def open_run(store: Store, config: EvalConfig, fingerprint: str, resume: str | None) -> Run:
     if resume:
         run = await store.get_run(resume)
         if run.kind != "eval":
             raise EthosError(
                 f"run {run.id} is a {run.kind} run, not an eval", "pass an eval run id"
             )
-        if run.metadata.get("fingerprint") != config.fingerprint():
+        if run.metadata.get("fingerprint") != fingerprint:
             raise EthosError(
                 f"run {run.id} was made with another configuration "
                 f"({run.config.get('task')}, {len(run.config.get('arms', []))} arm(s))",
                 "resume it with exactly its original options, or start a new run",
             )
         return run
-    found = await find_resumable(store, config)
+    found = await find_resumable(store, fingerprint)
     if found is not None:
         return found
     return await store.create_run(
         "eval",
         name=config.task,
         config=config.model_dump(),
-        metadata={"fingerprint": config.fingerprint(), "scripted": config.scripted},
+        metadata={"fingerprint": fingerprint, "scripted": config.scripted},
     )
 
 
@@ -159,22 +206,31 @@ async def run_eval(
 
     settings = settings or load_settings()
     task = task or resolve_task(config.task, config.task_args)
-    check_models(config, settings)
-    run = await open_run(store, config, resume)
+    check_models(config, task, settings)
     samples = list(task.samples)[: config.limit]
-    epochs = config.epochs or task.epochs
-    done = await store.finished_samples(run.id)
-    todo = [
-        (epoch, arm, sample)
-        for epoch in range(epochs)
-        for arm in config.arms
-        for sample in samples
-        if (sample.id, epoch, arm.name) not in done
-    ]
-    total = epochs * len(config.arms) * len(samples)
-    await store.update_run(run.id, status="running")
-    runner = _Runner(store, run.id, task, config, settings, total, len(todo))
-    status, error = await runner.run(todo, progress)
+    run = await open_run(store, config, config.fingerprint(samples), resume)
+    try:
+        epochs = config.epochs or task.epochs
+        done = await store.finished_samples(run.id)
+        todo = [
+            (epoch, arm, sample)
+            for epoch in range(epochs)
+            for arm in config.arms
+            for sample in samples
+            if (sample.id, epoch, arm.name) not in done
+        ]
+        total = epochs * len(config.arms) * len(samples)
+        await store.update_run(run.id, status="running")
+        runner = _Runner(store, run.id, task, config, total, len(todo))
+        status, error = await runner.run(todo, progress)
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        await _finish_quietly(
+            store, run.id, "cancelled", "interrupted; run the same command again to finish"
+        )
+        raise
+    except Exception as exc:
+        await _finish_quietly(store, run.id, "failed", f"{type(exc).__name__}: {exc}")
+        raise
     await store.finish_run(run.id, status, error=error)
     return EvalResult(
         run_id=run.id,
@@ -187,26 +243,25 @@ async def run_eval(
     )
 
 
+async def _finish_quietly(store: Store, run_id: str, status: str, error: str) -> None:
+    """Mark the run's end on the way out of an error, without hiding that error."""
+    try:
+        await asyncio.shield(store.finish_run(run_id, status, error=clean_text(error[:2000])))
+    except Exception:
+        pass
+
+
 class _Runner:
-    """The work of one run: a bounded pool of sample tasks and its tally."""
+    """The work of one run: a pool of workers over the pending samples."""
 
     def __init__(
-        self,
-        store: Store,
-        run_id: str,
-        task: Task,
-        config: EvalConfig,
-        settings: Any,
-        total: int,
-        pending: int,
+        self, store: Store, run_id: str, task: Task, config: EvalConfig, total: int, pending: int
     ) -> None:
         self.store, self.run_id, self.task, self.config = store, run_id, task, config
-        self.settings = settings
         self.total, self.pending = total, pending
         self.succeeded = self.failed = 0
         self.meter = UsageMeter()
-        self.slots = asyncio.Semaphore(config.max_connections)
-        self.too_many_errors = asyncio.Event()
+        self.stop = False
 
     async def run(
         self, todo: Sequence[tuple[int, Arm, Sample]], progress: bool | None
@@ -226,75 +281,95 @@ class _Runner:
             ],
         )
         async with self.store.batch() as self.writer:
-            return await self._run_all(todo, progress)
+            with _Progress(self, progress) as display:
+                await self._work(todo, display)
+        return self._outcome()
 
-    async def _run_all(
-        self, todo: Sequence[tuple[int, Arm, Sample]], progress: bool | None
-    ) -> tuple[str, str | None]:
-        display = _Progress(self, progress)
-        with display:
-            jobs = [asyncio.create_task(self.one(*item, display)) for item in todo]
-            stopper = asyncio.create_task(self.too_many_errors.wait())
-            try:
-                pending = set(jobs)
-                while pending and not stopper.done():
-                    _, pending = await asyncio.wait(
-                        pending | {stopper}, return_when=asyncio.FIRST_COMPLETED
-                    )
-                    pending.discard(stopper)
-            except asyncio.CancelledError:
-                await _cancel(jobs)
-                return "cancelled", "interrupted; run the same command again to finish"
-            finally:
-                stopper.cancel()
-            if self.too_many_errors.is_set():
-                await _cancel(jobs)
-                return "failed", (
-                    f"{self.failed} of {self.pending} samples failed, above "
-                    f"--fail-on-error {self.config.fail_on_error:g}"
-                )
+    async def _work(self, todo: Sequence[tuple[int, Arm, Sample]], display: _Progress) -> None:
+        items = iter(todo)
+
+        async def worker() -> None:
+            for item in items:
+                if self.stop:
+                    return
+                await self.one(*item)
+                display.advance()
+
+        workers = [
+            asyncio.create_task(worker())
+            for _ in range(min(self.config.max_connections, len(todo)))
+        ]
+        try:
+            await asyncio.gather(*workers)
+        finally:
+            for w in workers:
+                w.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+
+    def _outcome(self) -> tuple[str, str | None]:
+        limit = self.config.fail_on_error
+        if self.stop:
+            return "failed", (
+                f"{self.failed} samples failed, reaching --fail-on-error {limit:g}; "
+                "the same command retries them"
+            )
+        if self.failed and not self._tolerated():
+            return "failed", (
+                f"{self.failed} of {self.pending} samples failed; the same "
+                "command retries them (or allow some with --fail-on-error)"
+            )
         return "succeeded", None
 
-    async def one(self, epoch: int, arm: Arm, sample: Sample, display: _Progress) -> None:
+    def _tolerated(self) -> bool:
+        limit = self.config.fail_on_error
+        if limit is None:
+            return False
+        return self.failed / self.total <= limit if limit < 1 else self.failed < limit
+
+    async def one(self, epoch: int, arm: Arm, sample: Sample) -> None:
         pk = self.pks[(sample.id, epoch, arm.name)]
         ctx = SolverContext(
             arm=arm,
             epoch=epoch,
-            seed=sample_seed(self.config.seed, sample.id, epoch, arm.name),
+            seed=sample_seed(self.config.seed, sample.id, epoch),
             roles=self.config.model_roles,
             model_args=_model_args(self.config, arm),
         )
-        async with self.slots:
-            try:
-                with run_scope(
-                    self.store, self.run_id, sample_pk=pk, meter=self.meter, writer=self.writer
-                ):
-                    output = await solve(self.task.solver, sample, ctx, self.run_id)
-                    scores = [
-                        (scorer_name(fn), await _maybe_await(fn(sample, output, ctx)))
-                        for fn in self.task.scorers
-                    ]
-            except Exception as exc:  # recorded on the sample: the run goes on
-                self._finish(pk, "failed", error=f"{type(exc).__name__}: {exc}")
-                self.failed += 1
-                display.advance()
-                self._check_threshold()
-                return
-        for name, score in scores:
-            self.writer.score(
-                score_row(
-                    self.run_id,
-                    pk,
-                    name,
-                    score.value,
-                    explanation=score.explanation,
-                    metadata=score.metadata,
-                )
-            )
+        try:
+            with run_scope(
+                self.store, self.run_id, sample_pk=pk, meter=self.meter, writer=self.writer
+            ):
+                output = await solve(self.task.solver, sample, ctx, self.run_id)
+                rows = [await self._score(fn, sample, output, ctx, pk) for fn in self.task.scorers]
+            stored = _storable(output)
+        except Exception as exc:  # recorded on the sample: the run goes on
+            self._finish(pk, "failed", error=f"{type(exc).__name__}: {exc}")
+            self.failed += 1
+            if self.config.fail_on_error is not None and not self._tolerated():
+                self.stop = True
+            return
+        for row in rows:
+            self.writer.score(row)
         # In the same transaction as its scores: never "succeeded" without them.
-        self._finish(pk, "succeeded", output=_jsonable(output))
+        self._finish(pk, "succeeded", output=stored)
         self.succeeded += 1
-        display.advance()
+
+    async def _score(
+        self, fn: Any, sample: Sample, output: Any, ctx: SolverContext, pk: int
+    ) -> dict[str, Any]:
+        score = await _maybe_await(fn(sample, output, ctx))
+        name = scorer_name(fn)
+        if not isinstance(score, Score):
+            raise TypeError(f"scorer {name!r} returned {type(score).__name__}, not a Score")
+        dumps(score.value)  # finite numbers only: NaN is not JSON, and PostgreSQL refuses it
+        return score_row(
+            self.run_id,
+            pk,
+            name,
+            score.value,
+            explanation=score.explanation,
+            metadata=score.metadata,
+        )
 
     def _finish(
         self, pk: int, status: str, *, output: Any = None, error: str | None = None
@@ -309,38 +384,30 @@ class _Runner:
             }
         )
 
-    def _check_threshold(self) -> None:
-        limit = self.config.fail_on_error
-        if limit is None:
-            return
-        over = self.failed / self.pending > limit if limit < 1 else self.failed >= limit
-        if over:
-            self.too_many_errors.set()
 
-
-async def _cancel(jobs: list[asyncio.Task[None]]) -> None:
-    for job in jobs:
-        job.cancel()
-    await asyncio.gather(*jobs, return_exceptions=True)
+def _storable(output: Any) -> Any:
+    """The output as JSON data, or an error naming why it cannot be stored."""
+    data = output.model_dump(mode="json") if hasattr(output, "model_dump") else output
+    try:
+        dumps(data)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"the solver's output cannot be stored as JSON: {exc}") from None
+    return data
 
 
 async def solve(solver: Any, sample: Sample, ctx: SolverContext, run_id: str) -> Any:
     """Call a solver: a compiled LangGraph graph (``ainvoke``, one thread per
-    sample, epoch and arm) or an async function of the sample and context."""
+    sample, epoch and arm, the context under ``configurable["ethos"]``) or an
+    async function of the sample and context."""
     if hasattr(solver, "ainvoke"):
         thread = f"{run_id}/{sample.id}/{ctx.epoch}/{ctx.arm.name}"
-        return await solver.ainvoke(sample.input, config={"configurable": {"thread_id": thread}})
+        config = {"configurable": {"thread_id": thread, "ethos": ctx}}
+        return await solver.ainvoke(sample.input, config=config)
     return await _maybe_await(solver(sample, ctx))
 
 
 async def _maybe_await(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
-
-
-def _jsonable(output: Any) -> Any:
-    if hasattr(output, "model_dump"):
-        return output.model_dump(mode="json")
-    return output
 
 
 class _Progress:

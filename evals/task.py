@@ -100,7 +100,8 @@ class SolverContext:
         kwargs.setdefault("model_args", dict(self.model_args))
         if model == self.arm.model:
             kwargs.setdefault("interventions", self.interventions)
-        kwargs.setdefault("seed", self.seed)
+        if "seed" not in self.model_args:  # a seed the user set for the model wins
+            kwargs.setdefault("seed", self.seed)
         return await acomplete(model, messages, **kwargs)
 
 
@@ -196,6 +197,12 @@ def build(factory: TaskFactory, spec: str, args: dict[str, Any]) -> Task:
         raise TaskError(f"{spec!r} returned {type(made).__name__}, not a Task", "return Task(...)")
     if not made.samples:
         raise TaskError(f"task {spec!r} has no samples", "check its data or arguments")
+    names = [scorer_name(fn) for fn in made.scorers]
+    if len(set(names)) != len(names):
+        raise TaskError(
+            f"task {spec!r} has scorers with the same name ({', '.join(names)})",
+            "name them apart with @scorer('name')",
+        )
     ids = [s.id for s in made.samples]
     if len(set(ids)) != len(ids):
         raise TaskError(f"task {spec!r} has duplicate sample ids", "give every sample its own id")

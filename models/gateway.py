@@ -107,7 +107,7 @@ async def acomplete(
     canonical, provider = resolve_model(model)
     args = resolve_args(canonical, settings.models, model_args)
     specs = parse_interventions([_as_dict(i) for i in interventions])
-    _check_interventions(canonical, provider, args, specs)
+    check_interventions(canonical, provider, args, specs)
     chat = _with_instructions(_as_messages(messages), output, choices)
     options = CallOptions(
         choices=list(choices) if choices else None,
@@ -166,7 +166,7 @@ def _as_messages(messages: Messages) -> list[dict[str, Any]]:
     return out
 
 
-def _check_interventions(
+def check_interventions(
     model: str, provider: str, args: ModelArgs, specs: list[ExpertMask | Steer]
 ) -> None:
     if not specs or provider == "local" or args.accepts_interventions:

@@ -91,25 +91,63 @@ async def test_limit_and_task_arguments(store: Store) -> None:
 
 
 async def test_failures_are_recorded_and_the_run_goes_on(store: Store) -> None:
-    result = await run_eval(config("flaky", task_args={"n": 9}), store=store, progress=False)
-    assert (result.status, result.succeeded, result.failed) == ("succeeded", 6, 3)
+    cfg = config("flaky", task_args={"n": 9})
+    result = await run_eval(cfg, store=store, progress=False)
+    assert (result.status, result.succeeded, result.failed) == ("failed", 6, 3)
     failed = [s for s in await store.samples(result.run_id) if s.status == "failed"]
     assert {s.sample_id for s in failed} == {"q000", "q003", "q006"}
     assert all("broke on purpose" in s.error for s in failed)
+    run = await store.get_run(result.run_id)
+    assert "3 of 9 samples failed; the same command retries them" in run.error
+
+    again = await run_eval(cfg, store=store, progress=False)  # retries only the failures
+    assert again.run_id == result.run_id
+    assert (again.skipped, again.failed) == (6, 3)
+
+    tolerant = await run_eval(
+        config("flaky", task_args={"n": 9}, seed=1, fail_on_error=0.5),
+        store=store,
+        progress=False,
+    )
+    assert tolerant.status == "succeeded" and tolerant.failed == 3
 
 
 async def test_fail_on_error_stops_and_the_same_command_resumes(store: Store) -> None:
     cfg = config("flaky", task_args={"n": 30, "fail_every": 2}, fail_on_error=3, max_connections=1)
     stopped = await run_eval(cfg, store=store, progress=False)
-    assert stopped.status == "failed"
+    assert stopped.status == "failed" and stopped.failed == 3
     run = await store.get_run(stopped.run_id)
-    assert "above --fail-on-error 3" in run.error
+    assert "reaching --fail-on-error 3" in run.error
     again = await run_eval(
-        cfg.model_copy(update={"fail_on_error": None}), store=store, progress=False
+        cfg.model_copy(update={"fail_on_error": 20}), store=store, progress=False
     )
     assert again.run_id == stopped.run_id  # found by its fingerprint, finished
     assert again.status == "succeeded"
     assert len(await store.samples(run.id)) == 30
+
+
+async def test_bad_scores_and_outputs_fail_their_sample_not_the_run(store: Store) -> None:
+    def task(scorer_fn: object, output: object = "fine") -> Task:
+        async def solver(sample: Sample, ctx: object) -> object:
+            return output
+
+        return Task(
+            name="t", samples=[Sample(id="a"), Sample(id="b")], solver=solver, scorers=[scorer_fn]
+        )
+
+    from ethos.evals.task import Score
+
+    cases = [
+        (lambda s, o, c: 1.0, "fine", "returned float, not a Score"),
+        (lambda s, o, c: Score(value=float("nan")), "fine", "ValueError"),
+        (lambda s, o, c: Score(value=1.0), {"x": object()}, "cannot be stored as JSON"),
+    ]
+    for i, (fn, output, says) in enumerate(cases):
+        cfg = EvalConfig(task=f"bad{i}", arms=[Arm(name="x", model="script/echo")])
+        result = await run_eval(cfg, store=store, task=task(fn, output), progress=False)
+        assert (result.status, result.failed) == ("failed", 2)
+        samples = await store.samples(result.run_id)
+        assert all(says in s.error for s in samples), [s.error for s in samples]
 
 
 async def test_a_finished_run_is_not_resumed_but_measured_again(store: Store) -> None:
@@ -134,7 +172,14 @@ async def test_a_compiled_graph_is_a_solver(store: Store) -> None:
         answer: str
 
     graph = StateGraph(State)
-    graph.add_node("answer", lambda s: {"answer": s["question"][::-1]})
+
+    from langchain_core.runnables import RunnableConfig
+
+    def answer(state: State, config: RunnableConfig) -> dict:
+        arm = config["configurable"]["ethos"].arm.name
+        return {"answer": f"{state['question'][::-1]} by {arm}"}
+
+    graph.add_node("answer", answer)
     graph.add_edge(START, "answer")
     graph.add_edge("answer", END)
     task = Task(
@@ -150,7 +195,8 @@ async def test_a_compiled_graph_is_a_solver(store: Store) -> None:
         progress=False,
     )
     (sample,) = await store.samples(result.run_id)
-    assert sample.output["answer"] == "cba"
+    assert sample.status == "succeeded", sample.error
+    assert sample.output["answer"] == "cba by x"
 
 
 async def test_transient_faults_never_lose_a_sample(store: Store) -> None:
@@ -160,9 +206,8 @@ async def test_transient_faults_never_lose_a_sample(store: Store) -> None:
             model="openai/fake",
             options={"api_base": server.base_url, "max_retries": 0},
         )
-        result = await run_eval(
-            config(task_args={"n": 60}, arms=[arm]), store=store, progress=False
-        )
+        cfg = config(task_args={"n": 60}, arms=[arm], fail_on_error=0.5)
+        result = await run_eval(cfg, store=store, progress=False)
     samples = await store.samples(result.run_id)
     assert len(samples) == 60
     failed = [s for s in samples if s.status == "failed"]
@@ -277,3 +322,56 @@ def test_cli_bad_input_is_one_clear_line(tmp_path: Path) -> None:
         lines = err.strip().splitlines()
         assert len(lines) == 1 and says in lines[0], (args, err)
     assert os.path.exists(db) is False or count(db, "SELECT count(*) FROM runs") == 0
+
+
+async def test_arm_options_and_interventions_are_checked_before_a_run(store: Store) -> None:
+    typo = config(arms=[Arm(name="x", model="script/echo", options={"temprature": 0.7})])
+    with pytest.raises(EthosError, match="unknown option\\(s\\) temprature"):
+        await run_eval(typo, store=store, progress=False)
+    steer = {"type": "steer", "layer": 0, "vector": [1.0], "alpha": 1.0}
+    cannot = config(arms=[Arm(name="x", model="script/echo", options={"interventions": [steer]})])
+    with pytest.raises(EthosError, match="cannot apply interventions"):
+        await run_eval(cannot, store=store, progress=False)
+    assert await store.count_runs() == 0
+
+
+def test_duplicate_scorer_names_are_refused() -> None:
+    from ethos.evals.task import build
+
+    def make() -> Task:
+        return Task(
+            name="d",
+            samples=[Sample(id="a")],
+            solver=lambda s, c: "x",
+            scorers=[lambda s, o, c: None, lambda s, o, c: None],
+        )
+
+    with pytest.raises(TaskError, match="scorers with the same name"):
+        build(make, "d", {})
+
+
+def test_arm_values_may_hold_commas() -> None:
+    from ethos.cli.eval import parse_arm
+
+    arm = parse_arm(
+        's=local/tiny,interventions=[{"type":"steer","layer":0,"vector":[1,2]}],temperature=0.5'
+    )
+    assert arm["model"] == "local/tiny"
+    assert arm["options"]["interventions"][0]["vector"] == [1, 2]
+    assert arm["options"]["temperature"] == 0.5
+
+
+async def test_every_arm_draws_the_same_seed_for_a_sample(store: Store) -> None:
+    arms = [Arm(name="a", model="script/echo"), Arm(name="b", model="script/echo")]
+    result = await run_eval(config(task_args={"n": 3}, arms=arms), store=store, progress=False)
+    seeds: dict[str, set[int]] = {}
+    for s in await store.samples(result.run_id):
+        seeds.setdefault(s.sample_id, set()).add(s.output["seed"])
+    assert all(len(v) == 1 for v in seeds.values()) and len(seeds) == 3
+
+
+def test_a_file_task_is_the_same_file_wherever_the_command_runs(tmp_path: Path) -> None:
+    relative = os.path.relpath(TASKS, Path.cwd())
+    assert EvalConfig(task=f"{relative}@echo", arms=[Arm(name="a", model="m/x")]).task == (
+        f"{TASKS}@echo"
+    )

@@ -190,8 +190,12 @@ def demo(ctx: typer.Context) -> None:
 
     async def work(store):
         run = await store.create_run("demo", name="foundation and model path")
-        same = await record_round_trip(store, run.id, settings)
-        local = await ask_local_model(store, run.id, settings) if with_model else None
+        try:
+            same = await record_round_trip(store, run.id, settings)
+            local = await ask_local_model(store, run.id, settings) if with_model else None
+        except BaseException as exc:
+            await store.finish_run(run.id, "failed", error=f"{type(exc).__name__}: {exc}")
+            raise
         final = await store.finish_run(
             run.id,
             "succeeded" if same else "failed",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import typer
@@ -20,7 +21,8 @@ def parse_arm(text: str) -> dict[str, Any]:
     from ethos.keyvalue import parse_pairs
 
     name, sep, rest = text.partition("=")
-    model, *options = rest.split(",")
+    # Split only at commas that start a new key=, so JSON values keep theirs.
+    model, *options = re.split(r",(?=\s*[A-Za-z_][\w.-]*\s*=)", rest)
     if not sep or not name.strip() or not model.strip():
         raise ConfigError(
             f"--arm {text!r} is not name=model[,key=value...]",
@@ -54,6 +56,7 @@ def run(
     progress: bool | None = typer.Option(None, "--progress/--no-progress"),
 ) -> None:
     """Run a task (or finish an interrupted run of it) and print its report."""
+
     from ethos.errors import ConfigError
     from ethos.evals.run import EvalConfig, run_eval
     from ethos.keyvalue import parse_pairs

@@ -66,13 +66,18 @@ class BatchWriter:
             samples, self._samples = self._samples, []
             if not (calls or scores or samples):
                 return
-            async with self.store.engine.begin() as conn:
-                if calls:
-                    await conn.execute(insert(ModelCallRow), calls)
-                if scores:
-                    await conn.execute(self._score_upsert(), scores)
-                if samples:
-                    await conn.execute(_SAMPLE_UPDATE, samples)
+            try:
+                async with self.store.engine.begin() as conn:
+                    if calls:
+                        await conn.execute(insert(ModelCallRow), calls)
+                    if scores:
+                        await conn.execute(self._score_upsert(), scores)
+                    if samples:
+                        await conn.execute(_SAMPLE_UPDATE, samples)
+            except BaseException:
+                # Nothing was committed: keep the rows for the next attempt.
+                self._calls[:0], self._scores[:0], self._samples[:0] = calls, scores, samples
+                raise
 
     def _score_upsert(self) -> Any:
         stmt = self.store._insert(ScoreRow)

@@ -57,7 +57,8 @@ def dumps(value: Any) -> str:
     """JSON for the database. NUL characters become U+FFFD on every backend:
     PostgreSQL cannot store them, and one backend must not keep what the other
     rejects."""
-    text = json.dumps(value, default=_json_default, ensure_ascii=False)
+    # allow_nan=False: NaN and infinity are not JSON, and PostgreSQL refuses them.
+    text = json.dumps(value, default=_json_default, ensure_ascii=False, allow_nan=False)
     return _ESCAPED_NUL.sub(r"\1\\ufffd", text) if "\\u0000" in text else text
 
 

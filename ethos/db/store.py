@@ -437,7 +437,14 @@ class Store:
         stmt = self._insert(SampleRow)
         stmt = stmt.on_conflict_do_update(
             index_elements=["run_id", "sample_id", "epoch", "arm"],
-            set_={"status": stmt.excluded.status, "error": None, "finished_at": None},
+            set_={
+                "status": stmt.excluded.status,
+                "error": None,
+                "finished_at": None,
+                "input": stmt.excluded.input,
+                "target": stmt.excluded.target,
+                "metadata": stmt.excluded.metadata,
+            },
         )
         now = utcnow()
         rows = [
