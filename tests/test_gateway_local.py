@@ -64,8 +64,8 @@ async def test_an_untrained_model_fails_structured_output_cleanly(model: str) ->
 async def test_local_bad_input(model: str, tmp_path: Path) -> None:
     with pytest.raises(ContextLengthError, match="context"):
         await acomplete(model, "word " * 5000, max_tokens=4)
-    with pytest.raises(UnsupportedInterventionError, match="expert masks"):
-        await acomplete(model, PROMPT, interventions=[ExpertMask(layer=0, experts=(1,))])
+    with pytest.raises(UnsupportedInterventionError, match="names expert 99"):
+        await acomplete(model, PROMPT, interventions=[ExpertMask(layer=0, experts=(99,))])
     with pytest.raises(CheckpointNotFoundError, match="ethos models build-tiny"):
         await acomplete(f"local/{tmp_path}/absent", PROMPT)
 

@@ -318,10 +318,10 @@ async def test_max_tokens_is_clamped_to_what_fits(qwen: LocalModel) -> None:
     assert (generation.output_tokens, generation.finish_reason) == (3, "length")
 
 
-async def test_expert_masks_are_refused_not_ignored(qwen: LocalModel) -> None:
+async def test_bad_expert_masks_are_refused_not_ignored(qwen: LocalModel) -> None:
     before = qwen.batch_sizes
-    mask = ExpertMask(layer=0, experts=(1, 2))
-    with pytest.raises(UnsupportedInterventionError, match="expert masks are not yet supported"):
+    mask = ExpertMask(layer=0, experts=(1, 9))
+    with pytest.raises(UnsupportedInterventionError, match=r"names expert 9.*has 8 experts"):
         await qwen.generate(CHAT, interventions=[mask])
     with pytest.raises(UnsupportedInterventionError):
         await qwen.score_choices(CHAT, ["a", "b"], interventions=[mask.model_dump()])

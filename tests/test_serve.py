@@ -226,10 +226,10 @@ def post(served: Served, body: bytes | dict, token: str | None = None) -> tuple[
             {
                 "model": "M",
                 "messages": MESSAGES,
-                "ethos": {"interventions": [{"type": "expert_mask", "layer": 0, "experts": [1]}]},
+                "ethos": {"interventions": [{"type": "expert_mask", "layer": 0, "experts": [99]}]},
             },
             400,
-            "expert masks",
+            "names expert 99",
         ),
         (
             {

@@ -5,8 +5,8 @@ on torch and requests never race for the model. Requests queue up; those
 arriving within a short window share one left-padded batch. Each row keeps
 its own sampling settings, random generator, stop strings and token budget;
 a finished row leaves the batch (its cache rows are dropped) while the
-others go on. Steering vectors are added per row by hooks that live for one
-batch only.
+others go on. Steering vectors are added, and expert masks applied
+(``routing.py``), per row by hooks that live for one batch only.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 from ethos.models.errors import ModelError
-from ethos.models.interventions import Steer
+from ethos.models.interventions import ExpertMask, Steer
+from ethos.models.local.routing import Routing, RoutingTable
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -62,6 +63,7 @@ class GenerateJob:
     on_error: Callable[[BaseException], None]
     incremental: bool = True
     cancelled: bool = False
+    masks: tuple[ExpertMask, ...] = ()
 
     @property
     def rows(self) -> list[list[int]]:
@@ -84,6 +86,7 @@ class ForwardJob:
     scored: list[int] | None
     steers: tuple[Steer, ...]
     future: Future[Any] = field(default_factory=Future)
+    masks: tuple[ExpertMask, ...] = ()
 
     def fail(self, exc: BaseException) -> None:
         if not self.future.done():
@@ -274,6 +277,7 @@ class Engine:
         self.batch_window_s = batch_window_s
         self.max_batch_size = max_batch_size
         self.layers: torch.nn.ModuleList = model.get_decoder().layers
+        self.routing = RoutingTable.of(model)
         # transformers 5.24 renamed past_key_values to cache (the old name warns).
         forward_params = inspect.signature(model.forward).parameters
         self._cache_kw = "cache" if "cache" in forward_params else "past_key_values"
@@ -349,12 +353,17 @@ class Engine:
     def _execute(self, jobs: list[Job]) -> None:
         rows = [(job, ids) for job in jobs for ids in job.rows]
         try:
-            with _Steering(self.layers, [job.steers for job, _ in rows]) as steering:
+            with (
+                _Steering(self.layers, [job.steers for job, _ in rows]) as steering,
+                Routing(self.routing, [job.masks for job, _ in rows]) as routing,
+            ):
                 generating = [i for i, (job, _) in enumerate(rows) if isinstance(job, GenerateJob)]
                 logits, cache, attention, positions = self._prefill(rows, bool(generating))
                 self._answer_forwards(jobs, logits)
                 if generating:
-                    self._decode(rows, generating, logits, cache, attention, positions, steering)
+                    self._decode(
+                        rows, generating, logits, cache, attention, positions, (steering, routing)
+                    )
         except Exception as exc:
             for job in jobs:
                 job.fail(exc)
@@ -412,12 +421,12 @@ class Engine:
         cache: Any,
         attention: torch.Tensor,
         positions: torch.Tensor,
-        steering: _Steering,
+        hooks: tuple[_Steering, Routing],
     ) -> None:
         """Sample, emit, drop finished rows, step: until every row is done."""
         states = [_Row(rows[i][0], self.tokenizer, self.eos_ids, self.device) for i in generating]  # type: ignore[arg-type]
         if len(generating) < len(rows):
-            self._select(cache, steering, generating)
+            self._select(cache, hooks, generating)
             attention, positions = attention[generating], positions[generating]
         step_logits = logits[generating, -1]
         while True:
@@ -427,7 +436,7 @@ class Engine:
             if not keep:
                 return
             if len(keep) < len(states):
-                self._select(cache, steering, keep)
+                self._select(cache, hooks, keep)
                 states, tokens = [states[i] for i in keep], [tokens[i] for i in keep]
                 attention, positions = attention[keep], positions[keep]
             attention = torch.cat([attention, attention.new_ones((len(keep), 1))], dim=1)
@@ -442,10 +451,11 @@ class Engine:
             )
             step_logits = out.logits[:, -1]
 
-    def _select(self, cache: Any, steering: _Steering, keep: list[int]) -> None:
+    def _select(self, cache: Any, hooks: tuple[_Steering, Routing], keep: list[int]) -> None:
         index = torch.tensor(keep, device=self.device)
         cache.batch_select_indices(index)
-        steering.select(index)
+        for hook in hooks:
+            hook.select(index)
 
     @staticmethod
     def _sample(logits: torch.Tensor, states: list[_Row]) -> list[int]:

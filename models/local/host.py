@@ -236,7 +236,7 @@ class LocalModel:
         seed: int | None,
         stop: str | Sequence[str] | None,
         interventions: Interventions,
-    ) -> tuple[list[int], Sampling, tuple[Steer, ...]]:
+    ) -> tuple[list[int], Sampling, tuple[Steer, ...], tuple[ExpertMask, ...]]:
         """Validate a generation request completely, before it is queued."""
         _check_sampling(max_tokens, temperature, top_p, seed)
         prompt = self._encode(messages)
@@ -248,13 +248,14 @@ class LocalModel:
             seed=seed,
             stop=_stop_strings(stop),
         )
-        return prompt, sampling, self._check_interventions(interventions)
+        return prompt, sampling, *self._check_interventions(interventions)
 
     async def _run(
         self,
         prompt: list[int],
         sampling: Sampling,
         steers: tuple[Steer, ...],
+        masks: tuple[ExpertMask, ...],
         *,
         incremental: bool,
     ) -> AsyncIterator[StreamDelta]:
@@ -270,7 +271,9 @@ class LocalModel:
         def on_delta(text: str, finish_reason: str | None, output_tokens: int) -> None:
             post(StreamDelta(text, finish_reason, len(prompt), output_tokens))
 
-        job = GenerateJob(prompt, sampling, steers, on_delta, post, incremental=incremental)
+        job = GenerateJob(
+            prompt, sampling, steers, on_delta, post, incremental=incremental, masks=masks
+        )
         self._engine.submit(job)
         try:
             while True:
@@ -297,10 +300,12 @@ class LocalModel:
             if not ending:
                 raise ModelConfigError(f"choice {i} is empty", "every option needs some text")
             self._check_fits(len(prompt) + len(ending), what=f"the prompt with choice {i}", room=0)
+        steers, masks = self._check_interventions(interventions)
         job = ForwardJob(
             [prompt + ending for ending in endings],
             [len(ending) for ending in endings],
-            self._check_interventions(interventions),
+            steers,
+            masks=masks,
         )
         self._engine.submit(job)
         return await asyncio.wrap_future(job.future)
@@ -311,7 +316,8 @@ class LocalModel:
         """fp32 logits (on the CPU) of the token after the templated prompt."""
         prompt = self._encode(messages)
         self._check_fits(len(prompt))
-        job = ForwardJob([prompt], None, self._check_interventions(interventions))
+        steers, masks = self._check_interventions(interventions)
+        job = ForwardJob([prompt], None, steers, masks=masks)
         self._engine.submit(job)
         return await asyncio.wrap_future(job.future)
 
@@ -350,16 +356,16 @@ class LocalModel:
                 "with a longer context",
             )
 
-    def _check_interventions(self, interventions: Interventions) -> tuple[Steer, ...]:
+    def _check_interventions(
+        self, interventions: Interventions
+    ) -> tuple[tuple[Steer, ...], tuple[ExpertMask, ...]]:
         """Refuse what cannot be honoured, before any compute; drop no-op steers."""
         steers = []
+        masks = []
         for spec in parse_interventions(list(interventions)):
             if isinstance(spec, ExpertMask):
-                raise UnsupportedInterventionError(
-                    f"expert masks are not yet supported by the local backend "
-                    f"(ExpertMask on layer {spec.layer})",
-                    "remove the ExpertMask from the request; refusing beats ignoring it",
-                )
+                masks.append(spec)
+                continue
             if spec.layer >= self.num_layers:
                 raise UnsupportedInterventionError(
                     f"Steer layer {spec.layer} is out of range: {self.name} has "
@@ -374,7 +380,8 @@ class LocalModel:
                 )
             if spec.alpha != 0:
                 steers.append(spec)
-        return tuple(steers)
+        self._engine.routing.check(masks, self.name)
+        return tuple(steers), tuple(masks)
 
 
 MAX_SEED = 2**63 - 1  # torch.Generator.manual_seed takes a signed 64-bit integer
