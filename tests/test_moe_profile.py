@@ -210,3 +210,43 @@ def test_store_profile_records_a_run(planted: tuple[LocalModel, list[int]], tmp_
     assert (run.kind, run.name, run.status) == ("moe-profile", "defect", "succeeded")
     assert load_profile(artifacts[0].path) == result
     assert events[0].kind == "moe-profile"
+
+
+def test_cli_profile_prints_and_stores(
+    tiny_checkpoints: Callable[..., Path], tmp_path: Path
+) -> None:
+    import json
+
+    import typer
+    from typer.testing import CliRunner
+
+    from ethos.cli import moe
+
+    root = typer.Typer()
+    root.add_typer(moe.app, name="moe")
+    behavior, control = tmp_path / "b.txt", tmp_path / "c.txt"
+    behavior.write_text("\n".join(BEHAVIOR) + "\n\n")
+    control.write_text("\n".join(CONTROL))
+    ref = f"local/{tiny_checkpoints('olmoe')}"
+    args = [
+        "moe",
+        "profile",
+        "--model",
+        ref,
+        "--behavior",
+        str(behavior),
+        "--control",
+        str(control),
+    ]
+    runner = CliRunner()
+    shown = runner.invoke(root, [*args, "--top", "3"])
+    assert shown.exit_code == 0, shown.output
+    assert "profile stored as run" in shown.output and "risk diff" in shown.output
+    out = runner.invoke(root, [*args, "--json", "--top", "2", "--by", "differential"])
+    assert out.exit_code == 0, out.output
+    payload = json.loads(out.output)
+    assert len(payload["experts"]) == 2 and Path(payload["path"]).is_file()
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n  \n")
+    bad = runner.invoke(root, [*args[:-1], str(empty)])
+    assert bad.exit_code != 0 and "holds no control prompts" in str(bad.exception)
