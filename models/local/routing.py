@@ -234,6 +234,11 @@ class Routing:
             tokens = rows.repeat_interleave(seq).nonzero().squeeze(1)
             if tokens.numel() == 0:
                 return None
+            if tokens.numel() == logits.shape[0]:  # every row masked: no gather, no scatter
+                ban, drop, force = state.repeat_interleave(seq, dim=1)
+                new_weights, new_indices = select(router, logits, ban, force)
+                new_weights = _drop_slots(new_weights, new_indices, drop)
+                return logits, new_weights.to(weights.dtype), new_indices.to(indices.dtype)
             ban, drop, force = state[:, tokens // seq]
             new_weights, new_indices = select(router, logits[tokens], ban, force)
             new_weights = _drop_slots(new_weights, new_indices, drop)
