@@ -1057,7 +1057,7 @@ def _png(figure: Any) -> str:
     return f'<img alt="plot" src="data:image/png;base64,{data}">'
 
 
-def _grid(panels: int) -> tuple[Any, list[Any]]:
+def plot_grid(panels: int) -> tuple[Any, list[Any]]:
     from matplotlib.figure import Figure
 
     columns = min(3, panels)
@@ -1080,7 +1080,7 @@ def _bar_chart(metrics: list[MetricSummary]) -> tuple[str, int]:
     """One panel per metric: a bar per arm with its interval as whiskers."""
     groups = _grouped(metrics)
     names = list(groups)[:_MAX_PANELS]
-    figure, axes = _grid(len(names))
+    figure, axes = plot_grid(len(names))
     for ax, name in zip(axes, names, strict=True):
         rows = groups[name]
         means = np.array([m.mean for m in rows])
@@ -1114,7 +1114,7 @@ def _histogram_chart(histograms: list[Histogram]) -> tuple[str, int]:
     """One panel per numeric metric, each arm's share of values per bin."""
     groups = _grouped(histograms)
     names = list(groups)[:_MAX_PANELS]
-    figure, axes = _grid(len(names))
+    figure, axes = plot_grid(len(names))
     for ax, name in zip(axes, names, strict=True):
         for h in groups[name]:
             total = max(1, sum(h.counts))

@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from ethos.db.tables import SampleRow
 from ethos.evals.metrics import wilson_interval
-from ethos.evals.report import RoundShare, SuiteHook, SuitePlot, SuiteSection
+from ethos.evals.report import RoundShare, SuiteHook, SuitePlot, SuiteSection, plot_grid
 
 if TYPE_CHECKING:
     from ethos.db.store import Store
@@ -164,7 +164,7 @@ def plots(report: EvalReport) -> list[SuitePlot]:
         return []
     by_arm = _by_arm(report.rounds)
     arms = list(by_arm)[:_MAX_PANELS]
-    figure, axes = _grid(len(arms))
+    figure, axes = plot_grid(len(arms))
     for ax, arm in zip(axes, arms, strict=True):
         for who in WHO:
             rows = [r for r in by_arm[arm] if r.who == who]
@@ -196,18 +196,6 @@ def _by_arm(rounds: Iterable[RoundShare]) -> dict[str, list[RoundShare]]:
     for row in rounds:
         groups.setdefault(row.arm, []).append(row)
     return groups
-
-
-def _grid(panels: int) -> tuple[Any, list[Any]]:
-    from matplotlib.figure import Figure
-
-    columns = min(3, panels)
-    rows = math.ceil(panels / columns)
-    figure = Figure(figsize=(4.2 * columns, 3.0 * rows), layout="constrained")
-    axes = figure.subplots(rows, columns, squeeze=False).ravel().tolist()
-    for unused in axes[panels:]:
-        unused.set_visible(False)
-    return figure, axes[:panels]
 
 
 HOOK = SuiteHook(collect=collect, plots=plots)

@@ -132,50 +132,37 @@ def _framing(
     }
 
 
-@task("games/prisoners_dilemma")
-def prisoners_dilemma(
-    rounds: int = 10,
-    opponents: str = "classic",
-    player: str = "llm",
-    seats: str = "both",
-    units: str = "points",
-    story: str | None = None,
-    random_labels: bool = False,
-    shuffle_order: bool = False,
-) -> Task:
-    """Akata et al.'s Prisoner's Dilemma against classic strategies."""
-    return match_task(
-        "games/prisoners_dilemma",
-        [("prisoners_dilemma", PRISONERS_DILEMMA)],
-        rounds=rounds,
-        opponents=opponents,
-        player=player,
-        seats=seats,
-        framing=_framing(units, story, random_labels, shuffle_order),
-    )
+def canonical_task(key: str, game: Game) -> Any:
+    """The registered task for one of the paper's two canonical games; its
+    keyword parameters are the task's -T arguments."""
+
+    def factory(
+        rounds: int = 10,
+        opponents: str = "classic",
+        player: str = "llm",
+        seats: str = "both",
+        units: str = "points",
+        story: str | None = None,
+        random_labels: bool = False,
+        shuffle_order: bool = False,
+    ) -> Task:
+        return match_task(
+            f"games/{key}",
+            [(key, game)],
+            rounds=rounds,
+            opponents=opponents,
+            player=player,
+            seats=seats,
+            framing=_framing(units, story, random_labels, shuffle_order),
+        )
+
+    factory.__name__ = key
+    factory.__doc__ = f"Akata et al.'s {game.name} against classic strategies."
+    return task(f"games/{key}")(factory)
 
 
-@task("games/battle_of_the_sexes")
-def battle_of_the_sexes(
-    rounds: int = 10,
-    opponents: str = "classic",
-    player: str = "llm",
-    seats: str = "both",
-    units: str = "points",
-    story: str | None = None,
-    random_labels: bool = False,
-    shuffle_order: bool = False,
-) -> Task:
-    """Akata et al.'s Battle of the Sexes against classic strategies."""
-    return match_task(
-        "games/battle_of_the_sexes",
-        [("battle_of_the_sexes", BATTLE_OF_THE_SEXES)],
-        rounds=rounds,
-        opponents=opponents,
-        player=player,
-        seats=seats,
-        framing=_framing(units, story, random_labels, shuffle_order),
-    )
+prisoners_dilemma = canonical_task("prisoners_dilemma", PRISONERS_DILEMMA)
+battle_of_the_sexes = canonical_task("battle_of_the_sexes", BATTLE_OF_THE_SEXES)
 
 
 @task("games/family")
