@@ -1,4 +1,5 @@
-"""The ORM tables: one row per run, sample, event, model call, score, artifact.
+"""The ORM tables: one row per run, sample, event, model call, score, artifact,
+and the PublicAgent data catalogue.
 
 Everything a report shows is derived from these rows alone. Children cascade
 from their run at the database level, so deleting a run through SQL or
@@ -20,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -181,3 +183,25 @@ class ArtifactRow(Base):
     size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CatalogEntryRow(Base):
+    """One data set in PublicAgent's catalogue: what it holds (columns, a few
+    rows, summary statistics), where its data is, and its search embedding
+    (float32, computed at ingest so that search never recomputes it)."""
+
+    __tablename__ = "catalog_entries"
+
+    id: Mapped[str] = mapped_column(String(256), primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    columns: Mapped[list[Any]] = mapped_column(Json, default=list)
+    sample_rows: Mapped[list[Any]] = mapped_column(Json, default=list)
+    stats: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    n_rows: Mapped[int] = mapped_column(BigInteger, default=0)
+    location: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    ingested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
