@@ -1,2 +1,21 @@
-"""The graph runtime around LangGraph and the graphs that wire agents.
-(Filled by the runtime issue.)"""
+"""The graph runtime around LangGraph and the graphs that wire agents."""
+
+from ethos.graphs.runtime import (
+    GraphDefinitionError,
+    GraphError,
+    GraphLimitError,
+    GraphRuntime,
+    RunOutcome,
+    ThreadNotFoundError,
+    ThreadState,
+)
+
+__all__ = [
+    "GraphDefinitionError",
+    "GraphError",
+    "GraphLimitError",
+    "GraphRuntime",
+    "RunOutcome",
+    "ThreadNotFoundError",
+    "ThreadState",
+]

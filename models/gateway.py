@@ -298,7 +298,8 @@ class _Call:
         response = await self.send(self.request["messages"])
         text = _text(response)
         hidden = response._hidden_params.get("ethos") or {}
-        if output is None and not choices:
+        if (output is None and not choices) or _tool_calls(response):
+            # A tool call is a turn of its own: the caller runs the tools and asks again.
             return self.completion(response, text)
         parsed, choice, problem = _interpret(text, output, choices)
         if problem:

@@ -14,6 +14,7 @@ ethos' own typed error instead of litellm's re-wrapped one.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from dataclasses import dataclass, field
@@ -75,16 +76,14 @@ def _response(
     output_tokens: int,
     finish_reason: str,
     hidden: dict[str, Any],
+    tool_calls: list[dict[str, Any]] | None = None,
 ) -> Any:
+    message: dict[str, Any] = {"role": "assistant", "content": text}
+    if tool_calls:
+        message["tool_calls"] = tool_calls
     response = litellm.ModelResponse(
         model=model,
-        choices=[
-            {
-                "message": {"role": "assistant", "content": text},
-                "finish_reason": finish_reason,
-                "index": 0,
-            }
-        ],
+        choices=[{"message": message, "finish_reason": finish_reason, "index": 0}],
         usage={
             "prompt_tokens": prompt_tokens,
             "completion_tokens": output_tokens,
@@ -143,16 +142,27 @@ def _make_handlers(litellm: Any) -> dict[str, Any]:
         ) -> Any:
             from ethos.models.script import get_script
 
-            answer = get_script(model).answer(messages, options.choices, options.schema)
+            answer = get_script(model).answer(
+                messages, options.choices, options.schema, params.get("tools")
+            )
             hidden = {"scripted": True, "choice_logprobs": answer.choice_logprobs}
+            calls = [
+                {
+                    "id": f"call_{i}",
+                    "type": "function",
+                    "function": {"name": c.name, "arguments": json.dumps(c.arguments)},
+                }
+                for i, c in enumerate(answer.tool_calls)
+            ]
             return _response(
                 litellm,
                 f"script/{model}",
                 answer.text,
                 _words(messages),
                 len(answer.text.split()),
-                "stop",
+                "tool_calls" if calls else "stop",
                 hidden,
+                calls,
             )
 
     class LocalHandler(_Handler):

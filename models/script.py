@@ -27,12 +27,20 @@ class ScriptRequest:
     choices: list[str] | None = None
     schema: dict[str, Any] | None = None
     call_index: int = 0
+    tools: list[dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class ScriptedToolCall:
+    name: str
+    arguments: dict[str, Any]
 
 
 @dataclass(frozen=True)
 class ScriptAnswer:
     text: str
     choice_logprobs: dict[str, float] | None = None
+    tool_calls: tuple[ScriptedToolCall, ...] = ()
 
 
 @dataclass
@@ -49,11 +57,12 @@ class Script:
         messages: list[dict[str, Any]],
         choices: list[str] | None,
         schema: dict[str, Any] | None,
+        tools: list[dict[str, Any]] | None = None,
     ) -> ScriptAnswer:
         with self._lock:
             index = self._calls
             self._calls += 1
-        out = self.respond(ScriptRequest(messages, choices, schema, index))
+        out = self.respond(ScriptRequest(messages, choices, schema, index, tools))
         return out if isinstance(out, ScriptAnswer) else ScriptAnswer(str(out))
 
 

@@ -1,0 +1,187 @@
+"""The Agent: typed input and output, tools, roles, recording, events."""
+
+from __future__ import annotations
+
+import json
+from typing import TypedDict
+
+import pytest
+from langgraph.graph import END, START, StateGraph
+from pydantic import BaseModel
+
+from ethos.agents import Agent, AgentContext, AgentError, Tool
+from ethos.errors import ConfigError
+from ethos.graphs.events import ModelToken, ToolCalled
+from ethos.graphs.runtime import GraphRuntime
+from ethos.models.script import (
+    Script,
+    ScriptAnswer,
+    ScriptedToolCall,
+    ScriptRequest,
+    register_script,
+)
+from ethos.recording import run_scope
+
+
+class Question(BaseModel):
+    text: str
+    audience: str = "a child"
+
+
+class Answer(BaseModel):
+    answer: str
+    confidence: float
+
+
+def population(city: str) -> int:
+    """Look up a city's population.
+
+    The second paragraph is not part of the description."""
+    return {"Paris": 2_100_000, "Oslo": 700_000}[city]
+
+
+def weather_agent(**kwargs) -> Agent[Question, Answer]:
+    return Agent(
+        "explainer",
+        instructions='Explain things to {audience}. Reply as JSON like {{"answer": ...}}.',
+        role="writer",
+        input_type=Question,
+        output_type=Answer,
+        **kwargs,
+    )
+
+
+def tool_user(request: ScriptRequest) -> ScriptAnswer | str:
+    """Calls the tool once, then answers with what the tool said."""
+    tool_turns = [m for m in request.messages if m.get("role") == "tool"]
+    if not tool_turns:
+        assert request.tools and request.tools[0]["function"]["name"] == "population"
+        return ScriptAnswer("", tool_calls=(ScriptedToolCall("population", {"city": "Oslo"}),))
+    result = tool_turns[-1]["content"]
+    return json.dumps({"answer": f"Oslo has {result} people", "confidence": 0.9})
+
+
+async def test_a_typed_answer_from_the_role_model(store) -> None:
+    seen: list[list[dict]] = []
+
+    def respond(request: ScriptRequest) -> str:
+        seen.append(request.messages)
+        return '{"answer": "because of Rayleigh scattering", "confidence": 0.8}'
+
+    model = register_script("agent-typed", Script(respond))
+    ctx = AgentContext(roles={"writer": model})
+    run = await store.create_run("test", name="agent")
+    with run_scope(store, run.id):
+        out = await weather_agent().run(Question(text="why is the sky blue?"), ctx)
+    assert out == Answer(answer="because of Rayleigh scattering", confidence=0.8)
+    system, user = seen[0][0], seen[0][1]
+    assert system["content"].startswith("Explain things to a child. Reply as JSON like {")
+    assert json.loads(user["content"].split("\n\n")[0])["text"] == "why is the sky blue?"
+    counts = await store.counts(run.id)
+    assert counts.model_calls == 1  # recorded under the run
+
+
+async def test_tools_are_called_with_validated_arguments_and_the_result_fed_back() -> None:
+    model = register_script("agent-tools", Script(tool_user))
+    agent = weather_agent(tools=[population])
+    out = await agent.run(Question(text="how many people live in Oslo?"), AgentContext(model=model))
+    assert out.answer == "Oslo has 700000 people"
+
+
+async def test_a_failing_tool_is_reported_to_the_model_not_raised() -> None:
+    def broken(request: ScriptRequest) -> ScriptAnswer | str:
+        tool_turns = [m for m in request.messages if m.get("role") == "tool"]
+        if not tool_turns:
+            return ScriptAnswer("", tool_calls=(ScriptedToolCall("population", {"city": "Rome"}),))
+        return json.dumps({"answer": tool_turns[-1]["content"], "confidence": 0.1})
+
+    model = register_script("agent-broken-tool", Script(broken))
+    out = await weather_agent(tools=[population]).run(
+        Question(text="Rome?"), AgentContext(model=model)
+    )
+    assert out.answer == "error: KeyError: 'Rome'"
+
+
+async def test_a_model_that_never_stops_calling_tools_is_bounded() -> None:
+    def loop(request: ScriptRequest) -> ScriptAnswer:
+        return ScriptAnswer("", tool_calls=(ScriptedToolCall("population", {"city": "Oslo"}),))
+
+    model = register_script("agent-tool-loop", Script(loop))
+    agent = weather_agent(tools=[population], max_tool_rounds=2)
+    with pytest.raises(AgentError, match="still calling tools after 2 rounds"):
+        await agent.run(Question(text="?"), AgentContext(model=model))
+
+
+def test_tool_schemas_come_from_the_signature() -> None:
+    tool = Tool.from_function(population)
+    schema = tool.schema()["function"]
+    assert schema["name"] == "population"
+    assert schema["description"] == "Look up a city's population."
+    assert schema["parameters"]["properties"]["city"]["type"] == "string"
+    assert schema["parameters"]["required"] == ["city"]
+
+    def untyped(city):  # type: ignore[no-untyped-def]
+        return city
+
+    with pytest.raises(ConfigError, match="'city' has no type annotation"):
+        Tool.from_function(untyped)
+
+
+def test_a_template_naming_a_missing_field_fails_when_the_agent_is_made() -> None:
+    with pytest.raises(AgentError, match=r"names adience.*use one of: audience, text"):
+        Agent(
+            "typo",
+            instructions="Explain to {adience}.",
+            role="writer",
+            input_type=Question,
+            output_type=str,
+        )
+
+
+async def test_a_role_nobody_plays_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="no model plays the role 'writer'"):
+        await weather_agent().run(Question(text="?"), AgentContext())
+
+
+def test_roles_resolve_from_context_then_settings_then_default() -> None:
+    from ethos.settings import Settings
+
+    settings = Settings(roles={"writer": "script/from-settings", "grader": "script/grader"})
+    ctx = AgentContext(model="script/default", roles={"writer": "script/ctx"}, settings=settings)
+    assert ctx.model_for("writer") == "script/ctx"
+    assert ctx.model_for("grader") == "script/grader"
+    assert ctx.model_for("other") == "script/default"
+
+
+class Flow(TypedDict, total=False):
+    question: str
+    answer: str
+
+
+async def test_inside_a_graph_the_agent_streams_tokens_and_tool_calls(store) -> None:
+    model = register_script("agent-graph", Script(tool_user))
+    agent = weather_agent(tools=[population])
+
+    async def explain(state: Flow, runtime) -> Flow:  # LangGraph injects its Runtime
+        out = await agent.run(Question(text=state["question"]), runtime.context)
+        return {"answer": out.answer}
+
+    builder = StateGraph(Flow, context_schema=AgentContext)
+    builder.add_node("explain", explain)
+    builder.add_edge(START, "explain")
+    builder.add_edge("explain", END)
+    async with await GraphRuntime.open(store=store) as runtime:
+        graph = runtime.compile(builder)
+        events = [
+            e
+            async for e in runtime.stream(
+                graph, {"question": "Oslo?"}, thread_id="g", context=AgentContext(model=model)
+            )
+        ]
+    tools = [e for e in events if isinstance(e, ToolCalled)]
+    tokens = [e for e in events if isinstance(e, ModelToken)]
+    assert [(t.node, t.agent, t.tool, t.arguments, t.result) for t in tools] == [
+        ("explain", "explainer", "population", {"city": "Oslo"}, 700_000)
+    ]
+    assert tokens[0].model == f"{model}" and "700000" in tokens[0].text
+    assert events[-1].output == {"question": "Oslo?", "answer": "Oslo has 700000 people"}
