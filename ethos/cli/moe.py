@@ -111,3 +111,93 @@ def profile_command(
         )
     Console().print(table)
     typer.echo(f"profile stored as run {run_id} ({where})")
+
+
+@app.command("ablate")
+def ablate_command(
+    ctx: typer.Context,
+    model: str = typer.Option(..., "--model", help="The local model, as local/NAME."),
+    profile_ref: str = typer.Option(
+        ..., "--profile", help="A profile: the run id `ethos moe profile` printed, or its JSON."
+    ),
+    behavior: Path = typer.Option(
+        ..., "--behavior", help="Prompts to measure the behaviour on, one per line."
+    ),
+    control: Path | None = typer.Option(
+        None, "--control", help="Control prompts, to measure collateral change (optional)."
+    ),
+    top: int = typer.Option(3, "--top", min=1, help="How many top experts to switch."),
+    by: str = typer.Option(
+        "risk_difference", "--by", help="Rank by risk_difference (SteerMoE) or differential (MoTE)."
+    ),
+    mode: str = typer.Option("off-reroute", "--mode", help="off-reroute, off-drop or force."),
+    controls: int = typer.Option(
+        3, "--controls", min=0, help="Random-expert control arms of the same size."
+    ),
+    classifier: str = typer.Option(
+        "refusal", "--classifier", help="refusal, contains:TEXT or token:WORD."
+    ),
+    max_tokens: int | None = typer.Option(None, "--max-tokens", min=1, help="Reply length."),
+    temperature: float = typer.Option(0.0, "--temperature", min=0, help="0: greedy."),
+    epochs: int = typer.Option(1, "--epochs", min=1, help="Replies per prompt and arm."),
+    seed: int = typer.Option(0, "--seed", help="Seeds the random controls and the sampling."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Switch a profile's top experts off (or force them) and measure the behaviour
+    rate against the unmasked model and random experts of the same size (MoTE);
+    the result is an eval run."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from ethos.errors import ConfigError
+
+    if by not in ("risk_difference", "differential"):
+        raise ConfigError(f"--by {by!r} is not a ranking", "use risk_difference or differential")
+    from ethos.evals.moe_tasks import MODES, format_rate, judge_for, summary_json
+
+    if mode not in MODES:
+        raise ConfigError(f"--mode {mode!r} is not a mode", f"use one of {', '.join(MODES)}")
+    judge_for(classifier)
+    _read_prompts(behavior, "behavior")
+    if control is not None:
+        _read_prompts(control, "control")
+    context = cli_context(ctx)
+    settings = context.settings()
+
+    async def work(store):
+        from ethos.evals.moe_tasks import ablate
+
+        return await ablate(
+            model,
+            profile_ref,
+            str(behavior),
+            control=str(control) if control is not None else None,
+            top=top,
+            by=by,  # type: ignore[arg-type]
+            mode=mode,  # type: ignore[arg-type]
+            controls=controls,
+            classifier=classifier,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            epochs=epochs,
+            seed=seed,
+            store=store,
+            settings=settings,
+            progress=None if not as_json else False,
+        )
+
+    result = context.with_store(work)
+    if as_json:
+        typer.echo(summary_json(result))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{model}: {classifier} rate per arm ({mode}, by {by}, 95% Wilson)")
+    for column in ("arm", "experts (layer:expert)", "behaviour", "control"):
+        table.add_column(column)
+    for arm in result.arms:
+        experts = " ".join(f"{layer}:{e}" for layer, e in arm.experts) or "-"
+        table.add_row(arm.name, experts, format_rate(arm.behavior), format_rate(arm.control))
+    Console(width=160).print(table)
+    typer.echo(f"eval run {result.run_id} ({result.status}); `ethos eval report {result.run_id}`")
