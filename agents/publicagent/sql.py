@@ -1,0 +1,612 @@
+"""A read-only DuckDB sandbox for the analysis agent's SQL.
+
+The model writes DuckDB SQL against the chosen data sets; that SQL is
+untrusted. :class:`Sandbox` copies the DataFrames into an in-memory DuckDB
+database as real tables, then locks the database down (no file, network or
+extension access, bounded memory and threads, configuration locked) and runs
+only a single read-only ``SELECT`` per call, under a time limit and a row cap.
+
+Every failure the model can act on is an :class:`~ethos.errors.EthosError`
+with a short message meant to be fed back to it: :class:`SqlRefusedError`
+(the SQL is not allowed), :class:`SqlFailedError` (DuckDB rejected or failed
+it) and :class:`SqlTimeoutError` (it ran too long). Results carry plain
+English ``anomalies`` (no rows, all-zero or all-NULL columns, a filter value
+that only matches with another case) for the model to react to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import decimal
+import json
+import math
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import duckdb
+import pandas
+from pydantic import BaseModel, ConfigDict
+
+from ethos.errors import EthosError
+
+__all__ = [
+    "QueryResult",
+    "Sandbox",
+    "SqlFailedError",
+    "SqlRefusedError",
+    "SqlTableNameError",
+    "SqlTimeoutError",
+]
+
+
+class SqlRefusedError(EthosError):
+    """The SQL is not allowed in the sandbox (not a single read-only SELECT,
+    or it reaches for files, the network or extensions)."""
+
+
+class SqlFailedError(EthosError):
+    """DuckDB rejected or failed the SQL; the message carries DuckDB's own."""
+
+
+class SqlTimeoutError(SqlFailedError):
+    """The query ran past the sandbox's time limit and was interrupted."""
+
+
+class SqlTableNameError(EthosError, ValueError):
+    """A table handed to the sandbox has a name that is not a plain identifier."""
+
+
+class QueryResult(BaseModel):
+    """What one query returned, with JSON-safe values."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sql: str
+    columns: list[str]
+    rows: list[list[Any]]
+    row_count: int
+    truncated: bool
+    elapsed_s: float
+    anomalies: list[str]
+
+    def as_markdown(self, limit: int = 20) -> str:
+        """A small Markdown table of the first ``limit`` rows."""
+        if not self.columns:
+            return "(no columns)"
+        header = "| " + " | ".join(_md_cell(c) for c in self.columns) + " |"
+        rule = "| " + " | ".join("---" for _ in self.columns) + " |"
+        lines = [header, rule]
+        shown = self.rows[: max(limit, 0)]
+        lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in shown]
+        notes = []
+        if not self.rows:
+            notes.append("(no rows)")
+        elif len(self.rows) > len(shown):
+            notes.append(f"({len(self.rows) - len(shown)} more rows not shown)")
+        if self.truncated:
+            notes.append(f"(result truncated at {self.row_count} rows)")
+        return "\n".join(lines + notes)
+
+
+def _md_cell(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, (list, dict)):
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = str(value)
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+# Leading keywords of statements DuckDB parses as SELECT that are read-only.
+_READ_KEYWORDS = frozenset(
+    {"SELECT", "WITH", "FROM", "VALUES", "TABLE", "DESCRIBE", "DESC", "SHOW", "SUMMARIZE", "("}
+)
+
+# Functions that read files, the network, other databases or run SQL text.
+_DENIED_FUNCTIONS = frozenset(
+    {
+        "glob",
+        "sniff_csv",
+        "query",
+        "query_table",
+        "parquet_metadata",
+        "parquet_schema",
+        "parquet_file_metadata",
+        "parquet_kv_metadata",
+        "parquet_bloom_probe",
+        "sqlite_attach",
+        "postgres_attach",
+        "mysql_attach",
+        "iceberg_metadata",
+        "iceberg_snapshots",
+        "load_aws_credentials",
+    }
+)
+_DENIED_PREFIXES = ("read_", "http", "s3", "postgres_", "mysql_", "sqlite_", "iceberg_", "delta_")
+_DENIED_SUFFIXES = ("_scan",)
+
+_SETTINGS_BEFORE_LOCK = (
+    "SET temp_directory = ''",  # no spilling to disk: over the memory limit is an error
+    "SET allow_persistent_secrets = false",
+    "SET python_enable_replacements = false",
+    "SET enable_external_access = false",
+    "SET allow_community_extensions = false",
+    "SET autoload_known_extensions = false",
+    "SET autoinstall_known_extensions = false",
+)
+
+
+def _denied(function_name: str) -> bool:
+    name = function_name.lower()
+    return (
+        name in _DENIED_FUNCTIONS
+        or name.startswith(_DENIED_PREFIXES)
+        or name.endswith(_DENIED_SUFFIXES)
+    )
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _leading_keyword(sql: str) -> str:
+    """The first keyword of a statement, skipping whitespace and comments."""
+    text = sql
+    while True:
+        text = text.lstrip()
+        if text.startswith("--"):
+            newline = text.find("\n")
+            text = "" if newline < 0 else text[newline + 1 :]
+        elif text.startswith("/*"):
+            end = text.find("*/")
+            text = "" if end < 0 else text[end + 2 :]
+        else:
+            break
+    if text.startswith("("):
+        return "("
+    match = re.match(r"[A-Za-z_]+", text)
+    return match.group(0).upper() if match else text[:10]
+
+
+def _duckdb_message(error: BaseException) -> str:
+    """DuckDB's message, short: its first line and a 'Did you mean' hint."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    message = lines[0]
+    hint = next((line for line in lines[1:] if line.startswith("Did you mean")), None)
+    if hint:
+        message = f"{message} {hint}"
+    return message if len(message) <= 300 else message[:297] + "..."
+
+
+def _json_safe(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, decimal.Decimal):
+        return float(value) if value.is_finite() else None
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).hex()
+    if isinstance(value, Mapping):
+        return {str(_json_safe(k)): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_json_safe(v) for v in value]
+    return str(value)
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+class _Control:
+    """One query's interruption: by the timer or by a cancelled ``arun``.
+
+    The cursor is registered once the query starts; an interruption that
+    comes first is remembered and applied at registration, so none is lost
+    and none reaches another query."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cursor: duckdb.DuckDBPyConnection | None = None
+        self.reason: str | None = None
+
+    def attach(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        with self._lock:
+            self._cursor = cursor
+            if self.reason is not None:
+                cursor.interrupt()
+
+    def detach(self) -> None:
+        with self._lock:
+            self._cursor = None
+
+    def interrupt(self, reason: str) -> None:
+        with self._lock:
+            if self.reason is None:
+                self.reason = reason
+            if self._cursor is not None:
+                self._cursor.interrupt()
+
+
+class Sandbox:
+    """An in-memory, locked-down DuckDB database over copies of DataFrames."""
+
+    def __init__(
+        self,
+        tables: Mapping[str, pandas.DataFrame],
+        *,
+        max_rows: int = 1000,
+        timeout_s: float = 10.0,
+        memory_limit: str = "512MB",
+        threads: int = 1,
+    ) -> None:
+        if max_rows < 1:
+            raise ValueError(f"max_rows must be at least 1, not {max_rows}")
+        if timeout_s <= 0:
+            raise ValueError(f"timeout_s must be positive, not {timeout_s}")
+        if threads < 1:
+            raise ValueError(f"threads must be at least 1, not {threads}")
+        self.max_rows = max_rows
+        self.timeout_s = timeout_s
+        self._row_counts: dict[str, int] = {}
+        seen: dict[str, str] = {}
+        for name in tables:
+            if not isinstance(name, str) or not _IDENTIFIER.match(name):
+                raise SqlTableNameError(
+                    f"table name {name!r} is not a plain SQL identifier",
+                    "use letters, digits and underscores, not starting with a digit",
+                )
+            if name.lower() in seen:
+                raise SqlTableNameError(
+                    f"table names {seen[name.lower()]!r} and {name!r} differ only in case",
+                    "SQL identifiers ignore case: give the tables distinct names",
+                )
+            seen[name.lower()] = name
+        self._conn: duckdb.DuckDBPyConnection | None = duckdb.connect(":memory:")
+        try:
+            for name, frame in tables.items():
+                self._load(name, frame)
+            for statement in _SETTINGS_BEFORE_LOCK:
+                self._conn.execute(statement)
+            self._conn.execute("SET memory_limit = ?", [memory_limit])
+            self._conn.execute(f"SET threads = {int(threads)}")
+            self._conn.execute("SET lock_configuration = true")
+        except duckdb.Error as error:
+            self.close()
+            raise EthosError(
+                f"the SQL sandbox could not be set up: {_duckdb_message(error)}",
+                "check memory_limit (e.g. '512MB') and the DataFrames' column types",
+            ) from error
+        except BaseException:
+            self.close()
+            raise
+        self._string_columns = self._find_string_columns()
+
+    def _load(self, name: str, frame: pandas.DataFrame) -> None:
+        assert self._conn is not None
+        view = f"__ethos_source_{name}"
+        try:
+            self._conn.register(view, frame)
+            self._conn.execute(f"CREATE TABLE {_quote(name)} AS SELECT * FROM {_quote(view)}")
+        except duckdb.Error as error:
+            raise EthosError(
+                f"table {name!r} could not be loaded into DuckDB: {_duckdb_message(error)}",
+                "give the DataFrame unique column names and plain column types",
+            ) from error
+        finally:
+            self._conn.unregister(view)
+        self._row_counts[name] = len(frame)
+
+    def _find_string_columns(self) -> dict[str, list[str]]:
+        assert self._conn is not None
+        found: dict[str, list[str]] = {name: [] for name in self._row_counts}
+        rows = self._conn.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND data_type = 'VARCHAR' "
+            "ORDER BY table_name, column_index"
+        ).fetchall()
+        for table, column in rows:
+            if table in found:
+                found[table].append(column)
+        return found
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the database; later queries raise :class:`EthosError`."""
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            conn.close()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        if self._conn is None:
+            raise EthosError("the SQL sandbox is closed", "open a new Sandbox")
+        return self._conn
+
+    # -- prompts -------------------------------------------------------------
+
+    def schema(self) -> str:
+        """Each table as ``CREATE TABLE`` text with column types and row count."""
+        conn = self._connection()
+        columns = conn.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+            "WHERE database_name = current_database() ORDER BY table_name, column_index"
+        ).fetchall()
+        by_table: dict[str, list[tuple[str, str]]] = {}
+        for table, column, data_type in columns:
+            by_table.setdefault(table, []).append((column, data_type))
+        parts = []
+        for name, count in self._row_counts.items():
+            cols = by_table.get(name, [])
+            body = ",\n".join(f"  {c if _IDENTIFIER.match(c) else _quote(c)} {t}" for c, t in cols)
+            parts.append(f"CREATE TABLE {name} (\n{body}\n);  -- {count} rows")
+        return "\n\n".join(parts)
+
+    # -- queries -------------------------------------------------------------
+
+    def run(self, sql: str) -> QueryResult:
+        """Run one read-only SELECT and return its (capped) result."""
+        return self._run(sql, _Control())
+
+    async def arun(self, sql: str) -> QueryResult:
+        """:meth:`run` in a worker thread; cancelling the awaiting task (or a
+        timeout around it) interrupts the query."""
+        control = _Control()
+        task = asyncio.ensure_future(asyncio.to_thread(self._run, sql, control))
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            control.interrupt("cancelled")
+            await asyncio.wait([task])
+            if not task.cancelled():
+                task.exception()  # retrieved: the interrupt error is expected
+            raise
+
+    def _run(self, sql: str, control: _Control) -> QueryResult:
+        conn = self._connection()
+        if not isinstance(sql, str):
+            raise SqlRefusedError(
+                f"the SQL must be text, not {type(sql).__name__}", "pass one SELECT statement"
+            )
+        try:
+            sql.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise SqlRefusedError(
+                "the SQL contains characters that are not valid Unicode text",
+                "write the query in plain UTF-8 text",
+            ) from error
+        started = time.perf_counter()
+        cursor = conn.cursor()
+        timer = threading.Timer(self.timeout_s, control.interrupt, args=("timeout",))
+        timer.daemon = True
+        try:
+            control.attach(cursor)
+            timer.start()
+            try:
+                tree = self._check(cursor, sql)
+                relation = cursor.execute(sql)
+                columns = [d[0] for d in relation.description or []]
+                fetched = relation.fetchmany(self.max_rows + 1)
+            except duckdb.InterruptException as error:
+                if control.reason == "timeout":
+                    raise SqlTimeoutError(
+                        f"the query ran past the {self.timeout_s:g} s time limit and was stopped",
+                        "simplify it: filter early, aggregate instead of listing rows, "
+                        "avoid cross joins (join on a key) and add LIMIT",
+                    ) from error
+                raise SqlFailedError(
+                    "the query was cancelled", "run it again if it is still needed"
+                ) from error
+            except duckdb.Error as error:
+                raise SqlFailedError(
+                    f"DuckDB could not run the query: {_duckdb_message(error)}",
+                    "correct the SQL; the schema lists the tables and columns",
+                ) from error
+            except (ValueError, OverflowError, TypeError) as error:
+                raise SqlFailedError(
+                    f"the query's result could not be read: {error}",
+                    "cast unusual values to VARCHAR or DOUBLE",
+                ) from error
+        finally:
+            timer.cancel()
+            control.detach()
+            cursor.close()
+        elapsed = time.perf_counter() - started
+        truncated = len(fetched) > self.max_rows
+        rows = [[_json_safe(v) for v in row] for row in fetched[: self.max_rows]]
+        anomalies = self._anomalies(conn, columns, rows, tree)
+        return QueryResult(
+            sql=sql,
+            columns=columns,
+            rows=rows,
+            row_count=len(rows),
+            truncated=truncated,
+            elapsed_s=elapsed,
+            anomalies=anomalies,
+        )
+
+    def _check(self, cursor: duckdb.DuckDBPyConnection, sql: str) -> dict[str, Any] | None:
+        """Refuse anything but one read-only SELECT; return its parse tree."""
+        try:
+            statements = cursor.extract_statements(sql)
+        except duckdb.PermissionException as error:
+            # IMPORT DATABASE reads its files while being parsed.
+            raise SqlRefusedError(
+                f"{_leading_keyword(sql)} statements are not allowed in the read-only sandbox "
+                f"({_duckdb_message(error)})",
+                "only a single SELECT query over the loaded tables can be run",
+            ) from error
+        if not statements:
+            raise SqlRefusedError(
+                "the SQL holds no statement", "write one SELECT query (WITH ... SELECT is fine)"
+            )
+        kinds = [self._kind(s) for s in statements]
+        if len(statements) > 1:
+            raise SqlRefusedError(
+                f"only one statement is allowed, got {len(statements)} ({', '.join(kinds)})",
+                "send a single SELECT query; combine steps with WITH (CTEs) or subqueries",
+            )
+        statement = statements[0]
+        # DuckDB rewrites some statements (PRAGMA x becomes SELECT * FROM
+        # pragma_x()), so the keyword comes from the text as written.
+        keyword = _leading_keyword(sql)
+        if statement.type != duckdb.StatementType.SELECT or keyword not in _READ_KEYWORDS:
+            kind = keyword if keyword.isalpha() else kinds[0]
+            raise SqlRefusedError(
+                f"{kind} statements are not allowed in the read-only sandbox",
+                "only a single SELECT query (WITH ... SELECT is fine) can be run",
+            )
+        serialized = cursor.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()
+        tree = json.loads(serialized[0]) if serialized else None
+        if not isinstance(tree, dict) or tree.get("error"):
+            return None
+        for node in _walk(tree):
+            name = node.get("function_name")
+            if isinstance(name, str) and _denied(name):
+                raise SqlRefusedError(
+                    f"the function {name} reads files, the network or runs SQL text, "
+                    "which the sandbox does not allow",
+                    "query only the loaded tables: " + ", ".join(self._row_counts),
+                )
+            if node.get("type") == "BASE_TABLE":
+                table = str(node.get("table_name", ""))
+                if any(ch in table for ch in "./\\:") or node.get("catalog_name"):
+                    raise SqlRefusedError(
+                        f"{table!r} looks like a file or another database, "
+                        "which the sandbox cannot read",
+                        "query only the loaded tables: " + ", ".join(self._row_counts),
+                    )
+        return tree
+
+    @staticmethod
+    def _kind(statement: Any) -> str:
+        keyword = _leading_keyword(statement.query)
+        if keyword and keyword != "(" and keyword.isalpha():
+            return keyword
+        name = getattr(statement.type, "name", "")
+        return name if name.isidentifier() else "unknown"
+
+    # -- anomalies -----------------------------------------------------------
+
+    def _anomalies(
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        columns: list[str],
+        rows: list[list[Any]],
+        tree: dict[str, Any] | None,
+    ) -> list[str]:
+        notes: list[str] = []
+        nodes = list(_walk(tree)) if tree else []
+        lower_names = {name.lower(): name for name in self._row_counts}
+        referenced: list[str] = []
+        tables = [n for n in nodes if n.get("type") == "BASE_TABLE"]
+        for node in sorted(tables, key=lambda n: n.get("query_location") or 0):
+            name = lower_names.get(str(node.get("table_name", "")).lower())
+            if name and name not in referenced:
+                referenced.append(name)
+        if not rows:
+            filled = [(t, self._row_counts[t]) for t in referenced if self._row_counts[t]]
+            if filled:
+                tables = " and ".join(f"table {t} has {n} rows" for t, n in filled)
+                notes.append(
+                    f"the query returned no rows although {tables}: "
+                    "check filter values (case, spelling)"
+                )
+            else:
+                notes.append("the query returned no rows")
+            notes += self._case_mismatches(conn, nodes, referenced)
+            return notes
+        for index, column in enumerate(columns):
+            values = [row[index] for row in rows]
+            if all(v is None for v in values):
+                notes.append(
+                    f"column {column!r} is NULL in every returned row: "
+                    "check the column name, join keys and filters"
+                )
+            elif all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and v == 0 for v in values
+            ):
+                notes.append(
+                    f"numeric column {column!r} is 0 in every returned row: "
+                    "check the filters and what is being counted or summed"
+                )
+        return notes
+
+    def _case_mismatches(
+        self, conn: duckdb.DuckDBPyConnection, nodes: list[dict[str, Any]], referenced: list[str]
+    ) -> list[str]:
+        literals: list[str] = []
+        for node in nodes:
+            if node.get("type") != "VALUE_CONSTANT":
+                continue
+            value = node.get("value")
+            if not isinstance(value, dict) or value.get("is_null"):
+                continue
+            type_id = (value.get("type") or {}).get("id")
+            text = value.get("value")
+            if type_id == "VARCHAR" and isinstance(text, str) and text and text not in literals:
+                literals.append(text)
+        notes: list[str] = []
+        tables = referenced or list(self._row_counts)
+        targets = [(t, c) for t in tables for c in self._string_columns.get(t, [])]
+        if not targets:
+            return notes
+        cursor = conn.cursor()
+        try:
+            for literal in literals[:10]:
+                exact, near = False, None
+                for table, column in targets:
+                    q_col, q_table = _quote(column), _quote(table)
+                    found = cursor.execute(
+                        f"SELECT bool_or({q_col} = $1), "
+                        f"min({q_col}) FILTER (WHERE lower({q_col}) = lower($1)) "
+                        f"FROM {q_table}",
+                        [literal],
+                    ).fetchone()
+                    if found and found[0]:
+                        exact = True
+                        break
+                    if found and found[1] is not None and near is None:
+                        near = (table, column, found[1])
+                if not exact and near is not None:
+                    table, column, actual = near
+                    notes.append(
+                        f"the value {literal!r} does not occur in any text column, but "
+                        f"{table}.{column} has {actual!r} (comparison is case-sensitive): "
+                        f"use {actual!r} or compare lower({column})"
+                    )
+        except duckdb.Error:
+            pass  # anomaly hints are best effort; the result stands
+        finally:
+            cursor.close()
+        return notes
