@@ -349,36 +349,20 @@ def prune(
     = 1``) instead of refusing. ``overwrite``: replace an existing checkpoint
     at ``out_dir``.
     """
-    from transformers import AutoConfig
-
     source = Path(checkpoint).expanduser().resolve()
     out = Path(out_dir).expanduser().resolve()
-    if not (source / "config.json").is_file():
-        raise PruneError(
-            f"{source} is not a checkpoint (no config.json)", "pass a checkpoint directory"
-        )
-    _check_out(source, out, overwrite)
-    config = AutoConfig.from_pretrained(source, local_files_only=True)
-    family = getattr(config, "model_type", None)
-    from ethos.models.local.routing import FAMILIES
-
-    if family not in FAMILIES:
-        raise PruneError(
-            f"cannot prune {source.name}: model type {family!r} is not a known MoE family",
-            f"use a checkpoint of one of: {', '.join(FAMILIES)}",
-        )
-    num_experts = _expert_count(config)
-    top_k = int(config.num_experts_per_tok)
     explicit = not isinstance(scores_or_keep, ExpertScores)
-    if explicit:
+    if explicit and keep is None:
         counts = {len(set(v)) for v in scores_or_keep.values()}
-        if keep is None and len(counts) == 1:
+        if len(counts) == 1:
             keep = counts.pop()
     if keep is None:
         raise PruneError("prune needs keep=N", "pass how many experts to keep per layer")
-    _check_keep(keep, num_experts)
-    new_top_k = _check_top_k(keep, top_k, clamp_top_k)
-    groups = _group_config(config, family, keep, drop_groups)
+    plan = check_prune(
+        source, out, keep, clamp_top_k=clamp_top_k, drop_groups=drop_groups, overwrite=overwrite
+    )
+    family, num_experts, top_k = plan.family, plan.num_experts_before, plan.top_k_before
+    new_top_k, groups = plan.top_k_after, plan.groups
 
     # Validated what the config alone can tell: now load the weights.
     import torch
@@ -437,6 +421,57 @@ def prune(
     scores = None if explicit else scores_or_keep
     _write(model, source, out, result, scores)
     return result
+
+
+class PrunePlan(BaseModel):
+    """What the config alone says about a pruning (checked before any weight is loaded)."""
+
+    family: str
+    num_experts_before: int
+    top_k_before: int
+    top_k_after: int
+    groups: tuple[int, int] | None  # DeepSeek-V3's new (n_group, topk_group), None: unchanged
+
+
+def check_prune(
+    checkpoint: str | Path,
+    out_dir: str | Path,
+    keep: int,
+    *,
+    clamp_top_k: bool = False,
+    drop_groups: bool = False,
+    overwrite: bool = False,
+) -> PrunePlan:
+    """Refuse a pruning that cannot work, reading only the config (no torch compute):
+    call it before scoring so a bad request costs nothing."""
+    from transformers import AutoConfig
+
+    from ethos.models.local.routing import FAMILIES
+
+    source = Path(checkpoint).expanduser().resolve()
+    out = Path(out_dir).expanduser().resolve()
+    if not (source / "config.json").is_file():
+        raise PruneError(
+            f"{source} is not a checkpoint (no config.json)", "pass a checkpoint directory"
+        )
+    _check_out(source, out, overwrite)
+    config = AutoConfig.from_pretrained(source, local_files_only=True)
+    family = getattr(config, "model_type", None)
+    if family not in FAMILIES:
+        raise PruneError(
+            f"cannot prune {source.name}: model type {family!r} is not a known MoE family",
+            f"use a checkpoint of one of: {', '.join(FAMILIES)}",
+        )
+    num_experts = _expert_count(config)
+    top_k = int(config.num_experts_per_tok)
+    _check_keep(keep, num_experts)
+    return PrunePlan(
+        family=family,
+        num_experts_before=num_experts,
+        top_k_before=top_k,
+        top_k_after=_check_top_k(keep, top_k, clamp_top_k),
+        groups=_group_config(config, family, keep, drop_groups),
+    )
 
 
 def _expert_count(config: Any) -> int:

@@ -113,6 +113,93 @@ def profile_command(
     typer.echo(f"profile stored as run {run_id} ({where})")
 
 
+@app.command("prune")
+def prune_command(
+    ctx: typer.Context,
+    model: str = typer.Option(..., "--model", help="The local model, as local/NAME."),
+    demos: Path = typer.Option(
+        ..., "--demos", help="Domain demonstrations to score the experts on, one per line."
+    ),
+    keep: int = typer.Option(..., "--keep", help="Routed experts to keep in every MoE layer."),
+    out: str = typer.Option(
+        ...,
+        "--out",
+        help="Where to write the pruned checkpoint: a NAME (under the models "
+        "folder, then usable as local/NAME) or a directory path.",
+    ),
+    raw: bool = typer.Option(
+        False, "--raw", help="Tokenize the demonstrations as plain text, not as chat messages."
+    ),
+    clamp_top_k: bool = typer.Option(
+        False, "--clamp-top-k", help="Allow --keep below the model's top-k (tokens get fewer)."
+    ),
+    drop_groups: bool = typer.Option(
+        False, "--drop-groups", help="DeepSeek-V3: switch group-limited routing off."
+    ),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace an existing checkpoint at --out."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Prune every MoE layer to its --keep best experts on domain demonstrations
+    (EASY-EP scores) and write the smaller checkpoint; the scores are saved in it."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from ethos.errors import ConfigError
+
+    if not model.startswith("local/") or model == "local/":
+        raise ConfigError(
+            f"--model {model!r} is not a local model",
+            "pass local/NAME: pruning rewrites a checkpoint on disk",
+        )
+    prompts = _read_prompts(demos, "demonstration")
+    settings = cli_context(ctx).settings()
+    from ethos.models.local.paths import checkpoint_dir, resolve_checkpoint
+    from ethos.models.pruning import SCORES_FILE, check_prune
+
+    source = resolve_checkpoint(model.removeprefix("local/"), settings=settings)
+    target = checkpoint_dir(out, settings)
+    options = {"clamp_top_k": clamp_top_k, "drop_groups": drop_groups, "overwrite": overwrite}
+    check_prune(source, target, keep, **options)  # a bad request fails before any compute
+
+    from ethos.models.local.host import LocalModel
+    from ethos.models.pruning import easy_ep_scores, prune
+
+    local = LocalModel.load(source)
+    try:
+        scores = easy_ep_scores(local, prompts, chat=not raw)
+    finally:
+        local.close()
+    result = prune(source, scores, target, keep=keep, **options)
+    if as_json:
+        import json
+
+        payload = {**result.model_dump(mode="json"), "scores": str(target / SCORES_FILE)}
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title=f"{source.name} -> {target}: {result.keep} of {result.num_experts_before} experts "
+        f"per layer, EASY-EP on {scores.prompts} demonstrations ({scores.tokens} tokens)"
+    )
+    for column in ("layer", "kept experts", "score kept / total"):
+        table.add_column(column, justify="right")
+    for layer, experts in result.kept.items():
+        layer_scores = scores.scores[layer]
+        share = sum(layer_scores[e] for e in experts) / (sum(layer_scores) or 1.0)
+        table.add_row(str(layer), " ".join(map(str, experts)), f"{share:.3f}")
+    Console().print(table)
+    ratio = result.parameters_after / result.parameters_before
+    typer.echo(
+        f"parameters {result.parameters_before:,} -> {result.parameters_after:,} ({ratio:.3f}); "
+        f"top-k {result.top_k_before} -> {result.top_k_after}"
+    )
+    typer.echo(f"pruned checkpoint written to {target}; scores in {target / SCORES_FILE}")
+
+
 @app.command("ablate")
 def ablate_command(
     ctx: typer.Context,
