@@ -307,7 +307,7 @@ def read_csv_bytes(data: bytes | Path) -> pd.DataFrame:
     car models of mtcars)."""
     import pandas as pd
 
-    df = pd.read_csv(io.BytesIO(data) if isinstance(data, bytes) else data)
+    df = pd.read_csv(io.BytesIO(data) if isinstance(data, bytes) else data, low_memory=False)
     if len(df.columns) and str(df.columns[0]).startswith("Unnamed: 0"):
         first = df.iloc[:, 0]
         numbering = pd.Series(range(1, len(df) + 1), index=df.index)
