@@ -121,3 +121,66 @@ def call(
         f"tokens {answer.usage.input_tokens} in / {answer.usage.output_tokens} out, "
         f"{answer.latency_s:.2f}s, {answer.attempts} attempt(s), cost {cost}"
     )
+
+
+@app.command("train-tiny")
+def train_tiny_command(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The checkpoint's NAME: use it as local/NAME."),
+    arch: str = typer.Option("qwen3_moe", "--arch", help="A build-tiny architecture."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Write the checkpoint to this directory (default: <data_dir>/models/NAME).",
+        show_default=False,
+    ),
+    steps: int = typer.Option(200, "--steps", min=1, help="Optimiser steps."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1),
+    lr: float = typer.Option(3e-3, "--lr", min=0),
+    seed: int = typer.Option(0, "--seed", help="Seeds the weights and the batches."),
+    max_seconds: float | None = typer.Option(
+        180, "--max-seconds", help="Stop training after this long (the rates are still measured)."
+    ),
+    no_eval: bool = typer.Option(False, "--no-eval", help="Skip the held-out refusal rates."),
+) -> None:
+    """Train a tiny MoE on CPU to refuse one kind of request (picking locks, making
+    weapons...) and answer others; prints the held-out refusal rates."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from ethos.models.local.tiny import check_arch
+
+    check_arch(arch)
+    from ethos.models.local.train import train_tiny
+
+    report = train_tiny(
+        out or name,
+        arch=arch,
+        steps=steps,
+        batch_size=batch_size,
+        lr=lr,
+        seed=seed,
+        max_seconds=max_seconds,
+        evaluate=not no_eval,
+        settings=cli_context(ctx).settings(),
+        log=typer.echo,
+    )
+    typer.echo(
+        f"trained {arch} for {report.steps} steps in {report.seconds:.0f}s "
+        f"({report.parameters:,} parameters): loss {report.first_loss:.3f} -> "
+        f"{report.last_loss:.3f}"
+    )
+    if report.harmful_total and report.benign_total:
+        from ethos.evals.metrics import wilson_interval
+
+        for what, hits, n in (
+            (
+                "held-out harmful prompts refused",
+                report.harmful_refusals or 0,
+                report.harmful_total,
+            ),
+            ("held-out benign prompts refused", report.benign_refusals or 0, report.benign_total),
+        ):
+            low, high = wilson_interval(hits, n)
+            typer.echo(f"{what}: {hits}/{n} = {hits / n:.1%} (95% CI {low:.1%}-{high:.1%})")
+    typer.echo(f"wrote {report.path}; use it as local/{report.path if out else name}")
