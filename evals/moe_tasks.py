@@ -371,3 +371,78 @@ def format_rate(metric: MetricSummary | None) -> str:
 
 def summary_json(result: AblationResult) -> str:
     return json.dumps(result.model_dump(mode="json"), indent=2)
+
+
+async def refusal_demo(
+    model_ref: str,
+    settings: Settings,
+    store: Store,
+    *,
+    top: int = 3,
+    controls: int = 3,
+    mode: Mode = "off-reroute",
+    seed: int = 0,
+) -> dict[str, Any]:
+    """fTRI and MoTE on the trained refusal model (``ethos models train-tiny``).
+
+    Profiles the training split's harmful requests against its benign ones,
+    stores the profile, then runs ``ablate`` on the held-out prompts (harmful
+    as the behaviour, benign as the control) with the refusal classifier.
+    Returns the top experts and, per arm, the refusal rates with their 95%
+    Wilson intervals: ``before`` (baseline), ``after`` (top experts off) and
+    ``random`` (the controls), plus the run ids."""
+    from ethos.models.local.refusal_corpus import prompts
+    from ethos.models.profile import profile, store_profile
+
+    found = await profile(
+        model_ref,
+        prompts("train", harmful=True),
+        prompts("train", harmful=False),
+        settings=settings,
+    )
+    profile_run = await store_profile(
+        store, found, name=f"{model_ref} harmful v benign", settings=settings
+    )
+    result = await ablate(
+        model_ref,
+        found,
+        prompts("test", harmful=True),
+        control=prompts("test", harmful=False),
+        top=top,
+        mode=mode,
+        controls=controls,
+        classifier="refusal",
+        seed=seed,
+        store=store,
+        settings=settings,
+    )
+
+    def rates(arm: AblationArm) -> dict[str, Any]:
+        return {
+            "arm": arm.name,
+            "experts": [list(e) for e in arm.experts],
+            "harmful": _rate(arm.behavior),
+            "benign": _rate(arm.control),
+        }
+
+    top_stats = found.ranked(top=top)
+    return {
+        "model": model_ref,
+        "profile_run": profile_run,
+        "ablation_run": result.run_id,
+        "status": result.status,
+        "mode": mode,
+        "top_experts": [
+            {"layer": s.layer, "expert": s.expert, "risk_difference": s.risk_difference}
+            for s in top_stats
+        ],
+        "before": rates(result.arms[0]),
+        "after": rates(result.top),
+        "random": [rates(a) for a in result.controls],
+    }
+
+
+def _rate(metric: MetricSummary | None) -> dict[str, float] | None:
+    if metric is None:
+        return None
+    return {"rate": metric.mean, "ci_low": metric.ci_low, "ci_high": metric.ci_high, "n": metric.n}

@@ -72,3 +72,30 @@ def test_cli_train_tiny(tmp_path: Path) -> None:
     assert "trained qwen3_moe for 3 steps" in shown.output and (out / "config.json").is_file()
     bad = CliRunner().invoke(root, ["models", "train-tiny", "x", "--arch", "llama"])
     assert bad.exit_code != 0 and "no tiny builder" in str(bad.exception)
+
+
+@pytest.mark.slow
+@pytest.mark.local_model
+def test_refusal_demo_returns_rates(tmp_path: Path) -> None:
+    """The plumbing of the demo on a barely trained model (rates not asserted)."""
+    from ethos.db.store import open_store
+    from ethos.evals.moe_tasks import refusal_demo
+    from ethos.settings import load_settings
+
+    report = train_tiny(tmp_path / "refusal", steps=3, evaluate=False)
+
+    async def go() -> dict:
+        settings = load_settings()
+        store = await open_store(settings=settings)
+        try:
+            return await refusal_demo(f"local/{report.path}", settings, store, top=2, controls=2)
+        finally:
+            await store.close()
+
+    demo = asyncio.run(go())
+    assert demo["status"] == "succeeded" and len(demo["top_experts"]) == 2
+    assert [r["arm"] for r in demo["random"]] == ["random1", "random2"]
+    for arm in (demo["before"], demo["after"], *demo["random"]):
+        assert arm["harmful"]["n"] == len(prompts("test", harmful=True))
+        assert 0 <= arm["harmful"]["ci_low"] <= arm["harmful"]["rate"] <= arm["harmful"]["ci_high"]
+        assert arm["benign"]["n"] == len(prompts("test", harmful=False))
