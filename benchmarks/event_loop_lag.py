@@ -80,7 +80,7 @@ async def main() -> None:
     parser.add_argument("--arch", default="olmoe", choices=ARCHITECTURES)
     parser.add_argument("--concurrent", type=int, default=8)
     parser.add_argument("--max-tokens", type=int, default=128)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=20)
     ns = parser.parse_args()
     settings = load_settings()
     with tempfile.TemporaryDirectory() as tmp:

@@ -215,7 +215,7 @@ class GraphService:
             ),
         )
 
-    async def stream(
+    def stream(
         self,
         name: str,
         input: Any = None,
@@ -223,15 +223,30 @@ class GraphService:
         thread_id: str | None = None,
         answer: Any = ...,
         context: Any = None,
-        timeout: float | None = None,  # noqa: ASYNC109
+        timeout: float | None = None,
     ) -> AsyncIterator[dict[str, Any]]:
         """Run like :meth:`run` (or :meth:`resume` when ``answer`` is given)
         and yield its events as JSON-ready dicts (``kind`` says which;
         ``ethos.graphs.events.EVENT_ADAPTER`` turns one back into its type).
-        The run is a task of the service: a consumer that stops early
+
+        An unknown graph, a closing service or a busy thread is refused
+        here, before a response starts; the run itself starts at the first
+        iteration. It is a task of the service: a consumer that stops early
         cancels it, and so does closing the service."""
         graph = self.graph(name)
         thread_id = thread_id or new_thread_id()
+        self._check_can_start(thread_id)
+        return self._stream(graph, input, thread_id, answer, self._context(context), timeout)
+
+    async def _stream(
+        self,
+        graph: CompiledStateGraph,
+        input: Any,
+        thread_id: str,
+        answer: Any,
+        context: Any,
+        timeout: float | None,  # noqa: ASYNC109
+    ) -> AsyncIterator[dict[str, Any]]:
         queue: asyncio.Queue[Any] = asyncio.Queue(STREAM_BUFFER)
         done = object()
 
@@ -241,7 +256,7 @@ class GraphService:
                 input,
                 thread_id=thread_id,
                 answer=answer,
-                context=self._context(context),
+                context=context,
                 timeout=timeout,
             ):
                 await queue.put(event.model_dump(mode="json", fallback=repr))
@@ -284,16 +299,21 @@ class GraphService:
     def _context(self, context: Any) -> Any:
         return self.default_context if context is None else context
 
-    def _start(self, thread_id: str, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    def _check_can_start(self, thread_id: str) -> None:
         if self._closing:
-            work.close()
             raise _closed_error()
         if thread_id in self._running:
-            work.close()
             raise ThreadBusyError(
                 f"thread {thread_id!r} already has a run in flight",
                 "wait for it to finish (or interrupt), then run or resume it again",
             )
+
+    def _start(self, thread_id: str, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        try:
+            self._check_can_start(thread_id)
+        except GraphError:
+            work.close()
+            raise
         task = asyncio.create_task(work, name=f"ethos-graph:{thread_id}")
         self._running[thread_id] = task
         task.add_done_callback(lambda _: self._running.pop(thread_id, None))

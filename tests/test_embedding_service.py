@@ -169,7 +169,7 @@ def make_app(
 
     @app.post("/ask/stream")
     async def ask_stream(body: AskBody, request: Request) -> StreamingResponse:
-        events = service(request).stream(body.graph, {"question": body.question})
+        events = service(request).stream(body.graph, {"question": body.question})  # 404 here
 
         async def lines() -> AsyncIterator[str]:
             async for event in events:
@@ -255,11 +255,12 @@ async def test_an_interrupt_is_answered_over_http(tmp_path: Path) -> None:
 async def test_unknown_graph_and_unknown_thread_are_404_with_the_reason(tmp_path: Path) -> None:
     app = make_app(tmp_path / "svc.db", {"ask": ask_graph(answerer()), "clarify": asking_graph})
     async with serving(app) as client:
-        unknown_graph = await client.post("/ask", json={"question": "?", "graph": "summarize"})
-        assert unknown_graph.status_code == 404
-        assert unknown_graph.json()["error"] == (
-            "no graph named 'summarize' in this service; use one of: ask, clarify"
-        )
+        for path in ("/ask", "/ask/stream"):
+            unknown_graph = await client.post(path, json={"question": "?", "graph": "summarize"})
+            assert unknown_graph.status_code == 404
+            assert unknown_graph.json()["error"] == (
+                "no graph named 'summarize' in this service; use one of: ask, clarify"
+            )
         for reply in (
             await client.get("/threads/ask/no-such-thread"),
             await client.post("/threads/clarify/no-such-thread/answer", json={"answer": 1}),
@@ -298,7 +299,7 @@ async def test_shutdown_cancels_the_run_in_flight_and_its_thread_continues_later
     with pytest.raises(ServiceClosedError, match="starts no new runs"):
         await service.run("gated", {"question": "late"})
     with pytest.raises(ServiceClosedError):
-        [e async for e in service.stream("gated", {"question": "late"})]
+        service.stream("gated", {"question": "late"})  # refused before any event
 
     # A new process (a new app on the same database) continues the thread.
     gate["open"] = asyncio.Event()
@@ -363,3 +364,21 @@ async def test_health_answers_while_the_local_model_generates(
     assert all(r.status_code == 200 and r.json()["output"]["answer"] for r in replies)
     assert len(lags) >= 3, "generation finished before /health was probed"
     assert max(lags) < 0.5, f"/health took {max(lags):.3f} s while the model generated"
+
+
+async def test_a_stream_cut_by_shutdown_ends_with_the_reason(tmp_path: Path) -> None:
+    gate = {"open": asyncio.Event()}
+    service = await GraphService.open(database_url=f"sqlite:///{tmp_path / 'svc.db'}")
+    service.register("gated", gated_graph(gate))
+    seen: list[str] = []
+
+    async def consume() -> None:
+        async for event in service.stream("gated", {"question": "q"}, thread_id="s"):
+            seen.append(f"{event['kind']}:{event.get('node')}")
+            if event["kind"] == "node_started" and event["node"] == "wait":
+                asyncio.get_running_loop().call_soon(asyncio.ensure_future, service.close(0))
+
+    with pytest.raises(ServiceClosedError, match="thread 's' was cancelled"):
+        await consume()
+    assert seen == ["node_started:first", "node_finished:first", "node_started:wait"]
+    assert service.in_flight == []
