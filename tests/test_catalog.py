@@ -363,3 +363,26 @@ def test_cli_ingests_a_folder_and_searches_it(tmp_path: Path, data_folder: Path)
     assert hits[0]["id"] == "folder/rainfall" and len(hits) == 2
     missing = ethos("ingest", "--folder", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+def test_profiles_store_missing_values_as_null() -> None:
+    frame = pd.DataFrame(
+        {
+            "when": pd.to_datetime(["2020-01-01", None, "2021-05-03"]),
+            "count": pd.array([1, None, 3], dtype="Int64"),
+            "ratio": [float("inf"), 1.0, float("nan")],
+            "flag": [True, False, None],
+        }
+    )
+    columns, rows, stats = catalog.profile_frame(frame)
+    assert [c["type"] for c in columns] == ["datetime", "integer", "float", "string"]
+    assert rows[1] == {"when": None, "count": None, "ratio": 1.0, "flag": False}
+    assert rows[0]["when"] == "2020-01-01T00:00:00" and rows[0]["ratio"] is None
+    assert stats["when"] == {
+        "count": 2,
+        "nulls": 1,
+        "min": "2020-01-01T00:00:00",
+        "max": "2021-05-03T00:00:00",
+    }
+    assert stats["count"] == {"count": 2, "nulls": 1, "min": 1, "max": 3, "mean": 2.0}
+    json.dumps([columns, rows, stats], allow_nan=False)  # valid JSON, no NaN

@@ -225,33 +225,28 @@ def html_to_text(html: str) -> str:
 
 
 def jsonable(value: Any) -> Any:
-    """A cell as JSON: NaN and infinities become None, numpy scalars Python
-    ones, timestamps ISO strings."""
+    """A cell as JSON: NaN, NaT, NA and infinities become None, numpy scalars
+    Python ones, timestamps ISO strings, anything else its text."""
+    import pandas as pd
+
     if value is None:
         return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):  # not a scalar
+        pass
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         try:
             value = value.item()
         except (ValueError, AttributeError):
             pass
     if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
+        return None if math.isinf(value) else value
     if isinstance(value, (bool, int, str)):
         return value
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, (datetime, date)) or hasattr(value, "isoformat"):
         return value.isoformat()
-    if hasattr(value, "isoformat"):
-        try:
-            return value.isoformat()
-        except ValueError:  # NaT
-            return None
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
     return str(value)
 
 

@@ -109,6 +109,11 @@ class Embedder:
                 self._cache[(texts[i], max_tokens)] = out[i].copy()
         return out
 
+    def clear_cache(self) -> None:
+        """Forget cached vectors (benchmarks measure the model, not the cache)."""
+        with self._lock:
+            self._cache.clear()
+
 
 def get_embedder() -> Embedder | None:
     """The process's one embedder, loaded on first call; None (with one
