@@ -548,3 +548,55 @@ def _chart(experiments: list[ExperimentResult]) -> str | None:
 def _first_sentences(text: str, limit: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+# -- running a question ------------------------------------------------------------
+
+
+async def answer_question(
+    runtime: Any,
+    question: str | None,
+    *,
+    ctx: AgentContext,
+    thread_id: str,
+    interactive: bool = False,
+    ablate: str = "none",
+    seed: int = 0,
+    ask_person: Any = None,
+    on_event: Any = None,
+) -> PublicAgentAnswer:
+    """Run one question to its report. ``question=None`` continues the
+    unfinished thread ``thread_id``. In interactive runs each interrupt is
+    put to ``ask_person`` (an async function of the interrupt's value that
+    returns the person's answer); ``on_event`` sees every event."""
+    graph = runtime.compile(build_graph(), name="publicagent")
+    if question is None:
+        state = await runtime.state(graph, thread_id)  # ThreadNotFoundError names it
+        if state.finished:
+            return PublicAgentAnswer.from_state(state.values)
+    events = runtime.stream(
+        graph,
+        None
+        if question is None
+        else start_state(question, interactive=interactive, ablate=ablate, seed=seed),
+        thread_id=thread_id,
+        context=ctx,
+    )
+    while True:
+        waiting: Any = None
+        async for event in events:
+            if on_event is not None:
+                on_event(event)
+            if event.kind == "interrupted":
+                waiting = event.value
+        if waiting is None:
+            break
+        if ask_person is None:
+            raise PublicAgentError(
+                f"thread {thread_id!r} waits for a person's answer",
+                "run it interactively, or without --interactive to accept the proposals",
+            )
+        reply = await ask_person(waiting)
+        events = runtime.stream(graph, thread_id=thread_id, answer=reply, context=ctx)
+    state = await runtime.state(graph, thread_id)
+    return PublicAgentAnswer.from_state(state.values)

