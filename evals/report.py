@@ -740,7 +740,10 @@ class SuiteHook:
 
 # Task-name prefix -> its hook, or "module:attribute" imported on first use,
 # so a suite's code loads only for its own runs. The longest prefix wins.
-SUITE_HOOKS: dict[str, SuiteHook | str] = {"games/": "ethos.evals.games.report:HOOK"}
+SUITE_HOOKS: dict[str, SuiteHook | str] = {
+    "games/": "ethos.evals.games.report:HOOK",
+    "publicagent": "ethos.evals.publicagent.report:HOOK",
+}
 
 
 def register_suite_hook(prefix: str, hook: SuiteHook | str) -> None:

@@ -149,6 +149,26 @@ def _model_args(config: EvalConfig, arm: Arm) -> dict[str, Any]:
     return merged
 
 
+def with_task_arms(config: EvalConfig, task: Task) -> EvalConfig:
+    """The arms a task defines itself (``Task.metadata["arms"]``: a name and
+    options each; ``["baseline"]`` names the baseline among them), run with
+    the one model a run was given (``--model``: a single arm, whose options
+    every arm keeps). A run given several arms keeps its own."""
+    declared = task.metadata.get("arms")
+    if not declared or len(config.arms) != 1:
+        return config
+    (given,) = config.arms
+    arms = [
+        Arm(name=a["name"], model=given.model, options={**given.options, **a.get("options", {})})
+        for a in declared
+    ]
+    names = [a.name for a in arms]
+    baseline = config.baseline if config.baseline in names else task.metadata.get("baseline")
+    return EvalConfig.model_validate(
+        {**config.model_dump(), "arms": arms, "baseline": baseline or names[0]}
+    )
+
+
 def sample_seed(seed: int, sample: str, epoch: int) -> int:
     """The sample's own seed: the same in every arm (common random numbers,
     so the paired Delta to the baseline measures the arm, not the dice)."""
@@ -206,7 +226,11 @@ async def run_eval(
 
     settings = settings or load_settings()
     task = task or resolve_task(config.task, config.task_args)
+    config = with_task_arms(config, task)
     check_models(config, task, settings)
+    preflight = task.metadata.get("preflight")
+    if preflight is not None:  # the task's own check, before any run row exists
+        await _maybe_await(preflight(store))
     samples = list(task.samples)[: config.limit]
     run = await open_run(store, config, config.fingerprint(samples), resume)
     try:

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ethos.errors import EthosError
 
 # Modules that register the built-in suites when imported.
-SUITES = ("ethos.evals.games.tasks", "ethos.evals.moe_tasks")
+SUITES = ("ethos.evals.games.tasks", "ethos.evals.moe_tasks", "ethos.evals.publicagent.tasks")
 
 
 class TaskError(EthosError):
