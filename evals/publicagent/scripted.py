@@ -8,7 +8,9 @@ every report of a run that used it.
 
 Rules. The grader reads the answer between its markers: a failure report
 scores 1-2 everywhere; otherwise accuracy is 8 with a results table (a
-Markdown table of query results) and 4 without, completeness 2 plus one per
+Markdown table of query results) that names a data set or column the answer
+hint names (``in mtcars``, ``(wt)``), 5 with a table that names none, 3
+without a table, completeness 2 plus one per
 report section (``## ...``, at most 10), relevance 1 plus 9 times the share
 of the question's longer words found in the answer, coherence 8 for a
 titled report of at least four sections, else 5. The judge prefers the
@@ -30,6 +32,7 @@ FAILED = "PublicAgent could not answer"
 _TABLE_ROW = re.compile(r"^\|.*\|\s*$", re.M)
 _SECTION = re.compile(r"^## .*$", re.M)
 _WORD = re.compile(r"[a-z]{4,}")
+_COMMON = {"the", "a", "an", "each", "every", "all", "which", "one", "two", "years"}
 
 
 def _between(text: str, start: str, end: str) -> str:
@@ -48,7 +51,13 @@ def _sections(answer: str) -> int:
     return sum(1 for body in parts if body.strip())
 
 
-def grade(question: str, answer: str) -> dict[str, Any]:
+def hint_names(hint: str) -> set[str]:
+    """The data set and column names a hint mentions: ``(wt)``, ``in mtcars``."""
+    names = set(re.findall(r"\((\w[\w.]*)\)", hint)) | set(re.findall(r"\bin (\w[\w.]*)", hint))
+    return names - _COMMON
+
+
+def grade(question: str, answer: str, hint: str = "") -> dict[str, Any]:
     if FAILED in answer or not answer.strip():
         return {
             "accuracy": 1,
@@ -58,17 +67,20 @@ def grade(question: str, answer: str) -> dict[str, Any]:
             "justification": "scripted rules: the pipeline failed, no answer was given",
         }
     table = bool(_TABLE_ROW.search(answer))
+    named = hint_names(hint)
+    on_target = not named or any(re.search(rf"\b{re.escape(n)}\b", answer, re.I) for n in named)
     sections = _sections(answer)
     words = set(_WORD.findall(question.lower()))
     found = sum(1 for w in words if w in answer.lower())
     relevance = 1 + round(9 * found / len(words)) if words else 5
     titled = answer.lstrip().startswith("# ")
     return {
-        "accuracy": 8 if table else 4,
+        "accuracy": (8 if on_target else 5) if table else 3,
         "completeness": min(10, 2 + sections),
         "relevance": relevance,
         "coherence": 8 if titled and sections >= 4 else 5,
         "justification": f"scripted rules: results table {'yes' if table else 'no'}, "
+        f"names the hint's data {'yes' if on_target else 'no'}, "
         f"{sections} sections, {found} of {len(words)} question words",
     }
 
@@ -103,7 +115,8 @@ def respond(request: ScriptRequest) -> str:
     first = system.splitlines()[0] if system else ""
     if first.startswith("You grade answers"):
         answer = _between(user, "=== Answer ===", "=== End of answer ===")
-        return json.dumps(grade(_field(user, "Question"), answer))
+        hint = _field(user, "Hint at the computation that answers it")
+        return json.dumps(grade(_field(user, "Question"), answer, hint))
     if first.startswith("You compare two answers"):
         a = _between(user, "=== Answer A ===", "=== End of answer A ===")
         b = _between(user, "=== Answer B ===", "=== End of answer B ===")
