@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,14 +14,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def ethos(*args: str, env: dict[str, str] | None = None, input: str | None = None):
+def ethos(
+    *args: str, env: dict[str, str] | None = None, input: str | None = None, timeout: float = 120
+):
     return subprocess.run(
         [sys.executable, "-m", "ethos", *args],
         capture_output=True,
         text=True,
         env={**os.environ, "COLUMNS": "200", **(env or {})},
         input=input,
-        timeout=120,
+        timeout=timeout,
     )
 
 
@@ -45,21 +48,31 @@ def test_version_and_module_entry_point() -> None:
     assert result.stdout.startswith("ethos ")
 
 
-def test_demo_prints_a_stored_run_that_the_runs_commands_find(ethos_env: Path) -> None:
-    demo = ethos("demo")
+@pytest.mark.slow
+@pytest.mark.local_model
+def test_demo_prints_a_stored_run_that_the_runs_commands_find(
+    ethos_env: Path, refusal_model: Path
+) -> None:
+    # The model make demo trains on first use, trained once for the whole test run.
+    shutil.copytree(refusal_model, ethos_env / "models" / "tiny-refusal")
+    demo = ethos("demo", timeout=600)
     assert demo.returncode == 0, demo.stderr
     assert "recorded runs in sqlite:///" in demo.stdout
     assert str(ethos_env / "ethos.db") in demo.stdout
-    assert "2 samples, 8 events, 2 model calls, 1 score, 1 artifact" in demo.stdout
-    assert "untrained tiny MoE" in demo.stdout and "chose: " in demo.stdout
-    assert "games tournament" in demo.stdout and "tit_for_tat" in demo.stdout
-    assert "game.normalised_score" in demo.stdout
+    out = " ".join(demo.stdout.split())
+    assert "2 samples, 10 events, 3 model calls, 1 score, 1 artifact" in out
+    assert "trained on this CPU to refuse" in out and '-> "I can\'t help with that."' in out
+    assert "experts behind the refusals" in out and "random1" in out
+    assert "games tournament" in out and "tit_for_tat" in out
+    assert "game.normalised_score" in out
+    assert "PublicAgent" in out and "## Results" not in out and "Data set links" in out
+    assert "answered by script/publicagent-rules (scripted" in out
 
     listed = [json.loads(line) for line in ethos("runs", "list", "--json").stdout.splitlines()]
-    by_kind = {run["kind"]: run for run in listed}
-    assert set(by_kind) == {"demo", "eval"}
-    assert {run["status"] for run in listed} == {"succeeded"}
-    run, games = by_kind["demo"], by_kind["eval"]
+    assert {r["kind"] for r in listed} == {"demo", "eval", "moe-profile", "publicagent"}
+    assert {r["status"] for r in listed} == {"succeeded"}
+    (run,) = [r for r in listed if r["kind"] == "demo"]
+    (games,) = [r for r in listed if r["name"].startswith("games/")]
 
     html = ethos_env / "reports" / f"{games['id']}.html"
     assert f"HTML report: {html}" in demo.stdout.replace("\n", "")
@@ -68,7 +81,7 @@ def test_demo_prints_a_stored_run_that_the_runs_commands_find(ethos_env: Path) -
     assert shown_games["counts"]["samples"] == 12 and shown_games["counts"]["scores"] == 12
 
     shown = json.loads(ethos("runs", "show", run["id"][:14], "--json").stdout)
-    assert shown["counts"]["events"] == 8 and shown["counts"]["model_calls"] == 2
+    assert shown["counts"]["events"] == 10 and shown["counts"]["model_calls"] == 3
     assert [e["kind"] for e in shown["events"]][:2] == ["state", "message"]
     artifact = ethos_env / "artifacts" / run["id"] / "summary.json"
     assert json.loads(artifact.read_text())["identical"] is True
@@ -78,12 +91,12 @@ def test_demo_prints_a_stored_run_that_the_runs_commands_find(ethos_env: Path) -
 
     refused = ethos("runs", "delete", run["id"], input="n\n")
     assert refused.returncode != 0
-    assert len(ethos("runs", "list", "--json").stdout.splitlines()) == 2
+    assert len(ethos("runs", "list", "--json").stdout.splitlines()) == len(listed)
 
     deleted = ethos("runs", "delete", run["id"], "--yes")
     assert deleted.returncode == 0
     assert "deleted run" in deleted.stdout
-    assert len(ethos("runs", "list", "--json").stdout.splitlines()) == 1
+    assert len(ethos("runs", "list", "--json").stdout.splitlines()) == len(listed) - 1
 
 
 def test_db_commands_report_and_migrate(tmp_path: Path) -> None:

@@ -86,7 +86,7 @@ def _plan(question: str, prompt: str, retry: bool) -> dict[str, Any]:
         return {"experiments": [{"goal": "count the rows", "sql": "SELECT 1 AS n"}]}
     table = columns[0][0]
     own = [(c, t) for tb, c, t in columns if tb == table]
-    words = re.findall(r"[a-z0-9_.]+", question.lower())
+    words = [w.strip(".") for w in re.findall(r"[a-z0-9_.]+", question.lower())]
     numeric = [c for c, t in own if _NUMERIC.search(t) and c.lower() != "rownames"]
     # In the order the question names them, so "wt and mpg" correlates wt with mpg.
     named = sorted((c for c in numeric if c.lower() in words), key=lambda c: words.index(c.lower()))
@@ -125,8 +125,10 @@ def _report(prompt: str) -> dict[str, Any]:
     question = _field(prompt, "Question")
     datasets = _field(prompt, "Data sets")
     findings = prompt.split("Findings:", 1)[-1].strip()
-    numbers = re.findall(r"-?\d+\.\d+|-?\d+", findings.split("```")[-1])
-    shown = ", ".join(numbers[:6]) or "no numbers"
+    rows = [line for line in findings.splitlines() if line.startswith("|") and "---" not in line]
+    values = [cell.strip() for row in rows[1:2] for cell in row.strip("|").split("|")]
+    header = [cell.strip() for row in rows[:1] for cell in row.strip("|").split("|")]
+    shown = ", ".join(f"{h} = {v}" for h, v in zip(header, values, strict=False)) or "no numbers"
     return {
         "title": f"What the data says: {question}",
         "lay_summary": f"We answered the question with the data sets {datasets}. "

