@@ -34,7 +34,7 @@ def default_data_dir() -> Path:
 class Settings(BaseSettings):
     """Everything ethos reads from its environment, in one typed object."""
 
-    model_config = SettingsConfigDict(env_prefix="ETHOS_", extra="forbid")
+    model_config = SettingsConfigDict(env_prefix="ETHOS_", extra="forbid", frozen=True)
 
     database_url: str | None = Field(
         default=None,
@@ -133,8 +133,37 @@ class TomlSource(PydanticBaseSettingsSource):
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Build Settings, reporting any invalid value as one ConfigError."""
+    """Build Settings, reporting any invalid value as one ConfigError.
+
+    Without overrides the result is cached against what it was read from
+    (the ``ETHOS_*`` environment, the working directory, the config file's
+    size and modification time): the gateway asks for settings on every
+    call, and reading them anew costs about a millisecond."""
     clean = {k: v for k, v in overrides.items() if v is not None}
+    if clean:
+        return _build(clean)
+    key = _sources_key()
+    cached = _cache.get(key)
+    if cached is None:
+        _cache.clear()  # one entry: the sources rarely change within a process
+        cached = _cache[key] = _build({})
+    return cached
+
+
+_cache: dict[tuple[Any, ...], Settings] = {}
+
+
+def _sources_key() -> tuple[Any, ...]:
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("ETHOS_")))
+    path = find_config_file()
+    stamp = None
+    if path is not None:
+        stat = path.stat()
+        stamp = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    return env, os.getcwd(), stamp
+
+
+def _build(clean: dict[str, Any]) -> Settings:
     try:
         return Settings(**clean)
     except ValidationError as exc:
