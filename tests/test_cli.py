@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -148,8 +149,17 @@ def test_unknown_config_key_and_missing_run(tmp_path: Path) -> None:
 def test_newer_schema_via_cli_changes_nothing(tmp_path: Path) -> None:
     import sqlite3
 
+    from ethos.db.store import Store
+
     db = tmp_path / "newer.db"
-    assert ethos("--db", str(db), "demo").returncode == 0
+
+    async def fill() -> None:
+        async with await Store.open(f"sqlite:///{db}") as store:
+            run = await store.create_run("demo", name="stored before")
+            await store.append_events(run.id, [("message", {"n": i}) for i in range(8)])
+            await store.prepare_samples(run.id, [{"sample_id": f"s{i}"} for i in range(14)])
+
+    asyncio.run(fill())
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE alembic_version SET version_num = 'zz99'")
     line = one_error(ethos("--db", str(db), "runs", "list"))
