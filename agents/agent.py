@@ -195,11 +195,11 @@ class Agent(Generic[InputT, OutputT]):
             "settings": ctx.settings,
             "output": self.output_type if structured else None,
         }
+        call["on_token"] = _token_emitter(self.name, model)
         for _ in range(self.max_tool_rounds + 1):
             tools = [t.schema() for t in self.tools] or None
             completion = await acomplete(model, messages, tools=tools, **call)
             if not completion.tool_calls:
-                emit("token", agent=self.name, model=completion.model, text=completion.text)
                 output = completion.parsed if structured else completion.text
                 if self.handbook is not None:
                     await self.handbook.observe(self.name, task, output)
@@ -271,6 +271,17 @@ def emit(kind: str, **fields: Any) -> None:
     except (ImportError, RuntimeError):
         return
     writer({"ethos": kind, "node": node, **fields})
+
+
+def _token_emitter(agent: str, model: str) -> Callable[[str], None] | None:
+    """Model text as ``token`` events when running inside a graph."""
+    try:
+        from langgraph.config import get_stream_writer
+
+        get_stream_writer()
+    except (ImportError, RuntimeError):
+        return None
+    return lambda text: emit("token", agent=agent, model=model, text=text)
 
 
 def _assistant_turn(completion: Any) -> dict[str, Any]:

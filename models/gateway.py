@@ -16,7 +16,7 @@ import random
 import re
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -93,9 +93,15 @@ async def acomplete(
     stop: Sequence[str] | None = None,
     model_args: Mapping[str, Any] | None = None,
     settings: Any = None,
+    on_token: Callable[[str], None] | None = None,
 ) -> Completion:
     """Ask ``model`` and return its answer, typed when ``output`` is given, one
-    of ``choices`` when those are given. Raises ethos' typed errors only."""
+    of ``choices`` when those are given. Raises ethos' typed errors only.
+
+    ``on_token`` sees the answer's text as it is produced: token by token
+    from the local host and from hosted models when the call is plain text
+    (no output type, choices, tools or interventions), else whole answers
+    (scripts; a repair round's new answer follows the first)."""
     if output is not None and choices:
         raise ModelError("pass output= or choices=, not both", "make two calls")
     if choices is not None and len(set(choices)) < 2:
@@ -114,6 +120,7 @@ async def acomplete(
         schema=output.model_json_schema() if output else None,
         interventions=specs,
         settings=settings,
+        on_token=None if choices else on_token,
     )
     request = _request(
         canonical,
@@ -248,6 +255,11 @@ def _request(
     if provider in OUR_PROVIDERS:
         request["ethos"] = options
     else:
+        if options.on_token and not (
+            output or options.choices or call["tools"] or options.interventions
+        ):
+            request["stream"] = True
+            request["stream_options"] = {"include_usage": True}
         if options.interventions:
             body = {"interventions": [s.model_dump() for s in options.interventions]}
             request["extra_body"] = {"ethos": body}
@@ -293,6 +305,7 @@ class _Call:
         self.usage = Usage()
         self.cost: float | None = 0.0
         self.scripted = provider == "script"
+        self.shown = ""  # the text of this round already passed to on_token
 
     async def run(self, output: type[BaseModel] | None, choices: list[str] | None) -> Completion:
         response = await self.send(self.request["messages"])
@@ -341,7 +354,12 @@ class _Call:
         )
 
     async def send(self, messages: list[dict[str, Any]]) -> Any:
+        self.shown = ""
         response = await _with_retries(self, {**self.request, "messages": messages})
+        on_token = self.options.on_token
+        hidden = response._hidden_params.get("ethos") or {}
+        if on_token is not None and not hidden.get("streamed") and _text(response):
+            on_token(_text(response))
         if self.provider not in OUR_PROVIDERS and self.options.interventions:
             _confirm_interventions(self.model, response, len(self.options.interventions))
         usage = getattr(response, "usage", None)
@@ -364,7 +382,11 @@ async def _with_retries(call: _Call, request: dict[str, Any]) -> Any:
         call.attempts += 1
         call.options.error = None
         try:
-            pending = litellm.acompletion(**request)
+            pending = (
+                _consume_stream(litellm, call, request)
+                if request.get("stream")
+                else litellm.acompletion(**request)
+            )
             # Custom providers get no timeout: local generation may be long and
             # cannot be cut off mid-batch anyway.
             response = await (
@@ -398,6 +420,28 @@ async def _with_retries(call: _Call, request: dict[str, Any]) -> Any:
                 ) from None
             await asyncio.sleep(delay)
     raise AssertionError("unreachable")
+
+
+async def _consume_stream(litellm: Any, call: _Call, request: dict[str, Any]) -> Any:
+    """A streamed hosted call: each new piece of text goes to ``on_token``
+    (after a retry, only what goes beyond the text already shown), and the
+    chunks are rebuilt into one response with its usage."""
+    stream = await litellm.acompletion(**request)
+    chunks = []
+    text = ""
+    async for chunk in stream:
+        chunks.append(chunk)
+        piece = chunk.choices[0].delta.content if chunk.choices else None
+        if piece:
+            text += piece
+            if len(text) > len(call.shown):
+                call.options.on_token(text[len(call.shown) :])
+                call.shown = text
+    response = litellm.stream_chunk_builder(chunks, messages=request["messages"])
+    if response is None:
+        raise EmptyResponseError("the stream ended without an answer")
+    response._hidden_params["ethos"] = {"streamed": True}
+    return response
 
 
 def _as_ethos_error(exc: BaseException, model: str) -> BaseException:

@@ -35,6 +35,7 @@ class CallOptions:
     interventions: list[ExpertMask | Steer] = field(default_factory=list)
     settings: Any = None  # where local/NAME is looked up (the caller's data_dir)
     error: BaseException | None = None
+    on_token: Any = None  # called with each piece of text as the model produces it
 
 
 def load_litellm() -> Any:
@@ -94,6 +95,30 @@ def _response(
     return response
 
 
+async def _streamed(local: Any, messages: Any, sampling: dict[str, Any], on_token: Any) -> Any:
+    """Generate with the local host's stream, passing each delta on as it
+    decodes; returns the whole generation as ``generate`` would."""
+    from ethos.models.local.host import Generation
+
+    parts: list[str] = []
+    last: Any = None
+    deltas = local.stream(messages, **sampling)
+    try:
+        async for delta in deltas:
+            if delta.text:
+                parts.append(delta.text)
+                on_token(delta.text)
+            last = delta
+    finally:
+        await deltas.aclose()
+    return Generation(
+        text="".join(parts),
+        input_tokens=last.input_tokens if last else 0,
+        output_tokens=last.output_tokens if last else 0,
+        finish_reason="length" if last and last.finish_reason == "length" else "stop",
+    )
+
+
 def _words(messages: list[dict[str, Any]]) -> int:
     return sum(len(str(m.get("content") or "").split()) for m in messages)
 
@@ -145,7 +170,13 @@ def _make_handlers(litellm: Any) -> dict[str, Any]:
             answer = get_script(model).answer(
                 messages, options.choices, options.schema, params.get("tools")
             )
-            hidden = {"scripted": True, "choice_logprobs": answer.choice_logprobs}
+            if options.on_token is not None and answer.text and not options.choices:
+                options.on_token(answer.text)  # a script's answer arrives whole
+            hidden = {
+                "scripted": True,
+                "choice_logprobs": answer.choice_logprobs,
+                "streamed": options.on_token is not None,
+            }
             calls = [
                 {
                     "id": f"call_{i}",
@@ -192,15 +223,18 @@ def _make_handlers(litellm: Any) -> dict[str, Any]:
                     "stop",
                     {"scripted": False, "choice_logprobs": logprobs},
                 )
-            generation = await local.generate(
-                messages,
-                max_tokens=params.get("max_tokens") or 256,
-                temperature=params.get("temperature") or 0.0,
-                top_p=params.get("top_p") or 1.0,
-                seed=params.get("seed"),
-                stop=params.get("stop"),
-                interventions=options.interventions,
-            )
+            sampling = {
+                "max_tokens": params.get("max_tokens") or 256,
+                "temperature": params.get("temperature") or 0.0,
+                "top_p": params.get("top_p") or 1.0,
+                "seed": params.get("seed"),
+                "stop": params.get("stop"),
+                "interventions": options.interventions,
+            }
+            if options.on_token is not None:
+                generation = await _streamed(local, messages, sampling, options.on_token)
+            else:
+                generation = await local.generate(messages, **sampling)
             return _response(
                 litellm,
                 f"local/{model}",
@@ -208,7 +242,7 @@ def _make_handlers(litellm: Any) -> dict[str, Any]:
                 generation.input_tokens,
                 generation.output_tokens,
                 generation.finish_reason,
-                {"scripted": False},
+                {"scripted": False, "streamed": options.on_token is not None},
             )
 
     return {"script": ScriptHandler(), "local": LocalHandler()}

@@ -172,6 +172,18 @@ class FakeOpenAI:
                 "choices": [{"index": 0, "delta": {"content": piece + " "}, "finish_reason": None}],
             }
             await response.write(f"data: {json.dumps(chunk)}\n\n".encode())
+        usage = completion(body, text)["usage"]
+        final = {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": body.get("model", "fake"),
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+        }
+        await response.write(f"data: {json.dumps(final)}\n\n".encode())
+        if (body.get("stream_options") or {}).get("include_usage"):
+            tail = {**final, "choices": [], "usage": usage}
+            await response.write(f"data: {json.dumps(tail)}\n\n".encode())
         await response.write(b"data: [DONE]\n\n")
         return response
 
