@@ -221,3 +221,37 @@ async def test_bad_masks_are_refused_before_compute(
         assert sum(local.batch_sizes.values()) == 0
     finally:
         local.close()
+
+
+async def test_a_mask_on_a_dense_layer_is_refused_before_compute(
+    tiny_checkpoints: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Qwen3-MoE's mlp_only_layers makes layer 0 a dense MLP: a mask there
+    names the layer as dense and lists the MoE layers."""
+    import shutil
+
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    source = tiny_checkpoints("qwen3_moe")
+    config = AutoConfig.from_pretrained(source)
+    config.mlp_only_layers = [0]
+    torch.manual_seed(0)
+    mixed = tmp_path / "mixed"
+    AutoModelForCausalLM.from_config(config).save_pretrained(mixed)
+    for item in source.iterdir():
+        if item.name.startswith("tokenizer") or item.name.endswith(".jinja"):
+            shutil.copy(item, mixed / item.name)
+    local = LocalModel.load(mixed, device="cpu")
+    try:
+        with pytest.raises(
+            UnsupportedInterventionError,
+            match=r"layer 0 is not an MoE layer: layer 0 of .* is a dense layer.*MoE layers \[1\]",
+        ):
+            await local.generate(CHAT, interventions=[ExpertMask(layer=0, experts=(1,))])
+        assert sum(local.batch_sizes.values()) == 0
+        masked = await local.generate(
+            CHAT, max_tokens=3, interventions=[ExpertMask(layer=1, experts=(1,))]
+        )
+        assert masked.output_tokens > 0  # the MoE layer still takes masks
+    finally:
+        local.close()
