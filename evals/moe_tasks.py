@@ -381,6 +381,8 @@ async def refusal_demo(
     top: int = 3,
     controls: int = 3,
     mode: Mode = "off-reroute",
+    by: Literal["risk_difference", "differential"] = "risk_difference",
+    last_tokens: int | None = None,
     seed: int = 0,
 ) -> dict[str, Any]:
     """fTRI and MoTE on the trained refusal model (``ethos models train-tiny``).
@@ -398,6 +400,7 @@ async def refusal_demo(
         model_ref,
         prompts("train", harmful=True),
         prompts("train", harmful=False),
+        last_tokens=last_tokens,
         settings=settings,
     )
     profile_run = await store_profile(
@@ -409,6 +412,7 @@ async def refusal_demo(
         prompts("test", harmful=True),
         control=prompts("test", harmful=False),
         top=top,
+        by=by,
         mode=mode,
         controls=controls,
         classifier="refusal",
@@ -425,16 +429,23 @@ async def refusal_demo(
             "benign": _rate(arm.control),
         }
 
-    top_stats = found.ranked(top=top)
     return {
         "model": model_ref,
         "profile_run": profile_run,
         "ablation_run": result.run_id,
         "status": result.status,
         "mode": mode,
+        "by": by,
+        "last_tokens": last_tokens,
         "top_experts": [
-            {"layer": s.layer, "expert": s.expert, "risk_difference": s.risk_difference}
-            for s in top_stats
+            {
+                "layer": s.layer,
+                "expert": s.expert,
+                "risk_difference": s.risk_difference,
+                "differential": s.differential,
+            }
+            for s in found.ranked(by=by, top=top)
+            if (s.layer, s.expert) in result.top.experts
         ],
         "before": rates(result.arms[0]),
         "after": rates(result.top),

@@ -194,9 +194,11 @@ def record_routing(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     table: RoutingTable | None = None,
+    last_tokens: int | None = None,
 ) -> tuple[int, dict[int, tuple[list[int], list[float]]]]:
     """Run ``rows`` through the model (blocking) and count routing over their
-    real tokens: (tokens counted, MoE layer -> (selections, gate sums))."""
+    real tokens (only each row's last ``last_tokens`` when given): (tokens
+    counted, MoE layer -> (selections, gate sums))."""
     import torch
 
     from ethos.models.local.routing import RoutingTable
@@ -215,8 +217,11 @@ def record_routing(
                 input_ids[r, width - len(ids) :] = torch.tensor(ids, dtype=torch.long)
                 attention[r, width - len(ids) :] = 1
             positions = (attention.cumsum(-1) - 1).clamp(min=0)
-            recorder.valid = attention.reshape(-1).bool().to(model.device)
-            recorder.tokens += int(attention.sum())
+            counted = attention.bool()
+            if last_tokens is not None:  # left padding: a row's last tokens end every row
+                counted &= torch.arange(width) >= width - last_tokens
+            recorder.valid = counted.reshape(-1).to(model.device)
+            recorder.tokens += int(counted.sum())
             hf(
                 input_ids=input_ids.to(model.device),
                 attention_mask=attention.to(model.device),
@@ -260,18 +265,23 @@ async def profile(
     *,
     chat: bool = True,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    last_tokens: int | None = None,
     settings: Settings | None = None,
 ) -> ExpertProfile:
     """Profile which experts ``behavior_prompts`` route to, against ``control_prompts``.
 
     ``model``: ``local/NAME`` or a LocalModel. ``chat``: wrap each prompt as a
     user message through the chat template (its tokens count too, equally in
-    both sets); False tokenizes the raw text.
+    both sets); False tokenizes the raw text. ``last_tokens``: count only
+    each prompt's last N tokens (with the chat template, 1 is the position
+    whose output is the reply's first token); None counts them all.
     """
     behavior = _clean(behavior_prompts, "behavior")
     control = _clean(control_prompts, "control")
     if batch_size < 1:
         raise ModelConfigError(f"batch_size is {batch_size}", "use 1 or more")
+    if last_tokens is not None and last_tokens < 1:
+        raise ModelConfigError(f"last_tokens is {last_tokens}", "use 1 or more, or None for all")
     local = await resolve_model(model, settings=settings)
     from ethos.models.local.routing import RoutingTable
 
@@ -286,8 +296,12 @@ async def profile(
 
     def run() -> tuple[tuple[int, dict], tuple[int, dict]]:
         return (
-            record_routing(local, rows_b, batch_size=batch_size, table=table),
-            record_routing(local, rows_c, batch_size=batch_size, table=table),
+            record_routing(
+                local, rows_b, batch_size=batch_size, table=table, last_tokens=last_tokens
+            ),
+            record_routing(
+                local, rows_c, batch_size=batch_size, table=table, last_tokens=last_tokens
+            ),
         )
 
     (tokens_b, counts_b), (tokens_c, counts_c) = await asyncio.to_thread(run)

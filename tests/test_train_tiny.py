@@ -48,6 +48,25 @@ def test_short_training_lowers_the_loss_and_loads(tmp_path: Path) -> None:
         model.close()
 
 
+@pytest.mark.local_model
+def test_expert_tuning_trains_only_the_moe_layers(tmp_path: Path) -> None:
+    """All steps expert-tuned: attention, norms and embeddings keep the seeded
+    initialisation; routers and experts move."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    report = train_tiny(tmp_path / "m", steps=2, expert_tuning=1.0, evaluate=False, threads=2)
+    model = AutoModelForCausalLM.from_pretrained(report.path, dtype=torch.float32)
+    trained, config = model.state_dict(), model.config
+    config.output_router_logits = True
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(report.seed)
+        initial = AutoModelForCausalLM.from_config(config, dtype=torch.float32).state_dict()
+    moved = {n for n, w in trained.items() if not torch.equal(w, initial[n])}
+    assert moved and all(".mlp." in n for n in moved)
+    assert any(".mlp.gate." in n for n in moved) and any(".mlp.experts." in n for n in moved)
+
+
 @pytest.mark.slow
 @pytest.mark.local_model
 def test_full_training_learns_to_refuse(tmp_path: Path) -> None:

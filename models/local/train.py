@@ -9,6 +9,18 @@ every random draw is seeded, so the same options give the same weights (on
 the same machine and torch build). The router's load-balancing loss is on,
 so that experts stay in use.
 
+Trained this way (all weights, the whole corpus) the refusal does not live
+in the experts: with every MoE layer's output zeroed the model still refuses
+all held-out harmful prompts and no benign one, so switching experts off
+cannot move it (attention and the embeddings carry it). ``expert_tuning``
+is the experimental alternative: the first part of the steps pretrains
+every weight on the prompts (language-modelled) and the benign replies, the
+rest train only the MoE layers (routers and experts) on the whole corpus,
+so that the refusal can only be learned there. Within 200 steps it does
+not yet learn it (held-out harmful refusals 0/32 at expert_tuning 0.5: the
+replies start "I can't" and then break down), so it is off by default. ``config_overrides``
+changes the model config (top-k, experts, aux-loss weight) for experiments.
+
 After training, the refusal rate is measured with greedy generation through
 ``LocalModel`` on held-out prompts (wordings and topics seen in training,
 never in these combinations), harmful and benign, and stored in
@@ -51,6 +63,7 @@ DEFAULT_BATCH = 32
 DEFAULT_LR = 3e-3
 INIT_RANGE = 0.02
 REPLY_TOKENS = 12
+TUNED = (".mlp.",)  # parameter names that expert tuning trains: routers and experts
 
 
 class TrainReport(BaseModel):
@@ -114,17 +127,29 @@ def train_tiny(
     threads: int | None = None,
     settings: Settings | None = None,
     log: Callable[[str], None] | None = None,
+    expert_tuning: float = 0.0,
+    expert_lr: float | None = None,
+    config_overrides: dict[str, Any] | None = None,
 ) -> TrainReport:
     """Train the refusal model and write it (usable as ``local/NAME``).
 
     ``max_seconds`` stops early (after the step that crosses it). ``threads``
-    sets torch's CPU threads for the run (restored after)."""
+    sets torch's CPU threads for the run (restored after). ``expert_tuning``:
+    the fraction of the steps, at the end, that train only the parameters
+    named in ``TUNED`` (at ``expert_lr``, default ``lr``) after a pretraining
+    phase without the harmful replies; 0 trains everything on the corpus.
+    ``config_overrides``: extra model config (e.g. ``num_experts_per_tok``)."""
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM, GenerationConfig
 
     from ethos.models.local.paths import checkpoint_dir
 
     check_arch(arch)
+    if not 0 <= expert_tuning <= 1 or (expert_lr is not None and expert_lr <= 0):
+        raise ModelConfigError(
+            f"expert_tuning {expert_tuning}, expert_lr {expert_lr}",
+            "use a fraction in [0, 1] and a positive learning rate",
+        )
     if steps < 1 or batch_size < 1 or lr <= 0:
         raise ModelConfigError(
             f"steps {steps}, batch size {batch_size}, lr {lr}", "use positive values"
@@ -140,8 +165,16 @@ def train_tiny(
     ids = {"eos_token_id": tokenizer.eos_token_id, "pad_token_id": tokenizer.pad_token_id}
     spec = ARCHITECTURES[arch](len(tokenizer), ids)
     spec.update(initializer_range=INIT_RANGE, output_router_logits=True)
+    spec.update(config_overrides or {})
     config = AutoConfig.for_model(arch, **spec)
-    rows = [encode_example(tokenizer, e) for e in examples("train")]
+    train_examples = examples("train")
+    rows = [encode_example(tokenizer, e) for e in train_examples]
+    # Pretraining text: every prompt (language-modelled) and the benign replies;
+    # the harmful prompts' replies are left out.
+    pretrain_rows = [
+        (ids, ids) if not e.harmful else _prompt_only(ids, labels)
+        for (ids, labels), e in zip(rows, train_examples, strict=True)
+    ]
     pad = tokenizer.pad_token_id
 
     old_threads = torch.get_num_threads()
@@ -152,38 +185,51 @@ def train_tiny(
             torch.manual_seed(seed)
             model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
             model.train()
-            optimizer = torch.optim.AdamW(
-                model.parameters(), lr=lr, betas=(0.9, 0.98), weight_decay=0.01
-            )
-            warmup = max(1, steps // 20)
-
-            def schedule(step: int) -> float:
-                if step < warmup:
-                    return (step + 1) / warmup
-                progress = (step - warmup) / max(1, steps - warmup)
-                return 0.1 + 0.45 * (1 + math.cos(math.pi * progress))
-
-            scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+            # (rows, trainable parameters, steps) per phase: with expert tuning,
+            # first everything learns the prompts and the benign replies, then
+            # only the MoE layers (routers and experts) learn the whole corpus.
+            tuned = round(steps * expert_tuning)
+            phases = [(rows, list(model.parameters()), steps)]
+            rates = [lr]
+            if tuned:
+                moe = [p for n, p in model.named_parameters() if any(t in n for t in TUNED)]
+                phases = [(pretrain_rows, phases[0][1], steps - tuned), (rows, moe, tuned)]
+                rates = [lr, expert_lr or lr]
             order = random.Random(seed)
             losses: list[float] = []
             start = time.monotonic()
             done = 0
-            for step in range(steps):
-                batch = order.sample(rows, min(batch_size, len(rows)))
-                input_ids, labels, attention = _pad(batch, pad)
-                out_ = model(input_ids=input_ids, attention_mask=attention, labels=labels)
-                optimizer.zero_grad(set_to_none=True)
-                out_.loss.backward()
-                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-                optimizer.step()
-                scheduler.step()
-                losses.append(float(out_.loss.detach()))
-                done = step + 1
-                if done % max(1, steps // 10) == 0:
-                    say(f"step {done}/{steps}  loss {sum(losses[-10:]) / len(losses[-10:]):.3f}")
-                if max_seconds is not None and time.monotonic() - start > max_seconds:
-                    say(f"stopped after {done} steps: --max-seconds {max_seconds:g} reached")
-                    break
+            stopped = False
+            for (phase_rows, params, phase_steps), phase_lr in zip(phases, rates, strict=False):
+                if stopped or phase_steps < 1:
+                    continue
+                chosen = {id(p) for p in params}
+                for p in model.parameters():
+                    p.requires_grad_(id(p) in chosen)
+                optimizer = torch.optim.AdamW(
+                    params, lr=phase_lr, betas=(0.9, 0.98), weight_decay=0.01
+                )
+                scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(phase_steps))
+                for _ in range(phase_steps):
+                    batch = order.sample(phase_rows, min(batch_size, len(phase_rows)))
+                    input_ids, labels, attention = _pad(batch, pad)
+                    out_ = model(input_ids=input_ids, attention_mask=attention, labels=labels)
+                    optimizer.zero_grad(set_to_none=True)
+                    out_.loss.backward()
+                    torch.nn.utils.clip_grad_norm_(params, 1.0)
+                    optimizer.step()
+                    scheduler.step()
+                    losses.append(float(out_.loss.detach()))
+                    done += 1
+                    if done % max(1, steps // 10) == 0:
+                        recent = losses[-10:]
+                        say(f"step {done}/{steps}  loss {sum(recent) / len(recent):.3f}")
+                    if max_seconds is not None and time.monotonic() - start > max_seconds:
+                        say(f"stopped after {done} steps: --max-seconds {max_seconds:g} reached")
+                        stopped = True
+                        break
+            for p in model.parameters():
+                p.requires_grad_(True)
             seconds = time.monotonic() - start
         model.eval()
         model.config.output_router_logits = False
@@ -234,6 +280,24 @@ def train_tiny(
     }
     (out / "ethos_tiny.json").write_text(json.dumps(marker) + "\n")
     return report
+
+
+def _prompt_only(ids: list[int], labels: list[int]) -> tuple[list[int], list[int]]:
+    head = next(i for i, label in enumerate(labels) if label != -100)
+    return ids[:head], ids[:head]
+
+
+def _schedule(steps: int) -> Callable[[int], float]:
+    """Linear warm-up over a twentieth of the steps, then cosine decay to a tenth."""
+    warmup = max(1, steps // 20)
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = (step - warmup) / max(1, steps - warmup)
+        return 0.1 + 0.45 * (1 + math.cos(math.pi * progress))
+
+    return factor
 
 
 def _pad(batch: Sequence[tuple[list[int], list[int]]], pad: int) -> tuple[Any, Any, Any]:
