@@ -48,7 +48,6 @@ the kept experts for that token: ``w_pruned = w_masked / sum_{e kept} p_e``.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 import tempfile
@@ -281,7 +280,7 @@ def easy_ep_scores(
     recorder = EasyEpRecorder(hf, table)  # refuses a non-MoE model before any compute
     rows = encode_prompts(model, demos, chat=chat)
     for i, ids in enumerate(rows):
-        model._check_fits(len(ids), what=f"demonstration {i}", room=0)
+        model.check_fits(len(ids), what=f"demonstration {i}", room=0)
         if not ids:
             raise ModelConfigError(f"demonstration {i} encodes to no tokens", "give it some text")
     with torch.inference_mode(), recorder:
@@ -310,7 +309,9 @@ async def score_experts(
 
     _clean(prompts)
     local = await resolve_model(model, settings=settings)
-    return await asyncio.to_thread(easy_ep_scores, local, prompts, chat=chat, batch_size=batch_size)
+    return await local.run_exclusive(
+        lambda: easy_ep_scores(local, prompts, chat=chat, batch_size=batch_size)
+    )
 
 
 def _clean(prompts: Sequence[str]) -> list[str]:

@@ -17,7 +17,6 @@ their provenance as JSON in the file's metadata.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import math
@@ -108,12 +107,11 @@ async def steering_vector(
     """Per layer, the unit-normalised mean of last-token hidden-state differences
     (positive minus negative) at the output of decoder layer ``layer``.
 
-    Everything is checked before any compute. The forward passes run on a
-    worker thread (not the event loop), one prompt at a time so no padding can
-    shift the last token, with the differences accumulated in float64.
-
-    Run it while the model serves no steered or masked requests: the engine's
-    per-batch hooks live on the same decoder layers.
+    Everything is checked before any compute. The forward passes run on the
+    model's worker thread with the model to itself (``run_exclusive``: no
+    request's steering or masking hooks are in place meanwhile, and requests
+    wait), one prompt at a time so no padding can shift the last token, with
+    the differences accumulated in float64.
     """
     if not pairs:
         raise ModelConfigError(
@@ -142,7 +140,7 @@ async def steering_vector(
                     "shorten the prompt",
                 )
 
-    sums = await asyncio.to_thread(_mean_differences, model, encoded, wanted)
+    sums = await model.run_exclusive(lambda: _mean_differences(model, encoded, wanted))
 
     pairs_sha256 = _pairs_digest(conversations)
     created_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -175,7 +173,7 @@ def _mean_differences(
     encoded: list[tuple[list[int], list[int]]],
     layers: list[int],
 ) -> dict[int, torch.Tensor]:
-    """On a worker thread: sum over pairs of last-token (positive - negative), float64."""
+    """On the model's worker: sum over pairs of last-token (positive - negative), float64."""
     import torch
 
     hf = model.hf_model

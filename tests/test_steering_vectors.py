@@ -220,3 +220,33 @@ def test_assistant_turns_are_taken_as_responses(qwen: LocalModel) -> None:
     ]
     vec = asyncio.run(steering_vector(qwen, pairs, layers=[0]))[0]
     assert vec.width == qwen.hidden_size and vec.provenance.pairs == 1
+
+
+def test_vectors_computed_while_serving_equal_vectors_computed_alone(qwen: LocalModel) -> None:
+    """The vector's forwards run on the worker between batches: requests
+    served meanwhile (steered and masked) change neither the vector nor
+    their own outputs."""
+    from ethos.models.interventions import ExpertMask
+
+    pairs = [("I love this, it is wonderful", "I hate this, it is awful")] * 3
+    steer = Steer(layer=0, vector=[0.5] * qwen.hidden_size, alpha=2.0)
+    mask = ExpertMask(layer=1, experts=(2,))
+
+    async def serve_once() -> list[str]:
+        outs = await asyncio.gather(
+            qwen.generate(CHAT, max_tokens=6, interventions=[steer]),
+            qwen.generate(CHAT, max_tokens=6, interventions=[mask]),
+        )
+        return [o.text for o in outs]
+
+    async def go() -> tuple[Any, Any, list[str], list[str]]:
+        alone_vec = await steering_vector(qwen, pairs, layers=[1])
+        alone_out = await serve_once()
+        together = await asyncio.gather(
+            steering_vector(qwen, pairs, layers=[1]), serve_once(), serve_once()
+        )
+        return alone_vec, together[0], alone_out, [*together[1], *together[2]]
+
+    alone_vec, busy_vec, alone_out, busy_out = asyncio.run(go())
+    assert busy_vec[1].vector == alone_vec[1].vector
+    assert busy_out == alone_out * 2

@@ -93,7 +93,36 @@ class ForwardJob:
             self.future.set_exception(exc)
 
 
-Job = GenerateJob | ForwardJob
+@dataclass(eq=False)
+class ExclusiveJob:
+    """Work that needs the model to itself (profiling, steering vectors,
+    expert scores: they hook layers of the shared module): run alone on the
+    worker thread between batches, so no request is served while its hooks
+    are in place."""
+
+    fn: Callable[[], Any]
+    future: Future[Any] = field(default_factory=Future)
+
+    @property
+    def rows(self) -> list[list[int]]:
+        return []  # takes no room in a batch: it never joins one
+
+    def fail(self, exc: BaseException) -> None:
+        if not self.future.done():
+            self.future.set_exception(exc)
+
+    def run(self) -> None:
+        if not self.future.set_running_or_notify_cancel():
+            return  # its caller gave up before it started
+        try:
+            result = self.fn()
+        except BaseException as exc:
+            self.future.set_exception(exc)
+        else:
+            self.future.set_result(result)
+
+
+Job = GenerateJob | ForwardJob | ExclusiveJob
 
 
 class Detokenizer:
@@ -309,6 +338,9 @@ class Engine:
                 self._held = None
                 if first is None:
                     break
+                if isinstance(first, ExclusiveJob):
+                    first.run()
+                    continue
                 jobs, stopping = self._collect(first)
                 if jobs:
                     self.batch_sizes[len(jobs)] += 1
@@ -337,7 +369,7 @@ class Engine:
                 break
             if job is None:
                 return jobs, True
-            if rows + len(job.rows) > self.max_batch_size:
+            if isinstance(job, ExclusiveJob) or rows + len(job.rows) > self.max_batch_size:
                 self._held = job
                 break
             if self._accept(job):

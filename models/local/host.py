@@ -14,11 +14,11 @@ import asyncio
 import os
 import threading
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 # Before transformers (and huggingface_hub) are imported anywhere below:
 # a local model never touches the network.
@@ -32,7 +32,7 @@ from ethos.models.errors import (
     UnsupportedInterventionError,
 )
 from ethos.models.interventions import ExpertMask, Steer, parse_interventions
-from ethos.models.local.engine import Engine, ForwardJob, GenerateJob, Sampling
+from ethos.models.local.engine import Engine, ExclusiveJob, ForwardJob, GenerateJob, Sampling
 from ethos.models.local.paths import resolve_checkpoint
 from ethos.models.local.tiny import quiet_progress
 
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 Messages = Sequence[dict[str, Any]]
 Interventions = Sequence[ExpertMask | Steer | dict[str, Any]]
 
+T = TypeVar("T")
 DEFAULT_BATCH_WINDOW_S = 0.005
 DEFAULT_MAX_BATCH_SIZE = 16
 
@@ -180,9 +181,23 @@ class LocalModel:
         # dict.copy is one C call, atomic against the worker's updates.
         return Counter(dict.copy(self._engine.batch_sizes))
 
+    @property
+    def pad_id(self) -> int:
+        """The token id batches are left-padded with."""
+        return self._engine.pad_id
+
+    async def run_exclusive(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` (blocking work on ``hf_model``: hooks, forwards) on the
+        model's worker thread with the model to itself, between batches, so
+        it never races a request being served. Cancelling the caller before
+        it starts skips it."""
+        job = ExclusiveJob(fn)
+        self._engine.submit(job)
+        return await asyncio.wrap_future(job.future)
+
     def count_tokens(self, messages: Messages) -> int:
         """Tokens of the chat-templated prompt, generation prompt included."""
-        return len(self._encode(messages))
+        return len(self.encode_chat(messages))
 
     async def generate(
         self,
@@ -239,8 +254,8 @@ class LocalModel:
     ) -> tuple[list[int], Sampling, tuple[Steer, ...], tuple[ExpertMask, ...]]:
         """Validate a generation request completely, before it is queued."""
         _check_sampling(max_tokens, temperature, top_p, seed)
-        prompt = self._encode(messages)
-        self._check_fits(len(prompt))
+        prompt = self.encode_chat(messages)
+        self.check_fits(len(prompt))
         sampling = Sampling(
             max_new_tokens=min(max_tokens, self.context_length - len(prompt)),
             temperature=temperature,
@@ -293,13 +308,13 @@ class LocalModel:
         assistant's reply. All options go through the model in one batch."""
         if not choices:
             raise ModelConfigError("score_choices got no choices", "pass at least one option")
-        prompt = self._encode(messages)
+        prompt = self.encode_chat(messages)
         encode = self.tokenizer.backend_tokenizer.encode
         endings = [encode(choice, add_special_tokens=False).ids for choice in choices]
         for i, ending in enumerate(endings):
             if not ending:
                 raise ModelConfigError(f"choice {i} is empty", "every option needs some text")
-            self._check_fits(len(prompt) + len(ending), what=f"the prompt with choice {i}", room=0)
+            self.check_fits(len(prompt) + len(ending), what=f"the prompt with choice {i}", room=0)
         steers, masks = self._check_interventions(interventions)
         job = ForwardJob(
             [prompt + ending for ending in endings],
@@ -314,8 +329,8 @@ class LocalModel:
         self, messages: Messages, *, interventions: Interventions = ()
     ) -> torch.Tensor:
         """fp32 logits (on the CPU) of the token after the templated prompt."""
-        prompt = self._encode(messages)
-        self._check_fits(len(prompt))
+        prompt = self.encode_chat(messages)
+        self.check_fits(len(prompt))
         steers, masks = self._check_interventions(interventions)
         job = ForwardJob([prompt], None, steers, masks=masks)
         self._engine.submit(job)
@@ -333,7 +348,7 @@ class LocalModel:
                     del _loaded[key]
         self._engine.close()
 
-    def _encode(self, messages: Messages) -> list[int]:
+    def encode_chat(self, messages: Messages) -> list[int]:
         try:
             text = self.tokenizer.apply_chat_template(
                 list(messages), tokenize=False, add_generation_prompt=True
@@ -346,7 +361,7 @@ class LocalModel:
         # The Rust tokenizer directly: its encode is safe from any thread.
         return self.tokenizer.backend_tokenizer.encode(text, add_special_tokens=False).ids
 
-    def _check_fits(self, tokens: int, *, what: str = "the prompt", room: int = 1) -> None:
+    def check_fits(self, tokens: int, *, what: str = "the prompt", room: int = 1) -> None:
         """``room``: tokens that must still fit after these (one to generate)."""
         if tokens + room > self.context_length:
             raise ContextLengthError(
@@ -355,6 +370,10 @@ class LocalModel:
                 "shorten the messages (drop old turns or long documents) or use a model "
                 "with a longer context",
             )
+
+    # Old names, until models/profile.py moves to the public ones.
+    _encode = encode_chat
+    _check_fits = check_fits
 
     def _check_interventions(
         self, interventions: Interventions
