@@ -27,6 +27,10 @@ is the runtime plus the Agent alone), and ``no_checkpointer`` (both graphs compi
 without a saver and invoked directly: the Agent and the gateway per node,
 no runtime at all, since ``GraphRuntime`` always checkpoints).
 
+``same_storage`` gives the bare saver ethos' SQLite settings (WAL,
+synchronous=NORMAL: a killed process loses nothing, a power cut may lose
+the last steps) and sync durability: the like-for-like comparison. With
+LangGraph's default connection (rollback journal, synchronous=FULL)
 SQLite pays an fsync per checkpoint on a disk; ``--dir /dev/shm`` (tmpfs)
 takes the disk out and leaves framework work alone.
 
@@ -51,6 +55,7 @@ from typing import Annotated, Any, TypedDict
 
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
 
+import aiosqlite
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import END, START, StateGraph
 
@@ -201,9 +206,15 @@ async def main() -> None:
             async with (
                 await GraphRuntime.open(store=store) as runtime,
                 AsyncSqliteSaver.from_conn_string(str(Path(tmp) / "bare.db")) as saver,
+                aiosqlite.connect(str(Path(tmp) / "bare-wal.db")) as wal,
             ):
+                # The same storage settings ethos gives its checkpointer.
+                await wal.execute("PRAGMA journal_mode = WAL")
+                await wal.execute("PRAGMA synchronous = NORMAL")
+                wal_saver = AsyncSqliteSaver(wal)
                 ethos_graph = runtime.compile(linear(ethos_node, context=True))
                 bare = linear(litellm_node, context=False).compile(checkpointer=saver)
+                bare_wal = linear(litellm_node, context=False).compile(checkpointer=wal_saver)
                 bare_gw = linear(gateway_node, context=False).compile(checkpointer=saver)
 
                 async def ours() -> Any:
@@ -224,6 +235,12 @@ async def main() -> None:
                         f"{sqlite} with durability='sync' (as ethos runs), nodes call "
                         "litellm.acompletion directly",
                         lambda: bare.ainvoke(INPUT, thread(), durability="sync"),
+                    ),
+                    (
+                        "sqlite_same_storage",
+                        f"{sqlite} in WAL mode with synchronous=NORMAL and durability='sync' "
+                        "(ethos' settings), nodes call litellm.acompletion directly",
+                        lambda: bare_wal.ainvoke(INPUT, thread(), durability="sync"),
                     ),
                     (
                         "sqlite_vs_bare_gateway",
