@@ -420,14 +420,37 @@ def _storable(output: Any) -> Any:
 
 
 async def solve(solver: Any, sample: Sample, ctx: SolverContext, run_id: str) -> Any:
-    """Call a solver: a compiled LangGraph graph (``ainvoke``, one thread per
-    sample, epoch and arm, the context under ``configurable["ethos"]``) or an
-    async function of the sample and context."""
+    """Call a solver, one LangGraph thread per sample, epoch and arm:
+    a ``StateGraph`` builder is compiled with the run's database as its
+    checkpointer (``GraphRuntime``), so a killed run's samples continue
+    from their last step; a compiled graph runs with whatever saver it has.
+    Either gets the context as LangGraph's ``context`` and under
+    ``configurable["ethos"]``. Otherwise the solver is an async function of
+    the sample and context."""
+    thread = f"{run_id}/{sample.id}/{ctx.epoch}/{ctx.arm.name}"
+    if hasattr(solver, "add_node") and hasattr(solver, "compile"):
+        return await _solve_with_runtime(solver, sample, ctx, thread)
     if hasattr(solver, "ainvoke"):
-        thread = f"{run_id}/{sample.id}/{ctx.epoch}/{ctx.arm.name}"
         config = {"configurable": {"thread_id": thread, "ethos": ctx}}
-        return await solver.ainvoke(sample.input, config=config)
+        return await solver.ainvoke(sample.input, config=config, context=ctx)
     return await _maybe_await(solver(sample, ctx))
+
+
+async def _solve_with_runtime(builder: Any, sample: Sample, ctx: SolverContext, thread: str) -> Any:
+    from ethos.graphs.runtime import GraphRuntime
+    from ethos.recording import current_scope
+
+    scope = current_scope()
+    assert scope is not None, "samples run inside their run's scope"
+    async with await GraphRuntime.open(store=scope.store) as runtime:
+        graph = runtime.compile(builder, name=f"solver of {ctx.arm.name}")
+        outcome = await runtime.run(graph, sample.input, thread_id=thread, context=ctx)
+    if outcome.interrupts:
+        raise EthosError(
+            f"the solver graph stopped at an interrupt ({outcome.interrupts[0].value!r})",
+            "an evaluation cannot ask a person: give the graph a non-interactive path",
+        )
+    return outcome.output
 
 
 async def _maybe_await(value: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import operator
 import os
 import signal
 import sqlite3
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Annotated, TypedDict
 
 import pytest
 
@@ -375,3 +377,52 @@ def test_a_file_task_is_the_same_file_wherever_the_command_runs(tmp_path: Path) 
     assert EvalConfig(task=f"{relative}@echo", arms=[Arm(name="a", model="m/x")]).task == (
         f"{TASKS}@echo"
     )
+
+
+async def test_a_graph_builder_solver_is_checkpointed_and_a_rerun_continues_it(
+    store: Store,
+) -> None:
+    """A StateGraph builder as the solver runs on the run's own database: a
+    sample whose second node failed continues there when the run is
+    repeated, without redoing the first node."""
+    from langgraph.graph import END, START, StateGraph
+
+    calls = {"first": 0, "second": 0}
+
+    async def first(state: Steps, runtime) -> Steps:
+        calls["first"] += 1
+        return {"steps": [f"first by {runtime.context.arm.name}"]}
+
+    async def second(state: Steps) -> Steps:
+        calls["second"] += 1
+        if calls["second"] == 1:
+            raise RuntimeError("a transient fault")
+        return {"steps": ["second"]}
+
+    builder = StateGraph(Steps)
+    builder.add_node("first", first)
+    builder.add_node("second", second)
+    builder.add_edge(START, "first")
+    builder.add_edge("first", "second")
+    builder.add_edge("second", END)
+    task = Task(
+        name="builder",
+        samples=[Sample(id="a", input={"question": "q", "steps": []})],
+        solver=builder,
+        scorers=[],
+    )
+    cfg = EvalConfig(task="builder", arms=[Arm(name="x", model="script/echo")])
+    first_run = await run_eval(cfg, store=store, task=task, progress=False)
+    (failed,) = await store.samples(first_run.run_id)
+    assert failed.status == "failed" and "a transient fault" in failed.error
+    again = await run_eval(cfg, store=store, task=task, progress=False)
+    assert again.run_id == first_run.run_id  # the same command finishes the same run
+    (sample,) = await store.samples(again.run_id)
+    assert sample.status == "succeeded", sample.error
+    assert sample.output["steps"] == ["first by x", "second"]
+    assert calls == {"first": 1, "second": 2}
+
+
+class Steps(TypedDict, total=False):
+    question: str
+    steps: Annotated[list[str], operator.add]
