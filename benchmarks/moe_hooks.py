@@ -14,6 +14,7 @@ On a tiny model each forward is cheap, so the ratios are mostly per-layer
 hook overhead: the worst case. Prints one JSON object per figure.
 
     python benchmarks/moe_hooks.py [--arch qwen3_moe ...] [--batch 16] [--seq 256] [--repeats 7]
+        [--hidden 512 --experts 16 --width 512 --layers 4]   # synthetic, random weights
 """
 
 from __future__ import annotations
@@ -133,6 +134,12 @@ def measure(path: Path, args: argparse.Namespace) -> list[dict]:
         "seq": args.seq,
         "moe_layers": len(table.layers),
         "repeats": args.repeats,
+        "size": (
+            f"synthetic: hidden {args.hidden}, {args.layers} layers, {args.experts} experts of "
+            f"width {args.width}"
+            if args.hidden
+            else "tiny"
+        ),
     }
     return [
         {
@@ -195,10 +202,19 @@ def main() -> None:
     parser.add_argument("--prompts", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--device", default=None, help="cpu or cuda (default: cuda if present)")
+    parser.add_argument("--hidden", type=int, default=0, help="a synthetic size (0: tiny)")
+    parser.add_argument("--experts", type=int, default=16)
+    parser.add_argument("--width", type=int, default=256, help="each expert's intermediate size")
+    parser.add_argument("--layers", type=int, default=4)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for arch in args.arch:
-            path = build_tiny(Path(tmp) / arch, arch, 0)
+            if args.hidden:  # random weights at a less tiny size: hooks' share of a forward
+                from moe_prune import build_synthetic
+
+                path = build_synthetic(Path(tmp) / arch, arch, args)
+            else:
+                path = build_tiny(Path(tmp) / arch, arch, 0)
             with torch.inference_mode():
                 for figure in measure(path, args):
                     print(json.dumps(figure), flush=True)
