@@ -13,10 +13,10 @@ behaviour set and a control set of prompts and compares them per expert:
 - MoTE's differential activation: the difference between the sets of the
   mean gate-weighted activation per token, ``gate_sum / tokens``.
 
-Forwards run on the LocalModel's ``hf_model`` in a worker thread
-(``asyncio.to_thread``), left-padded like the engine's prefill; padding
-tokens are not counted. The hooks count only forwards from the profiling
-thread, so requests the model's own worker serves meanwhile are not mixed in.
+Forwards run on the LocalModel's ``hf_model`` on its worker thread with
+the model to itself (``LocalModel.run_exclusive``: no request is served,
+and no request's steering or masking hook is in place, meanwhile),
+left-padded like the engine's prefill; padding tokens are not counted.
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def _ones(flat: torch.Tensor) -> torch.Tensor:
 def encode_prompts(model: LocalModel, prompts: Sequence[str], *, chat: bool) -> list[list[int]]:
     """Token ids per prompt: as a user message through the chat template, or raw text."""
     if chat:
-        return [model._encode([{"role": "user", "content": p}]) for p in prompts]
+        return [model.encode_chat([{"role": "user", "content": p}]) for p in prompts]
     encode = model.tokenizer.backend_tokenizer.encode
     return [encode(p, add_special_tokens=False).ids for p in prompts]
 
@@ -205,7 +205,7 @@ def record_routing(
 
     hf = model.hf_model
     recorder = RoutingRecorder(table or RoutingTable.of(hf))
-    pad = model._engine.pad_id
+    pad = model.pad_id
     order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
     with torch.inference_mode(), recorder:
         for lo in range(0, len(order), batch_size):
@@ -290,7 +290,7 @@ async def profile(
     rows_b = encode_prompts(local, behavior, chat=chat)
     rows_c = encode_prompts(local, control, chat=chat)
     for i, ids in enumerate([*rows_b, *rows_c]):
-        local._check_fits(len(ids), what=f"prompt {i}", room=0)
+        local.check_fits(len(ids), what=f"prompt {i}", room=0)
         if not ids:
             raise ModelConfigError(f"prompt {i} encodes to no tokens", "give it some text")
 
@@ -304,7 +304,7 @@ async def profile(
             ),
         )
 
-    (tokens_b, counts_b), (tokens_c, counts_c) = await asyncio.to_thread(run)
+    (tokens_b, counts_b), (tokens_c, counts_c) = await local.run_exclusive(run)
     return build_profile(
         local.name,
         str(table.family),

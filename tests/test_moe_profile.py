@@ -89,7 +89,7 @@ def recount(model: LocalModel, rows: list[list[int]]) -> dict[int, tuple[list[in
 
 
 def encode(model: LocalModel, prompts: list[str]) -> list[list[int]]:
-    return [model._encode([{"role": "user", "content": p}]) for p in prompts]
+    return [model.encode_chat([{"role": "user", "content": p}]) for p in prompts]
 
 
 def test_planted_expert_ranks_first(planted: tuple[LocalModel, list[int]]) -> None:

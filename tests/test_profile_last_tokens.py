@@ -27,7 +27,7 @@ def recount_last(model: LocalModel, prompts: list[str], last: int) -> dict[int, 
     counts = {i: [0] * m.num_experts for i, m in table.layers.items()}
     with torch.inference_mode():
         for p in prompts:
-            ids = model._encode([{"role": "user", "content": p}])
+            ids = model.encode_chat([{"role": "user", "content": p}])
             out = hf(input_ids=torch.tensor([ids]), output_router_logits=True, use_cache=False)
             for index, logits in enumerate(out.router_logits):
                 chosen = logits.float().topk(table.layers[index].top_k, dim=-1).indices

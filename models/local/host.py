@@ -371,10 +371,6 @@ class LocalModel:
                 "with a longer context",
             )
 
-    # Old names, until models/profile.py moves to the public ones.
-    _encode = encode_chat
-    _check_fits = check_fits
-
     def _check_interventions(
         self, interventions: Interventions
     ) -> tuple[tuple[Steer, ...], tuple[ExpertMask, ...]]:
