@@ -348,6 +348,25 @@ def _print_experts(console: Any, found: dict[str, Any]) -> None:
         off = ", ".join(f"L{layer}/E{e}" for layer, e in arm["experts"]) or "-"
         table.add_row(arm["arm"], off, _rate(arm["harmful"]), _rate(arm["benign"]))
     console.print(table)
+    before = found["before"]["harmful"]
+    after = found["after"]["harmful"]
+    randoms = [arm["harmful"] for arm in found["random"]]
+    chance = max((before["rate"] - r["rate"] for r in randoms), default=0.0)
+    # Clear only when the top arm's interval lies below every random arm's.
+    clear = bool(randoms) and after["ci_high"] < min(r["ci_low"] for r in randoms)
+    console.print(
+        f"  switching off the top experts lowered the harmful refusal rate by "
+        f"{before['rate'] - after['rate']:.0%}; random experts of the same number by at most "
+        f"{chance:.0%}. "
+        + (
+            "The profiled experts carry the behaviour."
+            if clear
+            else "The intervals overlap: no clear sign that those experts carry it (in a model "
+            "this small, attention and embeddings can refuse on their own)."
+        )
+        + " tests/test_planted_behaviour.py shows the same procedure finding an expert "
+        "that does carry one (100% -> 0%)."
+    )
 
 
 def _print_games(console: Any, games: Any, settings: Any) -> bool:
