@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -588,12 +587,10 @@ def _write(
     """Assemble the checkpoint beside ``out`` and move it into place."""
     from transformers import AutoConfig
 
+    from ethos.models.local.paths import staged_dir
     from ethos.models.local.tiny import quiet_progress
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    staging.chmod(0o755)
-    try:
+    with staged_dir(out) as staging:
         with quiet_progress():
             model.save_pretrained(staging)
         for item in source.iterdir():
@@ -619,9 +616,3 @@ def _write(
                 f"the written config reads {_expert_count(written)} experts, not {result.keep}",
                 "report this: the family's config keys are not handled",
             )
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise

@@ -8,6 +8,10 @@ these functions, so it stays light.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,3 +64,21 @@ def resolve_checkpoint(ref: str, *, settings: Settings | None = None) -> Path:
         f"no local checkpoint for local/{ref}: {path} {what}",
         f"build a tiny one with {how}, or point local/ at a transformers checkpoint directory",
     )
+
+
+@contextmanager
+def staged_dir(out: Path) -> Iterator[Path]:
+    """A fresh folder beside ``out`` to write a checkpoint into, moved into
+    place whole when the block ends: a reader never sees half a checkpoint,
+    and a failure leaves ``out`` as it was."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging.chmod(0o755)  # mkdtemp's 0o700 would make a shared models folder private
+    try:
+        yield staging
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -12,8 +12,6 @@ caches, attention variants) is the real one for each architecture.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -22,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ethos.models.errors import ModelConfigError
 from ethos.models.local.corpus import corpus
-from ethos.models.local.paths import checkpoint_dir, is_checkpoint
+from ethos.models.local.paths import checkpoint_dir, is_checkpoint, staged_dir
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerFast
@@ -244,17 +242,8 @@ def build_tiny(
         else checkpoint_dir(name_or_out_dir, settings)
     )
     _refuse_foreign_dir(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    staging.chmod(0o755)  # mkdtemp's 0o700 would make a shared models folder private
-    try:
+    with staged_dir(out) as staging:
         _write_checkpoint(staging, arch, seed)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return out
 
 

@@ -33,8 +33,6 @@ import asyncio
 import json
 import math
 import random
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -316,20 +314,13 @@ def _pad(batch: Sequence[tuple[list[int], list[int]]], pad: int) -> tuple[Any, A
 
 def _save(out: Path, model: Any, tokenizer: Any) -> None:
     """Assemble beside the destination and move into place, like build_tiny."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    staging.chmod(0o755)
-    try:
+    from ethos.models.local.paths import staged_dir
+
+    with staged_dir(out) as staging:
         with quiet_progress():
             model.save_pretrained(staging)
         tokenizer.save_pretrained(staging)
         (staging / "ethos_tiny.json").write_text("{}\n")
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 async def refusal_counts(
