@@ -410,3 +410,49 @@ def test_arbitrary_text_is_answered_or_refused(
     assert_frames_unchanged(frames)
     assert box.run("SELECT count(*) FROM cities").rows == [[4]]
     assert box.run("SELECT sum(visitors) FROM visits").rows == [[43]]
+
+
+# -- values built in one piece ---------------------------------------------------
+# DuckDB builds repeat/lpad/range(...) results outside its memory limit and
+# without checking for an interrupt: repeat('x', 2e9) took 10-15 s and 4 GB
+# past a 2 s limit, len(range(3e8)) 72 s and 18 GB. Such calls are refused.
+
+HUGE_VALUES = [
+    "SELECT length(repeat('x', 20000000))",
+    "SELECT length(lpad('a', 20000000, 'x'))",
+    "SELECT length(rpad(city, 20000000, 'x')) FROM cities",
+    "SELECT len(range(5000000))",
+    "SELECT len(generate_series(1, 5000000))",
+    "SELECT len(range(0, 5000000, 1))",
+    "SELECT count(*) FROM unnest(range(5000000))",
+    "SELECT len(list_resize([1], 5000000))",
+    "SELECT length(format('{:>20000000}', 'x'))",
+    "SELECT length(format('{:>{}}', 'x', 20000000))",
+    "SELECT length(printf('%20000000d', 1))",
+    "SELECT length(repeat(repeat('x', 5000), 5000))",
+    "SELECT length(repeat('x', visitors * 10000000)) FROM visits",
+    "SELECT len(range(year * 1000)) FROM visits",
+]
+
+
+@pytest.mark.parametrize("sql", HUGE_VALUES)
+def test_values_built_in_one_piece_are_refused(sandbox: Sandbox, sql: str) -> None:
+    with pytest.raises(SqlRefusedError, match="could exhaust memory") as caught:
+        sandbox.run(sql)
+    assert "FROM" in (caught.value.fix or "")
+
+
+def test_modest_built_values_still_run(sandbox: Sandbox) -> None:
+    assert sandbox.run("SELECT repeat('-', 3), lpad('7', 3, '0'), rpad('a', 2, '.')").rows == [
+        ["---", "007", "a."]
+    ]
+    assert sandbox.run("SELECT len(range(1, 13)), len(generate_series(2000, 2020))").rows == [
+        [12, 21]
+    ]
+    assert sandbox.run("SELECT lpad(city, 6, '.') AS c FROM cities ORDER BY c").rows[0] == [
+        "..Lyon"
+    ]
+    assert sandbox.run("SELECT count(*) FROM range(5000000)").rows == [[5_000_000]]
+    assert sandbox.run("SELECT format('{:.1f}', 2.25), printf('%5.1f', 2.25)").rows == [
+        ["2.2", "  2.2"]
+    ]

@@ -145,6 +145,100 @@ _SETTINGS_BEFORE_LOCK = (
 )
 
 
+# Scalar functions whose result size is set by an argument. DuckDB builds
+# such a value in one piece, outside its memory limit and without checking
+# for an interrupt, so ``repeat('x', 2e9)`` or ``range(3e8)`` runs long past
+# the time limit and takes gigabytes. Each call needs a constant size no
+# larger than MAX_BUILT_SIZE and may not nest inside another. The size
+# argument's position follows the name; range/generate_series are counted.
+MAX_BUILT_SIZE = 100_000
+_SIZED_FUNCTIONS = {
+    "repeat": 1,
+    "lpad": 1,
+    "rpad": 1,
+    "list_resize": 1,
+    "array_resize": 1,
+    "range": -1,
+    "generate_series": -1,
+}
+_FORMAT_FUNCTIONS = frozenset({"format", "printf", "fmt"})
+_WIDE_FORMAT = re.compile(r"\d{6,}|\{[^{}]*\{|%[^a-zA-Z%]*\*")
+
+
+def _constant_number(node: Any) -> float | None:
+    if not isinstance(node, dict):
+        return None
+    if node.get("type") == "OPERATOR_CAST" or node.get("class") == "CAST":
+        return _constant_number(node.get("child"))
+    if node.get("type") != "VALUE_CONSTANT":
+        return None
+    value = node.get("value") or {}
+    raw = value.get("value")
+    if value.get("is_null") or isinstance(raw, bool):
+        return None
+    try:
+        number = float(raw)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _built_size(name: str, args: list[Any]) -> float | None:
+    """The size a sized function call builds, or None when it is not a constant."""
+    if _SIZED_FUNCTIONS[name] >= 0:
+        index = _SIZED_FUNCTIONS[name]
+        return _constant_number(args[index]) if len(args) > index else None
+    numbers = [_constant_number(a) for a in args]
+    if not 1 <= len(numbers) <= 3 or any(n is None for n in numbers):
+        return None
+    start, stop, step = (0.0, numbers[0], 1.0) if len(numbers) == 1 else (*numbers[:2], 1.0)
+    if len(numbers) == 3:
+        step = numbers[2]
+    if not step:
+        return None
+    return max((stop - start) / step, 0.0)
+
+
+def _size_problem(tree: Any) -> str | None:
+    """Why a call in the parse tree could build a huge value, or None."""
+    stack: list[tuple[Any, bool]] = [(tree, False)]
+    while stack:
+        node, inside = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, inside) for item in node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        children: list[tuple[Any, bool]] = []
+        if node.get("type") == "TABLE_FUNCTION" and isinstance(node.get("function"), dict):
+            # range(...) in FROM streams its rows: only its arguments are checked
+            function = node["function"]
+            children.append((function.get("children", []), inside))
+            children += [(v, inside) for k, v in node.items() if k != "function"]
+            stack.extend(children)
+            continue
+        name = node.get("function_name")
+        name = name.lower() if isinstance(name, str) else ""
+        args = node.get("children") if isinstance(node.get("children"), list) else []
+        if name in _SIZED_FUNCTIONS:
+            if inside:
+                return f"{name}() inside another call that builds a value of a given size"
+            size = _built_size(name, args)
+            if size is None or size > MAX_BUILT_SIZE:
+                return (
+                    f"{name}() builds a value whose size is not a constant of at most "
+                    f"{MAX_BUILT_SIZE:,}"
+                )
+            inside = True
+        if name in _FORMAT_FUNCTIONS and args:
+            first = args[0] if isinstance(args[0], dict) else {}
+            pattern = (first.get("value") or {}).get("value")
+            if not isinstance(pattern, str) or _WIDE_FORMAT.search(pattern):
+                return f"{name}() with a format that is not a constant of modest field widths"
+        stack.extend((v, inside) for v in node.values())
+    return None
+
+
 def _denied(function_name: str) -> bool:
     name = function_name.lower()
     return (
@@ -489,7 +583,17 @@ class Sandbox:
         serialized = cursor.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()
         tree = json.loads(serialized[0]) if serialized else None
         if not isinstance(tree, dict) or tree.get("error"):
-            return None
+            raise SqlRefusedError(  # fail closed: what cannot be inspected is not run
+                "the query could not be inspected by the sandbox",
+                "write one plain SELECT query over the loaded tables",
+            )
+        problem = _size_problem(tree)
+        if problem:
+            raise SqlRefusedError(
+                f"the query was refused: {problem}, which could exhaust memory",
+                f"use range(...) or generate_series(...) in FROM for long sequences and "
+                f"keep repeat/lpad/rpad/list_resize sizes to constants up to {MAX_BUILT_SIZE:,}",
+            )
         for node in _walk(tree):
             name = node.get("function_name")
             if isinstance(name, str) and _denied(name):
