@@ -66,3 +66,30 @@ def test_interactive_asks_the_person(catalogue: Path) -> None:
 
 def test_resume_of_an_unknown_run_is_named(catalogue: Path) -> None:
     assert "no run" in one_error(ethos("ask", "--resume", "ffffffff")).lower()
+
+
+def test_model_roles_must_name_an_agent_and_a_model(ethos_env: Path) -> None:
+    # a typo was ignored silently: the default model answered that agent
+    typo = one_error(ethos("ask", "why?", "-m", "script/x", "--model-role", "analyis=script/y"))
+    assert "'analyis' is not one of PublicAgent's agents" in typo and "analysis" in typo
+    assert "does not name a model" in one_error(ethos("ask", "why?", "--model-role", "analysis=5"))
+    assert "not key=value" in one_error(ethos("ask", "why?", "--model-role", "analysis"))
+
+
+@pytest.mark.slow
+def test_unwritable_out_is_one_error_and_resume_writes_the_answer(
+    catalogue: Path, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    error = one_error(
+        ethos("ask", QUESTION, "-m", "script/publicagent-rules", "-q", "--out", str(blocked))
+    )
+    assert "could not be written" in error and "--resume" in error
+    runs = [json.loads(line) for line in ethos("runs", "list", "--json").stdout.splitlines()]
+    (run,) = [r for r in runs if r["kind"] == "publicagent"]
+    assert run["status"] == "failed"  # not left 'running' forever
+    target = tmp_path / "reports"
+    again = ethos("ask", "--resume", run["id"], "--out", str(target), "-q")
+    assert again.returncode == 0, again.stderr
+    assert "-0.8677" in (target / "report.md").read_text()

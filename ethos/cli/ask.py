@@ -41,6 +41,7 @@ def ask(
     from ethos.keyvalue import parse_pairs
 
     roles = parse_pairs(role, "--model-role")
+    _check_roles(roles)
     context = cli_context(ctx)
     settings = context.settings()
     answer, run_id, where, model_label = asyncio.run(
@@ -87,6 +88,9 @@ async def _ask(settings, question, model, roles, interactive, ablate, resume, ou
                     ask_person=_ask_person,
                     on_event=None if quiet else _progress,
                 )
+                where = out or Path(settings.data_dir) / "reports" / run.id
+                for path in _write(answer, where, run.id):
+                    await store.add_artifact(run.id, path)
         except (Exception, KeyboardInterrupt, asyncio.CancelledError) as exc:
             # The thread keeps its checkpoint: `ethos ask --resume RUN` continues it.
             failed = isinstance(exc, Exception)
@@ -94,9 +98,6 @@ async def _ask(settings, question, model, roles, interactive, ablate, resume, ou
                 run.id, "failed" if failed else "cancelled", error=str(exc)[:2000] or None
             )
             raise
-        where = out or Path(settings.data_dir) / "reports" / run.id
-        for path in _write(answer, where):
-            await store.add_artifact(run.id, path)
         await store.finish_run(
             run.id, "failed" if answer.failure else "succeeded", error=answer.failure
         )
@@ -104,6 +105,24 @@ async def _ask(settings, question, model, roles, interactive, ablate, resume, ou
 
 
 AGENT_ROLES = ("intent", "discovery", "analysis", "report")
+
+
+def _check_roles(roles: dict) -> None:
+    """A --model-role for an agent that does not exist would be ignored
+    silently (and the default model would answer): refuse it."""
+    from ethos.errors import ConfigError
+
+    for name, value in roles.items():
+        if name not in AGENT_ROLES:
+            raise ConfigError(
+                f"--model-role {name!r} is not one of PublicAgent's agents",
+                f"use one of: {', '.join(AGENT_ROLES)} (e.g. --model-role analysis=MODEL)",
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(
+                f"--model-role {name}={value!r} does not name a model",
+                f"write it as --model-role {name}=provider/model",
+            )
 
 
 async def _open_run(store, question, model, roles, interactive, ablate, resume):
@@ -149,15 +168,24 @@ def _progress(event) -> None:
         typer.echo(f"continuing from the checkpoint at {', '.join(event.next_nodes)}", err=True)
 
 
-def _write(answer, where: Path) -> list[Path]:
-    where.mkdir(parents=True, exist_ok=True)
-    report = where / "report.md"
-    report.write_text(answer.markdown, encoding="utf-8")
-    files = [report]
-    if answer.chart_png:
-        chart = where / "chart.png"
-        chart.write_bytes(answer.chart_png)
-        files.append(chart)
+def _write(answer, where: Path, run_id: str) -> list[Path]:
+    from ethos.errors import EthosError
+
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        report = where / "report.md"
+        report.write_text(answer.markdown, encoding="utf-8")
+        files = [report]
+        if answer.chart_png:
+            chart = where / "chart.png"
+            chart.write_bytes(answer.chart_png)
+            files.append(chart)
+    except OSError as error:
+        raise EthosError(
+            f"the report could not be written to {where}: {error.strerror or error}",
+            f"pass --out a writable folder; `ethos ask --resume {run_id} --out DIR` "
+            "writes the finished answer without running it again",
+        ) from error
     return files
 
 
