@@ -257,13 +257,39 @@ async def confirm(state: PublicAgentState) -> dict[str, Any]:
             "ask": "Accept these clarifications? Answer yes, or write the question as you mean it.",
         }
     )
-    text = str(answer).strip()
-    if text.lower() in {"", "y", "yes", "ok", "accept", "true"}:
+    text = _answer_text(answer)
+    if text.lower() in _ACCEPT:
         return {
             "question_used": question,
             "assumptions": [f"{p} (confirmed by the person)" for p in proposals],
         }
+    if text.lower() in _DECLINE:
+        return {
+            "question_used": state["question"],
+            "assumptions": ["the person declined the proposed clarifications"],
+        }
     return {"question_used": text, "assumptions": [f"the person restated the question: {text}"]}
+
+
+_ACCEPT = frozenset({"", "y", "yes", "ok", "accept", "true", "none"})
+_DECLINE = frozenset({"n", "no", "reject", "decline", "false"})
+
+
+def _answer_text(answer: Any) -> str:
+    """The person's reply as text. ``None`` or ``True`` accepts and ``False``
+    declines; a mapping's ``question``, ``answer``, ``text`` or ``accept``
+    entry is read, and a mapping with none of them declines (its text is no
+    question)."""
+    if answer is None or answer is True:
+        return "yes"
+    if answer is False:
+        return "no"
+    if isinstance(answer, dict):
+        for key in ("question", "answer", "text", "accept"):
+            if key in answer and not isinstance(answer[key], dict):
+                return _answer_text(answer[key])
+        return "no"
+    return str(answer).strip()
 
 
 async def discover(state: PublicAgentState, runtime: Any) -> dict[str, Any]:
@@ -406,7 +432,10 @@ async def report(state: PublicAgentState, runtime: Any) -> dict[str, Any]:
     _, attempts = _attempt(state, "report")
     experiments = [ExperimentResult(**e) for e in state.get("experiments", [])]
     findings = _findings(state, experiments)
-    chart = await asyncio.to_thread(_chart, experiments)
+    try:
+        chart = await asyncio.to_thread(_chart, experiments)
+    except Exception:  # a chart is optional: an odd label must not lose the report
+        chart = None
     if state["ablate"] == "report":
         raw = f"# {state['question']}\n\n{findings}\n"
         return {
@@ -534,15 +563,21 @@ def _chart(experiments: list[ExperimentResult]) -> str | None:
 
         fig = Figure(figsize=(6, 3.5), dpi=100)
         ax = fig.add_subplot()
-        ax.bar([str(r[0]) for r in e.rows], [float(r[numeric[0]]) for r in e.rows])
-        ax.set_xlabel(e.columns[0])
-        ax.set_ylabel(e.columns[numeric[0]])
-        ax.set_title(e.goal[:70])
+        ax.bar([_plain(r[0]) for r in e.rows], [float(r[numeric[0]]) for r in e.rows])
+        ax.set_xlabel(_plain(e.columns[0]))
+        ax.set_ylabel(_plain(e.columns[numeric[0]]))
+        ax.set_title(_plain(e.goal[:70]))
         fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png")
         return base64.b64encode(buffer.getvalue()).decode()
     return None
+
+
+def _plain(value: Any) -> str:
+    """Text for a chart label: '$' escaped, so matplotlib does not read it as
+    math (``$a_$`` or ``$\\x$`` in a value made saving the chart raise)."""
+    return str(value).replace("$", r"\$")
 
 
 def _first_sentences(text: str, limit: int) -> str:

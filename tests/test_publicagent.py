@@ -241,3 +241,52 @@ def _logged(log: Path) -> Script:
     from tests.support.publicagent_worker import logging_rules
 
     return logging_rules(log, None)
+
+
+# -- the person's answer, and charts of odd results ------------------------------
+
+VAGUE = {
+    "restated_question": "Do cars of higher weight (wt) have lower mpg?",
+    "vague_terms": [{"term": "heavier", "issue": "vague", "proposal": "higher weight"}],
+}
+
+
+@pytest.mark.parametrize(
+    ("reply", "used", "assumption"),
+    [
+        ("yes", VAGUE["restated_question"], "confirmed by the person"),
+        (None, VAGUE["restated_question"], "confirmed by the person"),
+        (True, VAGUE["restated_question"], "confirmed by the person"),
+        ({"accept": True}, VAGUE["restated_question"], "confirmed by the person"),
+        ("no", "Do heavier cars use less fuel?", "declined"),  # was: the question became 'no'
+        (False, "Do heavier cars use less fuel?", "declined"),
+        ({"unrelated": 1}, "Do heavier cars use less fuel?", "declined"),
+        ({"question": "Is mpg lower when wt > 3?"}, "Is mpg lower when wt > 3?", "restated"),
+        ("Is mpg lower when wt > 3?", "Is mpg lower when wt > 3?", "restated"),
+    ],
+)
+async def test_confirm_reads_the_persons_answer(
+    monkeypatch: pytest.MonkeyPatch, reply: object, used: str, assumption: str
+) -> None:
+    import langgraph.types
+
+    from ethos.graphs.publicagent import confirm
+
+    monkeypatch.setattr(langgraph.types, "interrupt", lambda value: reply)
+    state = {
+        "question": "Do heavier cars use less fuel?",
+        "interactive": True,
+        "clarification": VAGUE,
+    }
+    out = await confirm(state)
+    assert out["question_used"] == used
+    assert assumption in out["assumptions"][0]
+
+
+@pytest.mark.parametrize("label", ["$a_$", "$\\undefinedcmd$", "$x_{$", "income $0-$25k"])
+def test_a_dollar_in_a_label_does_not_break_the_chart(label: str) -> None:
+    from ethos.graphs.publicagent import ExperimentResult, _chart
+
+    rows = [[label, 1.5], ["other $^^$", 2]]
+    result = ExperimentResult(goal="Mean in $x_$ by group", sql="", columns=["g$_", "v"], rows=rows)
+    assert _chart([result]) is not None  # saving used to raise ValueError (mathtext)
