@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
 DEFAULT_STEPS_PER_NODE = 3
 MIN_RECURSION_LIMIT = 25
+PG_POOL_MAX_SIZE = 16  # checkpoint connections per runtime (one runtime per process)
 
 
 class GraphError(EthosError):
@@ -429,21 +430,22 @@ async def _open_checkpointer(store: Store, stack: contextlib.AsyncExitStack) -> 
     pool = AsyncConnectionPool(
         conninfo,
         min_size=1,
-        max_size=16,
+        max_size=PG_POOL_MAX_SIZE,
         open=False,
         kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
     )
     await pool.open()
     stack.push_async_callback(pool.close)
-    saver = AsyncPostgresSaver(pool)
-    # Many processes may open a fresh database at once: set up under a lock.
+    # Many processes may open a fresh database at once: set up under a lock,
+    # on the connection that holds it (a second one from the pool would wait
+    # on a server out of connections while every other opener waits on us).
     async with pool.connection() as conn:
         await conn.execute("SELECT pg_advisory_lock(%s)", (_PG_SETUP_LOCK,))
         try:
-            await saver.setup()
+            await AsyncPostgresSaver(conn).setup()
         finally:
             await conn.execute("SELECT pg_advisory_unlock(%s)", (_PG_SETUP_LOCK,))
-    return saver
+    return AsyncPostgresSaver(pool)
 
 
 _PG_SETUP_LOCK = 0x657468_6F7367  # "ethosg"

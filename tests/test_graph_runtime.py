@@ -176,3 +176,18 @@ async def test_an_unknown_thread_is_named(runtime: GraphRuntime) -> None:
         await runtime.resume(graph, "nope", "yes")
     with pytest.raises(GraphError, match="no input"):
         await runtime.run(graph, None, thread_id="nope")
+
+
+@pytest.mark.postgres
+async def test_postgres_setup_needs_one_connection(pg_url: str, monkeypatch) -> None:
+    """The checkpointer's tables are set up on the connection that holds the
+    setup lock: a pool that cannot open a second connection (a server out
+    of connections) still opens, instead of waiting with the lock held."""
+    import ethos.graphs.runtime as runtime_module
+
+    monkeypatch.setattr(runtime_module, "PG_POOL_MAX_SIZE", 1)
+    async with asyncio.timeout(20):
+        async with await GraphRuntime.open(database_url=pg_url) as runtime:
+            graph = runtime.compile(chain(["a"]))
+            outcome = await runtime.run(graph, {"visited": []}, thread_id="t")
+    assert outcome.output == {"visited": ["a"]}
