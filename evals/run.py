@@ -17,6 +17,7 @@ command again retries only the failed and unfinished samples.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import inspect
 import json
@@ -286,6 +287,7 @@ class _Runner:
         self.succeeded = self.failed = 0
         self.meter = UsageMeter()
         self.stop = False
+        self.graph: Any = None  # a StateGraph solver, compiled once for the run
 
     async def run(
         self, todo: Sequence[tuple[int, Arm, Sample]], progress: bool | None
@@ -304,7 +306,16 @@ class _Runner:
                 for e, a, s in todo
             ],
         )
-        async with self.store.batch() as self.writer:
+        async with contextlib.AsyncExitStack() as stack:
+            if _is_graph_builder(self.task.solver) and todo:
+                # One runtime (one checkpointer, on PostgreSQL one connection
+                # pool) for the whole run, not one per sample.
+                from ethos.graphs.runtime import GraphRuntime
+
+                runtime = await GraphRuntime.open(store=self.store)
+                stack.push_async_callback(runtime.close)
+                self.graph = _SolverGraph(runtime, self.task.solver, self.task.name)
+            self.writer = await stack.enter_async_context(self.store.batch())
             with _Progress(self, progress) as display:
                 await self._work(todo, display)
         return self._outcome()
@@ -363,7 +374,7 @@ class _Runner:
             with run_scope(
                 self.store, self.run_id, sample_pk=pk, meter=self.meter, writer=self.writer
             ):
-                output = await solve(self.task.solver, sample, ctx, self.run_id)
+                output = await solve(self.task.solver, sample, ctx, self.run_id, graph=self.graph)
                 rows = [await self._score(fn, sample, output, ctx, pk) for fn in self.task.scorers]
             stored = _storable(output)
         except Exception as exc:  # recorded on the sample: the run goes on
@@ -419,38 +430,71 @@ def _storable(output: Any) -> Any:
     return data
 
 
-async def solve(solver: Any, sample: Sample, ctx: SolverContext, run_id: str) -> Any:
+async def solve(
+    solver: Any, sample: Sample, ctx: SolverContext, run_id: str, *, graph: Any = None
+) -> Any:
     """Call a solver, one LangGraph thread per sample, epoch and arm:
     a ``StateGraph`` builder is compiled with the run's database as its
     checkpointer (``GraphRuntime``), so a killed run's samples continue
     from their last step; a compiled graph runs with whatever saver it has.
     Either gets the context as LangGraph's ``context`` and under
     ``configurable["ethos"]``. Otherwise the solver is an async function of
-    the sample and context."""
+    the sample and context. ``graph`` is the run's compiled builder (see
+    ``_Runner``); without it a builder gets a runtime for this call alone."""
     thread = f"{run_id}/{sample.id}/{ctx.epoch}/{ctx.arm.name}"
-    if hasattr(solver, "add_node") and hasattr(solver, "compile"):
-        return await _solve_with_runtime(solver, sample, ctx, thread)
+    if _is_graph_builder(solver):
+        if graph is not None:
+            return await graph.solve(sample, ctx, thread)
+        from ethos.graphs.runtime import GraphRuntime
+        from ethos.recording import current_scope
+
+        scope = current_scope()
+        assert scope is not None, "samples run inside their run's scope"
+        async with await GraphRuntime.open(store=scope.store) as runtime:
+            return await _SolverGraph(runtime, solver, ctx.arm.name).solve(sample, ctx, thread)
     if hasattr(solver, "ainvoke"):
         config = {"configurable": {"thread_id": thread, "ethos": ctx}}
         return await solver.ainvoke(sample.input, config=config, context=ctx)
     return await _maybe_await(solver(sample, ctx))
 
 
-async def _solve_with_runtime(builder: Any, sample: Sample, ctx: SolverContext, thread: str) -> Any:
-    from ethos.graphs.runtime import GraphRuntime
-    from ethos.recording import current_scope
+def _is_graph_builder(solver: Any) -> bool:
+    return hasattr(solver, "add_node") and hasattr(solver, "compile")
 
-    scope = current_scope()
-    assert scope is not None, "samples run inside their run's scope"
-    async with await GraphRuntime.open(store=scope.store) as runtime:
-        graph = runtime.compile(builder, name=f"solver of {ctx.arm.name}")
-        outcome = await runtime.run(graph, sample.input, thread_id=thread, context=ctx)
-    if outcome.interrupts:
+
+class _SolverGraph:
+    """A StateGraph solver compiled with a runtime's checkpointer."""
+
+    def __init__(self, runtime: Any, builder: Any, name: str) -> None:
+        self.runtime = runtime
+        self.graph = runtime.compile(builder, name=f"solver of {name}")
+
+    async def solve(self, sample: Sample, ctx: SolverContext, thread: str) -> Any:
+        from ethos.graphs.runtime import ThreadNotFoundError
+
+        try:
+            state = await self.runtime.state(self.graph, thread)
+        except ThreadNotFoundError:
+            state = None
+        if state is not None and state.finished:
+            # An earlier attempt reached the end and the sample failed after
+            # (its scorer, or a kill before its row was committed): that is
+            # the output. Feeding the input into the finished thread again
+            # would rerun the graph on top of its old state.
+            return state.values
+        if state is not None and state.interrupts:  # a rerun: it still waits
+            interrupts = state.interrupts
+        else:
+            outcome = await self.runtime.run(
+                self.graph, sample.input, thread_id=thread, context=ctx
+            )
+            if outcome.finished:
+                return outcome.output
+            interrupts = outcome.interrupts
         raise EthosError(
-            f"the solver graph stopped at an interrupt ({outcome.interrupts[0].value!r})",
+            f"the solver graph stopped at an interrupt ({interrupts[0].value!r})",
             "an evaluation cannot ask a person: give the graph a non-interactive path",
         )
-    return outcome.output
 
 
 async def _maybe_await(value: Any) -> Any:

@@ -426,3 +426,94 @@ async def test_a_graph_builder_solver_is_checkpointed_and_a_rerun_continues_it(
 class Steps(TypedDict, total=False):
     question: str
     steps: Annotated[list[str], operator.add]
+
+
+def two_step_builder(calls: dict[str, int]):
+    from langgraph.graph import END, START, StateGraph
+
+    async def first(state: Steps) -> Steps:
+        calls["first"] = calls.get("first", 0) + 1
+        return {"steps": ["first"]}
+
+    async def second(state: Steps) -> Steps:
+        calls["second"] = calls.get("second", 0) + 1
+        return {"steps": ["second"]}
+
+    builder = StateGraph(Steps)
+    builder.add_node("first", first)
+    builder.add_node("second", second)
+    builder.add_edge(START, "first")
+    builder.add_edge("first", "second")
+    builder.add_edge("second", END)
+    return builder
+
+
+async def test_a_graph_that_finished_is_not_run_again_when_its_sample_failed_after(
+    store: Store,
+) -> None:
+    """The graph reached its end but the sample failed afterwards (here its
+    scorer; a kill before the sample's row was committed is the same): a
+    rerun takes the finished thread's output instead of feeding the input
+    into the finished thread again, where reducers would add it twice."""
+    from ethos.evals.task import Score
+
+    calls: dict[str, int] = {}
+    scored = {"n": 0}
+
+    def picky(sample: Sample, output: dict, ctx) -> Score:
+        scored["n"] += 1
+        if scored["n"] == 1:
+            raise RuntimeError("a scorer bug, fixed before the rerun")
+        return Score(value=output["steps"] == ["first", "second"])
+
+    task = Task(
+        name="finished",
+        samples=[Sample(id="a", input={"question": "q", "steps": []})],
+        solver=two_step_builder(calls),
+        scorers=[picky],
+    )
+    cfg = EvalConfig(task="finished", arms=[Arm(name="x", model="script/echo")])
+    first_run = await run_eval(cfg, store=store, task=task, progress=False)
+    (failed,) = await store.samples(first_run.run_id)
+    assert failed.status == "failed" and "scorer bug" in failed.error
+    again = await run_eval(cfg, store=store, task=task, progress=False)
+    (sample,) = await store.samples(again.run_id)
+    assert sample.status == "succeeded", sample.error
+    assert sample.output["steps"] == ["first", "second"]
+    assert calls == {"first": 1, "second": 1}
+
+
+async def test_a_graph_builder_solver_opens_one_runtime_per_run(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One checkpointer per run, not per sample: on PostgreSQL each runtime
+    is a connection pool, and one per sample ran the server out of
+    connections at --max-connections 64."""
+    from ethos.graphs.runtime import GraphRuntime
+
+    opened = []
+    real_open = GraphRuntime.open.__func__
+
+    async def counting_open(cls, **kw):
+        runtime = await real_open(cls, **kw)
+        opened.append(runtime)
+        return runtime
+
+    monkeypatch.setattr(GraphRuntime, "open", classmethod(counting_open))
+    calls: dict[str, int] = {}
+    task = Task(
+        name="shared",
+        samples=[Sample(id=str(i), input={"question": "q", "steps": []}) for i in range(6)],
+        solver=two_step_builder(calls),
+        scorers=[],
+    )
+    cfg = EvalConfig(
+        task="shared",
+        arms=[Arm(name="x", model="script/echo"), Arm(name="y", model="script/echo")],
+        max_connections=4,
+    )
+    result = await run_eval(cfg, store=store, task=task, progress=False)
+    samples = await store.samples(result.run_id)
+    assert [s.status for s in samples] == ["succeeded"] * 12
+    assert all(s.output["steps"] == ["first", "second"] for s in samples)
+    assert len(opened) == 1
