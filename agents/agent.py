@@ -300,9 +300,14 @@ def _assistant_turn(completion: Any) -> dict[str, Any]:
 
 
 def _as_data(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    return value
+    """A tool's result as JSON data: models at any depth dumped, keys JSON
+    cannot hold (tuples) made strings, anything else unknown as its str."""
+    from pydantic_core import to_jsonable_python
+
+    try:
+        return to_jsonable_python(value, fallback=str)
+    except Exception:
+        return str(value)
 
 
 def _fields(input: Any) -> dict[str, Any]:

@@ -185,3 +185,47 @@ async def test_inside_a_graph_the_agent_streams_tokens_and_tool_calls(store) -> 
     ]
     assert tokens[0].model == f"{model}" and "700000" in tokens[0].text
     assert events[-1].output == {"question": "Oslo?", "answer": "Oslo has 700000 people"}
+
+
+class Row(BaseModel):
+    city: str
+    people: int
+
+
+def rows() -> list[Row]:
+    """Rows of a table."""
+    return [Row(city="Oslo", people=700_000)]
+
+
+def by_pair() -> dict:
+    """Counts keyed by (from, to)."""
+    return {("Oslo", "Rome"): 2}
+
+
+@pytest.mark.parametrize(
+    ("tool", "shown"),
+    [(rows, [{"city": "Oslo", "people": 700_000}]), (by_pair, {"Oslo,Rome": 2})],
+)
+async def test_a_tool_result_reaches_the_model_as_json(tool, shown) -> None:
+    """Models nested in a result are dumped (not their str), and keys JSON
+    cannot hold do not crash the run."""
+    seen: list[str] = []
+
+    def user(request: ScriptRequest) -> ScriptAnswer | str:
+        tool_turns = [m for m in request.messages if m.get("role") == "tool"]
+        if not tool_turns:
+            return ScriptAnswer("", tool_calls=(ScriptedToolCall(tool.__name__, {}),))
+        seen.append(tool_turns[-1]["content"])
+        return "done"
+
+    model = register_script(f"agent-json-{tool.__name__}", Script(user))
+    agent = Agent(
+        "tabler",
+        instructions="Use the tool.",
+        role="r",
+        input_type=Question,
+        output_type=str,
+        tools=[tool],
+    )
+    assert await agent.run(Question(text="q"), AgentContext(model=model)) == "done"
+    assert json.loads(seen[0]) == shown
