@@ -6,6 +6,7 @@ from ethos.graphs.runtime import (
     GraphLimitError,
     GraphRuntime,
     RunOutcome,
+    ThreadBusyError,
     ThreadNotFoundError,
     ThreadState,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "GraphLimitError",
     "GraphRuntime",
     "RunOutcome",
+    "ThreadBusyError",
     "ThreadNotFoundError",
     "ThreadState",
 ]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self
@@ -66,6 +67,10 @@ class GraphDefinitionError(GraphError):
 
 class ThreadNotFoundError(GraphError, LookupError):
     """No checkpoint exists for the thread id."""
+
+
+class ThreadBusyError(GraphError):
+    """A run on the thread is already in flight in this process."""
 
 
 class GraphLimitError(GraphError):
@@ -116,7 +121,10 @@ class GraphRuntime:
     store: Store
     checkpointer: BaseCheckpointSaver
     _exit: contextlib.AsyncExitStack = field(repr=False)
-    _limits: dict[int, int] = field(default_factory=dict, repr=False)
+    _limits: weakref.WeakKeyDictionary[Any, int] = field(
+        default_factory=weakref.WeakKeyDictionary, repr=False
+    )
+    _active: set[str] = field(default_factory=set, repr=False)  # threads with a run in flight
 
     # -- opening and closing --------------------------------------------------
 
@@ -170,14 +178,14 @@ class GraphRuntime:
                 f"add the missing node or fix the edge; nodes: {', '.join(sorted(builder.nodes))}",
             ) from None
         nodes = len(builder.nodes)
-        self._limits[id(graph)] = recursion_limit or max(
+        self._limits[graph] = recursion_limit or max(
             MIN_RECURSION_LIMIT, DEFAULT_STEPS_PER_NODE * nodes
         )
         return graph
 
     def recursion_limit(self, graph: CompiledStateGraph) -> int:
         """The step limit a run of ``graph`` gets unless the call sets one."""
-        return self._limits.get(id(graph), MIN_RECURSION_LIMIT)
+        return self._limits.get(graph, MIN_RECURSION_LIMIT)
 
     # -- running --------------------------------------------------------------
 
@@ -242,7 +250,40 @@ class GraphRuntime:
         """Run like :meth:`run` (or :meth:`resume` when ``answer`` is given)
         and yield what happens as typed events, ending with ``Finished`` or
         ``Interrupted``. Cancelling the consumer cancels the run; the thread
-        keeps its last checkpoint and can be continued later."""
+        keeps its last checkpoint and can be continued later. A second run
+        on a thread that has one in flight is refused (two runs would feed
+        one thread two inputs, and each caller would get the other's state)."""
+        if thread_id in self._active:
+            raise ThreadBusyError(
+                f"thread {thread_id!r} already has a run in flight",
+                "wait for it to finish (or interrupt), then run or resume it again",
+            )
+        self._active.add(thread_id)
+        try:
+            async for event in self._stream(
+                graph,
+                input,
+                thread_id=thread_id,
+                answer=answer,
+                context=context,
+                timeout=timeout,
+                recursion_limit=recursion_limit,
+            ):
+                yield event
+        finally:
+            self._active.discard(thread_id)
+
+    async def _stream(
+        self,
+        graph: CompiledStateGraph,
+        input: Any,
+        *,
+        thread_id: str,
+        answer: Any,
+        context: Any,
+        timeout: float | None,  # noqa: ASYNC109
+        recursion_limit: int | None,
+    ) -> AsyncIterator[GraphEvent]:
         from langgraph.errors import GraphRecursionError
         from langgraph.types import Command
 

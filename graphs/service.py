@@ -30,7 +30,13 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Self
 
-from ethos.graphs.runtime import GraphError, GraphRuntime, RunOutcome, ThreadState
+from ethos.graphs.runtime import (
+    GraphError,
+    GraphRuntime,
+    RunOutcome,
+    ThreadBusyError,
+    ThreadState,
+)
 
 if TYPE_CHECKING:
     from langgraph.graph import StateGraph
@@ -50,10 +56,6 @@ class UnknownGraphError(GraphError, LookupError):
 class ServiceClosedError(GraphError):
     """The service is closing or closed: it starts no new run, and a run it
     cancelled on the way down ends with this error."""
-
-
-class ThreadBusyError(GraphError):
-    """A run on the thread is already in flight in this service."""
 
 
 class GraphService:

@@ -17,6 +17,7 @@ from ethos.graphs.runtime import (
     GraphError,
     GraphLimitError,
     GraphRuntime,
+    ThreadBusyError,
     ThreadNotFoundError,
 )
 
@@ -191,3 +192,16 @@ async def test_postgres_setup_needs_one_connection(pg_url: str, monkeypatch) -> 
             graph = runtime.compile(chain(["a"]))
             outcome = await runtime.run(graph, {"visited": []}, thread_id="t")
     assert outcome.output == {"visited": ["a"]}
+
+
+async def test_a_second_run_on_a_busy_thread_is_refused(runtime: GraphRuntime) -> None:
+    gate = asyncio.Event()
+    graph = runtime.compile(chain(["a", "slow"], block=gate))
+    first = asyncio.create_task(runtime.run(graph, {"visited": ["A"]}, thread_id="busy"))
+    await asyncio.sleep(0.2)
+    with pytest.raises(ThreadBusyError, match="'busy' already has a run in flight"):
+        await runtime.run(graph, {"visited": ["B"]}, thread_id="busy")
+    gate.set()
+    assert (await first).output == {"visited": ["A", "a", "slow"]}  # its own input, once
+    again = await runtime.run(graph, {"visited": ["C"]}, thread_id="busy")  # free again
+    assert again.output["visited"][-3:] == ["C", "a", "slow"]
