@@ -221,6 +221,8 @@ class Agent(Generic[InputT, OutputT]):
         if callable(self.prompt):
             return self.prompt(input)
         if isinstance(self.prompt, str):
+            if not _has_fields(self.prompt):
+                return self.prompt  # literal braces (JSON examples) stay as written
             return self.prompt.format_map(_fields(input))
         if isinstance(input, BaseModel):
             return input.model_dump_json(indent=2)
@@ -325,15 +327,19 @@ def _has_fields(template: str) -> bool:
 def _check_template(agent: str, template: str, input_type: Any) -> None:
     """A template naming a field the input type lacks fails when the agent is
     made, not in the middle of a run."""
-    names = {
-        name.split(".")[0].split("[")[0]
-        for _, name, _, _ in string.Formatter().parse(template)
-        if name
-    }
+    fields = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+    names = {name.split(".")[0].split("[")[0] for name in fields if name}
     if not names:
-        return
+        return  # no named fields: the template is used as written
+    if "" in fields:
+        raise AgentError(
+            f"agent {agent!r}: its template mixes named fields with a bare {{}}",
+            "write {{ and }} for literal braces",
+        )
     if isinstance(input_type, type) and issubclass(input_type, BaseModel):
         known = set(input_type.model_fields)
+    elif isinstance(input_type, type) and issubclass(input_type, Mapping):
+        return  # a mapping's keys are known only at run time
     else:
         known = {"input"}
     missing = sorted(names - known)

@@ -229,3 +229,21 @@ async def test_a_tool_result_reaches_the_model_as_json(tool, shown) -> None:
     )
     assert await agent.run(Question(text="q"), AgentContext(model=model)) == "done"
     assert json.loads(seen[0]) == shown
+
+
+def test_templates_render_as_they_were_checked() -> None:
+    literal = Agent(
+        "json-example",
+        instructions="Reply like {}.",
+        role="writer",
+        input_type=Question,
+        output_type=str,
+        prompt="Fill in the {} with your answer.",
+    )
+    assert literal.render_prompt(Question(text="q")) == "Fill in the {} with your answer."
+    keyed = Agent(
+        "by-key", instructions="Answer {question}.", role="writer", input_type=dict, output_type=str
+    )
+    assert keyed.render_instructions({"question": "why"}) == "Answer why."
+    with pytest.raises(AgentError, match="mixes named fields with a bare"):
+        Agent("mixed", instructions="{text} {}", role="w", input_type=Question, output_type=str)
