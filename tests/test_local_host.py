@@ -23,6 +23,7 @@ from ethos.models.errors import (
     CheckpointNotFoundError,
     ContextLengthError,
     ModelConfigError,
+    ModelError,
     UnsupportedInterventionError,
 )
 from ethos.models.interventions import ExpertMask, Steer
@@ -381,3 +382,18 @@ async def test_a_built_name_is_listed_and_loaded_once_per_process(
         await first.aclose()
     assert await get_local_model("tiny-olmoe", device="cpu") is not first  # closed: reloaded
     await (await get_local_model("tiny-olmoe", device="cpu")).aclose()
+
+
+async def test_exclusive_work_that_asks_its_own_model_fails_instead_of_hanging(
+    tiny_checkpoints: Callable[..., Path],
+) -> None:
+    from ethos.models.local.engine import ExclusiveJob
+
+    local = LocalModel.load(tiny_checkpoints("qwen3_moe"), device="cpu")
+    try:
+        nested = ExclusiveJob(lambda: 0)
+        with pytest.raises(ModelError, match="asked the same model for more work"):
+            await local.run_exclusive(lambda: local._engine.submit(nested))
+        assert await local.run_exclusive(lambda: 41 + 1) == 42  # the worker goes on
+    finally:
+        local.close()

@@ -321,6 +321,12 @@ class Engine:
     def submit(self, job: Job) -> None:
         if self._closed:
             raise ModelError("the local model was closed", "load it again with get_local_model")
+        if threading.current_thread() is self._thread:
+            # Work running on the worker (run_exclusive) would wait forever on itself.
+            raise ModelError(
+                "work running on the local model's worker asked the same model for more work",
+                "call hf_model directly inside run_exclusive, not the LocalModel's methods",
+            )
         self._queue.put(job)
 
     def close(self) -> None:
