@@ -25,7 +25,12 @@ def ask(
     interactive: bool = typer.Option(
         False, "--interactive", "-i", help="Ask me about vague terms instead of assuming."
     ),
-    ablate: str = typer.Option("none", "--ablate", help="Leave out one agent (evaluation)."),
+    ablate: str = typer.Option(
+        "none",
+        "--ablate",
+        help="Leave out one agent, as the evaluation does: none, intent, discovery (a random "
+        "data set), analysis or report.",
+    ),
     resume: str | None = typer.Option(
         None, "--resume", help="Continue an unfinished ask run (its run id) from its checkpoint."
     ),
