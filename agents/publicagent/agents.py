@@ -195,3 +195,5 @@ REPORT = Agent(
 )
 
 AGENTS = {agent.name: agent for agent in (INTENT, DISCOVERY, ANALYSIS, REPORT)}
+AGENT_ROLES: tuple[str, ...] = tuple(agent.role for agent in AGENTS.values())
+"""The model roles of the four agents (``--model-role intent=...``)."""

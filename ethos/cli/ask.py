@@ -59,6 +59,7 @@ async def _ask(settings, question, model, roles, interactive, ablate, resume, ou
     import asyncio
 
     from ethos.agents.agent import AgentContext
+    from ethos.agents.publicagent.agents import AGENT_ROLES
     from ethos.agents.publicagent.catalog import catalog_version
     from ethos.errors import EthosError
     from ethos.graphs.publicagent import PublicAgentDeps, answer_question, start_state
@@ -109,12 +110,10 @@ async def _ask(settings, question, model, roles, interactive, ablate, resume, ou
         return answer, run.id, where, ", ".join(models)
 
 
-AGENT_ROLES = ("intent", "discovery", "analysis", "report")
-
-
 def _check_roles(roles: dict) -> None:
     """A --model-role for an agent that does not exist would be ignored
     silently (and the default model would answer): refuse it."""
+    from ethos.agents.publicagent.agents import AGENT_ROLES
     from ethos.errors import ConfigError
 
     for name, value in roles.items():

@@ -64,6 +64,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ethos.agents.publicagent.agents import AGENT_ROLES
 from ethos.evals.task import Sample, Score, SolverContext, Task, TaskError, scorer, task
 
 # ablation (as answer_question takes it) -> the arm's name
@@ -74,7 +75,6 @@ ARMS = {
     "analysis": "no-analysis",
     "report": "no-report",
 }
-AGENT_ROLES = ("intent", "discovery", "analysis", "report")
 MAX_ANSWER_CHARS = 6000  # what a grader or judge reads of one answer
 MAX_ROWS_KEPT = 20
 GRADE_ASKS = 2  # each with the gateway's own repair round
