@@ -37,8 +37,10 @@ from ethos.db.tables import (
     EventRow,
     ModelCallRow,
     RunRow,
+    RunWorkerRow,
     SampleRow,
     ScoreRow,
+    TranscriptPartRow,
     utcnow,
 )
 from ethos.db.url import Backend, backend_of, normalize_url, safe_url
@@ -300,7 +302,16 @@ class Store:
         async with self.engine.begin() as conn:
             # Children first, explicitly: correct even where a database was
             # opened without foreign-key enforcement.
-            for table in (ScoreRow, ArtifactRow, ModelCallRow, EventRow, SampleRow):
+            children = (
+                ScoreRow,
+                ArtifactRow,
+                ModelCallRow,
+                EventRow,
+                TranscriptPartRow,
+                SampleRow,
+                RunWorkerRow,
+            )
+            for table in children:
                 await conn.execute(delete(table).where(table.run_id == run.id))
             await conn.execute(delete(RunRow).where(RunRow.id == run.id))
         return run

@@ -94,6 +94,25 @@ class RunRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the run measures (an eval's configuration, samples and task code):
+    # the same command run again finds its unfinished run by it.
+    fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+class RunWorkerRow(Base):
+    """A process working a run. Its lease runs to ``expires_at`` and is
+    renewed by its heartbeat; the samples it claimed (``samples.claimed_by``)
+    are its own while the lease lives, anyone's once it expired."""
+
+    __tablename__ = "run_workers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    run_id: Mapped[str] = _run_fk()
+    host: Mapped[str] = mapped_column(String(256))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class SampleRow(Base):
@@ -101,7 +120,10 @@ class SampleRow(Base):
     can never record the same (sample, epoch, arm) twice."""
 
     __tablename__ = "samples"
-    __table_args__ = (UniqueConstraint("run_id", "sample_id", "epoch", "arm"),)
+    __table_args__ = (
+        UniqueConstraint("run_id", "sample_id", "epoch", "arm"),
+        Index("ix_samples_run_id_status", "run_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
     run_id: Mapped[str] = _run_fk()
@@ -116,6 +138,10 @@ class SampleRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How many times the sample was taken up (1 on its first try), and the
+    # worker (run_workers.id) that holds it now.
+    attempt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
 
 
 class EventRow(Base):
@@ -123,7 +149,10 @@ class EventRow(Base):
     snapshot, a log line. Ordered by id within a run."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_run_id_id", "run_id", "id"),)
+    __table_args__ = (
+        Index("ix_events_run_id_id", "run_id", "id"),
+        Index("ix_events_sample_pk_id", "sample_pk", "id"),
+    )
 
     id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
     run_id: Mapped[str] = mapped_column(String(32), ForeignKey("runs.id", ondelete="CASCADE"))
@@ -131,6 +160,21 @@ class EventRow(Base):
     kind: Mapped[str] = mapped_column(String(64))
     payload: Mapped[Any] = mapped_column(Json, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempt: Mapped[int | None] = mapped_column(Integer)  # of its sample
+
+
+class TranscriptPartRow(Base):
+    """A message or a list of tools offered, stored once per run under the
+    SHA-256 of its JSON: transcript events name parts by digest, so a
+    conversation resent on every turn costs its new messages only."""
+
+    __tablename__ = "transcript_parts"
+    __table_args__ = (UniqueConstraint("run_id", "digest"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(32), ForeignKey("runs.id", ondelete="CASCADE"))
+    digest: Mapped[str] = mapped_column(String(64))
+    body: Mapped[Any] = mapped_column(Json, nullable=True)
 
 
 class ModelCallRow(Base):
@@ -150,6 +194,9 @@ class ModelCallRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", Json, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The attempt of its sample: a call of an earlier attempt was paid for
+    # but its sample was redone (a crash, a retry of a failed sample).
+    attempt: Mapped[int | None] = mapped_column(Integer)
 
 
 class ScoreRow(Base):
