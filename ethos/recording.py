@@ -1,21 +1,28 @@
-"""Which run (and sample) the current task is working for.
+"""Which run (and sample) the current task is working for, and its transcript.
 
 The gateway records every model call under the active run without each
 caller threading a store through: the scope is a context variable, so it
 follows asyncio tasks (each sample's task sees its own scope) and never
 leaks between concurrent runs.
 
-    async with run_scope(store, run.id, sample_pk=sample.id):
+    with run_scope(store, run.id, sample_pk=sample.id):
         await acomplete("openai/gpt-4o", messages)   # recorded in model_calls
+        record_event("move", round=1, actions=["C", "D"])   # and in the transcript
+
+The transcript is the sample's ordered stream of events (model calls with
+their messages, tool calls, graph node boundaries, suite events): what a
+person reads, a grader judges and the handbook learns from.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import logging
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ethos.db.batch import BatchWriter
@@ -46,8 +53,51 @@ class RunScope:
     sample_pk: int | None = None
     meter: UsageMeter | None = None
     writer: BatchWriter | None = None  # when set, calls are committed in batches
+    attempt: int | None = None  # of the sample: which try its events belong to
+    transcripts: bool = True  # False: the run keeps no text (ETHOS_TRANSCRIPTS=false)
+    # The last direct write (no writer): each waits for the one before, so
+    # events keep their order.
+    _tail: list[asyncio.Task[None]] = field(default_factory=list, compare=False, repr=False)
+
+    def add_event(
+        self, kind: str, data: Mapping[str, Any], parts: Mapping[str, bool] | None = None
+    ) -> asyncio.Task[None] | None:
+        """Append an event to the sample's transcript; ``parts`` names the
+        fields stored once per run by digest (see ethos.db.transcript).
+        Through the writer when there is one (nothing waits for the
+        database); else written in a task, returned for callers that await it."""
+        if not self.transcripts:
+            return None
+        from ethos.db.store import transcript_event_row
+        from ethos.db.transcript import split_parts
+
+        payload, stored = split_parts(data, parts) if parts else (dict(data), {})
+        row = transcript_event_row(self.run_id, self.sample_pk, self.attempt, kind, payload)
+        if self.writer is not None:
+            self.writer.event(row, stored)
+            return None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # synchronous code in a scope without a writer
+            log.warning("a %s event outside an event loop was not recorded", kind)
+            return None
+        previous = self._tail[-1] if self._tail else None
+        task = loop.create_task(self._write(previous, row, stored))
+        self._tail[:] = [task]
+        return task
+
+    async def _write(
+        self, previous: asyncio.Task[None] | None, row: dict[str, Any], parts: dict[str, Any]
+    ) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])
+        try:
+            await self.store.append_transcript(self.run_id, [row], parts)
+        except Exception:  # a lost event must not fail the work it describes
+            log.warning("could not record a %s event", row["kind"], exc_info=True)
 
 
+log = logging.getLogger("ethos.recording")
 _current: ContextVar[RunScope | None] = ContextVar("ethos_run_scope", default=None)
 
 
@@ -64,11 +114,31 @@ def run_scope(
     sample_pk: int | None = None,
     meter: UsageMeter | None = None,
     writer: BatchWriter | None = None,
+    attempt: int | None = None,
+    transcripts: bool | None = None,
 ) -> Iterator[RunScope]:
-    """Make ``run_id`` (and ``sample_pk``) the active run for the enclosed code."""
-    scope = RunScope(store, run_id, sample_pk, meter, writer)
+    """Make ``run_id`` (and ``sample_pk``) the active run for the enclosed code.
+    ``transcripts`` None follows the settings (``ETHOS_TRANSCRIPTS``)."""
+    if transcripts is None:
+        from ethos.settings import load_settings
+
+        transcripts = load_settings().transcripts
+    scope = RunScope(store, run_id, sample_pk, meter, writer, attempt, transcripts)
     token = _current.set(scope)
     try:
         yield scope
     finally:
         _current.reset(token)
+
+
+def record_event(kind: str, **data: Any) -> None:
+    """Append ``kind`` with ``data`` (JSON-able) to the current sample's
+    transcript; a no-op outside a run scope or when the run keeps no
+    transcripts. Key-like strings from the environment are redacted."""
+    scope = _current.get()
+    if scope is None or not scope.transcripts:
+        return
+    from ethos.redaction import env_secrets, redact_data
+
+    secrets = sorted(env_secrets(), key=len, reverse=True)
+    scope.add_event(kind, redact_data(data, secrets) if secrets else data)

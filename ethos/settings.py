@@ -52,6 +52,11 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="per-model arguments keyed by model string (api_base, api_key_env, ...)",
     )
+    transcripts: bool = Field(
+        default=True,
+        description="keep each sample's transcript (messages, tool calls, events); "
+        "false for runs that must not keep text",
+    )
     config_file: Path | None = Field(
         default=None, exclude=True, description="the ethos.toml that was read, if any"
     )

@@ -35,6 +35,7 @@ from ethos.models.limits import limit_for
 from ethos.models.providers import OUR_PROVIDERS, CallOptions, known_providers, load_litellm
 from ethos.models.types import Completion, ToolCall, Usage
 from ethos.recording import current_scope
+from ethos.redaction import env_secrets
 
 log = logging.getLogger("ethos.models")
 
@@ -526,15 +527,10 @@ def _permanent(
     )
 
 
-# Variables that hold provider credentials: their values never reach an
-# error, a log line or the database, whichever provider echoes them back.
-_SECRET_NAMES = re.compile(r"(API_KEY|_TOKEN|SECRET|ACCESS_KEY|CREDENTIALS)", re.IGNORECASE)
-
-
 def _secrets(request: Mapping[str, Any]) -> list[str]:
-    import os
-
-    found = [v for k, v in os.environ.items() if _SECRET_NAMES.search(k) and len(v) >= 8]
+    """Credentials that must never reach an error, a log line or the database
+    (see ethos.redaction): the environment's, and this request's key and headers."""
+    found = env_secrets()
     if request.get("api_key"):
         found.append(request["api_key"])
     for value in (request.get("extra_headers") or {}).values():

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, insert, update
 
-from ethos.db.tables import ModelCallRow, SampleRow, ScoreRow
+from ethos.db.tables import EventRow, ModelCallRow, SampleRow, ScoreRow
 
 if TYPE_CHECKING:
     from ethos.db.store import Store
@@ -32,6 +32,11 @@ class BatchWriter:
         self._calls: list[dict[str, Any]] = []
         self._scores: list[dict[str, Any]] = []
         self._samples: list[dict[str, Any]] = []
+        self._events: list[dict[str, Any]] = []
+        self._parts: list[dict[str, Any]] = []
+        # Parts queued or written by this writer: a conversation resent on
+        # every turn costs only its new messages (ON CONFLICT covers the rest).
+        self._known_parts: set[tuple[str, str]] = set()
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -53,8 +58,20 @@ class BatchWriter:
         self._samples.append(row)
         self._nudge()
 
+    def event(self, row: dict[str, Any], parts: dict[str, Any] | None = None) -> None:
+        """A transcript event (``transcript_event_row``) and the parts
+        (``{digest: body}``) it names, committed with it, parts first."""
+        for digest, body in (parts or {}).items():
+            key = (row["run_id"], digest)
+            if key not in self._known_parts:
+                self._known_parts.add(key)
+                self._parts.append({"run_id": row["run_id"], "digest": digest, "body": body})
+        self._events.append(row)
+        self._nudge()
+
     def _nudge(self) -> None:
-        if len(self._calls) + len(self._scores) + len(self._samples) >= self.max_rows:
+        queued = len(self._calls) + len(self._scores) + len(self._samples) + len(self._events)
+        if queued >= self.max_rows:
             self._wake.set()
 
     # -- committing ------------------------------------------------------------------
@@ -64,10 +81,16 @@ class BatchWriter:
             calls, self._calls = self._calls, []
             scores, self._scores = self._scores, []
             samples, self._samples = self._samples, []
-            if not (calls or scores or samples):
+            events, self._events = self._events, []
+            parts, self._parts = self._parts, []
+            if not (calls or scores or samples or events or parts):
                 return
             try:
                 async with self.store.engine.begin() as conn:
+                    if parts:  # before the events that name them
+                        await conn.execute(self.store.part_insert(), parts)
+                    if events:
+                        await conn.execute(insert(EventRow), events)
                     if calls:
                         await conn.execute(insert(ModelCallRow), calls)
                     if scores:
@@ -77,6 +100,7 @@ class BatchWriter:
             except BaseException:
                 # Nothing was committed: keep the rows for the next attempt.
                 self._calls[:0], self._scores[:0], self._samples[:0] = calls, scores, samples
+                self._events[:0], self._parts[:0] = events, parts
                 raise
 
     def _score_upsert(self) -> Any:

@@ -19,7 +19,7 @@ import mimetypes
 import os
 import secrets
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Self
@@ -43,6 +43,7 @@ from ethos.db.tables import (
     TranscriptPartRow,
     utcnow,
 )
+from ethos.db.transcript import join_parts, part_digests
 from ethos.db.url import Backend, backend_of, normalize_url, safe_url
 from ethos.errors import DatabaseUnavailableError, EthosError, RunNotFoundError
 from ethos.settings import Settings, load_settings
@@ -91,6 +92,20 @@ class Sample(Record):
     error: str | None = None
     started_at: datetime
     finished_at: datetime | None = None
+    attempt: int = 0
+
+
+class TranscriptEvent(Record):
+    """One entry of a sample's transcript: a model call (its request and
+    result), a tool call, a graph node boundary, a suite event. ``data`` is
+    what was recorded, with stored parts (messages, tools) put back."""
+
+    id: int
+    sample_pk: int | None = None
+    attempt: int | None = None
+    kind: str
+    data: dict[str, Any] = Field(default_factory=dict)
+    created_at: datetime
 
 
 class RunCounts(Record):
@@ -388,6 +403,135 @@ class Store:
             rows = (await conn.execute(query)).all()
         return [Event.model_validate(r._mapping) for r in rows]
 
+    # -- transcripts -------------------------------------------------------------
+
+    async def append_transcript(
+        self, run_id: str, events: Sequence[Mapping[str, Any]], parts: Mapping[str, Any]
+    ) -> None:
+        """Store transcript events (rows from ``transcript_event_row``) and the
+        parts they name, in one transaction, parts first (a part already kept
+        for the run is left as it is)."""
+        if not events and not parts:
+            return
+        async with self._writing(run_id) as conn:
+            if parts:
+                await conn.execute(self.part_insert(), part_rows(run_id, parts))
+            if events:
+                await conn.execute(insert(EventRow), list(events))
+
+    def part_insert(self) -> Any:
+        """INSERT of transcript parts that skips a digest the run already has."""
+        return self._insert(TranscriptPartRow).on_conflict_do_nothing(
+            index_elements=["run_id", "digest"]
+        )
+
+    async def transcript(
+        self, sample_pk: int, *, attempt: int | None = None, page_size: int = 500
+    ) -> AsyncIterator[TranscriptEvent]:
+        """A sample's transcript in the order it happened, streamed page by
+        page (keyset on the event id; one query for a page's parts).
+        ``attempt`` None means the sample's latest attempt. A run stored with
+        transcripts off has none: asking for it raises EthosError."""
+        async with self.engine.connect() as conn:
+            found = (
+                await conn.execute(
+                    select(SampleRow.run_id, SampleRow.sample_id).where(SampleRow.id == sample_pk)
+                )
+            ).first()
+            if found is None:
+                raise EthosError(
+                    f"no sample with key {sample_pk} in {self.url}",
+                    "find the sample with Store.find_sample(run_id, sample_id)",
+                )
+            run_id = found[0]
+            meta_query = select(RunRow.meta).where(RunRow.id == run_id)
+            meta = (await conn.execute(meta_query)).scalar_one()
+            if (meta or {}).get("transcripts") is False:
+                raise EthosError(
+                    f"run {run_id} was stored without transcripts (transcripts = false)",
+                    "run it again with transcripts on (unset ETHOS_TRANSCRIPTS) to keep them",
+                )
+            if attempt is None:
+                attempt = (
+                    await conn.execute(
+                        select(func.max(EventRow.attempt)).where(EventRow.sample_pk == sample_pk)
+                    )
+                ).scalar_one()
+        after = 0
+        while True:
+            query = (
+                select(EventRow)
+                .where(EventRow.sample_pk == sample_pk, EventRow.id > after)
+                .order_by(EventRow.id)
+                .limit(page_size)
+            )
+            if attempt is not None:
+                query = query.where(EventRow.attempt == attempt)
+            async with self.engine.connect() as conn:
+                rows = (await conn.execute(query)).all()
+                digests = {d for r in rows for d in part_digests(r.payload)}
+                bodies: dict[str, Any] = {}
+                if digests:
+                    part_query = select(TranscriptPartRow.digest, TranscriptPartRow.body).where(
+                        TranscriptPartRow.run_id == run_id,
+                        TranscriptPartRow.digest.in_(sorted(digests)),
+                    )
+                    bodies = {d: b for d, b in await conn.execute(part_query)}
+            for r in rows:
+                yield TranscriptEvent(
+                    id=r.id,
+                    sample_pk=r.sample_pk,
+                    attempt=r.attempt,
+                    kind=r.kind,
+                    data=join_parts(r.payload, bodies),
+                    created_at=r.created_at,
+                )
+            if len(rows) < page_size:
+                return
+            after = rows[-1].id
+
+    async def find_sample(
+        self, run_id: str, sample_id: str, *, epoch: int | None = None, arm: str | None = None
+    ) -> Sample:
+        """The one sample of a run with this id (and epoch, and arm). An
+        unknown id names a few known ones; an id that several epochs or arms
+        share asks for the epoch or arm, naming them."""
+        run = await self.get_run(run_id)
+        query = select(SampleRow).where(
+            SampleRow.run_id == run.id, SampleRow.sample_id == sample_id
+        )
+        if epoch is not None:
+            query = query.where(SampleRow.epoch == epoch)
+        if arm is not None:
+            query = query.where(SampleRow.arm == arm)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query.order_by(SampleRow.epoch, SampleRow.arm))).all()
+            if not rows:
+                known_query = (
+                    select(SampleRow.sample_id)
+                    .where(SampleRow.run_id == run.id)
+                    .distinct()
+                    .order_by(SampleRow.sample_id)
+                    .limit(6)
+                )
+                known = (await conn.execute(known_query)).scalars().all()
+        if not rows:
+            which = _sample_label(sample_id, epoch, arm)
+            if not known:
+                raise EthosError(f"run {run.id} has no samples", "pick a run that has samples")
+            shown = ", ".join(repr(k) for k in known[:5]) + (", ..." if len(known) > 5 else "")
+            raise EthosError(
+                f"run {run.id} has no sample {which}", f"known sample ids include {shown}"
+            )
+        if len(rows) > 1:
+            keys = ", ".join(f"epoch {r.epoch} arm {r.arm!r}" for r in rows[:6])
+            more = f" and {len(rows) - 6} more" if len(rows) > 6 else ""
+            raise EthosError(
+                f"sample {sample_id!r} of run {run.id} ran {len(rows)} times ({keys}{more})",
+                "name one with --epoch N and/or --arm NAME",
+            )
+        return Sample.model_validate(rows[0]._mapping)
+
     # -- samples, scores, model calls, artifacts ---------------------------------
 
     async def record_sample(
@@ -656,6 +800,34 @@ def model_call_row(run_id: str, model: str, **fields: Any) -> dict[str, Any]:
         "metadata": dict(fields.get("metadata") or {}),
         "created_at": utcnow(),
     }
+
+
+def transcript_event_row(
+    run_id: str, sample_pk: int | None, attempt: int | None, kind: str, payload: Any
+) -> dict[str, Any]:
+    """An events row of a sample's transcript (payload as from split_parts)."""
+    return {
+        "run_id": run_id,
+        "sample_pk": sample_pk,
+        "attempt": attempt,
+        "kind": _text(kind, "kind", 64),
+        "payload": payload,
+        "created_at": utcnow(),
+    }
+
+
+def part_rows(run_id: str, parts: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """transcript_parts rows of ``{digest: body}``."""
+    return [{"run_id": run_id, "digest": d, "body": b} for d, b in parts.items()]
+
+
+def _sample_label(sample_id: str, epoch: int | None, arm: str | None) -> str:
+    label = repr(sample_id)
+    if epoch is not None:
+        label += f" in epoch {epoch}"
+    if arm is not None:
+        label += f" in arm {arm!r}"
+    return label
 
 
 def _text(value: str | None, field: str, limit: int | None = None) -> str | None:
