@@ -18,11 +18,14 @@ import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ethos.errors import EthosError
+
+if TYPE_CHECKING:
+    from ethos.agents.agent import AgentContext
 
 # Modules that register the built-in suites when imported.
 SUITES = ("ethos.evals.games.tasks", "ethos.evals.moe_tasks", "ethos.evals.publicagent.tasks")
@@ -91,18 +94,43 @@ class SolverContext:
     def interventions(self) -> list[Any]:
         return list(self.arm.options.get("interventions", []))
 
+    def args_for(self, model: str) -> dict[str, Any]:
+        """Call-site model arguments for ``model``: the arm's (``-M`` and the
+        arm's options) belong to the arm's model only; a role played by
+        another model gets none, so its ``[models."..."]`` entry in
+        ethos.toml alone decides its endpoint, temperature and limits."""
+        return dict(self.model_args) if model == self.arm.model else {}
+
     async def complete(self, messages: Any, *, role: str | None = None, **kwargs: Any) -> Any:
-        """Call the arm's model (or a role's) through the gateway with this
-        arm's model arguments, interventions and this sample's seed."""
+        """Call the arm's model (or a role's) through the gateway with that
+        model's arguments, the arm's interventions (the arm's model only)
+        and this sample's seed."""
         from ethos.models import acomplete
 
         model = self.role(role) if role else self.model
-        kwargs.setdefault("model_args", dict(self.model_args))
+        args = self.args_for(model)
+        kwargs.setdefault("model_args", args)
         if model == self.arm.model:
             kwargs.setdefault("interventions", self.interventions)
-        if "seed" not in self.model_args:  # a seed the user set for the model wins
+        if "seed" not in args:  # a seed the user set for the model wins
             kwargs.setdefault("seed", self.seed)
         return await acomplete(model, messages, **kwargs)
+
+    def agent_context(self, deps: Any = None, *, settings: Any = None) -> AgentContext:
+        """This sample's context for agents: the arm's model with its model
+        arguments and interventions (for that model only), the roles, the
+        sample's seed, and ``deps`` for the agents' tools."""
+        from ethos.agents.agent import AgentContext
+
+        return AgentContext(
+            model=self.arm.model,
+            roles=dict(self.roles),
+            model_args=dict(self.model_args),
+            interventions=tuple(self.interventions),
+            seed=self.seed,
+            settings=settings,
+            deps=deps,
+        )
 
 
 Solver = Callable[[Sample, SolverContext], Awaitable[Any]]

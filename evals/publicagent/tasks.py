@@ -60,6 +60,7 @@ from __future__ import annotations
 import asyncio
 import random
 import weakref
+from dataclasses import replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -316,7 +317,6 @@ def publicagent(questions: str = "all", limit: int | None = None, arms: str = "a
     full_answers = FullAnswers()
 
     async def solve(sample: Sample, ctx: SolverContext) -> EvalAnswer:
-        from ethos.agents.agent import AgentContext
         from ethos.graphs.publicagent import PublicAgentDeps, answer_question
         from ethos.graphs.runtime import GraphRuntime
         from ethos.recording import current_scope
@@ -330,13 +330,9 @@ def publicagent(questions: str = "all", limit: int | None = None, arms: str = "a
             full_answers.announce(key)  # before any await: see the module docstring
         answer = None
         try:
-            agent_ctx = AgentContext(
-                model=ctx.model,
+            agent_ctx = replace(
+                ctx.agent_context(PublicAgentDeps(scope.store)),
                 roles={r: ctx.roles[r] for r in AGENT_ROLES if r in ctx.roles},
-                model_args=dict(ctx.model_args),
-                interventions=tuple(ctx.interventions),
-                seed=ctx.seed,
-                deps=PublicAgentDeps(scope.store),
             )
             thread = f"{scope.run_id}/{sample.id}/{ctx.epoch}/{ctx.arm.name}"
             async with await GraphRuntime.open(store=scope.store) as runtime:
