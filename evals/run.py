@@ -125,8 +125,10 @@ def check_models(config: EvalConfig, task: Task, settings: Any) -> None:
         check_interventions(
             canonical, provider, args, parse_interventions(arm.options.get("interventions", []))
         )
+    arm_args = {arm.model: _model_args(config, arm) for arm in config.arms}
     for role, model in config.model_roles.items():
-        _check_model(model, config.model_args, settings, what=f"role {role!r}")
+        # A role's model is called with its own [models."..."] arguments, none of an arm's.
+        _check_model(model, arm_args.get(model, {}), settings, what=f"role {role!r}")
 
 
 def _check_model(model: str, args: dict[str, Any], settings: Any, what: str = "") -> Any:
@@ -188,7 +190,14 @@ async def find_resumable(store: Store, fingerprint: str) -> Run | None:
     return max(found, key=lambda r: r.created_at) if found else None
 
 
-async def open_run(store: Store, config: EvalConfig, fingerprint: str, resume: str | None) -> Run:
+async def open_run(
+    store: Store,
+    config: EvalConfig,
+    fingerprint: str,
+    resume: str | None,
+    *,
+    transcripts: bool = True,
+) -> Run:
     if resume:
         run = await store.get_run(resume)
         if run.kind != "eval":
@@ -209,7 +218,11 @@ async def open_run(store: Store, config: EvalConfig, fingerprint: str, resume: s
         "eval",
         name=config.task,
         config=config.model_dump(),
-        metadata={"fingerprint": fingerprint, "scripted": config.scripted},
+        metadata={
+            "fingerprint": fingerprint,
+            "scripted": config.scripted,
+            "transcripts": transcripts,  # False: a run that keeps no text
+        },
     )
 
 
@@ -233,7 +246,9 @@ async def run_eval(
     if preflight is not None:  # the task's own check, before any run row exists
         await _maybe_await(preflight(store))
     samples = list(task.samples)[: config.limit]
-    run = await open_run(store, config, config.fingerprint(samples), resume)
+    run = await open_run(
+        store, config, config.fingerprint(samples), resume, transcripts=settings.transcripts
+    )
     try:
         epochs = config.epochs or task.epochs
         done = await store.finished_samples(run.id)
@@ -247,6 +262,9 @@ async def run_eval(
         total = epochs * len(config.arms) * len(samples)
         await store.update_run(run.id, status="running")
         runner = _Runner(store, run.id, task, config, total, len(todo))
+        # A run stored without transcripts keeps none when resumed, and the
+        # setting turned off keeps none from now on.
+        runner.transcripts = settings.transcripts and run.metadata.get("transcripts") is not False
         status, error = await runner.run(todo, progress)
     except (asyncio.CancelledError, KeyboardInterrupt):
         await _finish_quietly(
@@ -288,6 +306,7 @@ class _Runner:
         self.meter = UsageMeter()
         self.stop = False
         self.graph: Any = None  # a StateGraph solver, compiled once for the run
+        self.transcripts = True
 
     async def run(
         self, todo: Sequence[tuple[int, Arm, Sample]], progress: bool | None
@@ -372,7 +391,12 @@ class _Runner:
         )
         try:
             with run_scope(
-                self.store, self.run_id, sample_pk=pk, meter=self.meter, writer=self.writer
+                self.store,
+                self.run_id,
+                sample_pk=pk,
+                meter=self.meter,
+                writer=self.writer,
+                transcripts=self.transcripts,
             ):
                 output = await solve(self.task.solver, sample, ctx, self.run_id, graph=self.graph)
                 rows = [await self._score(fn, sample, output, ctx, pk) for fn in self.task.scorers]
