@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError, create_model
-from pydantic.errors import PydanticSchemaGenerationError
+from pydantic.errors import PydanticUserError
 
 from ethos.errors import ConfigError, EthosError
 from ethos.recording import record_event
@@ -438,9 +438,10 @@ def _output_plan(
         return None, output_type
     try:
         TypeAdapter(output_type).json_schema()
-    except (PydanticSchemaGenerationError, TypeError) as exc:
+    except (PydanticUserError, TypeError) as exc:
+        reason = str(exc).strip().splitlines()[0]
         raise AgentError(
-            f"agent {agent!r}: output type {output_type!r} has no JSON schema ({exc})",
+            f"agent {agent!r}: output type {output_type!r} has no JSON schema ({reason})",
             "use a type pydantic validates: a model, int, list[...], a dataclass, a TypedDict",
         ) from None
     return None, create_model(f"{_pascal(agent)}Output", value=(output_type, ...))

@@ -35,7 +35,7 @@ from ethos.models.limits import limit_for
 from ethos.models.providers import OUR_PROVIDERS, CallOptions, known_providers, load_litellm
 from ethos.models.types import Completion, ToolCall, Usage
 from ethos.recording import current_scope
-from ethos.redaction import env_secrets
+from ethos.redaction import env_secrets, redact_data
 
 log = logging.getLogger("ethos.models")
 
@@ -148,10 +148,10 @@ async def acomplete(
         async with limit_for(canonical, args.max_connections):
             completion = await call.run(output, options.choices)
     except ModelError as exc:
-        await _record(canonical, call, time.perf_counter() - started, error=str(exc))
+        await _record(canonical, call, time.perf_counter() - started, error=str(exc), output=output)
         raise
     completion = completion.model_copy(update={"latency_s": time.perf_counter() - started})
-    await _record(canonical, call, completion.latency_s)
+    await _record(canonical, call, completion.latency_s, completion=completion, output=output)
     return completion
 
 
@@ -307,6 +307,7 @@ class _Call:
         self.cost: float | None = 0.0
         self.scripted = provider == "script"
         self.shown = ""  # the text of this round already passed to on_token
+        self.sent: list[dict[str, Any]] = request["messages"]  # the last round's messages
 
     async def run(self, output: type[BaseModel] | None, choices: list[str] | None) -> Completion:
         response = await self.send(self.request["messages"])
@@ -356,6 +357,7 @@ class _Call:
 
     async def send(self, messages: list[dict[str, Any]]) -> Any:
         self.shown = ""
+        self.sent = messages
         response = await _with_retries(self, {**self.request, "messages": messages})
         on_token = self.options.on_token
         hidden = response._hidden_params.get("ethos") or {}
@@ -646,6 +648,8 @@ async def _record(
     latency: float,
     *,
     error: str | None = None,
+    completion: Completion | None = None,
+    output: type[BaseModel] | None = None,
 ) -> None:
     scope = current_scope()
     if scope is None:
@@ -654,6 +658,11 @@ async def _record(
         scope.meter.add(call.usage.input_tokens, call.usage.output_tokens, error is not None)
     try:
         await _store_call(scope, model, call, latency, error)
+        if scope.transcripts:
+            data = _transcript_entry(model, call, latency, error, completion, output)
+            written = scope.add_event("model_call", data, _MODEL_CALL_PARTS)
+            if written is not None:
+                await written
     except Exception:
         # Losing one usage row must not lose the answer (or hide the real error).
         log.warning("could not record a call to %s", model, exc_info=True)
@@ -670,6 +679,7 @@ async def _store_call(
         "scripted": call.scripted,
         "error": error,
         "sample_pk": scope.sample_pk,
+        "attempt": scope.attempt,
         "metadata": {
             "attempts": call.attempts,
             "provider": call.provider,
@@ -682,6 +692,64 @@ async def _store_call(
         scope.writer.model_call(model_call_row(scope.run_id, model, **fields))
     else:
         await scope.store.record_model_call(scope.run_id, model, **fields)
+
+
+# The fields of a model_call event stored once per run by digest: each
+# message, and the tools list whole (see ethos.db.transcript).
+_MODEL_CALL_PARTS = {"messages": True, "tools": False}
+
+
+def _transcript_entry(
+    model: str,
+    call: _Call,
+    latency: float,
+    error: str | None,
+    completion: Completion | None,
+    output: type[BaseModel] | None,
+) -> dict[str, Any]:
+    """The transcript's record of one call: the request as the model got it
+    (ethos' own instructions included) and what came back, key-like strings
+    redacted."""
+    request = call.request
+    result = None
+    if completion is not None:
+        parsed = completion.parsed
+        result = {
+            "text": completion.text,
+            "tool_calls": [c.model_dump() for c in completion.tool_calls],
+            "choice": completion.choice,
+            "choice_logprobs": completion.choice_logprobs,
+            "parsed": parsed.model_dump(mode="json") if isinstance(parsed, BaseModel) else parsed,
+            "finish_reason": completion.finish_reason,
+        }
+    entry = {
+        "model": model,
+        "messages": call.sent,
+        "tools": request.get("tools"),
+        "options": {
+            "temperature": request.get("temperature"),
+            "max_tokens": request.get("max_tokens"),
+            "seed": request.get("seed"),
+            "output": (output.model_json_schema().get("title") or output.__name__)
+            if output is not None
+            else None,
+            "choices": call.options.choices,
+            "stop": request.get("stop"),
+            "interventions": [s.model_dump(mode="json") for s in call.options.interventions],
+        },
+        "output": result,
+        "usage": {
+            "input_tokens": call.usage.input_tokens,
+            "output_tokens": call.usage.output_tokens,
+        },
+        "latency_s": latency,
+        "cost_usd": call.cost,
+        "error": error,
+        "scripted": call.scripted,
+        "attempts": call.attempts,
+    }
+    secrets = _secrets(request)
+    return redact_data(entry, secrets) if secrets else entry
 
 
 # -- the sync twin ---------------------------------------------------------------

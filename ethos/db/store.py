@@ -680,6 +680,7 @@ class Store:
         error: str | None = None,
         sample_pk: int | None = None,
         metadata: Mapping[str, Any] | None = None,
+        attempt: int | None = None,
     ) -> None:
         """Store one gateway call's usage (never its credentials)."""
         row = model_call_row(
@@ -693,6 +694,7 @@ class Store:
             error=error,
             sample_pk=sample_pk,
             metadata=metadata,
+            attempt=attempt,
         )
         async with self._writing(run_id) as conn:
             await conn.execute(insert(ModelCallRow), row)
@@ -799,6 +801,7 @@ def model_call_row(run_id: str, model: str, **fields: Any) -> dict[str, Any]:
         "error": _text(fields.get("error"), "error"),
         "metadata": dict(fields.get("metadata") or {}),
         "created_at": utcnow(),
+        "attempt": fields.get("attempt"),
     }
 
 

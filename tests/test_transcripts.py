@@ -1,0 +1,328 @@
+"""Transcripts: each sample's ordered record of what its models saw and said,
+its tool calls and its events, stored once per distinct message and read
+back exactly. Models here are scripts (script/...): test doubles."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from ethos.agents import Agent, AgentContext
+from ethos.db.store import Store
+from ethos.db.tables import EventRow, TranscriptPartRow
+from ethos.errors import EthosError
+from ethos.evals.run import EvalConfig, run_eval
+from ethos.evals.task import Arm, Sample, Score, SolverContext, Task
+from ethos.models import acomplete
+from ethos.models.script import (
+    Script,
+    ScriptAnswer,
+    ScriptedToolCall,
+    ScriptRequest,
+    register_script,
+)
+from ethos.recording import record_event, run_scope
+
+
+class Trip(BaseModel):
+    city: str
+
+
+class Plan(BaseModel):
+    advice: str
+
+
+def population(city: str) -> int:
+    """Look up a city's population."""
+    return {"Oslo": 700_000, "Bergen": 290_000}[city]
+
+
+def three_turns(seen: list[dict[str, Any]]) -> Script:
+    """Turn 1 and 2 call the tool (Oslo, then Bergen); turn 3 answers.
+    Records every request exactly as the model received it."""
+
+    def respond(request: ScriptRequest) -> ScriptAnswer:
+        seen.append({"messages": copy.deepcopy(request.messages), "tools": request.tools})
+        tool_turns = [m for m in request.messages if m.get("role") == "tool"]
+        if len(tool_turns) < 2:
+            city = ["Oslo", "Bergen"][len(tool_turns)]
+            return ScriptAnswer("", tool_calls=(ScriptedToolCall("population", {"city": city}),))
+        total = sum(int(m["content"]) for m in tool_turns)
+        return ScriptAnswer(json.dumps({"advice": f"{total} people in both"}))
+
+    return Script(respond)
+
+
+def agent() -> Agent[Trip, Plan]:
+    return Agent(
+        "guide",
+        instructions="You advise travellers to {city}.",
+        role="guide",
+        input_type=Trip,
+        output_type=Plan,
+        tools=[population],
+    )
+
+
+async def solve_with_agent(sample: Sample, ctx: SolverContext) -> Plan:
+    return await agent().run(Trip(city=sample.input), AgentContext(model=ctx.model, seed=ctx.seed))
+
+
+def exact(sample: Sample, output: Any, ctx: SolverContext) -> Score:
+    ok = output.advice == sample.target
+    return Score(value=ok, explanation=f"advice {output.advice!r}")
+
+
+def agent_task(samples: int = 1) -> Task:
+    return Task(
+        name="transcripts-agent",
+        samples=[
+            Sample(id=f"trip-{i}", input="Oslo", target="990000 people in both")
+            for i in range(samples)
+        ],
+        solver=solve_with_agent,
+        scorers=[exact],
+    )
+
+
+def eval_config(model: str) -> EvalConfig:
+    return EvalConfig(task="transcripts-agent", arms=[Arm(name="main", model=model)], seed=3)
+
+
+def without_null_content(message: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in message.items() if not (k == "content" and v is None)}
+
+
+async def events_of(store: Store, run_id: str, sample_id: str) -> list[Any]:
+    sample = await store.find_sample(run_id, sample_id)
+    return [e async for e in store.transcript(sample.id)]
+
+
+async def count(store: Store, table: Any, run_id: str) -> int:
+    async with store.engine.connect() as conn:
+        query = select(func.count()).select_from(table).where(table.run_id == run_id)
+        return (await conn.execute(query)).scalar_one()
+
+
+async def test_the_transcript_equals_what_the_scripted_model_received_and_returned(
+    store: Store,
+) -> None:
+    seen: list[dict[str, Any]] = []
+    model = register_script("transcript-three-turns", three_turns(seen))
+    result = await run_eval(eval_config(model), store=store, task=agent_task(), progress=False)
+    assert (result.status, result.succeeded) == ("succeeded", 1)
+
+    events = await events_of(store, result.run_id, "trip-0")
+    assert [e.kind for e in events] == [
+        "model_call",
+        "tool_call",
+        "model_call",
+        "tool_call",
+        "model_call",
+    ]
+    calls = [e.data for e in events if e.kind == "model_call"]
+    # Event for event: the messages and tools each call stored are the ones
+    # the model got, every role included, ethos' schema instruction too
+    # (litellm leaves out the null content of a tool-calling assistant turn
+    # on its way to the model; the record keeps what ethos sent).
+    assert [[without_null_content(m) for m in c["messages"]] for c in calls] == [
+        s["messages"] for s in seen
+    ]
+    assert [c["tools"] for c in calls] == [s["tools"] for s in seen]
+
+    schema = json.dumps(Plan.model_json_schema(), separators=(",", ":"))
+    system = {"role": "system", "content": "You advise travellers to Oslo."}
+    user = {
+        "role": "user",
+        "content": '{\n  "city": "Oslo"\n}\n\n'
+        "Reply with only a JSON object that matches this JSON schema:\n" + schema,
+    }
+
+    def asked(call_id: str, city: str) -> dict[str, Any]:
+        return {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": call_id,
+                    "type": "function",
+                    "function": {"name": "population", "arguments": json.dumps({"city": city})},
+                }
+            ],
+        }
+
+    first, second = asked("call_0", "Oslo"), asked("call_0", "Bergen")
+    oslo = {"role": "tool", "tool_call_id": "call_0", "content": "700000"}
+    bergen = {"role": "tool", "tool_call_id": "call_0", "content": "290000"}
+    assert calls[0]["messages"] == [system, user]
+    assert calls[1]["messages"] == [system, user, first, oslo]
+    assert calls[2]["messages"] == [system, user, first, oslo, second, bergen]
+    assert calls[0]["tools"][0]["function"]["name"] == "population"
+
+    # What the model returned.
+    assert calls[0]["output"]["tool_calls"] == [
+        {"id": "call_0", "name": "population", "arguments": '{"city": "Oslo"}'}
+    ]
+    assert calls[0]["output"]["finish_reason"] == "tool_calls"
+    assert calls[2]["output"]["text"] == '{"advice": "990000 people in both"}'
+    assert calls[2]["output"]["parsed"] == {"advice": "990000 people in both"}
+    assert calls[2]["options"]["output"] == "Plan"
+    assert all(c["scripted"] and c["error"] is None and c["attempts"] == 1 for c in calls)
+
+    # The tool calls between the turns, with their results.
+    tools = [e.data for e in events if e.kind == "tool_call"]
+    assert tools == [
+        {
+            "agent": "guide",
+            "tool": "population",
+            "arguments": {"city": "Oslo"},
+            "result": 700000,
+            "error": None,
+        },
+        {
+            "agent": "guide",
+            "tool": "population",
+            "arguments": {"city": "Bergen"},
+            "result": 290000,
+            "error": None,
+        },
+    ]
+    run = await store.get_run(result.run_id)
+    assert run.metadata["transcripts"] is True
+
+
+async def test_a_ten_turn_conversation_stores_each_distinct_message_once(store: Store) -> None:
+    model = register_script("transcript-ten", Script(lambda r: f"reply {r.call_index}"))
+    run = await store.create_run("test", name="ten turns")
+    pks = await store.prepare_samples(run.id, [{"sample_id": "chat"}])
+    messages: list[dict[str, Any]] = [{"role": "system", "content": "Be brief."}]
+    async with store.batch() as writer:
+        with run_scope(store, run.id, sample_pk=pks[("chat", 0, "")], writer=writer):
+            for turn in range(10):
+                messages.append({"role": "user", "content": f"question {turn}"})
+                answer = await acomplete(model, messages)
+                messages.append({"role": "assistant", "content": answer.text})
+    # 1 system + 10 questions + 10 answers; the last answer is never sent back.
+    assert await count(store, TranscriptPartRow, run.id) == 1 + 10 + 9
+    events = await events_of(store, run.id, "chat")
+    assert len(events) == 10
+    assert events[-1].data["messages"] == messages[:-1]
+    assert events[-1].data["output"]["text"] == "reply 9"
+
+
+async def test_a_scope_without_a_writer_stores_the_same_transcript(store: Store) -> None:
+    model = register_script("transcript-direct", Script(lambda r: "fine"))
+    run = await store.create_run("test", name="direct")
+    pks = await store.prepare_samples(run.id, [{"sample_id": "s"}])
+    with run_scope(store, run.id, sample_pk=pks[("s", 0, "")], attempt=2):
+        await acomplete(model, [{"role": "user", "content": "how are you?"}])
+        record_event("move", round=1, actions=["C", "D"], payoffs=[0, 5])
+        await acomplete(model, [{"role": "user", "content": "and now?"}])
+    events = await events_of(store, run.id, "s")
+    assert [(e.kind, e.attempt) for e in events] == [
+        ("model_call", 2),
+        ("move", 2),
+        ("model_call", 2),
+    ]
+    assert events[1].data == {"round": 1, "actions": ["C", "D"], "payoffs": [0, 5]}
+    assert events[2].data["messages"] == [{"role": "user", "content": "and now?"}]
+
+
+async def test_a_failed_call_is_recorded_with_its_error_and_no_output(store: Store) -> None:
+    model = register_script("transcript-fails", Script(lambda r: "not json"))
+    run = await store.create_run("test", name="fails")
+    pks = await store.prepare_samples(run.id, [{"sample_id": "s"}])
+    with run_scope(store, run.id, sample_pk=pks[("s", 0, "")]), pytest.raises(EthosError):
+        await acomplete(model, "give me a plan", output=Plan)
+    (event,) = await events_of(store, run.id, "s")
+    assert event.data["output"] is None
+    assert event.data["error"].startswith(f"{model} did not return Plan after one repair round")
+    # The last round as sent: the question, the bad reply, the repair request.
+    assert [m["role"] for m in event.data["messages"]] == ["user", "assistant", "user"]
+    assert event.data["attempts"] == 2
+
+
+async def test_transcripts_off_stores_none_and_reading_says_so(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ETHOS_TRANSCRIPTS", "false")
+    model = register_script("transcript-off", three_turns([]))
+    result = await run_eval(eval_config(model), store=store, task=agent_task(), progress=False)
+    assert result.status == "succeeded"
+    run = await store.get_run(result.run_id)
+    assert run.metadata["transcripts"] is False
+    assert await count(store, EventRow, run.id) == 0
+    assert await count(store, TranscriptPartRow, run.id) == 0
+    assert (await store.counts(run.id)).model_calls == 3  # usage is still kept
+    sample = await store.find_sample(run.id, "trip-0")
+    with pytest.raises(EthosError, match="stored without transcripts"):
+        [e async for e in store.transcript(sample.id)]
+
+
+async def test_a_key_from_the_environment_is_redacted_in_the_transcript(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "sk-test-0123456789abcdef"
+    monkeypatch.setenv("EXAMPLE_API_KEY", secret)
+    model = register_script("transcript-echo-key", Script(lambda r: f"you said {secret}"))
+    run = await store.create_run("test", name="secret")
+    pks = await store.prepare_samples(run.id, [{"sample_id": "s"}])
+    with run_scope(store, run.id, sample_pk=pks[("s", 0, "")]):
+        await acomplete(model, f"my key is {secret}")
+        record_event("tool_call", tool="env", arguments={}, result=secret, error=None)
+    events = await events_of(store, run.id, "s")
+    stored = json.dumps([e.data for e in events])
+    assert secret not in stored
+    assert events[0].data["messages"] == [{"role": "user", "content": "my key is ***"}]
+    assert events[0].data["output"]["text"] == "you said ***"
+    assert events[1].data["result"] == "***"
+    async with store.engine.connect() as conn:
+        bodies = (await conn.execute(select(TranscriptPartRow.body))).scalars().all()
+    assert secret not in json.dumps(bodies)
+
+
+async def test_the_latest_attempt_is_read_unless_another_is_asked(store: Store) -> None:
+    run = await store.create_run("test", name="attempts")
+    pk = (await store.prepare_samples(run.id, [{"sample_id": "s"}]))[("s", 0, "")]
+    for attempt in (1, 2):
+        with run_scope(store, run.id, sample_pk=pk, attempt=attempt) as scope:
+            task = scope.add_event("node", {"node": "plan", "phase": "start", "try": attempt})
+            assert task is not None
+            await task
+    latest = [e.data["try"] async for e in store.transcript(pk)]
+    first = [e.data["try"] async for e in store.transcript(pk, attempt=1)]
+    assert (latest, first) == ([2], [1])
+
+
+async def test_transcripts_are_read_in_pages_in_order(store: Store) -> None:
+    run = await store.create_run("test", name="pages")
+    pk = (await store.prepare_samples(run.id, [{"sample_id": "s"}]))[("s", 0, "")]
+    async with store.batch() as writer:
+        with run_scope(store, run.id, sample_pk=pk, writer=writer):
+            for i in range(25):
+                record_event("move", round=i)
+    rounds = [e.data["round"] async for e in store.transcript(pk, page_size=4)]
+    assert rounds == list(range(25))
+
+
+async def test_find_sample_names_known_ids_and_asks_for_epoch_or_arm(store: Store) -> None:
+    run = await store.create_run("test", name="find")
+    await store.prepare_samples(
+        run.id,
+        [
+            {"sample_id": "a", "epoch": 0, "arm": "x"},
+            {"sample_id": "a", "epoch": 1, "arm": "x"},
+            {"sample_id": "b", "epoch": 0, "arm": "x"},
+        ],
+    )
+    with pytest.raises(EthosError, match=r"no sample 'zz'; known sample ids include 'a', 'b'"):
+        await store.find_sample(run.id, "zz")
+    with pytest.raises(EthosError, match=r"ran 2 times \(epoch 0 arm 'x', epoch 1 arm 'x'\)"):
+        await store.find_sample(run.id, "a")
+    assert (await store.find_sample(run.id[:8], "a", epoch=1)).epoch == 1
+    assert (await store.find_sample(run.id, "b")).sample_id == "b"
