@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from typing import TypedDict
+import math
+from dataclasses import dataclass
+from functools import partial
+from typing import Literal, TypedDict
 
 import pytest
 from langgraph.graph import END, START, StateGraph
 from pydantic import BaseModel
+from typing_extensions import TypedDict as TypedDictExt
 
-from ethos.agents import Agent, AgentContext, AgentError, Tool
+from ethos.agents import Agent, AgentContext, AgentError, RunContext, Tool
 from ethos.errors import ConfigError
 from ethos.graphs.events import ModelToken, ToolCalled
 from ethos.graphs.runtime import GraphRuntime
@@ -18,7 +23,9 @@ from ethos.models.script import (
     ScriptAnswer,
     ScriptedToolCall,
     ScriptRequest,
+    policy,
     register_script,
+    replies,
 )
 from ethos.recording import run_scope
 
@@ -247,3 +254,211 @@ def test_templates_render_as_they_were_checked() -> None:
     assert keyed.render_instructions({"question": "why"}) == "Answer why."
     with pytest.raises(AgentError, match="mixes named fields with a bare"):
         Agent("mixed", instructions="{text} {}", role="w", input_type=Question, output_type=str)
+
+
+# -- any output type, choices mode -------------------------------------------------
+
+
+@dataclass
+class Point:
+    x: int
+    y: int
+
+
+class Span(TypedDictExt):  # pydantic needs typing_extensions' below Python 3.12
+    start: int
+    end: int
+
+
+@pytest.mark.parametrize(
+    ("output_type", "reply", "expected"),
+    [
+        (int, '{"value": 42}', 42),
+        (list[int], '{"value": [1, 2, 3]}', [1, 2, 3]),
+        (Point, '{"value": {"x": 1, "y": 2}}', Point(1, 2)),
+        (Span, '{"value": {"start": 3, "end": 9}}', {"start": 3, "end": 9}),
+        (Literal[1, 2], '{"value": 2}', 2),  # not strings: structured, not choices
+    ],
+    ids=["int", "list", "dataclass", "typeddict", "int-literal"],
+)
+async def test_any_output_type_pydantic_validates(output_type, reply, expected) -> None:
+    """Asked for as {"value": ...} (the gateway takes pydantic models) and
+    unwrapped: Agent(output_type=int) returns the int 42, not '42'."""
+    schemas: list[dict] = []
+
+    def respond(request: ScriptRequest) -> str:
+        schemas.append(request.schema)
+        return reply
+
+    model = register_script(f"agent-out-{len(reply)}", Script(respond))
+    agent = Agent(
+        "typed", instructions="Answer.", role="r", input_type=str, output_type=output_type
+    )
+    out = await agent.run("q", AgentContext(model=model))
+    assert out == expected and type(out) is type(expected)
+    assert schemas[0]["title"] == "TypedOutput" and schemas[0]["required"] == ["value"]
+
+
+async def test_choices_mode_returns_the_option_and_its_log_probabilities() -> None:
+    seen: list[list[str]] = []
+
+    def likes_no(messages, options):
+        seen.append(options)
+        return {"yes": 0.25, "no": 0.75}
+
+    model = register_script("agent-choices", policy(likes_no))
+    agent = Agent(
+        "decider", instructions="Decide.", role="r", input_type=str, choices=["yes", "no"]
+    )
+    assert await agent.run("go?", AgentContext(model=model)) == "no"
+    result = await agent.run_result("go?", AgentContext(model=model))
+    assert result.output == "no" and result.model == model and result.completion.scripted
+    assert result.choice_logprobs == pytest.approx({"yes": math.log(0.25), "no": math.log(0.75)})
+    literal = Agent(
+        "literal", instructions="Decide.", role="r", input_type=str, output_type=Literal["a", "b"]
+    )
+    assert await literal.run("?", AgentContext(model="script/first-choice")) == "a"
+    assert seen == [["yes", "no"], ["yes", "no"]]
+
+
+def test_output_types_and_choices_that_cannot_work_fail_when_the_agent_is_made() -> None:
+    class Plain:  # pydantic has no schema for it
+        pass
+
+    make = partial(Agent, "bad", instructions="x", role="r", input_type=str)
+    with pytest.raises(AgentError, match=r"output type .*Plain.* has no JSON schema"):
+        make(output_type=Plain)
+    with pytest.raises(AgentError, match="choices= and output_type= were both given"):
+        make(output_type=int, choices=["a", "b"])
+    with pytest.raises(AgentError, match="at least two distinct, non-empty"):
+        make(choices=["a", "a"])
+
+
+# -- tools with a run context ---------------------------------------------------------
+
+
+@dataclass
+class Directory:
+    people: dict[str, int]
+
+
+def headcount(ctx: RunContext[Directory], city: str) -> int:
+    """People in a city, from the run's directory."""
+    return ctx.deps.people[city]
+
+
+async def test_a_tool_gets_the_run_context_first_and_the_model_never_sees_it() -> None:
+    tool = Tool.from_function(headcount)
+    assert tool.takes_context
+    assert list(tool.schema()["function"]["parameters"]["properties"]) == ["city"]
+    seen: list[str] = []
+
+    def user(request: ScriptRequest) -> ScriptAnswer | str:
+        tool_turns = [m for m in request.messages if m.get("role") == "tool"]
+        if not tool_turns:
+            return ScriptAnswer("", tool_calls=(ScriptedToolCall("headcount", {"city": "Oslo"}),))
+        seen.append(tool_turns[-1]["content"])
+        return "done"
+
+    model = register_script("agent-run-context", Script(user))
+    agent = Agent("counter", instructions="Count.", role="r", input_type=str, tools=[headcount])
+    ctx = AgentContext(model=model, seed=7, deps=Directory({"Oslo": 709_000}))
+    assert await agent.run("Oslo?", ctx) == "done"
+    assert seen == ["709000"]
+
+    async def seen_context(ctx: RunContext[Directory]) -> list:
+        """What a tool learns of its run."""
+        return [ctx.model, ctx.agent, ctx.seed]
+
+    seen.clear()
+
+    def asks(request: ScriptRequest) -> ScriptAnswer | str:
+        if not any(m.get("role") == "tool" for m in request.messages):
+            return ScriptAnswer("", tool_calls=(ScriptedToolCall("seen_context", {}),))
+        seen.append(request.messages[-1]["content"])
+        return "ok"
+
+    model = register_script("agent-run-context-fields", Script(asks))
+    teller = Agent("teller", instructions="x", role="r", input_type=str, tools=[seen_context])
+    await teller.run("?", AgentContext(model=model, seed=7))
+    assert json.loads(seen[0]) == [model, "teller", 7]
+
+
+def test_a_run_context_that_is_not_the_first_parameter_is_refused() -> None:
+    def late(city: str, ctx: RunContext[Directory]) -> int:
+        return 0
+
+    with pytest.raises(ConfigError, match="the RunContext parameter must be the first one"):
+        Tool.from_function(late)
+
+
+# -- overriding an agent's model in tests ---------------------------------------------
+
+
+async def test_override_swaps_the_model_for_this_agent_and_this_context_only() -> None:
+    real = register_script("agent-real", replies("real", cycle=True))
+    double = register_script("agent-double", replies("double", cycle=True))
+    agent = Agent("swapped", instructions="x", role="writer", input_type=str)
+    other = Agent("other", instructions="x", role="writer", input_type=str)
+    ctx = AgentContext(roles={"writer": real})
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def outside() -> str:  # started before the block: keeps the real model
+        started.set()
+        await release.wait()
+        return await agent.run("q", ctx)
+
+    concurrent = asyncio.create_task(outside())
+    await started.wait()
+    with agent.override(model=double):
+        release.set()
+        inside = await agent.run("q", ctx)
+        assert await other.run("q", ctx) == "real"
+        assert await concurrent == "real"
+    assert inside == "double"
+    assert await agent.run("q", ctx) == "real"
+
+
+async def test_override_reaches_an_agent_inside_a_graph_and_can_swap_deps(store) -> None:
+    seen: list[str] = []
+
+    def user(request: ScriptRequest) -> ScriptAnswer | str:
+        if not any(m.get("role") == "tool" for m in request.messages):
+            return ScriptAnswer("", tool_calls=(ScriptedToolCall("headcount", {"city": "Oslo"}),))
+        seen.append(request.messages[-1]["content"])
+        return "counted"
+
+    double = register_script("agent-graph-double", Script(user))
+    agent = Agent("counter", instructions="x", role="writer", input_type=str, tools=[headcount])
+
+    async def count(state: Flow, runtime) -> Flow:
+        return {"answer": await agent.run(state["question"], runtime.context)}
+
+    builder = StateGraph(Flow, context_schema=AgentContext)
+    builder.add_node("count", count)
+    builder.add_edge(START, "count")
+    builder.add_edge("count", END)
+    context = AgentContext(model="script/echo", deps=Directory({"Oslo": 1}))
+    with agent.override(model=double, deps=Directory({"Oslo": 2})):
+        async with await GraphRuntime.open(store=store) as runtime:
+            graph = runtime.compile(builder)
+            events = [
+                e
+                async for e in runtime.stream(
+                    graph, {"question": "Oslo?"}, thread_id="o", context=context
+                )
+            ]
+    assert events[-1].output["answer"] == "counted" and seen == ["2"]
+    with pytest.raises(AgentError, match="given nothing to override"), agent.override():
+        pass
+
+
+async def test_an_overriding_model_gets_none_of_the_contexts_model_arguments() -> None:
+    """The context's arguments and interventions belong to its model; a
+    script standing in for it would refuse interventions."""
+    double = register_script("agent-override-args", replies("ok", cycle=True))
+    agent = Agent("a", instructions="x", role="writer", input_type=str)
+    mask = {"type": "expert_mask", "layer": 0, "experts": [1]}
+    ctx = AgentContext(model="local/none", model_args={"temperature": 0.3}, interventions=[mask])
+    with agent.override(model=double):
+        assert await agent.run("q", ctx) == "ok"
