@@ -1,8 +1,9 @@
-"""``ethos eval``: run tasks, list them, report and compare runs."""
+"""``ethos eval``: run tasks, list them, report, compare and export runs."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -119,11 +120,16 @@ def run(
 
 @app.command("list")
 def list_tasks() -> None:
-    """List the registered tasks and the arguments each takes."""
+    """List the registered tasks (of every installed suite) and the
+    arguments each takes; a suite plug-in that fails to load is one line on
+    stderr, and the others are still listed."""
     import inspect
 
+    from ethos.evals.suite import problems
     from ethos.evals.task import registered
 
+    for problem in problems():
+        typer.echo(f"warning: {problem}", err=True)
     for name, factory in registered().items():
         params = inspect.signature(factory).parameters.values()
         args = ", ".join(
@@ -131,3 +137,39 @@ def list_tasks() -> None:
         )
         doc = (inspect.getdoc(factory) or "").splitlines()
         typer.echo(f"{name}({args})" + (f"  {doc[0]}" if doc else ""))
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    run_id: str = typer.Argument(..., help="An eval run id or a unique prefix (4+ characters)."),
+    out: Path = typer.Option(
+        ..., "--out", "-o", dir_okay=False, help="The Inspect log to write (a .json file)."
+    ),
+) -> None:
+    """Write an eval run as Inspect AI logs, for `inspect view` and
+    inspect_ai.log.read_eval_log: samples with their messages, events,
+    scores and model usage.
+
+    One log per arm (an Inspect log is one model's): a run with one arm
+    writes FILE; a run with several writes FILE-stem.<arm>.json for each,
+    sharing the ethos run id as Inspect's run_id, and every sample names its
+    arm in metadata["ethos"]. A run stored with transcripts off exports
+    without messages or events."""
+    from ethos.evals.inspect_log import check_destination, export_run
+
+    check_destination(out)  # before opening the database: a bad -o costs nothing
+
+    async def work(store):
+        return await export_run(store, run_id, out), await store.get_run(run_id)
+
+    files, stored = cli_context(ctx).with_store(work)
+    for file in files:
+        typer.echo(f"wrote {file}")
+    if stored.metadata.get("transcripts") is False:
+        typer.echo(
+            f"note: run {stored.id} was stored without transcripts: its samples have no messages",
+            err=True,
+        )
+    if stored.metadata.get("scripted"):
+        typer.echo("[scripted models: test doubles, not model behaviour]")
