@@ -326,3 +326,105 @@ async def test_find_sample_names_known_ids_and_asks_for_epoch_or_arm(store: Stor
         await store.find_sample(run.id, "a")
     assert (await store.find_sample(run.id[:8], "a", epoch=1)).epoch == 1
     assert (await store.find_sample(run.id, "b")).sample_id == "b"
+
+
+# -- ethos runs show ------------------------------------------------------------------
+
+
+def show(db_url: str, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``ethos --db URL runs show ARGS`` in this process: (exit status, stdout, stderr)."""
+    from ethos.cli.app import main
+
+    capsys.readouterr()
+    try:
+        main(["--db", db_url, "runs", "show", *args])
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def stored_run(db_url: str, **settings: str) -> str:
+    """A run of two epochs: trip-0 answers after two tool calls, broken-N fail."""
+
+    async def solver(sample: Sample, ctx: SolverContext) -> Plan:
+        if sample.id.startswith("broken"):
+            raise RuntimeError(f"{sample.id} broke on purpose\nsecond line")
+        return await solve_with_agent(sample, ctx)
+
+    samples = [Sample(id="trip-0", input="Oslo", target="990000 people in both")]
+    samples += [Sample(id=f"broken-{i}", input="x") for i in range(3)]
+    task = Task(name="transcripts-cli", samples=samples, solver=solver, scorers=[exact], epochs=2)
+    model = register_script("transcript-cli", three_turns([]))
+    config = EvalConfig(task="transcripts-cli", arms=[Arm(name="main", model=model)])
+
+    async def go() -> str:
+        async with await Store.open(db_url) as store:
+            result = await run_eval(config, store=store, task=task, progress=False)
+            return result.run_id
+
+    import asyncio
+
+    return asyncio.run(go())
+
+
+def test_runs_show_prints_a_samples_transcript_and_the_runs_failures(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_id = stored_run(db_url)
+    code, out, _ = show(db_url, capsys, run_id[:10], "--sample", "trip-0", "--epoch", "1")
+    assert code == 0
+    text = " ".join(out.split())
+    assert "sample trip-0 epoch 1 arm 'main' succeeded" in text
+    assert "system: You advise travellers to Oslo." in text
+    assert 'assistant calls population({"city": "Oslo"})' in text
+    assert 'tool population({"city": "Oslo"}) -> 700000' in text
+    assert "(4 earlier message(s) sent again)" in text  # the third call shows only its news
+    assert 'assistant: {"advice": "990000 people in both"}' in text
+    assert "exact: true - advice '990000 people in both'" in text
+
+    code, out, _ = show(db_url, capsys, run_id, "--sample", "trip-0", "--epoch", "0", "--json")
+    events = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [e["kind"] for e in events][:2] == ["model_call", "tool_call"]
+    assert events[0]["data"]["messages"][0] == {
+        "role": "system",
+        "content": "You advise travellers to Oslo.",
+    }
+
+    code, out, _ = show(db_url, capsys, run_id)
+    text = " ".join(out.split())
+    assert code == 0 and "6 failed sample(s)" in text
+    assert "broken-0 epoch 0 arm 'main': RuntimeError: broken-0 broke on purpose" in text
+    assert "second line" not in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--sample", "nope"], "has no sample 'nope'; known sample ids include 'broken-0'"),
+        (["--sample", "trip-0"], "ran 2 times (epoch 0 arm 'main', epoch 1 arm 'main')"),
+        (["--epoch", "1"], "no --sample was given; add --sample ID"),
+        (["--arm", "main"], "no --sample was given; add --sample ID"),
+    ],
+)
+def test_runs_show_refuses_bad_sample_choices_in_one_line(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    db_url = f"sqlite:///{tmp_path / 'cli.db'}"
+    run_id = stored_run(db_url)
+    code, out, err = show(db_url, capsys, run_id, *args)
+    assert code == 2 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_runs_show_of_a_run_without_transcripts_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ETHOS_TRANSCRIPTS", "false")
+    db_url = f"sqlite:///{tmp_path / 'cli.db'}"
+    run_id = stored_run(db_url)
+    code, _, err = show(db_url, capsys, run_id, "--sample", "trip-0", "--epoch", "0")
+    assert code == 2
+    assert f"run {run_id} was stored without transcripts" in err
+    assert len(err.strip().splitlines()) == 1
