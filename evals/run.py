@@ -1,13 +1,23 @@
 """Running a task: every (epoch, arm, sample) once, concurrently, resumably.
 
 A run is a row in the store. Its (epoch, arm, sample) rows are inserted
-``pending`` in bulk; ``max_connections`` workers take them one at a time;
-a finished sample's scores and its ``succeeded`` mark are committed in one
-transaction (batched every 50 ms), so a run killed at any moment resumes by
-redoing only what is not ``succeeded``, and the unique (run, sample, epoch,
-arm) key makes a redo an update, never a duplicate. Re-running the same
-command finds the interrupted run by the fingerprint of its configuration
-and samples, and finishes it.
+``pending`` in bulk; the process working the run holds a lease on it
+(ethos.db.leases) and claims pending samples a few at a time for its
+``max_connections`` slots; a finished sample's scores and its
+``succeeded`` mark are committed in one transaction (batched every 50 ms),
+so a run killed at any moment resumes by redoing only what is not
+``succeeded``, and the unique (run, sample, epoch, arm) key makes a redo an
+update, never a duplicate. Re-running the same command finds the
+interrupted run by the fingerprint of its configuration and samples
+(ethos.evals.fingerprint) and finishes it; the same command started while
+the run is being worked joins it, claiming what nobody holds, so several
+processes (on PostgreSQL, several machines) share one run and each sample
+is worked once. A worker that dies loses its claims when its lease expires.
+
+A model call is committed before its answer reaches the solver (the
+writer's group commit), so a call that was paid for is in ``model_calls``
+even when its sample is redone: its ``attempt`` is then older than the
+sample's, and ``Store.run_cost`` counts it as redone.
 
 A run ends ``succeeded`` when every sample succeeded, or when the failures
 stay within ``--fail-on-error``; otherwise ``failed``, and running the same
@@ -21,20 +31,35 @@ import contextlib
 import hashlib
 import inspect
 import json
-from collections.abc import Sequence
+import logging
+from collections import deque
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from ethos.db import leases
 from ethos.db.engine import dumps
+from ethos.db.leases import Claim, Lease
 from ethos.db.store import Run, Store, clean_text, score_row
 from ethos.db.tables import utcnow
 from ethos.errors import EthosError
-from ethos.evals.task import Arm, Sample, Score, SolverContext, Task, resolve_task, scorer_name
+from ethos.evals.fingerprint import code_digests, code_files, code_fingerprint, config_fingerprint
+from ethos.evals.suite import suite_of_task
+from ethos.evals.task import (
+    Arm,
+    Sample,
+    Score,
+    SolverContext,
+    Task,
+    registered,
+    resolve_task,
+    scorer_name,
+)
 from ethos.recording import UsageMeter, run_scope
 
-RESUMABLE = ("running", "cancelled", "failed")
+log = logging.getLogger("ethos.evals")
 # Arm options the harness itself understands; a task may declare more in
 # Task.metadata["arm_options"]. Anything else is a typo, refused up front.
 ARM_OPTIONS = frozenset({"model_args", "interventions"})
@@ -56,6 +81,8 @@ class EvalConfig(BaseModel):
     # How the run is carried out, not what it measures (not fingerprinted):
     max_connections: int = Field(16, ge=1)
     fail_on_error: float | None = Field(None, gt=0)
+    # Seconds a worker's claims outlive its last heartbeat (renewed every third).
+    lease_s: float = Field(30.0, gt=0)
 
     @model_validator(mode="after")
     def _normalise(self) -> EvalConfig:
@@ -75,10 +102,10 @@ class EvalConfig(BaseModel):
         return self.baseline or self.arms[0].name
 
     def fingerprint(self, samples: Sequence[Sample] = ()) -> str:
-        measured = self.model_dump(exclude={"max_connections", "fail_on_error"})
-        measured["samples"] = [[s.id, s.input, s.target] for s in samples]
-        text = json.dumps(measured, sort_keys=True, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()[:32]
+        """What the run measures: configuration and samples, without how it
+        is carried out (connections, error tolerance, lease, transport)."""
+        carried = {"max_connections", "fail_on_error", "lease_s"}
+        return config_fingerprint(self.model_dump(exclude=carried), samples)
 
     @property
     def scripted(self) -> bool:
@@ -179,25 +206,25 @@ def sample_seed(seed: int, sample: str, epoch: int) -> int:
     return int.from_bytes(digest[:8], "big") >> 1  # fits a signed 64-bit seed
 
 
-async def find_resumable(store: Store, fingerprint: str) -> Run | None:
-    """The newest unfinished run with exactly this fingerprint, if any."""
-    found = [
-        run
-        for status in RESUMABLE
-        for run in await store.list_runs(kind="eval", status=status, limit=1000)
-        if run.metadata.get("fingerprint") == fingerprint
-    ]
-    return max(found, key=lambda r: r.created_at) if found else None
-
-
 async def open_run(
     store: Store,
     config: EvalConfig,
-    fingerprint: str,
-    resume: str | None,
+    samples: Sequence[Sample],
+    code: Mapping[str, str],
     *,
+    resume: str | None = None,
+    new_run: bool = False,
+    suite: str | None = None,
     transcripts: bool = True,
-) -> Run:
+) -> tuple[Run, Lease]:
+    """Join the run this command continues (``resume``, else the newest
+    unfinished run with the same fingerprint, unless ``new_run``) or create
+    it, as one of its workers. A found run whose task code differs from
+    ``code`` is refused unless resumed by id, which is recorded on the run."""
+    if resume and new_run:
+        raise EthosError("--resume and --new-run contradict each other", "pass one of them")
+    fingerprint = config.fingerprint(samples)
+    code_fp = code_fingerprint(code)
     if resume:
         run = await store.get_run(resume)
         if run.kind != "eval":
@@ -210,20 +237,64 @@ async def open_run(
                 f"({run.config.get('task')}, {len(run.config.get('arms', []))} arm(s))",
                 "resume it with exactly its original options, or start a new run",
             )
-        return run
-    found = await find_resumable(store, fingerprint)
-    if found is not None:
-        return found
-    return await store.create_run(
-        "eval",
-        name=config.task,
-        config=config.model_dump(),
-        metadata={
-            "fingerprint": fingerprint,
-            "scripted": config.scripted,
-            "transcripts": transcripts,  # False: a run that keeps no text
+        resume = run.id
+
+    def check(found: Run) -> dict[str, Any] | None:
+        before = found.metadata.get("code") or {}
+        changed = before.get("fingerprint") not in (None, code_fp)
+        if changed and resume is None:
+            raise EthosError(
+                f"the unfinished run {found.id[:12]} of this command was started with other "
+                f"task code (changed: {_changed_files(before.get('files') or {}, code)}); "
+                "continuing it would mix results of both versions",
+                f"pass --new-run to measure the new code in a new run, or --resume "
+                f"{found.id[:12]} to continue that run with it (recorded on the run)",
+            )
+        if resume is None:
+            return None
+        reason = "resumed by id"
+        if changed:
+            names = _changed_files(before.get("files") or {}, code)
+            reason = f"resumed by id with changed task code ({names})"
+        entry = {"at": utcnow().isoformat(), "code": code_fp, "reason": reason}
+        return {
+            "code": {"fingerprint": code_fp, "files": dict(code)},
+            "resumed": [*found.metadata.get("resumed", []), entry],
+        }
+
+    return await leases.join_run(
+        store,
+        kind="eval",
+        fingerprint=fingerprint,
+        lease_s=config.lease_s,
+        new_run={
+            "name": config.task,
+            "config": config.model_dump(),
+            "metadata": {
+                "fingerprint": fingerprint,
+                "code": {"fingerprint": code_fp, "files": dict(code)},
+                "scripted": config.scripted,
+                "suite": suite,  # its report section (ethos.evals.suite)
+                "transcripts": transcripts,  # False: a run that keeps no text
+            },
         },
+        run_id=resume,
+        force_new=new_run,
+        check=check,
     )
+
+
+def _changed_files(before: Mapping[str, str], now: Mapping[str, str]) -> str:
+    names = sorted(
+        Path(f).name for f in set(before) | set(now) if before.get(f) != now.get(f)
+    )
+    return ", ".join(names) or "its files moved"
+
+
+def task_code(config: EvalConfig, task: Task) -> dict[str, str]:
+    """The digests of the files that define the task (see ethos.evals.fingerprint)."""
+    factory = None if "@" in config.task else registered().get(config.task)
+    return code_digests(code_files(task, config.task, factory))
 
 
 async def run_eval(
@@ -232,10 +303,13 @@ async def run_eval(
     store: Store,
     task: Task | None = None,
     resume: str | None = None,
+    new_run: bool = False,
     progress: bool | None = None,
     settings: Any = None,
 ) -> EvalResult:
-    """Run (or finish) the evaluation ``config`` describes; returns its tally."""
+    """Run (or finish, or join) the evaluation ``config`` describes; returns
+    its tally. ``new_run`` starts a new run even where an unfinished one of
+    the same command exists."""
     from ethos.settings import load_settings
 
     settings = settings or load_settings()
@@ -246,73 +320,29 @@ async def run_eval(
     if preflight is not None:  # the task's own check, before any run row exists
         await _maybe_await(preflight(store))
     samples = list(task.samples)[: config.limit]
-    run = await open_run(
-        store, config, config.fingerprint(samples), resume, transcripts=settings.transcripts
+    code = task_code(config, task)
+    run, lease = await open_run(
+        store,
+        config,
+        samples,
+        code,
+        resume=resume,
+        new_run=new_run,
+        suite=suite_of_task(task),
+        transcripts=settings.transcripts,
     )
+    heartbeat = asyncio.create_task(_heartbeat(store, lease))
     try:
         epochs = config.epochs or task.epochs
-        done = await store.finished_samples(run.id)
-        todo = [
-            (epoch, arm, sample)
+        items = {
+            (sample.id, epoch, arm.name): (epoch, arm, sample)
             for epoch in range(epochs)
             for arm in config.arms
             for sample in samples
-            if (sample.id, epoch, arm.name) not in done
-        ]
-        total = epochs * len(config.arms) * len(samples)
-        await store.update_run(run.id, status="running")
-        runner = _Runner(store, run.id, task, config, total, len(todo))
-        # A run stored without transcripts keeps none when resumed, and the
-        # setting turned off keeps none from now on.
-        runner.transcripts = settings.transcripts and run.metadata.get("transcripts") is not False
-        status, error = await runner.run(todo, progress)
-    except (asyncio.CancelledError, KeyboardInterrupt):
-        await _finish_quietly(
-            store, run.id, "cancelled", "interrupted; run the same command again to finish"
-        )
-        raise
-    except Exception as exc:
-        await _finish_quietly(store, run.id, "failed", f"{type(exc).__name__}: {exc}")
-        raise
-    await store.finish_run(run.id, status, error=error)
-    return EvalResult(
-        run_id=run.id,
-        status=status,
-        total=total,
-        succeeded=total - len(todo) + runner.succeeded,
-        failed=runner.failed,
-        skipped=total - len(todo),
-        scripted=config.scripted,
-    )
-
-
-async def _finish_quietly(store: Store, run_id: str, status: str, error: str) -> None:
-    """Mark the run's end on the way out of an error, without hiding that error."""
-    try:
-        await asyncio.shield(store.finish_run(run_id, status, error=clean_text(error[:2000])))
-    except Exception:
-        pass
-
-
-class _Runner:
-    """The work of one run: a pool of workers over the pending samples."""
-
-    def __init__(
-        self, store: Store, run_id: str, task: Task, config: EvalConfig, total: int, pending: int
-    ) -> None:
-        self.store, self.run_id, self.task, self.config = store, run_id, task, config
-        self.total, self.pending = total, pending
-        self.succeeded = self.failed = 0
-        self.meter = UsageMeter()
-        self.stop = False
-        self.graph: Any = None  # a StateGraph solver, compiled once for the run
-        self.transcripts = True
-
-    async def run(
-        self, todo: Sequence[tuple[int, Arm, Sample]], progress: bool | None
-    ) -> tuple[str, str | None]:
-        self.pks = await self.store.prepare_samples(
-            self.run_id,
+        }
+        await leases.add_samples(
+            store,
+            run.id,
             [
                 {
                     "sample_id": s.id,
@@ -322,72 +352,192 @@ class _Runner:
                     "target": s.target,
                     "metadata": s.metadata,
                 }
-                for e, a, s in todo
+                for e, a, s in items.values()
             ],
         )
-        async with contextlib.AsyncExitStack() as stack:
-            if _is_graph_builder(self.task.solver) and todo:
-                # One runtime (one checkpointer, on PostgreSQL one connection
-                # pool) for the whole run, not one per sample.
-                from ethos.graphs.runtime import GraphRuntime
+        total = len(items)
+        skipped = (await leases.status_counts(store, run.id)).get("succeeded", 0)
+        runner = _Runner(store, lease, task, config, total, total - skipped, items)
+        # A run stored without transcripts keeps none when resumed, and the
+        # setting turned off keeps none from now on.
+        runner.transcripts = settings.transcripts and run.metadata.get("transcripts") is not False
+        status, error = await runner.run(progress)
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        await _finish_quietly(
+            store, lease, "cancelled", "interrupted; run the same command again to finish"
+        )
+        raise
+    except Exception as exc:
+        await _finish_quietly(store, lease, "failed", f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        heartbeat.cancel()
+    await store.finish_run(run.id, status, error=error)
+    counts = await leases.status_counts(store, run.id)
+    return EvalResult(
+        run_id=run.id,
+        status=status,
+        total=total,
+        succeeded=counts.get("succeeded", 0),
+        failed=counts.get("failed", 0),
+        skipped=skipped,
+        scripted=config.scripted,
+    )
 
-                runtime = await GraphRuntime.open(store=self.store)
-                stack.push_async_callback(runtime.close)
-                self.graph = _SolverGraph(runtime, self.task.solver, self.task.name)
-            self.writer = await stack.enter_async_context(self.store.batch())
-            with _Progress(self, progress) as display:
-                await self._work(todo, display)
-        return self._outcome()
 
-    async def _work(self, todo: Sequence[tuple[int, Arm, Sample]], display: _Progress) -> None:
-        items = iter(todo)
+async def _heartbeat(store: Store, lease: Lease) -> None:
+    """Renew the lease every third of its length while the run is worked."""
+    while True:
+        await asyncio.sleep(lease.lease_s / 3)
+        try:
+            await leases.renew(store, lease)
+        except Exception:  # the next beat tries again; the lease runs meanwhile
+            log.warning("could not renew the lease of run %s", lease.run_id, exc_info=True)
 
-        async def worker() -> None:
-            for item in items:
-                if self.stop:
+
+async def _finish_quietly(store: Store, lease: Lease, status: str, error: str) -> None:
+    """Mark the run's end on the way out of an error, without hiding that
+    error; a run other live workers still hold is theirs to finish."""
+
+    async def finish() -> None:
+        await leases.leave(store, lease)
+        if (await leases.outstanding(store, lease)).held_by_others:
+            return
+        await store.finish_run(lease.run_id, status, error=clean_text(error[:2000]))
+
+    try:
+        await asyncio.shield(finish())
+    except Exception:
+        pass
+
+
+class _Runner:
+    """This process's share of a run: ``max_connections`` slots working the
+    samples it claims, until nothing is left that nobody live holds."""
+
+    def __init__(
+        self,
+        store: Store,
+        lease: Lease,
+        task: Task,
+        config: EvalConfig,
+        total: int,
+        pending: int,
+        items: Mapping[tuple[str, int, str], tuple[int, Arm, Sample]],
+    ) -> None:
+        self.store, self.lease, self.task, self.config = store, lease, task, config
+        self.run_id = lease.run_id
+        self.total, self.pending, self.items = total, pending, items
+        self.succeeded = self.failed = 0
+        self.meter = UsageMeter()
+        self.transcripts = True
+        self.stop = False
+        self.graph: Any = None  # a StateGraph solver, compiled once for the run
+        self.claimed: deque[Claim] = deque()  # claimed, not started yet
+        self.claiming = asyncio.Lock()
+        self.idle = 0  # slots waiting for a sample
+        self.poll_s = min(1.0, config.lease_s / 4)
+
+    async def run(self, progress: bool | None) -> tuple[str, str | None]:
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                if _is_graph_builder(self.task.solver) and self.pending:
+                    # One runtime (one checkpointer, on PostgreSQL one connection
+                    # pool) for the whole run, not one per sample.
+                    from ethos.graphs.runtime import GraphRuntime
+
+                    runtime = await GraphRuntime.open(store=self.store)
+                    stack.push_async_callback(runtime.close)
+                    self.graph = _SolverGraph(runtime, self.task.solver, self.task.name)
+                self.writer = await stack.enter_async_context(self.store.batch())
+                with _Progress(self, progress) as display:
+                    while not self.stop:
+                        await self._work(display)
+                        left = await leases.outstanding(self.store, self.lease)
+                        if not (left.claimable or left.held_by_others):
+                            break
+        finally:  # after the writer's last flush: what is done is committed
+            await leases.leave(self.store, self.lease, [c.pk for c in self.claimed])
+        return await self._outcome()
+
+    async def _work(self, display: _Progress) -> None:
+        async def slot() -> None:
+            while not self.stop:
+                claim = await self._next()
+                if claim is None:
                     return
-                await self.one(*item)
+                await self.one(claim)
                 display.advance()
 
-        workers = [
-            asyncio.create_task(worker())
-            for _ in range(min(self.config.max_connections, len(todo)))
-        ]
+        slots = [asyncio.create_task(slot()) for _ in range(self.config.max_connections)]
         try:
-            await asyncio.gather(*workers)
+            await asyncio.gather(*slots)
         finally:
-            for w in workers:
-                w.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
+            for s in slots:
+                s.cancel()
+            await asyncio.gather(*slots, return_exceptions=True)
 
-    def _outcome(self) -> tuple[str, str | None]:
+    async def _next(self) -> Claim | None:
+        """The next sample for a slot: one already claimed, else a new claim
+        of as many as slots wait; with none claimable, wait while other live
+        workers hold samples (they may die and leave them), else None."""
+        self.idle += 1
+        try:
+            async with self.claiming:
+                while not self.stop:
+                    if self.claimed:
+                        return self.claimed.popleft()
+                    got = await leases.claim(self.store, self.lease, self.idle)
+                    if got:
+                        self.claimed.extend(got)
+                        continue
+                    left = await leases.outstanding(self.store, self.lease)
+                    if not (left.claimable or left.held_by_others):
+                        return None
+                    await asyncio.sleep(0.01 if left.claimable else self.poll_s)
+                return None
+        finally:
+            self.idle -= 1
+
+    async def _outcome(self) -> tuple[str, str | None]:
         limit = self.config.fail_on_error
         if self.stop:
             return "failed", (
                 f"{self.failed} samples failed, reaching --fail-on-error {limit:g}; "
                 "the same command retries them"
             )
-        if self.failed and not self._tolerated():
+        counts = await leases.status_counts(self.store, self.run_id)
+        failed = counts.get("failed", 0)
+        if failed and not self._tolerated(failed):
             return "failed", (
-                f"{self.failed} of {self.pending} samples failed; the same "
+                f"{failed} of {self.pending} samples failed; the same "
                 "command retries them (or allow some with --fail-on-error)"
             )
+        unfinished = self.total - failed - counts.get("succeeded", 0)
+        if unfinished:  # cannot happen unless rows were changed by hand meanwhile
+            return "failed", f"{unfinished} samples unfinished; the same command finishes them"
         return "succeeded", None
 
-    def _tolerated(self) -> bool:
+    def _tolerated(self, failed: int) -> bool:
         limit = self.config.fail_on_error
         if limit is None:
             return False
-        return self.failed / self.total <= limit if limit < 1 else self.failed < limit
+        return failed / self.total <= limit if limit < 1 else failed < limit
 
-    async def one(self, epoch: int, arm: Arm, sample: Sample) -> None:
-        pk = self.pks[(sample.id, epoch, arm.name)]
+    async def one(self, claim: Claim) -> None:
+        pk = claim.pk
+        item = self.items.get((claim.sample_id, claim.epoch, claim.arm))
+        if item is None:  # a row of this run that the command does not define
+            self._finish(pk, "failed", error="not a sample of this command's task")
+            return
+        epoch, arm, sample = item
         ctx = SolverContext(
             arm=arm,
             epoch=epoch,
             seed=sample_seed(self.config.seed, sample.id, epoch),
             roles=self.config.model_roles,
             model_args=_model_args(self.config, arm),
+            attempt=claim.attempt,
         )
         try:
             with run_scope(
@@ -396,6 +546,7 @@ class _Runner:
                 sample_pk=pk,
                 meter=self.meter,
                 writer=self.writer,
+                attempt=claim.attempt,
                 transcripts=self.transcripts,
             ):
                 output = await solve(self.task.solver, sample, ctx, self.run_id, graph=self.graph)
@@ -404,7 +555,7 @@ class _Runner:
         except Exception as exc:  # recorded on the sample: the run goes on
             self._finish(pk, "failed", error=f"{type(exc).__name__}: {exc}")
             self.failed += 1
-            if self.config.fail_on_error is not None and not self._tolerated():
+            if self.config.fail_on_error is not None and not self._tolerated(self.failed):
                 self.stop = True
             return
         for row in rows:

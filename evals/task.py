@@ -22,17 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ethos.errors import EthosError
+from ethos.evals.task_failures import TaskError, factory_failure, import_failure
 
 if TYPE_CHECKING:
     from ethos.agents.agent import AgentContext
-
-# Modules that register the built-in suites when imported.
-SUITES = ("ethos.evals.games.tasks", "ethos.evals.moe_tasks", "ethos.evals.publicagent.tasks")
-
-
-class TaskError(EthosError):
-    """A task cannot be found, built, or given these arguments."""
 
 
 class Sample(BaseModel):
@@ -81,6 +74,7 @@ class SolverContext:
     seed: int
     roles: Mapping[str, str] = field(default_factory=dict)
     model_args: Mapping[str, Any] = field(default_factory=dict)
+    attempt: int = 1  # which try of this sample (a redo after a crash or failure: 2, ...)
 
     @property
     def model(self) -> str:
@@ -179,17 +173,13 @@ def task(name: str) -> Callable[[TaskFactory], TaskFactory]:
     return register
 
 
-def _load_suites() -> None:
-    for module in SUITES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not module.startswith(exc.name):
-                raise  # a suite that exists but is broken must say so
-
-
 def registered() -> dict[str, TaskFactory]:
-    _load_suites()
+    """Every registered task, after importing the task modules of every
+    installed suite (the ``ethos.suites`` entry points: :mod:`ethos.evals.suite`);
+    a suite that fails to load is left out and named by ``suite.problems()``."""
+    from ethos.evals import suite
+
+    suite.load_tasks()
     return dict(sorted(_registry.items()))
 
 
@@ -198,9 +188,12 @@ def resolve_task(spec: str, args: Mapping[str, Any] | None = None) -> Task:
     ``file.py@function``) with ``args``."""
     factory = _factory_from_file(spec) if "@" in spec else registered().get(spec)
     if factory is None:
+        from ethos.evals.suite import problems
+
         known = ", ".join(registered()) or "none"
+        broken = "".join(f"; {problem}" for problem in problems())
         raise TaskError(
-            f"unknown task {spec!r}",
+            f"unknown task {spec!r}{broken}",
             f"`ethos eval list` shows the registered ones ({known}), or pass file.py@function",
         )
     return build(factory, spec, dict(args or {}))
@@ -217,10 +210,8 @@ def build(factory: TaskFactory, spec: str, args: dict[str, Any]) -> Task:
         )
     try:
         made = factory(**args)
-    except (TypeError, ValueError) as exc:
-        raise TaskError(
-            f"task {spec!r} rejected its arguments: {exc}", "check the -T values"
-        ) from None
+    except Exception as exc:
+        raise factory_failure(spec, factory, exc) from None
     if not isinstance(made, Task):
         raise TaskError(f"{spec!r} returned {type(made).__name__}, not a Task", "return Task(...)")
     if not made.samples:
@@ -255,7 +246,11 @@ def _factory_from_file(spec: str) -> TaskFactory | None:
             raise TaskError(f"cannot import {path}", "it must be a Python file")
         module = importlib.util.module_from_spec(loader_spec)
         sys.modules[module_name] = module
-        loader_spec.loader.exec_module(module)
+        try:
+            loader_spec.loader.exec_module(module)
+        except Exception as exc:
+            del sys.modules[module_name]  # the next try imports the fixed file again
+            raise import_failure(path, exc) from None
     factory = getattr(module, attr, None)
     if factory is None or not callable(factory):
         raise TaskError(f"{path} has no task function {attr!r}", "decorate one with @task")
