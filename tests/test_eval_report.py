@@ -458,7 +458,7 @@ async def test_compare_two_runs(store: Store) -> None:
 async def test_category_overflow_is_counted_as_other(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("ethos.evals.report.MAX_CATEGORIES", 2)
+    monkeypatch.setattr("ethos.evals.report.accumulate.MAX_CATEGORIES", 2)
     run = await store.create_run("eval", "t", config={"task": "t", "arms": []})
     for i, label in enumerate(["a", "b", "c", "d", "a"]):
         sample = await store.record_sample(run.id, f"s{i}")

@@ -15,20 +15,19 @@ import pytest
 
 from ethos.agents.games.game import PRISONERS_DILEMMA
 from ethos.db.store import Store
+from ethos.evals import suite as suite_module
 from ethos.evals.games.metrics import match_metrics
-from ethos.evals.games.report import HOOK, RoundCounts
+from ethos.evals.games.report import RoundCounts, section_rounds
 from ethos.evals.games.tasks import MatchOutput
 from ethos.evals.metrics import wilson_interval
 from ethos.evals.report import (
-    SUITE_HOOKS,
     EvalReport,
-    RoundShare,
-    SuiteHook,
+    ReportSection,
     SuiteSection,
     build_report,
     render_html,
-    suite_hook,
 )
+from ethos.evals.suite import Suite
 from ethos.graphs.games import Match
 
 ARMS = ["base", "steer"]
@@ -79,7 +78,9 @@ def plan(seed: int = 3) -> list[dict[str, Any]]:
     return rows
 
 
-async def record(store: Store, rows: list[dict[str, Any]], task: str) -> str:
+async def record(store: Store, rows: list[dict[str, Any]], task: str, **suite: str | None) -> str:
+    """A games-like run written through the Store API; ``suite=`` is what a
+    run records when it starts (left out: a run from before ethos kept it)."""
     config = {
         "task": task,
         "task_args": {"rounds": ROUNDS},
@@ -88,7 +89,7 @@ async def record(store: Store, rows: list[dict[str, Any]], task: str) -> str:
         "epochs": EPOCHS,
         "seed": 0,
     }
-    run = await store.create_run("eval", task, config=config, metadata={"scripted": False})
+    run = await store.create_run("eval", task, config=config, metadata={"scripted": False, **suite})
     for row in rows:
         output = MatchOutput(opponent="tit_for_tat", seat=row["seat"], match=row["match"])
         sample = await store.record_sample(
@@ -106,6 +107,10 @@ async def record(store: Store, rows: list[dict[str, Any]], task: str) -> str:
             await store.record_score(run.id, sample.id, "game", value)
     await store.finish_run(run.id)
     return run.id
+
+
+def section_notes(report: EvalReport) -> list[str]:
+    return report.section.notes if report.section else []
 
 
 def by_hand(rows: list[dict[str, Any]]) -> list[tuple[str, str, int, int, int]]:
@@ -129,30 +134,31 @@ async def test_round_shares_match_a_count_by_hand(store: Store) -> None:
     rows = plan()
     run_id = await record(store, rows, "games/prisoners_dilemma")
     report = await build_report(store, run_id, browse=0)
-    assert report.rounds is not None
+    assert report.run.suite == "games"  # recorded before ethos kept it: by the task's name
     expected = by_hand(rows)
-    assert len(report.rounds) == len(expected) == len(ARMS) * 2 * ROUNDS
-    for got, (arm, who, t, chose, n) in zip(report.rounds, expected, strict=True):
+    assert len(section_rounds(report)) == len(expected) == len(ARMS) * 2 * ROUNDS
+    for got, (arm, who, t, chose, n) in zip(section_rounds(report), expected, strict=True):
         assert (got.arm, got.who, got.round, got.n) == (arm, who, t, n)
         assert got.share == chose / n
         assert (got.ci_low, got.ci_high) == pytest.approx(wilson_interval(chose, n))
         assert got.ci_low <= got.share <= got.ci_high
     # Every epoch is a match; failed rows are left out; short matches lower n late.
     succeeded = {arm: sum(r["arm"] == arm and not r["failed"] for r in rows) for arm in ARMS}
-    first = {r.arm: r.n for r in report.rounds if r.round == 1 and r.who == "model"}
+    first = {r.arm: r.n for r in section_rounds(report) if r.round == 1 and r.who == "model"}
     assert first == succeeded and succeeded["steer"] < SAMPLES * EPOCHS
-    last = {r.arm: r.n for r in report.rounds if r.round == ROUNDS and r.who == "model"}
+    last = {r.arm: r.n for r in section_rounds(report) if r.round == ROUNDS and r.who == "model"}
     assert all(last[arm] < first[arm] for arm in ARMS)
     # The arms differ as planned (0.8 against 0.3), and the report says how to read it.
-    model = {a: [r.share for r in report.rounds if (r.arm, r.who) == (a, "model")] for a in ARMS}
+    model = {
+        a: [r.share for r in section_rounds(report) if (r.arm, r.who) == (a, "model")] for a in ARMS
+    }
     assert sum(model["base"]) > sum(model["steer"])
-    assert any("option 0 (J)" in note and "Wilson 95%" in note for note in report.notes)
+    assert any("option 0 (J)" in note and "Wilson 95%" in note for note in section_notes(report))
     # The rest of the report is the same as for any run.
     assert {m.arm for m in report.metrics if m.name == "game.cooperation_rate"} == set(ARMS)
     # The confidence level carries through.
     wide = await build_report(store, run_id, browse=0, confidence=0.99)
-    assert wide.rounds is not None
-    for narrow, broad in zip(report.rounds, wide.rounds, strict=True):
+    for narrow, broad in zip(section_rounds(report), section_rounds(wide), strict=True):
         assert broad.ci_low <= narrow.ci_low and narrow.ci_high <= broad.ci_high
 
 
@@ -161,7 +167,7 @@ async def test_html_has_the_round_plot_and_json_the_field(store: Store) -> None:
     report = await build_report(store, run_id, browse=3)
     page = render_html(report)
     images = IMAGE.findall(page)
-    without = IMAGE.findall(render_html(report.model_copy(update={"rounds": None})))
+    without = IMAGE.findall(render_html(report.model_copy(update={"section": None})))
     assert len(images) == len(without) + 1 == 4  # bars, forest, histograms, rounds
     assert all(base64.b64decode(image).startswith(b"\x89PNG\r\n\x1a\n") for image in images)
     assert TITLE in page and "shaded at the 95% interval" in page
@@ -169,8 +175,8 @@ async def test_html_has_the_round_plot_and_json_the_field(store: Store) -> None:
 
     text = report.model_dump_json()
     data = json.loads(text)
-    assert len(data["rounds"]) == len(ARMS) * 2 * ROUNDS
-    assert set(data["rounds"][0]) == {
+    assert len(data["section"]["rounds"]) == len(ARMS) * 2 * ROUNDS
+    assert set(data["section"]["rounds"][0]) == {
         "arm",
         "who",
         "round",
@@ -180,7 +186,7 @@ async def test_html_has_the_round_plot_and_json_the_field(store: Store) -> None:
         "n",
     }
     back = EvalReport.model_validate_json(text)
-    assert back == report and render_html(back) == page
+    assert back.model_dump() == report.model_dump() and render_html(back) == page
 
 
 async def test_rows_without_moves_are_skipped_and_said(store: Store) -> None:
@@ -191,48 +197,56 @@ async def test_rows_without_moves_are_skipped_and_said(store: Store) -> None:
     )
     await store.record_sample(run_id, "text", arm="steer", status="succeeded", output="oops")
     report = await build_report(store, run_id, browse=0)
-    assert broken.status == "succeeded" and report.rounds is not None
-    got = [(r.arm, r.who, r.round, round(r.share * r.n), r.n) for r in report.rounds]
+    assert broken.status == "succeeded"
+    got = [(r.arm, r.who, r.round, round(r.share * r.n), r.n) for r in section_rounds(report)]
     assert got == by_hand(rows)
-    assert any(note.startswith("2 succeeded sample rows had no readable") for note in report.notes)
+    assert any(
+        note.startswith("2 succeeded sample rows had no readable") for note in section_notes(report)
+    )
 
 
 async def test_a_games_run_with_no_succeeded_match(store: Store) -> None:
     rows = [{**row, "failed": True} for row in plan()[:4]]
     run_id = await record(store, rows, "games/family")
     report = await build_report(store, run_id, browse=0)
-    assert report.rounds == []
+    assert section_rounds(report) == []
     assert TITLE not in render_html(report)
 
 
 async def test_other_suites_are_unaffected(store: Store) -> None:
     run_id = await record(store, plan(), "toy-dilemma")
     report = await build_report(store, run_id, browse=0)
-    assert report.rounds is None
+    assert report.section is None
     assert not any("round by round" in note for note in report.notes)
     page = render_html(report)
     assert TITLE not in page and len(IMAGE.findall(page)) == 3
-    assert json.loads(report.model_dump_json())["rounds"] is None
+    assert json.loads(report.model_dump_json())["section"] is None
 
 
-async def test_suite_hooks_are_found_by_the_longest_prefix(
+async def test_the_section_follows_the_suite_the_run_recorded(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert suite_hook("games/prisoners_dilemma") is HOOK
-    assert suite_hook("toy-dilemma") is None and suite_hook("games") is None
+    """The run's recorded suite picks the section, not the task's name: a
+    task file returning a games task gets the games section, and a suite
+    of one's own replaces nothing by name."""
+    reused = await record(store, plan()[:8], "my_tasks.py@pd", suite="games")
+    report = await build_report(store, reused, browse=0)
+    assert report.run.suite == "games" and len(section_rounds(report)) == len(ARMS) * 2 * ROUNDS
+    assert TITLE in render_html(report)
 
     async def collect(store: Store, run: Any, confidence: float) -> SuiteSection:
-        share = RoundShare(arm="base", who="model", round=1, share=1.0, ci_low=0, ci_high=1, n=1)
-        return SuiteSection(rounds=[share], notes=[f"custom hook at {confidence}"])
+        return SuiteSection(suite="custom", notes=[f"custom section at {confidence}"])
 
-    custom = SuiteHook(collect=collect, plots=lambda report: [])
-    monkeypatch.setitem(SUITE_HOOKS, "games/custom", custom)
-    assert suite_hook("games/custom") is custom and suite_hook("games/family") is HOOK
-    run_id = await record(store, plan()[:4], "games/custom")
-    report = await build_report(store, run_id, browse=0)
-    assert report.rounds is not None and len(report.rounds) == 1
-    assert "custom hook at 0.95" in report.notes
-    assert TITLE not in render_html(report)
+    custom = Suite(name="custom", report=ReportSection(collect=collect))
+    monkeypatch.setitem(suite_module._loaded().suites, "custom", custom)
+    named_like_games = await record(store, plan()[:4], "games/custom", suite="custom")
+    report = await build_report(store, named_like_games, browse=0)
+    assert report.section is not None and report.section.notes == ["custom section at 0.95"]
+    assert section_rounds(report) == [] and TITLE not in render_html(report)
+
+    # Recorded without a suite (a plain task of no suite): no section at all.
+    plain = await record(store, plan()[:4], "games/prisoners_dilemma", suite=None)
+    assert (await build_report(store, plain, browse=0)).section is None
 
 
 def test_counts_stay_flat_however_many_matches() -> None:

@@ -85,7 +85,8 @@ async def test_every_arm_runs_and_the_report_has_rubric_win_rates_and_failures(
     assert {meta["full_side"] for *_, meta in judged} == {"A", "B"}
     assert all(meta["outcome"] in ("win", "tie", "loss") for *_, meta in judged)
 
-    notes = "\n".join(report.notes)
+    assert report.run.suite == "publicagent" and report.section is not None
+    notes = "\n".join(report.section.notes)
     assert "SCRIPTED" in notes and "ties counting half" in notes
     assert "PublicAgent no-report: win rate of full 1.00" in notes
     assert "(wins 2, ties 0, losses 0)" in notes
@@ -115,7 +116,8 @@ async def test_a_malformed_grade_is_asked_again_then_recorded_as_an_error(store:
     # The judge (the grader's model by default) fails the same way: not judged, no crash.
     (pair,) = [s for s in await scores(store, result.run_id, "pairwise") if s[1] != "full"]
     assert pair[2] is None and "did not return Verdict" in pair[3]["error"]
-    notes = "\n".join((await build_report(store, result.run_id)).notes)
+    section = (await build_report(store, result.run_id)).section
+    notes = "\n".join(section.notes if section else [])
     assert "grader errors 1" in notes and "not judged 1" in notes
 
 

@@ -51,7 +51,18 @@ def run(
     fail_on_error: float | None = typer.Option(
         None, min=0, help="Stop when more samples fail: a fraction (<1) or a count."
     ),
-    resume: str | None = typer.Option(None, help="Finish this interrupted run."),
+    resume: str | None = typer.Option(
+        None, help="Continue this run (even if its task's code changed since: recorded)."
+    ),
+    new_run: bool = typer.Option(
+        False, "--new-run", help="Start a new run even if this command has an unfinished one."
+    ),
+    lease: float = typer.Option(
+        30.0,
+        min=0.1,
+        help="Seconds a crashed process's samples stay claimed before others "
+        "take them over (its heartbeat renews them meanwhile).",
+    ),
     model_arg: list[str] = typer.Option([], "--model-arg", "-M", help="Model argument, k=v."),
     model_role: list[str] = typer.Option([], "--model-role", help="role=model (repeatable)."),
     progress: bool | None = typer.Option(None, "--progress/--no-progress"),
@@ -85,6 +96,7 @@ def run(
             seed=seed,
             max_connections=max_connections,
             fail_on_error=fail_on_error,
+            lease_s=lease,
             model_args=parse_pairs(model_arg, "-M"),
             model_roles={k: str(v) for k, v in parse_pairs(model_role, "--model-role").items()},
         )
@@ -144,7 +156,7 @@ def export(
     ctx: typer.Context,
     run_id: str = typer.Argument(..., help="An eval run id or a unique prefix (4+ characters)."),
     out: Path = typer.Option(
-        ..., "--out", "-o", dir_okay=False, help="The Inspect log to write (a .json file)."
+        ..., "--out", "-o", help="The Inspect log to write (a .json file)."
     ),
 ) -> None:
     """Write an eval run as Inspect AI logs, for `inspect view` and

@@ -26,7 +26,9 @@ def report(
     reducer: str = typer.Option("mean", help=REDUCER_HELP),
 ) -> None:
     """Report an eval run: per arm, each metric with its interval and its
-    Delta to the baseline arm, and how many samples succeeded or failed."""
+    Delta to the baseline arm, how many samples succeeded or failed, and the
+    failures by error class (a run whose every sample failed is reported
+    too; --html writes its errors and each shown sample's transcript)."""
     from ethos.errors import EthosError
     from ethos.evals.report import BROWSE, build_report, print_report, write_html
 
@@ -34,7 +36,7 @@ def report(
         return await build_report(store, run_id, reducer=reducer, browse=BROWSE if html else 0)
 
     built = cli_context(ctx).with_store(work)
-    if not built.metrics:
+    if not built.metrics and not built.failures:
         rows = sum(c.succeeded + c.failed + c.other for c in built.counts)
         raise EthosError(
             f"eval run {built.run.id} ({built.run.status}) has no scores yet: "

@@ -11,8 +11,9 @@ row's arm, the model's seat, the moves and the game's option labels (never
 the rest of the output, its transcripts or decisions), folded into counts
 per arm, side and round: memory stays flat however many matches a run has.
 
-:data:`HOOK` plugs this into :mod:`ethos.evals.report` for tasks named
-``games/...``.
+:data:`SECTION` is the games suite's report section
+(:data:`ethos.evals.builtin_suites.GAMES` names it): a run of a games task,
+or of a task file that returns one, gets it.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from ethos.db.tables import SampleRow
 from ethos.evals.metrics import wilson_interval
-from ethos.evals.report import RoundShare, SuiteHook, SuitePlot, SuiteSection, plot_grid
+from ethos.evals.report import ReportSection, SuitePlot, SuiteSection, plot_grid
 
 if TYPE_CHECKING:
     from ethos.db.store import Store
@@ -38,6 +40,29 @@ _ROWS_PER_FETCH = 2000
 _MAX_LABELS = 5
 _MAX_PANELS = 12
 _COLOURS = {"model": "#4c78a8", "opponent": "#f58518"}
+
+
+class RoundShare(BaseModel):
+    """One round of a match: of the ``n`` succeeded sample rows of ``arm``
+    that reached ``round`` (1-based), the share in which ``who`` chose
+    option 0, with its Wilson interval."""
+
+    model_config = ConfigDict(frozen=True)
+
+    arm: str
+    who: str
+    round: int
+    share: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+
+class GamesSection(SuiteSection):
+    """The games suite's part of a report: round-by-round shares."""
+
+    suite: str = "games"
+    rounds: list[RoundShare] = Field(default_factory=list)
 
 
 class RoundCounts:
@@ -154,15 +179,25 @@ async def collect(store: Store, run: RunFacts, confidence: float) -> SuiteSectio
             f"{counts.skipped:,} succeeded sample rows had no readable seat and moves "
             "and are left out of the round-by-round shares"
         )
-    return SuiteSection(rounds=counts.shares([a.name for a in run.arms], confidence), notes=notes)
+    rounds = counts.shares([a.name for a in run.arms], confidence)
+    return GamesSection(rounds=rounds, notes=notes)
+
+
+def section_rounds(report: EvalReport) -> list[RoundShare]:
+    """The round shares of a report's games section (also of a report read
+    back from JSON, where the section's fields arrive untyped)."""
+    if report.section is None:
+        return []
+    return GamesSection.model_validate(report.section.model_dump()).rounds
 
 
 def plots(report: EvalReport) -> list[SuitePlot]:
     """One panel per arm: each side's share choosing option 0 by round, as
     a line with its interval shaded."""
-    if not report.rounds:
+    rounds = section_rounds(report)
+    if not rounds:
         return []
-    by_arm = _by_arm(report.rounds)
+    by_arm = _by_arm(rounds)
     arms = list(by_arm)[:_MAX_PANELS]
     figure, axes = plot_grid(len(arms))
     for ax, arm in zip(axes, arms, strict=True):
@@ -198,4 +233,4 @@ def _by_arm(rounds: Iterable[RoundShare]) -> dict[str, list[RoundShare]]:
     return groups
 
 
-HOOK = SuiteHook(collect=collect, plots=plots)
+SECTION = ReportSection(collect=collect, plots=plots)

@@ -9,8 +9,8 @@ stage that failed; the discovery hit rate. Each line says when the run
 used scripted models. The HTML adds a plot of the win rates and of Q, drawn
 from the report's own metrics (``pairwise`` and ``rubric.Q``).
 
-:data:`HOOK` is registered in :data:`ethos.evals.report.SUITE_HOOKS` for
-the task ``publicagent``.
+:data:`SECTION` is the publicagent suite's report section
+(:data:`ethos.evals.builtin_suites.PUBLICAGENT` names it).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from ethos.db.tables import SampleRow, ScoreRow
 from ethos.evals.metrics import mean_summary, wilson_interval
-from ethos.evals.report import SuiteHook, SuitePlot, SuiteSection
+from ethos.evals.report import ReportSection, SuitePlot, SuiteSection
 
 if TYPE_CHECKING:
     from ethos.db.store import Store
@@ -162,8 +162,8 @@ def notes(run: RunFacts, arms: dict[str, ArmTally], confidence: float) -> list[s
 async def collect(store: Store, run: RunFacts, confidence: float) -> SuiteSection:
     arms = await tally(store, run.id)
     if not arms:
-        return SuiteSection(notes=["PublicAgent: no scored samples yet"])
-    return SuiteSection(notes=notes(run, arms, confidence))
+        return SuiteSection(suite="publicagent", notes=["PublicAgent: no scored samples yet"])
+    return SuiteSection(suite="publicagent", notes=notes(run, arms, confidence))
 
 
 def plots(report: EvalReport) -> list[SuitePlot]:
@@ -200,4 +200,4 @@ def plots(report: EvalReport) -> list[SuitePlot]:
     return [SuitePlot(title="PublicAgent: win rates and rubric Q by arm", figure=figure)]
 
 
-HOOK = SuiteHook(collect=collect, plots=plots)
+SECTION = ReportSection(collect=collect, plots=plots)

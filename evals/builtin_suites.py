@@ -1,0 +1,30 @@
+"""ethos' own suites, declared as plug-ins like anyone else's.
+
+pyproject's ``[project.entry-points."ethos.suites"]`` names each of these;
+importing this module is cheap (the task and report modules load only when
+tasks are listed or a run of the suite is reported).
+"""
+
+from __future__ import annotations
+
+from ethos.evals.suite import Suite
+
+GAMES = Suite(
+    name="games",
+    tasks=("ethos.evals.games.tasks",),
+    report="ethos.evals.games.report:SECTION",
+    description="repeated 2x2 games after Akata et al. (2025)",
+)
+
+MOE = Suite(
+    name="moe",
+    tasks=("ethos.evals.moe_tasks",),
+    description="MoTE: switch a profile's top experts off and measure a behaviour",
+)
+
+PUBLICAGENT = Suite(
+    name="publicagent",
+    tasks=("ethos.evals.publicagent.tasks",),
+    report="ethos.evals.publicagent.report:SECTION",
+    description="PublicAgent's own evaluation (Montazeri et al., 2025)",
+)
