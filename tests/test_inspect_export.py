@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +156,18 @@ def test_a_publicagent_run_exports_one_log_per_arm_from_the_command_line(
             return result.run_id, await stored(store, result.run_id)
 
     run_id, expected = asyncio.run(run())
-    done = ethos("eval", "export", run_id[:8], "-o", str(tmp_path / "pa.json"))
+    # The export writes the format itself: an inspect_ai that cannot be imported is no matter.
+    poisoned = tmp_path / "poisoned"
+    (poisoned / "inspect_ai").mkdir(parents=True)
+    (poisoned / "inspect_ai" / "__init__.py").write_text("raise ImportError('imported')\n")
+    done = ethos(
+        "eval",
+        "export",
+        run_id[:8],
+        "-o",
+        str(tmp_path / "pa.json"),
+        env={"PYTHONPATH": os.pathsep.join([str(poisoned), *sys.path])},
+    )
     assert done.returncode == 0, done.stderr
     files = [tmp_path / "pa.full.json", tmp_path / "pa.no-report.json"]
     assert done.stdout.splitlines()[:2] == [f"wrote {f}" for f in files]
