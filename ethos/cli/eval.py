@@ -109,12 +109,17 @@ def run(
         from ethos.evals.report import build_report
 
         result = await run_eval(
-            config, store=store, resume=resume, progress=progress, settings=settings
+            config,
+            store=store,
+            resume=resume,
+            new_run=new_run,
+            progress=progress,
+            settings=settings,
         )
         return result, await build_report(store, result.run_id)
 
     result, built = context.with_store(work)
-    if built is not None and built.metrics:
+    if built is not None and (built.metrics or built.failures):
         from rich.console import Console
 
         from ethos.evals.report import print_report
