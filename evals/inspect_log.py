@@ -11,7 +11,10 @@ a steered model with its baseline. So a run with one arm writes FILE, and a
 run with several writes ``FILE-stem.<arm>.json`` beside it, all sharing the
 ethos run id as Inspect's ``run_id`` (Inspect's own grouping of the logs of
 one ``eval()`` call over several models). Every sample also carries its arm
-in ``metadata["ethos"]``.
+in ``metadata["ethos"]``. Given a directory instead of FILE, the logs are
+named as Inspect names its own (``<created>_<task>_<arm>_<run>.json``):
+``inspect view`` lists only ``.json`` logs whose names start with a
+timestamp, so ``inspect view --log-dir DIR`` shows these.
 
 What goes where:
 - ``eval``: task, task args, the arm's model and options, the model roles,
@@ -44,7 +47,7 @@ import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -92,15 +95,23 @@ async def export_run(store: Store, run_id: str, path: str | os.PathLike[str]) ->
             inspect_sample(run, sample, scores.get(sample.id, []), usage.get(sample.id, {}), events)
         )
     arms = _arms(run, exported)
-    files = destinations(target, [name for name, _ in arms])
+    if target.is_dir():
+        files = [target / inspect_name(run, name) for name, _ in arms]
+    else:
+        files = destinations(target, [name for name, _ in arms])
     for (name, model), file in zip(arms, files, strict=True):
         write_json(file, eval_log(run, name, model, exported.get(name, []), len(arms)))
     return files
 
 
 def check_destination(path: str | os.PathLike[str]) -> Path:
-    """The ``-o`` file, refused before any work when it cannot be written."""
+    """The ``-o`` file (or directory), refused before any work when it
+    cannot be written."""
     file = Path(path).expanduser()
+    if file.is_dir():
+        if not os.access(file, os.W_OK):
+            raise EthosError(f"cannot write into {file}: not writable", "pick another -o")
+        return file
     if file.suffix != ".json":
         raise EthosError(
             f"{file} does not end in .json: the export writes Inspect's .json log format",
@@ -109,8 +120,6 @@ def check_destination(path: str | os.PathLike[str]) -> Path:
     folder = file.parent.resolve()
     if not folder.is_dir():
         raise EthosError(f"cannot write {file}: {folder} is not a directory", "create it first")
-    if file.is_dir():
-        raise EthosError(f"cannot write {file}: it is a directory", "give a file name")
     if not os.access(folder, os.W_OK):
         raise EthosError(f"cannot write {file}: {folder} is not writable", "pick another -o")
     return file
@@ -121,6 +130,14 @@ def destinations(target: Path, arms: Sequence[str]) -> list[Path]:
     if len(arms) == 1:
         return [target]
     return [target.with_name(f"{target.stem}.{_file_safe(arm)}.json") for arm in arms]
+
+
+def inspect_name(run: Run, arm: str) -> str:
+    """A file name as Inspect gives its logs: ``{timestamp}_{task}_{model}_{id}``
+    (the arm in the model's place), so that its viewer lists the file."""
+    stamp = run.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H-%M-%S+00-00")
+    task = str(run.config.get("task", run.name)).rpartition("@")[2] or run.name
+    return f"{stamp}_{_slug(task)}_{_slug(arm)}_{run.id[:12]}.json"
 
 
 def write_json(file: Path, log: Mapping[str, Any]) -> None:
@@ -705,6 +722,10 @@ def _numeric(value: Any) -> bool:
 
 def _time(moment: datetime) -> str:
     return moment.isoformat()
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.]+", "-", name).strip("-") or "x"
 
 
 def _file_safe(name: str) -> str:

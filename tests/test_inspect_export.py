@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from inspect_ai.log import EvalLog, read_eval_log
+from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 from inspect_ai.model import ChatMessageAssistant, ChatMessageTool
 from pydantic import TypeAdapter
 from sqlalchemy import func, select, update
@@ -134,6 +134,13 @@ async def test_a_games_run_reads_back_with_its_samples_scores_and_messages(
     assert (usage.input_tokens, usage.output_tokens) == tuple(
         sum(s["tokens"][COOPERATOR][i] for s in expected.values()) for i in (0, 1)
     )
+
+    # Into a directory: named as Inspect names its logs, so its viewer lists it.
+    (named,) = await export_run(store, result.run_id, tmp_path)
+    assert named.name.endswith(f"_games-prisoners-dilemma_coop_{result.run_id[:12]}.json")
+    (listed,) = list_eval_logs(str(tmp_path))
+    assert Path(listed.name.removeprefix("file://")) == named
+    assert exported(read_eval_log(listed)) == expected
 
 
 @pytest.mark.slow
@@ -268,11 +275,12 @@ def test_bad_input_is_one_line_and_exit_2(ethos_env: Path, tmp_path: Path) -> No
 
     demo, run_id = asyncio.run(make())
     out = tmp_path / "out"
-    (out / "taken.json").mkdir(parents=True)
+    out.mkdir()
+    (out / "taken.txt").write_text("a file, not a folder")
     cases = [
         ([run_id, "-o", str(out / "run.eval")], "does not end in .json"),
         ([run_id, "-o", str(out / "missing" / "run.json")], "is not a directory"),
-        ([run_id, "-o", str(out / "taken.json")], "it is a directory"),
+        ([run_id, "-o", str(out / "taken.txt" / "run.json")], "is not a directory"),
         (["nope", "-o", str(out / "run.json")], "no run 'nope'"),
         ([demo, "-o", str(out / "run.json")], "is a demo run, not an eval"),
     ]
@@ -281,4 +289,4 @@ def test_bad_input_is_one_line_and_exit_2(ethos_env: Path, tmp_path: Path) -> No
         assert done.returncode == 2, (args, done.stdout, done.stderr)
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and says in lines[0] and "Traceback" not in done.stderr
-    assert [p.name for p in out.iterdir()] == ["taken.json"]  # nothing written
+    assert [p.name for p in out.iterdir()] == ["taken.txt"]  # nothing written

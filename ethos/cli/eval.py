@@ -161,7 +161,10 @@ def export(
     ctx: typer.Context,
     run_id: str = typer.Argument(..., help="An eval run id or a unique prefix (4+ characters)."),
     out: Path = typer.Option(
-        ..., "--out", "-o", help="The Inspect log to write (a .json file)."
+        ...,
+        "--out",
+        "-o",
+        help="The Inspect log to write (a .json file), or a directory for `inspect view`.",
     ),
 ) -> None:
     """Write an eval run as Inspect AI logs, for `inspect view` and
@@ -171,7 +174,9 @@ def export(
     One log per arm (an Inspect log is one model's): a run with one arm
     writes FILE; a run with several writes FILE-stem.<arm>.json for each,
     sharing the ethos run id as Inspect's run_id, and every sample names its
-    arm in metadata["ethos"]. A run stored with transcripts off exports
+    arm in metadata["ethos"]. Given a directory, the logs are named as
+    Inspect names its own, so `inspect view --log-dir DIR` lists them (it
+    lists no other .json names). A run stored with transcripts off exports
     without messages or events."""
     from ethos.evals.inspect_log import check_destination, export_run
 
