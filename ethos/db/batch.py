@@ -8,6 +8,14 @@ those rows and commits them every ``interval`` seconds (or sooner when
 "succeeded" mark always land together. A process killed between flushes
 loses at most ``interval`` seconds of finished samples, which stay
 "pending" and are redone on resume: never half-written, never duplicated.
+
+Model calls are the exception to "nothing waits": a call was paid for, so
+the gateway waits (``committed``) until its row is in the database before
+the solver sees the answer. The wait wakes the writer at once and every row
+collected meanwhile shares the transaction (group commit), so it costs one
+commit's latency, not ``interval``. A process killed at any moment has
+therefore recorded every call whose answer it used; only calls in flight
+at the kill (answer received, row not yet committed) can be missing.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ class BatchWriter:
         # Parts queued or written by this writer: a conversation resent on
         # every turn costs only its new messages (ON CONFLICT covers the rest).
         self._known_parts: set[tuple[str, str]] = set()
+        self._waiters: list[asyncio.Future[None]] = []  # for the next commit
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -69,6 +78,16 @@ class BatchWriter:
         self._events.append(row)
         self._nudge()
 
+    async def committed(self) -> None:
+        """Wait until every row handed over so far is committed."""
+        if self._task is None or self._task.done():  # not running: commit here
+            await self.flush()
+            return
+        done = asyncio.get_running_loop().create_future()
+        self._waiters.append(done)
+        self._wake.set()
+        await asyncio.shield(done)
+
     def _nudge(self) -> None:
         queued = len(self._calls) + len(self._scores) + len(self._samples) + len(self._events)
         if queued >= self.max_rows:
@@ -83,7 +102,9 @@ class BatchWriter:
             samples, self._samples = self._samples, []
             events, self._events = self._events, []
             parts, self._parts = self._parts, []
+            waiters, self._waiters = self._waiters, []
             if not (calls or scores or samples or events or parts):
+                _settle(waiters)
                 return
             try:
                 async with self.store.engine.begin() as conn:
@@ -97,11 +118,13 @@ class BatchWriter:
                         await conn.execute(self._score_upsert(), scores)
                     if samples:
                         await conn.execute(_SAMPLE_UPDATE, samples)
-            except BaseException:
+            except BaseException as exc:
                 # Nothing was committed: keep the rows for the next attempt.
                 self._calls[:0], self._scores[:0], self._samples[:0] = calls, scores, samples
                 self._events[:0], self._parts[:0] = events, parts
+                _settle(waiters, exc)
                 raise
+            _settle(waiters)
 
     def _score_upsert(self) -> Any:
         stmt = self.store._insert(ScoreRow)
@@ -136,6 +159,16 @@ class BatchWriter:
         await self.flush()
         if self.error is not None:
             raise self.error
+
+
+def _settle(waiters: list[asyncio.Future[None]], error: BaseException | None = None) -> None:
+    for waiter in waiters:
+        if waiter.done():
+            continue
+        if error is None:
+            waiter.set_result(None)
+        else:
+            waiter.set_exception(error if isinstance(error, Exception) else RuntimeError(error))
 
 
 _SAMPLE_UPDATE = (

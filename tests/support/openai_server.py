@@ -53,6 +53,11 @@ class FakeOpenAI:
     arrivals: list[float] = field(default_factory=list)
     in_flight: int = 0
     max_in_flight: int = 0
+    # True: requests wait, unanswered, until release() (e.g. until every
+    # client process under test has started).
+    held: bool = False
+    # The bodies of requests whose answer was handed to the HTTP layer.
+    answered: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
 
     @property
@@ -78,7 +83,14 @@ class FakeOpenAI:
             raise RuntimeError("fake OpenAI server did not start")
         return self
 
+    def release(self) -> None:
+        """Let held requests (and all later ones) through."""
+        self._loop.call_soon_threadsafe(self._gate.set)
+
     async def _open(self) -> None:
+        self._gate = asyncio.Event()
+        if not self.held:
+            self._gate.set()
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._chat)
         app.router.add_get("/v1/models", self._models)
@@ -119,9 +131,12 @@ class FakeOpenAI:
         try:
             body = await request.json()
             self.requests.append(body)
+            await self._gate.wait()
             if self.latency_s:
                 await asyncio.sleep(self.latency_s)
-            return await self._answer(request, body, self._next_fault())
+            response = await self._answer(request, body, self._next_fault())
+            self.answered.append(body)
+            return response
         finally:
             self.in_flight -= 1
 
