@@ -663,6 +663,10 @@ async def _record(
             written = scope.add_event("model_call", data, _MODEL_CALL_PARTS)
             if written is not None:
                 await written
+        if scope.writer is not None:
+            # Paid for: committed (with its transcript event) before the
+            # caller sees the answer, so a crash cannot lose it (ethos.db.batch).
+            await scope.writer.committed()
     except Exception:
         # Losing one usage row must not lose the answer (or hide the real error).
         log.warning("could not record a call to %s", model, exc_info=True)

@@ -116,6 +116,22 @@ class RunCounts(Record):
     artifacts: int = 0
 
 
+class CallTotals(Record):
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class RunCost(Record):
+    """What a run's model calls cost: ``paid`` is every call made (the bill),
+    ``redone`` the part of it whose sample was worked again afterwards (a
+    crash, a retried failure: the call's attempt is older than its sample's)."""
+
+    paid: CallTotals
+    redone: CallTotals
+
+
 class NewEvent(Record):
     """An event to append: its kind, a JSON-able payload, optionally its sample."""
 
@@ -351,6 +367,31 @@ class Store:
                 for name, table in tables.items()
             }
         return RunCounts(**values)
+
+    async def run_cost(self, run_id: str) -> RunCost:
+        """The run's model calls summed, all of them and those redone."""
+        run = await self.get_run(run_id)
+        sample_attempt = (
+            select(SampleRow.attempt)
+            .where(SampleRow.id == ModelCallRow.sample_pk)
+            .scalar_subquery()
+        )
+        redone = (ModelCallRow.attempt.is_not(None)) & (ModelCallRow.attempt < sample_attempt)
+        sums = (
+            func.count(),
+            func.coalesce(func.sum(ModelCallRow.input_tokens), 0),
+            func.coalesce(func.sum(ModelCallRow.output_tokens), 0),
+            func.coalesce(func.sum(ModelCallRow.cost_usd), 0.0),
+        )
+        totals = {}
+        async with self.engine.connect() as conn:
+            for name, extra in (("paid", ()), ("redone", (redone,))):
+                query = select(*sums).where(ModelCallRow.run_id == run.id, *extra)
+                n, tokens_in, tokens_out, cost = (await conn.execute(query)).one()
+                totals[name] = CallTotals(
+                    calls=n, input_tokens=tokens_in, output_tokens=tokens_out, cost_usd=cost
+                )
+        return RunCost(**totals)
 
     # -- events ----------------------------------------------------------------
 
