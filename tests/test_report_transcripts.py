@@ -1,0 +1,140 @@
+"""The HTML report's sample browser shows each sample's transcript, read
+from the database: the messages with their roles (a resent conversation
+shown once), tool calls and results, the options that shaped each call, and
+the scores with their explanations; long texts are clipped. Models are
+scripts (script/...): test doubles."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from ethos.agents import Agent, AgentContext
+from ethos.db.store import Store
+from ethos.evals.report import build_report, render_html
+from ethos.evals.run import EvalConfig, run_eval
+from ethos.evals.task import Arm, Sample, Score, SolverContext, Task
+from ethos.models.script import (
+    Script,
+    ScriptAnswer,
+    ScriptedToolCall,
+    ScriptRequest,
+    register_script,
+)
+
+
+class Trip(BaseModel):
+    city: str
+
+
+class Plan(BaseModel):
+    advice: str
+
+
+def population(city: str) -> int:
+    """Look up a city's population."""
+    return {"Oslo": 700_000, "Bergen": 290_000}[city]
+
+
+def two_lookups_then_advice(request: ScriptRequest) -> ScriptAnswer:
+    tool_turns = [m for m in request.messages if m.get("role") == "tool"]
+    if len(tool_turns) < 2:
+        city = ["Oslo", "Bergen"][len(tool_turns)]
+        return ScriptAnswer("", tool_calls=(ScriptedToolCall("population", {"city": city}),))
+    total = sum(int(m["content"]) for m in tool_turns)
+    return ScriptAnswer(json.dumps({"advice": f"{total} people in both"}))
+
+
+async def solve(sample: Sample, ctx: SolverContext) -> Plan:
+    guide = Agent(
+        "guide",
+        instructions="You advise travellers to {city}.",
+        role="guide",
+        input_type=Trip,
+        output_type=Plan,
+        tools=[population],
+    )
+    return await guide.run(Trip(city=sample.input), AgentContext(model=ctx.model, seed=ctx.seed))
+
+
+def exact(sample: Sample, output: Any, ctx: SolverContext) -> Score:
+    return Score(value=output.advice == sample.target, explanation=f"advice {output.advice!r}")
+
+
+def trip_task() -> Task:
+    samples = [Sample(id="trip", input="Oslo", target="990000 people in both")]
+    return Task(name="trip", samples=samples, solver=solve, scorers=[exact])
+
+
+async def run_trip(store: Store, name: str) -> str:
+    model = register_script(name, Script(two_lookups_then_advice))
+    config = EvalConfig(task="trip", arms=[Arm(name="main", model=model)], seed=3)
+    result = await run_eval(config, store=store, task=trip_task(), progress=False)
+    assert result.status == "succeeded"
+    return result.run_id
+
+
+async def test_the_browser_shows_each_samples_transcript(store: Store) -> None:
+    run_id = await run_trip(store, "report-trip")
+    report = await build_report(store, run_id)
+    (view,) = report.samples.shown if report.samples else []
+    assert [e.kind for e in view.transcript] == [
+        "model_call",
+        "tool_call",
+        "model_call",
+        "tool_call",
+        "model_call",
+    ]
+    page = render_html(report)
+    assert "transcript (5 events)" in page
+    assert page.count("model call · script/report-trip · scripted test double") == 3
+    # The conversation is resent each turn and shown once.
+    assert page.count("You advise travellers to Oslo.") == 1
+    assert page.count("earlier messages, as in the calls above") == 2
+    for role in ("system", "user", "tool"):
+        assert f'<span class="role role-{role}">{role}</span>' in page
+    assert page.count('<span class="role role-assistant">answer</span>') == 3
+    assert "tool population by guide" in page and "&quot;city&quot;: &quot;Bergen&quot;" in page
+    assert "result 290000" in page and "tools offered: population" in page
+    assert "options: {&quot;" in page and "&quot;seed&quot;" in page
+    assert "&quot;advice&quot;: &quot;990000 people in both&quot;" in page
+    # the score, with its explanation
+    assert (
+        '<b>exact</b>: true <span class="note">advice &#x27;990000 people in both&#x27;</span>'
+        in page
+    )
+
+
+async def test_a_run_without_transcripts_says_so(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ETHOS_TRANSCRIPTS", "false")
+    run_id = await run_trip(store, "report-trip-off")
+    report = await build_report(store, run_id)
+    (view,) = report.samples.shown if report.samples else []
+    assert (
+        view.transcript == [] and view.transcript_note == "this run was stored without transcripts"
+    )
+    assert "this run was stored without transcripts" in render_html(report)
+
+
+async def test_long_texts_are_clipped_and_the_page_stays_bounded(store: Store) -> None:
+    async def shout(sample: Sample, ctx: SolverContext) -> str:
+        return (await ctx.complete([{"role": "user", "content": sample.input}])).text
+
+    long = "word " * 20_000  # 100,000 characters, sent and echoed back
+    task = Task(
+        name="long",
+        samples=[Sample(id="long", input=long)],
+        solver=shout,
+        scorers=[lambda sample, output, ctx: Score(value=len(output))],
+    )
+    config = EvalConfig(task="long", arms=[Arm(name="main", model="script/echo")])
+    result = await run_eval(config, store=store, task=task, progress=False)
+    report = await build_report(store, result.run_id)
+    page = render_html(report)
+    assert "(96,000 more characters)" in page
+    assert len(page) < 60_000  # input, output, message and answer: each clipped to 4,000
