@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from ethos.db.store import Store
+from ethos.errors import EthosError
 from ethos.evals.run import EvalConfig, run_eval
 from ethos.evals.suite import Suite, suite_of_task, suites
 from ethos.evals.task import resolve_task
@@ -123,3 +124,22 @@ async def test_a_task_file_returning_a_games_task_gets_the_games_section(
         ("opponent", 2, 0.0, 1),
     ]
     assert "Round-by-round choices" in render_html(report)
+
+
+async def test_a_suite_whose_report_section_does_not_import_is_one_error(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ethos.evals import suite as suite_module
+    from ethos.evals.report import build_report
+
+    missing = Suite(name="lost", report="ethos_lost_suite_report:SECTION")
+    monkeypatch.setitem(suite_module._loaded().suites, "lost", missing)
+    run = await store.create_run(
+        "eval", "lost/t", config={"task": "lost/t"}, metadata={"suite": "lost"}
+    )
+    with pytest.raises(EthosError) as raised:
+        await build_report(store, run.id)
+    assert raised.value.problem == (
+        "suite 'lost' cannot load its report section 'ethos_lost_suite_report:SECTION': "
+        "ModuleNotFoundError: No module named 'ethos_lost_suite_report'"
+    )

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ethos.errors import EthosError
 from ethos.evals.report.model import EvalReport, RunFacts, SuiteSection
 
 if TYPE_CHECKING:
@@ -50,4 +51,13 @@ def section_of(run: RunFacts) -> ReportSection | None:
     from ethos.evals.suite import suite_named
 
     suite = suite_named(run.suite)
-    return suite.report_section() if suite is not None else None
+    if suite is None:
+        return None
+    try:
+        return suite.report_section()
+    except Exception as exc:  # a plug-in's bug: one line naming it, not a traceback
+        raise EthosError(
+            f"suite {suite.name!r} cannot load its report section {suite.report!r}: "
+            f"{type(exc).__name__}: {exc}".splitlines()[0],
+            "fix or reinstall the suite's package (ethos eval list names broken plug-ins)",
+        ) from None
