@@ -16,7 +16,7 @@
    conversation's distinct text (goal: at most 1.5x).
 
     python benchmarks/eval_harness.py [--overhead-samples 2000] [--samples 1000]
-        [--conversations 200]
+        [--conversations 200] [--only transcripts]
 """
 
 from __future__ import annotations
@@ -220,11 +220,17 @@ async def main() -> None:
     parser.add_argument("--overhead-samples", type=int, default=2000)
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--conversations", type=int, default=200)
+    parser.add_argument(
+        "--only", choices=["transcripts"], help="run only this part (the others take minutes)"
+    )
     ns = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         store = await Store.open(f"sqlite:///{Path(tmp) / 'bench.db'}")
         try:
             await acomplete("script/echo", "warm")
+            if ns.only == "transcripts":
+                await transcripts_figures(store, ns.conversations)
+                return
             n = ns.overhead_samples
             ours = await harness(store, n, Arm(name="a", model="script/echo"), 16)
             theirs = await bare(n, "script/echo", 16)

@@ -58,6 +58,9 @@ class RunScope:
     # The last direct write (no writer): each waits for the one before, so
     # events keep their order.
     _tail: list[asyncio.Task[None]] = field(default_factory=list, compare=False, repr=False)
+    # The digest lists of the sample's last stored event that had lists (its
+    # messages): the next event names only what it adds (ethos.db.transcript).
+    _lists: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def add_event(
         self, kind: str, data: Mapping[str, Any], parts: Mapping[str, bool] | None = None
@@ -68,12 +71,11 @@ class RunScope:
         database); else written in a task, returned for callers that await it."""
         if not self.transcripts:
             return None
-        from ethos.db.store import transcript_event_row
-        from ethos.db.transcript import split_parts
-
-        payload, stored = split_parts(data, parts) if parts else (dict(data), {})
-        row = transcript_event_row(self.run_id, self.sample_pk, self.attempt, kind, payload)
         if self.writer is not None:
+            # Rows are committed in the order they are handed over, and a
+            # failed commit keeps them for the next: no event goes missing
+            # from the chain of shared lists.
+            row, stored = self._encode(kind, data, parts)
             self.writer.event(row, stored)
             return None
         try:
@@ -82,19 +84,44 @@ class RunScope:
             log.warning("a %s event outside an event loop was not recorded", kind)
             return None
         previous = self._tail[-1] if self._tail else None
-        task = loop.create_task(self._write(previous, row, stored))
+        task = loop.create_task(self._write(previous, kind, dict(data), parts))
         self._tail[:] = [task]
         return task
 
+    def _encode(
+        self, kind: str, data: Mapping[str, Any], parts: Mapping[str, bool] | None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        from ethos.db.store import transcript_event_row
+        from ethos.db.transcript import encode_event
+
+        # Only a sample's events are read back as a chain (Store.transcript).
+        base = self._lists if self.sample_pk is not None else None
+        encoded = encode_event(kind, data, parts, base)
+        if encoded.lists:
+            self._lists.clear()
+            self._lists.update(encoded.lists)
+        row = transcript_event_row(self.run_id, self.sample_pk, self.attempt, kind, encoded.payload)
+        return row, encoded.parts
+
     async def _write(
-        self, previous: asyncio.Task[None] | None, row: dict[str, Any], parts: dict[str, Any]
+        self,
+        previous: asyncio.Task[None] | None,
+        kind: str,
+        data: dict[str, Any],
+        parts: Mapping[str, bool] | None,
     ) -> None:
         if previous is not None:
             await asyncio.wait([previous])
+        # Encoded only now, after the previous write: an event that could not
+        # be stored is never the base of the next one's shared prefix.
+        before = dict(self._lists)
+        row, stored = self._encode(kind, data, parts)
         try:
-            await self.store.append_transcript(self.run_id, [row], parts)
+            await self.store.append_transcript(self.run_id, [row], stored)
         except Exception:  # a lost event must not fail the work it describes
-            log.warning("could not record a %s event", row["kind"], exc_info=True)
+            self._lists.clear()
+            self._lists.update(before)
+            log.warning("could not record a %s event", kind, exc_info=True)
 
 
 log = logging.getLogger("ethos.recording")

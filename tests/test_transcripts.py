@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from ethos.agents import Agent, AgentContext
 from ethos.db.store import Store
 from ethos.db.tables import EventRow, TranscriptPartRow
+from ethos.db.transcript import part_digest
 from ethos.errors import EthosError
 from ethos.evals.run import EvalConfig, run_eval
 from ethos.evals.task import Arm, Sample, Score, SolverContext, Task
@@ -207,12 +208,22 @@ async def test_a_ten_turn_conversation_stores_each_distinct_message_once(store: 
                 messages.append({"role": "user", "content": f"question {turn}"})
                 answer = await acomplete(model, messages)
                 messages.append({"role": "assistant", "content": answer.text})
-    # 1 system + 10 questions + 10 answers; the last answer is never sent back.
-    assert await count(store, TranscriptPartRow, run.id) == 1 + 10 + 9
+    # 1 system + 10 questions + 10 answers (each answer stored once, as the
+    # assistant message the next turn sends back).
+    assert await count(store, TranscriptPartRow, run.id) == 1 + 10 + 10
     events = await events_of(store, run.id, "chat")
-    assert len(events) == 10
-    assert events[-1].data["messages"] == messages[:-1]
-    assert events[-1].data["output"]["text"] == "reply 9"
+    assert [e.data["messages"] for e in events] == [messages[: 2 * t + 2] for t in range(10)]
+    assert [e.data["output"]["text"] for e in events] == [f"reply {t}" for t in range(10)]
+    # Each call names only what it adds to the call before: no list of every
+    # message per call (which would grow with the square of the turns).
+    async with store.engine.connect() as conn:
+        query = select(EventRow.payload).where(EventRow.run_id == run.id).order_by(EventRow.id)
+        payloads = (await conn.execute(query)).scalars()
+        named = [p["$parts"]["messages"] for p in payloads]
+    assert named[0] == [part_digest(m) for m in messages[:2]]
+    # (the call before's messages and its answer, then the new question)
+    shared = [(n["prefix"], len(n["new"])) for n in named[1:]]
+    assert shared == [(2 * t + 1, 1) for t in range(1, 10)]
 
 
 async def test_a_scope_without_a_writer_stores_the_same_transcript(store: Store) -> None:

@@ -58,7 +58,11 @@ def dumps(value: Any) -> str:
     PostgreSQL cannot store them, and one backend must not keep what the other
     rejects."""
     # allow_nan=False: NaN and infinity are not JSON, and PostgreSQL refuses them.
-    text = json.dumps(value, default=_json_default, ensure_ascii=False, allow_nan=False)
+    # No spaces after separators: a transcript's stored bytes are measured
+    # against its text (benchmarks/eval_harness.py).
+    text = json.dumps(
+        value, default=_json_default, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+    )
     return _ESCAPED_NUL.sub(r"\1\\ufffd", text) if "\\u0000" in text else text
 
 

@@ -43,7 +43,7 @@ from ethos.db.tables import (
     TranscriptPartRow,
     utcnow,
 )
-from ethos.db.transcript import join_parts, part_digests
+from ethos.db.transcript import TranscriptDecoder, part_digests
 from ethos.db.url import Backend, backend_of, normalize_url, safe_url
 from ethos.errors import DatabaseUnavailableError, EthosError, RunNotFoundError
 from ethos.settings import Settings, load_settings
@@ -499,6 +499,7 @@ class Store:
                     )
                 ).scalar_one()
         after = 0
+        decoder = TranscriptDecoder()  # across pages: an event may share its base's messages
         while True:
             query = (
                 select(EventRow)
@@ -524,7 +525,7 @@ class Store:
                     sample_pk=r.sample_pk,
                     attempt=r.attempt,
                     kind=r.kind,
-                    data=join_parts(r.payload, bodies),
+                    data=decoder.decode(r.kind, r.payload, bodies),
                     created_at=r.created_at,
                 )
             if len(rows) < page_size:
@@ -849,7 +850,7 @@ def model_call_row(run_id: str, model: str, **fields: Any) -> dict[str, Any]:
 def transcript_event_row(
     run_id: str, sample_pk: int | None, attempt: int | None, kind: str, payload: Any
 ) -> dict[str, Any]:
-    """An events row of a sample's transcript (payload as from split_parts)."""
+    """An events row of a sample's transcript (payload as from encode_event)."""
     return {
         "run_id": run_id,
         "sample_pk": sample_pk,
