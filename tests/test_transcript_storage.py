@@ -21,6 +21,8 @@ from ethos.models import acomplete
 from ethos.models.script import Script, ScriptRequest, register_script
 from ethos.recording import run_scope
 
+PARTS = {"messages": True, "tools": False}  # as the gateway stores a model call
+
 
 class Plan(BaseModel):
     advice: str
@@ -175,7 +177,14 @@ async def test_events_stored_before_shared_prefixes_read_the_same(store: Store) 
     data = {
         "model": "script/x",
         "options": {"temperature": None, "seed": 3, "interventions": []},
-        "output": {"text": "hello", "tool_calls": [], "finish_reason": "stop"},
+        "output": {
+            "text": "hello",
+            "tool_calls": [],
+            "choice": None,
+            "choice_logprobs": None,
+            "parsed": None,
+            "finish_reason": "stop",
+        },
         "error": None,
         "scripted": True,
         "attempts": 1,
@@ -195,19 +204,14 @@ async def test_events_stored_before_shared_prefixes_read_the_same(store: Store) 
     assert event.data["tools"] is None
 
 
-def test_a_tool_calling_answer_is_the_message_agents_send_back() -> None:
+def test_a_call_after_a_tool_call_stores_only_the_tool_result() -> None:
+    """The tool-calling answer is compared as the turn agents send back."""
+    system = {"role": "system", "content": "Advise."}
+    user = {"role": "user", "content": "Oslo?"}
     call = {"id": "call_0", "name": "population", "arguments": '{"city": "Oslo"}'}
-    output = {
-        "text": "",
-        "tool_calls": [call],
-        "choice": None,
-        "choice_logprobs": None,
-        "parsed": None,
-        "finish_reason": "tool_calls",
-    }
-    encoded = encode_event("model_call", {"model": "m", "output": output}, None)
-    (answer,) = encoded.parts.values()
-    assert answer == {
+    output = {"text": "", "tool_calls": [call], "finish_reason": "tool_calls"}
+    first = encode_event("model_call", {"messages": [system, user], "output": output}, PARTS)
+    asked = {
         "role": "assistant",
         "content": None,
         "tool_calls": [
@@ -218,4 +222,13 @@ def test_a_tool_calling_answer_is_the_message_agents_send_back() -> None:
             }
         ],
     }
-    assert encoded.payload["output"] == {"finish_reason": "tool_calls"}
+    result = {"role": "tool", "tool_call_id": "call_0", "content": "700000"}
+    data = {"messages": [system, user, asked, result], "output": {"text": "700k"}}
+    second = encode_event("model_call", data, PARTS, first.lists)
+    assert second.payload["$parts"]["messages"] == {"prefix": 3, "new": [result]}
+    assert second.parts == {}
+    assert first.payload["output"] == {
+        "text": "",
+        "tool_calls": [call],
+        "finish_reason": "tool_calls",
+    }

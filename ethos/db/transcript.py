@@ -2,28 +2,28 @@
 
 A conversation is resent whole on every turn, so storing each model call's
 messages would grow a ten-turn sample's record with the square of its
-length. Instead every message (and every list of tools offered) is a *part*,
-kept once per run in ``transcript_parts`` under a digest of its canonical
-JSON (the first 128 bits of its SHA-256 in 22 URL-safe base64 characters:
-collision-safe within a run; older runs' 64-hex digests read the same); the
-event names its parts under the reserved key ``"$parts"``, and the read API
-puts them back. Three more things keep a sample's record near the size of
-its distinct text (benchmarks/eval_harness.py measures it):
+length. Two things keep a sample's record near the size of its distinct
+text (benchmarks/eval_harness.py measures it):
 
-- A list of parts (a call's messages) that begins like the same list of the
-  sample's previous event names only what is new:
-  ``{"prefix": k, "new": [digests]}`` means "the previous list's first k,
-  then these". The previous event is the one before it in the sample's
-  transcript (same attempt) that had such a list, so the writer and the
-  reader (``TranscriptDecoder``) follow the same chain; a first call, a new
-  conversation or concurrent calls that share nothing store the full list.
-- A model call's answer is stored as the assistant message the caller will
-  send back next turn (``"answer"``), so that message costs one part, not
-  the answer's text inline and again as the next call's message; the list
-  the next call's messages are compared with is this call's messages and
-  its answer, so a continued conversation names only its new question.
-- Fields at their default (no error, no tools, default options) are left
-  out and put back on reading.
+- A list (a call's messages) that begins like the same list of the sample's
+  previous event is stored as ``{"prefix": k, "new": [...]}``: "the
+  previous list's first k, then these new messages, inline". The previous
+  event is the one before it in the sample's transcript (same attempt) that
+  had such a list, and the list it is compared with is that call's messages
+  followed by its answer (as the assistant message a caller sends back), so
+  a continued conversation stores only its new question. The writer and the
+  reader (``TranscriptDecoder``) follow the same chain.
+- A list that shares nothing with the one before (a first call, a new
+  conversation, concurrent calls in one sample) is stored as *parts*: each
+  message (and every list of tools offered) kept once per run in
+  ``transcript_parts`` under a digest of its canonical JSON (128 bits of
+  SHA-256 in 22 URL-safe base64 characters: collision-safe within a run),
+  so a system prompt or few-shot examples every sample sends are kept once.
+  The event names them under the reserved key ``"$parts"``.
+
+Fields at their default (no error, no tools, default options) are left out
+and put back on reading. Runs stored before (whole digest lists, 64-hex
+digests, every field inline) read the same.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ from typing import Any
 from ethos.db.engine import _json_default
 
 PARTS_KEY = "$parts"
-ANSWER = "answer"  # the part holding a model call's answer, as an assistant message
 
 # What a field is when it is not stored; a dict is a dict of such fields.
 _DEFAULTS: dict[str, dict[str, Any]] = {
@@ -61,6 +60,7 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
     "tool_call": {"error": None},
 }
 _OUTPUT_DEFAULTS: dict[str, Any] = {
+    "tool_calls": [],
     "choice": None,
     "choice_logprobs": None,
     "parsed": None,
@@ -84,7 +84,7 @@ def part_digest(value: Any) -> str:
 class Encoded:
     payload: dict[str, Any]  # what the events row stores
     parts: dict[str, Any]  # {digest: body} it names
-    lists: dict[str, list[str]]  # each list field's full digests: the next event's base
+    lists: dict[str, list[str]]  # each list's digests (and the answer's): the next one's base
 
 
 def encode_event(
@@ -94,10 +94,10 @@ def encode_event(
     previous: Mapping[str, list[str]] | None = None,
 ) -> Encoded:
     """The stored form of an event. ``fields`` names the keys of ``data``
-    kept as parts: True for a list whose every item is one part (messages),
-    False for a value that is one part whole (the tools list). ``previous``
-    is the full digest list of each such list field in the sample's
-    previous event that had one (``Encoded.lists`` of that event)."""
+    stored apart: True for a list compared with the previous event's and
+    else kept item by item as parts (messages), False for a value that is
+    one part whole (the tools list). ``previous`` is ``Encoded.lists`` of
+    the sample's previous event that had lists."""
     payload = dict(data)
     refs: dict[str, Any] = {}
     parts: dict[str, Any] = {}
@@ -109,11 +109,18 @@ def encode_event(
         if not each:
             refs[name] = _add_part(parts, value)
             continue
-        digests = [_add_part(parts, item) for item in value]
+        items = list(value)
+        digests = [part_digest(item) for item in items]
+        shared = _shared(digests, (previous or {}).get(name) or ())
+        if shared:
+            refs[name] = {"prefix": shared, "new": items[shared:]}
+        else:
+            for digest, item in zip(digests, items, strict=True):
+                parts.setdefault(digest, item)
+            refs[name] = digests
         lists[name] = digests
-        refs[name] = _against(digests, (previous or {}).get(name))
     if kind == "model_call":
-        _encode_model_call(payload, refs, parts, lists)
+        _encode_model_call(payload, lists)
     _drop_defaults(payload, _DEFAULTS.get(kind, {}))
     if refs:
         payload[PARTS_KEY] = refs
@@ -121,17 +128,16 @@ def encode_event(
 
 
 def part_digests(payload: Any) -> Iterable[str]:
-    """The digests a stored payload names itself (a list's shared prefix
-    comes from the previous event)."""
+    """The digests of parts a stored payload names."""
     if not isinstance(payload, dict):
         return ()
     refs = payload.get(PARTS_KEY) or {}
     found: list[str] = []
     for value in refs.values():
         if isinstance(value, dict):
-            found.extend(value.get("new") or [])
-        elif isinstance(value, list):
-            found.extend(value)
+            value = value.get("new") or []
+        if isinstance(value, list):
+            found.extend(v for v in value if isinstance(v, str))
         else:
             found.append(value)
     return found
@@ -150,26 +156,24 @@ class TranscriptDecoder:
             return {"value": payload} if payload is not None else {}
         data = dict(payload)
         refs = data.pop(PARTS_KEY, None) or {}
-        answer = refs.get(ANSWER) if kind == "model_call" else None
         for name, value in refs.items():
-            if name == ANSWER and answer is not None:
-                continue
             if isinstance(value, dict):  # {"prefix": k, "new": [...]}
                 base = self._lists.get(name) or []
                 k = int(value.get("prefix") or 0)
                 items = base[:k] + [None] * (k - len(base))  # None: a base that was lost
-                items += [bodies.get(d) for d in value.get("new") or []]
+                items += [_body(v, bodies) for v in value.get("new") or []]
                 data[name] = self._lists[name] = items
             elif isinstance(value, list):
                 data[name] = self._lists[name] = [bodies.get(d) for d in value]
             else:
                 data[name] = bodies.get(value)
         if kind == "model_call":
-            if answer is not None:
-                message = bodies.get(answer)
-                data["output"] = _join_answer(message or {}, data.get("output") or {})
-                if "messages" in refs:  # the next call continues after the answer
-                    self._lists["messages"] = [*data["messages"], message]
+            output = data.get("output")
+            if isinstance(output, dict):
+                output = data["output"] = {**_OUTPUT_DEFAULTS, "tool_calls": [], **output}
+                answer = _answer_message(output)
+                if answer is not None and isinstance(refs.get("messages"), dict | list):
+                    self._lists["messages"] = [*data["messages"], answer]
             else:
                 data.setdefault("output", None)
         _restore_defaults(data, _DEFAULTS.get(kind, {}))
@@ -185,11 +189,9 @@ def join_parts(payload: Any, bodies: Mapping[str, Any], kind: str = "") -> dict[
 # -- helpers ---------------------------------------------------------------------
 
 
-def _encode_model_call(
-    payload: dict[str, Any], refs: dict[str, Any], parts: dict[str, Any], lists: dict[str, Any]
-) -> None:
-    """The answer as a part, and as the last message of the conversation the
-    next call continues (it resends the answer, so shares it as prefix)."""
+def _encode_model_call(payload: dict[str, Any], lists: dict[str, list[str]]) -> None:
+    """The output without its defaults; the answer, as the caller will send
+    it back, ends the list the next call is compared with."""
     if isinstance(payload.get("latency_s"), float):
         payload["latency_s"] = round(payload["latency_s"], 6)  # microseconds are plenty
     output = payload.get("output")
@@ -198,15 +200,16 @@ def _encode_model_call(
         return
     if not isinstance(output, dict):
         return
-    answer, rest = _split_answer(output)
-    if answer is None:
-        return
-    refs[ANSWER] = _add_part(parts, answer)
-    if "messages" in lists:
-        lists["messages"] = [*lists["messages"], refs[ANSWER]]
-    del payload["output"]
-    if rest:
-        payload["output"] = rest
+    answer = _answer_message(output)
+    if answer is not None and "messages" in lists:
+        lists["messages"] = [*lists["messages"], part_digest(answer)]
+    payload["output"] = {
+        k: v for k, v in output.items() if k == "text" or _OUTPUT_DEFAULTS.get(k, _MISSING) != v
+    }
+
+
+def _body(value: Any, bodies: Mapping[str, Any]) -> Any:
+    return bodies.get(value) if isinstance(value, str) else value
 
 
 def _add_part(parts: dict[str, Any], body: Any) -> str:
@@ -215,29 +218,24 @@ def _add_part(parts: dict[str, Any], body: Any) -> str:
     return digest
 
 
-def _against(digests: list[str], base: list[str] | None) -> Any:
-    """A list of digests as stored: what it shares with ``base`` from the
-    start as a count, or the whole list when it shares nothing."""
+def _shared(digests: list[str], base: Iterable[str]) -> int:
+    """How many items ``digests`` shares with ``base`` from the start."""
     shared = 0
-    for mine, theirs in zip(digests, base or (), strict=False):
+    for mine, theirs in zip(digests, base, strict=False):
         if mine != theirs:
             break
         shared += 1
-    if not shared:
-        return digests
-    return {"prefix": shared, "new": digests[shared:]}
+    return shared
 
 
-def _split_answer(output: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-    """(the answer as the assistant message a caller sends back, the rest of
-    ``output`` not at its default); ``(None, output)`` when the message
-    cannot give the output back exactly."""
+def _answer_message(output: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The answer as the assistant message a caller sends back next turn
+    (a tool-calling turn as agents.agent sends it); None when malformed."""
     try:
+        answer: dict[str, Any] = {"role": "assistant", "content": output["text"]}
         calls = output.get("tool_calls") or []
-        text = output.get("text")
-        answer: dict[str, Any] = {"role": "assistant", "content": text}
-        if calls:  # as agents send a tool-calling turn back (agents.agent)
-            answer["content"] = text or None
+        if calls:
+            answer["content"] = output["text"] or None
             answer["tool_calls"] = [
                 {
                     "id": c["id"],
@@ -246,32 +244,9 @@ def _split_answer(output: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dic
                 }
                 for c in calls
             ]
-        rest = {
-            k: v
-            for k, v in output.items()
-            if k not in ("text", "tool_calls") and _OUTPUT_DEFAULTS.get(k, _MISSING) != v
-        }
-        if _join_answer(answer, rest) == output:
-            return answer, rest
-    except (KeyError, TypeError, AttributeError):
-        pass
-    return None, dict(output)
-
-
-def _join_answer(answer: Mapping[str, Any], rest: Mapping[str, Any]) -> dict[str, Any]:
-    text = answer.get("content")
-    if text is None and answer.get("tool_calls"):
-        text = ""  # a tool-calling turn sends no text as None
-    output = {
-        "text": text,
-        "tool_calls": [
-            {"id": c["id"], "name": c["function"]["name"], "arguments": c["function"]["arguments"]}
-            for c in answer.get("tool_calls") or []
-        ],
-    }
-    output.update(_OUTPUT_DEFAULTS)
-    output.update(rest)
-    return output
+    except (KeyError, TypeError):
+        return None
+    return answer
 
 
 _MISSING = object()
