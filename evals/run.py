@@ -616,6 +616,17 @@ async def solve(
     ``configurable["ethos"]``. Otherwise the solver is an async function of
     the sample and context. ``graph`` is the run's compiled builder (see
     ``_Runner``); without it a builder gets a runtime for this call alone."""
+    if _is_graph_builder(solver) or hasattr(solver, "ainvoke"):
+        from ethos.graphs.node_events import recording_nodes
+
+        with recording_nodes():  # node boundaries in the sample's transcript
+            return await _solve_graph(solver, sample, ctx, run_id, graph)
+    return await _maybe_await(solver(sample, ctx))
+
+
+async def _solve_graph(
+    solver: Any, sample: Sample, ctx: SolverContext, run_id: str, graph: Any
+) -> Any:
     thread = f"{run_id}/{sample.id}/{ctx.epoch}/{ctx.arm.name}"
     if _is_graph_builder(solver):
         if graph is not None:
@@ -627,10 +638,8 @@ async def solve(
         assert scope is not None, "samples run inside their run's scope"
         async with await GraphRuntime.open(store=scope.store) as runtime:
             return await _SolverGraph(runtime, solver, ctx.arm.name).solve(sample, ctx, thread)
-    if hasattr(solver, "ainvoke"):
-        config = {"configurable": {"thread_id": thread, "ethos": ctx}}
-        return await solver.ainvoke(sample.input, config=config, context=ctx)
-    return await _maybe_await(solver(sample, ctx))
+    config = {"configurable": {"thread_id": thread, "ethos": ctx}}
+    return await solver.ainvoke(sample.input, config=config, context=ctx)
 
 
 def _is_graph_builder(solver: Any) -> bool:

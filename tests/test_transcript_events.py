@@ -1,0 +1,71 @@
+"""A sample's transcript beyond model calls: a graph solver's node
+boundaries, in order with the calls each node makes, and a game's moves.
+Models here are scripts (script/...): test doubles."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+from ethos.db.store import Store
+from ethos.evals.run import EvalConfig, run_eval
+from ethos.evals.task import Arm, Sample, Task
+from ethos.models import acomplete
+from ethos.models.script import Script, register_script
+
+
+class Notes(TypedDict, total=False):
+    question: str
+    notes: Annotated[list[str], operator.add]
+
+
+def planner_graph() -> Any:
+    """Two nodes, each asking the arm's model once."""
+    from langgraph.graph import END, START, StateGraph
+
+    async def plan(state: Notes, runtime: Any) -> Notes:
+        answer = await acomplete(runtime.context.model, f"plan: {state['question']}")
+        return {"notes": [answer.text]}
+
+    async def answer(state: Notes, runtime: Any) -> Notes:
+        reply = await acomplete(runtime.context.model, f"answer from {state['notes'][-1]}")
+        return {"notes": [reply.text]}
+
+    builder = StateGraph(Notes)
+    builder.add_node("plan", plan)
+    builder.add_node("answer", answer)
+    builder.add_edge(START, "plan")
+    builder.add_edge("plan", "answer")
+    builder.add_edge("answer", END)
+    return builder
+
+
+async def test_a_graph_solvers_nodes_frame_their_model_calls_in_the_transcript(
+    store: Store,
+) -> None:
+    model = register_script("nodes-echo", Script(lambda r: f"said {r.call_index}"))
+    task = Task(
+        name="nodes",
+        samples=[Sample(id="q", input={"question": "why?", "notes": []})],
+        solver=planner_graph(),
+        scorers=[],
+    )
+    config = EvalConfig(task="nodes", arms=[Arm(name="a", model=model)])
+    result = await run_eval(config, store=store, task=task, progress=False)
+    assert (result.status, result.succeeded) == ("succeeded", 1)
+    sample = await store.find_sample(result.run_id, "q")
+    events = [e async for e in store.transcript(sample.id)]
+    shown = [
+        (e.kind, e.data["node"], e.data["phase"])
+        if e.kind == "node"
+        else (e.kind, e.data["messages"][-1]["content"])
+        for e in events
+    ]
+    assert shown == [
+        ("node", "plan", "start"),
+        ("model_call", "plan: why?"),
+        ("node", "plan", "end"),
+        ("node", "answer", "start"),
+        ("model_call", "answer from said 0"),
+        ("node", "answer", "end"),
+    ]
