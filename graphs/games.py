@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, computed_field
 
 from ethos.agents.games.game import Game, GameError, Move
 from ethos.agents.games.history import Answer, Decision, History, Player, derive_seed, player_name
+from ethos.recording import record_event
 
 
 class Match(BaseModel):
@@ -66,7 +67,8 @@ async def play_match(
 ) -> Match:
     """Play ``rounds`` rounds of ``game``: ``player_a`` is the row player,
     ``player_b`` the column player. Both see the whole history before each
-    round and move at once."""
+    round and move at once. Under a run scope each round is a ``move``
+    event of the sample's transcript (ethos.recording)."""
     if rounds < 1:
         raise GameError(f"a match needs at least one round, not {rounds}")
     games = (game, game.swapped())
@@ -77,6 +79,7 @@ async def play_match(
     payoffs: list[tuple[float, float]] = []
     decisions: list[tuple[Decision | None, Decision | None]] = []
     said = False
+    players = names or (player_name(player_a), player_name(player_b))
     for _ in range(rounds):
         a = player_a(History(games[0], a_moves, b_moves, rounds, seeds[0]))
         try:
@@ -98,9 +101,16 @@ async def play_match(
         a_moves += (a,)
         b_moves += (b,)
         payoffs.append(table[a][b])
+        record_event(
+            "move",
+            round=len(payoffs),
+            players=list(players),
+            moves=[game.options[a], game.options[b]],
+            payoffs=list(table[a][b]),
+        )
     return Match(
         game=game,
-        players=names or (player_name(player_a), player_name(player_b)),
+        players=players,
         seed=seed,
         moves=tuple(zip(a_moves, b_moves, strict=True)),
         payoffs=tuple(payoffs),

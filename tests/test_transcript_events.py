@@ -10,7 +10,7 @@ from typing import Annotated, Any, TypedDict
 from ethos.db.store import Store
 from ethos.evals.run import EvalConfig, run_eval
 from ethos.evals.task import Arm, Sample, Task
-from ethos.models import acomplete
+from ethos.models import acomplete, policy
 from ethos.models.script import Script, register_script
 
 
@@ -69,3 +69,29 @@ async def test_a_graph_solvers_nodes_frame_their_model_calls_in_the_transcript(
         ("model_call", "answer from said 0"),
         ("node", "answer", "end"),
     ]
+
+
+async def test_a_games_samples_transcript_holds_each_round_as_the_output_shows(
+    store: Store,
+) -> None:
+    # Cooperates or defects by the length of what it was shown: mixed moves.
+    model = register_script(
+        "moves-mixed",
+        policy(lambda messages, options: options[sum(len(str(m)) for m in messages) % 2]),
+    )
+    config = EvalConfig(
+        task="games/prisoners_dilemma",
+        task_args={"opponents": "tit_for_tat", "rounds": 6, "seats": "row"},
+        arms=[Arm(name="mixed", model=model)],
+    )
+    result = await run_eval(config, store=store, progress=False)
+    assert result.succeeded == 1
+    (sample,) = await store.samples(result.run_id)
+    match = sample.output["match"]
+    labels = match["game"]["options"]
+    moves = [e.data async for e in store.transcript(sample.id) if e.kind == "move"]
+    assert [m["round"] for m in moves] == [1, 2, 3, 4, 5, 6]
+    assert [m["moves"] for m in moves] == [[labels[a], labels[b]] for a, b in match["moves"]]
+    assert [m["payoffs"] for m in moves] == match["payoffs"]
+    assert all(m["players"] == match["players"] for m in moves)
+    assert len({tuple(m) for m in match["moves"]}) > 1  # the rounds differ
