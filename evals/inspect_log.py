@@ -87,10 +87,7 @@ async def export_run(store: Store, run_id: str, path: str | os.PathLike[str]) ->
     for sample in samples:
         events = []
         if keeps_transcripts:
-            events = [
-                {"id": e.id, "kind": e.kind, "data": e.data, "created_at": e.created_at}
-                async for e in store.transcript(sample.id)
-            ]
+            events = await _events(store, sample.id)
         exported[sample.arm].append(
             inspect_sample(run, sample, scores.get(sample.id, []), usage.get(sample.id, {}), events)
         )
@@ -508,6 +505,18 @@ async def _scores(store: Store, run_id: str) -> dict[int, list[dict[str, Any]]]:
                 {"scorer": scorer, "value": value, "explanation": explanation, "metadata": meta}
             )
     return found
+
+
+async def _events(store: Store, sample_pk: int) -> list[dict[str, Any]]:
+    """A sample's transcript events; none for a sample of a run resumed with
+    transcripts off (metadata "partial") that ran while they were off."""
+    try:
+        return [
+            {"id": e.id, "kind": e.kind, "data": e.data, "created_at": e.created_at}
+            async for e in store.transcript(sample_pk)
+        ]
+    except EthosError:
+        return []
 
 
 async def _usage(store: Store, run_id: str) -> dict[int, dict[str, dict[str, Any]]]:

@@ -240,6 +240,10 @@ async def open_run(
         resume = run.id
 
     def check(found: Run) -> dict[str, Any] | None:
+        patch: dict[str, Any] = {}
+        if found.metadata.get("transcripts") is True and not transcripts:
+            # The samples worked from now on keep no text: say so on the run.
+            patch["transcripts"] = "partial"
         before = found.metadata.get("code") or {}
         changed = before.get("fingerprint") not in (None, code_fp)
         if changed and resume is None:
@@ -251,13 +255,14 @@ async def open_run(
                 f"{found.id[:12]} to continue that run with it (recorded on the run)",
             )
         if resume is None:
-            return None
+            return patch or None
         reason = "resumed by id"
         if changed:
             names = _changed_files(before.get("files") or {}, code)
             reason = f"resumed by id with changed task code ({names})"
         entry = {"at": utcnow().isoformat(), "code": code_fp, "reason": reason}
         return {
+            **patch,
             "code": {"fingerprint": code_fp, "files": dict(code)},
             "resumed": [*found.metadata.get("resumed", []), entry],
         }
@@ -275,7 +280,8 @@ async def open_run(
                 "code": {"fingerprint": code_fp, "files": dict(code)},
                 "scripted": config.scripted,
                 "suite": suite,  # its report section (ethos.evals.suite)
-                "transcripts": transcripts,  # False: a run that keeps no text
+                # False: a run that keeps no text; "partial" once resumed with it off
+                "transcripts": transcripts,
             },
         },
         run_id=resume,

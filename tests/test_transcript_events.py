@@ -7,9 +7,12 @@ from __future__ import annotations
 import operator
 from typing import Annotated, Any, TypedDict
 
+import pytest
+
 from ethos.db.store import Store
+from ethos.errors import EthosError
 from ethos.evals.run import EvalConfig, run_eval
-from ethos.evals.task import Arm, Sample, Task
+from ethos.evals.task import Arm, Sample, SolverContext, Task
 from ethos.models import acomplete, policy
 from ethos.models.script import Script, register_script
 
@@ -95,3 +98,40 @@ async def test_a_games_samples_transcript_holds_each_round_as_the_output_shows(
     assert [m["payoffs"] for m in moves] == match["payoffs"]
     assert all(m["players"] == match["players"] for m in moves)
     assert len({tuple(m) for m in match["moves"]}) > 1  # the rounds differ
+
+
+async def test_a_run_resumed_with_transcripts_off_says_which_samples_have_none(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = register_script("partial-echo", Script(lambda r: "ok"))
+    tries = {"b": 0}
+
+    async def solver(sample: Sample, ctx: SolverContext) -> str:
+        if sample.id == "b":
+            tries["b"] += 1
+            if tries["b"] == 1:
+                raise RuntimeError("a transient fault")
+        return (await ctx.complete(f"hello {sample.id}")).text
+
+    task = Task(
+        name="partial",
+        samples=[Sample(id="a", input=1), Sample(id="b", input=2)],
+        solver=solver,
+        scorers=[],
+    )
+    config = EvalConfig(task="partial", arms=[Arm(name="x", model=model)])
+    first = await run_eval(config, store=store, task=task, progress=False)
+    assert (first.status, (await store.get_run(first.run_id)).metadata["transcripts"]) == (
+        "failed",
+        True,
+    )
+    monkeypatch.setenv("ETHOS_TRANSCRIPTS", "false")
+    again = await run_eval(config, store=store, task=task, progress=False)
+    assert (again.run_id, again.status) == (first.run_id, "succeeded")
+    run = await store.get_run(again.run_id)
+    assert run.metadata["transcripts"] == "partial"
+    kept = await store.find_sample(run.id, "a")
+    assert [e.kind async for e in store.transcript(kept.id)] == ["model_call"]
+    lost = await store.find_sample(run.id, "b")
+    with pytest.raises(EthosError, match=r"'b' of run .* has no transcript: the run was resumed"):
+        [e async for e in store.transcript(lost.id)]

@@ -472,7 +472,9 @@ class Store:
         """A sample's transcript in the order it happened, streamed page by
         page (keyset on the event id; one query for a page's parts).
         ``attempt`` None means the sample's latest attempt. A run stored with
-        transcripts off has none: asking for it raises EthosError."""
+        transcripts off has none: asking for it raises EthosError, as does
+        asking for a sample without events of a run resumed with them off
+        (``metadata["transcripts"] == "partial"``)."""
         async with self.engine.connect() as conn:
             found = (
                 await conn.execute(
@@ -500,6 +502,7 @@ class Store:
                 ).scalar_one()
         after = 0
         decoder = TranscriptDecoder()  # across pages: an event may share its base's messages
+        partial = (meta or {}).get("transcripts") == "partial"
         while True:
             query = (
                 select(EventRow)
@@ -529,6 +532,12 @@ class Store:
                     created_at=r.created_at,
                 )
             if len(rows) < page_size:
+                if partial and not after and not rows:
+                    raise EthosError(
+                        f"sample {found[1]!r} of run {run_id} has no transcript: the run was "
+                        "resumed with transcripts off (ETHOS_TRANSCRIPTS=false) while it ran",
+                        "run the sample again with transcripts on to keep one",
+                    )
                 return
             after = rows[-1].id
 
