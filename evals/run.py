@@ -441,7 +441,6 @@ class _Runner:
         self.graph: Any = None  # a StateGraph solver, compiled once for the run
         self.claimed: deque[Claim] = deque()  # claimed, not started yet
         self.claiming = asyncio.Lock()
-        self.idle = 0  # slots waiting for a sample
         self.poll_s = min(1.0, config.lease_s / 4)
 
     async def run(self, progress: bool | None) -> tuple[str, str | None]:
@@ -485,25 +484,23 @@ class _Runner:
 
     async def _next(self) -> Claim | None:
         """The next sample for a slot: one already claimed, else a new claim
-        of as many as slots wait; with none claimable, wait while other live
-        workers hold samples (they may die and leave them), else None."""
-        self.idle += 1
-        try:
-            async with self.claiming:
-                while not self.stop:
-                    if self.claimed:
-                        return self.claimed.popleft()
-                    got = await leases.claim(self.store, self.lease, self.idle)
-                    if got:
-                        self.claimed.extend(got)
-                        continue
-                    left = await leases.outstanding(self.store, self.lease)
-                    if not (left.claimable or left.held_by_others):
-                        return None
-                    await asyncio.sleep(0.01 if left.claimable else self.poll_s)
-                return None
-        finally:
-            self.idle -= 1
+        of ``max_connections`` (one transaction per batch, not per sample;
+        at most twice the slots held at once); with none claimable, wait
+        while other live workers hold samples (they may die and leave
+        them), else None."""
+        async with self.claiming:
+            while not self.stop:
+                if self.claimed:
+                    return self.claimed.popleft()
+                got = await leases.claim(self.store, self.lease, self.config.max_connections)
+                if got:
+                    self.claimed.extend(got)
+                    continue
+                left = await leases.outstanding(self.store, self.lease)
+                if not (left.claimable or left.held_by_others):
+                    return None
+                await asyncio.sleep(0.01 if left.claimable else self.poll_s)
+            return None
 
     async def _outcome(self) -> tuple[str, str | None]:
         limit = self.config.fail_on_error

@@ -259,15 +259,18 @@ async def outstanding(store: Store, lease: Lease) -> Outstanding:
     return Outstanding(**counts)
 
 
-async def renew(store: Store, lease: Lease) -> None:
-    """The heartbeat: push this worker's lease ``lease_s`` past now."""
+async def renew(store: Store, lease: Lease) -> bool:
+    """The heartbeat: push this worker's lease ``lease_s`` past now. A lease
+    that already lapsed (or was ended by ``leave``) stays ended: its samples
+    may be someone else's by now. Returns whether the lease still runs."""
     now = utcnow()
     async with store.engine.begin() as conn:
-        await conn.execute(
+        result = await conn.execute(
             update(RunWorkerRow)
-            .where(RunWorkerRow.id == lease.worker_id)
+            .where(RunWorkerRow.id == lease.worker_id, RunWorkerRow.expires_at > now)
             .values(heartbeat_at=now, expires_at=now + timedelta(seconds=lease.lease_s))
         )
+    return bool(result.rowcount)
 
 
 async def leave(store: Store, lease: Lease, unstarted: Sequence[int] = ()) -> None:
