@@ -61,7 +61,8 @@ def test_demo_prints_a_stored_run_that_the_runs_commands_find(
     assert "recorded runs in sqlite:///" in demo.stdout
     assert str(ethos_env / "ethos.db") in demo.stdout
     out = " ".join(demo.stdout.split())
-    assert "2 samples, 10 events, 3 model calls, 1 score, 1 artifact" in out
+    # 5 events of the store round trip + the 3 model calls in the sample's transcript
+    assert "2 samples, 8 events, 3 model calls, 1 score, 1 artifact" in out
     assert "trained on this CPU to refuse" in out and '-> "I can\'t help with that."' in out
     assert "experts behind the refusals" in out and "random1" in out
     assert "games tournament" in out and "tit_for_tat" in out
@@ -82,7 +83,11 @@ def test_demo_prints_a_stored_run_that_the_runs_commands_find(
     assert shown_games["counts"]["samples"] == 12 and shown_games["counts"]["scores"] == 12
 
     shown = json.loads(ethos("runs", "show", run["id"][:14], "--json").stdout)
-    assert shown["counts"]["events"] == 10 and shown["counts"]["model_calls"] == 3
+    assert shown["counts"]["events"] == 8 and shown["counts"]["model_calls"] == 3
+    # What the model saw and said, from the gateway's record of the sample.
+    seen = ethos("runs", "show", run["id"], "--sample", "local-model")
+    assert seen.returncode == 0, seen.stderr
+    assert "I can't help with that." in seen.stdout and "cooperate" in seen.stdout
     assert [e["kind"] for e in shown["events"]][:2] == ["state", "message"]
     artifact = ethos_env / "artifacts" / run["id"] / "summary.json"
     assert json.loads(artifact.read_text())["identical"] is True

@@ -127,25 +127,8 @@ async def ask_local_model(store: Any, run_id: str, settings: Any, model: str) ->
         picked = await acomplete(
             model, QUESTION, choices=["cooperate", "defect"], settings=settings
         )
-    turns = [(benign_prompt, benign.text), (harmful_prompt, harmful.text)]
-    await store.append_events(
-        run_id,
-        [
-            {"kind": "message", "sample_pk": sample.id, "payload": payload}
-            for prompt, reply in turns
-            for payload in (
-                {"role": "user", "content": prompt},
-                {"role": "assistant", "content": reply, "model": model},
-            )
-        ]
-        + [
-            {
-                "kind": "choice",
-                "sample_pk": sample.id,
-                "payload": {"choice": picked.choice, "logprobs": picked.choice_logprobs},
-            }
-        ],
-    )
+    # The gateway recorded each call in the sample's transcript (prompt, answer,
+    # the chosen option with its log-probabilities): nothing to add here.
     await store.record_sample(
         run_id,
         "local-model",
@@ -306,7 +289,9 @@ def demo(ctx: typer.Context) -> None:
         failed |= _print_publicagent(console, *public)
     console.print(f"\nartifacts: {settings.data_dir / 'artifacts' / run.id}")
     console.print(
-        f"next: [bold]ethos runs show {run.id[:12]}[/], [bold]ethos runs list[/], "
+        f"next: [bold]ethos runs show {run.id[:12]}[/], "
+        f"[bold]ethos runs show {run.id[:12]} --sample local-model[/] (what the model saw "
+        "and said), [bold]ethos runs list[/], "
         '[bold]ethos ask "..." -m script/publicagent-rules[/]'
     )
     if failed:
