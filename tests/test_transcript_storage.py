@@ -14,8 +14,10 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
+from sqlalchemy import func, select
 
 from ethos.db.store import Store, transcript_event_row
+from ethos.db.tables import TranscriptPartRow
 from ethos.db.transcript import canonical_json, encode_event
 from ethos.models import acomplete
 from ethos.models.script import Script, ScriptRequest, register_script
@@ -232,3 +234,20 @@ def test_a_call_after_a_tool_call_stores_only_the_tool_result() -> None:
         "tool_calls": [call],
         "finish_reason": "tool_calls",
     }
+
+
+async def test_a_system_prompt_every_sample_sends_is_stored_once(store: Store) -> None:
+    model = register_script("storage-shared", Script(lambda r: "ok"))
+    run = await store.create_run("test", name="shared")
+    pks = await store.prepare_samples(run.id, [{"sample_id": f"s{i}"} for i in range(3)])
+    system = {"role": "system", "content": "You are a careful assistant. " * 20}
+    async with store.batch() as writer:
+        for (sample_id, _, _), pk in pks.items():
+            with run_scope(store, run.id, sample_pk=pk, writer=writer):
+                await acomplete(model, [system, {"role": "user", "content": sample_id}])
+    async with store.engine.connect() as conn:
+        query = select(func.count()).where(TranscriptPartRow.run_id == run.id)
+        assert (await conn.execute(query)).scalar_one() == 1 + 3  # the system prompt once
+    for pk in pks.values():
+        (event,) = await read(store, pk)
+        assert event.data["messages"][0] == system
