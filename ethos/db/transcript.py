@@ -180,12 +180,6 @@ class TranscriptDecoder:
         return data
 
 
-def join_parts(payload: Any, bodies: Mapping[str, Any], kind: str = "") -> dict[str, Any]:
-    """One stored payload with its parts put back (its lists must be whole:
-    use a TranscriptDecoder for a sample's events in order)."""
-    return TranscriptDecoder().decode(kind, payload, bodies)
-
-
 # -- helpers ---------------------------------------------------------------------
 
 
