@@ -88,6 +88,13 @@ class RunScope:
         self._tail[:] = [task]
         return task
 
+    async def written(self) -> None:
+        """Wait for the events this scope writes directly (no writer) to be
+        stored: ``record_event`` does not wait, so code that reads its own
+        transcript back at once waits here first."""
+        if self._tail:
+            await asyncio.wait(list(self._tail))
+
     def _encode(
         self, kind: str, data: Mapping[str, Any], parts: Mapping[str, bool] | None
     ) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -280,9 +280,10 @@ async def test_a_key_from_the_environment_is_redacted_in_the_transcript(
     model = register_script("transcript-echo-key", Script(lambda r: f"you said {secret}"))
     run = await store.create_run("test", name="secret")
     pks = await store.prepare_samples(run.id, [{"sample_id": "s"}])
-    with run_scope(store, run.id, sample_pk=pks[("s", 0, "")]):
+    with run_scope(store, run.id, sample_pk=pks[("s", 0, "")]) as scope:
         await acomplete(model, f"my key is {secret}")
         record_event("tool_call", tool="env", arguments={}, result=secret, error=None)
+    await scope.written()
     events = await events_of(store, run.id, "s")
     stored = json.dumps([e.data for e in events])
     assert secret not in stored
