@@ -48,6 +48,24 @@ def ethos_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data
 
 
+@pytest.fixture(autouse=True)
+async def litellm_logging_stopped() -> AsyncIterator[None]:
+    """Stop litellm's logging worker before the test's event loop closes:
+    its task is bound to that loop, and a loop closed under it leaves a
+    pending task that the garbage collector reports later, in whichever
+    test happens to run then (an unraisable-exception error there). A
+    worker bound to another loop (the sync gateway's) is left alone."""
+    yield
+    import asyncio
+    import sys
+
+    if "litellm" in sys.modules:
+        from litellm.litellm_core_utils.logging_worker import GLOBAL_LOGGING_WORKER
+
+        if getattr(GLOBAL_LOGGING_WORKER, "_bound_loop", None) is asyncio.get_running_loop():
+            await GLOBAL_LOGGING_WORKER.stop(discard_pending=True, timeout=2)
+
+
 def make_url(backend: str, tmp_path: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'ethos.db'}"
