@@ -291,9 +291,7 @@ async def open_run(
 
 
 def _changed_files(before: Mapping[str, str], now: Mapping[str, str]) -> str:
-    names = sorted(
-        Path(f).name for f in set(before) | set(now) if before.get(f) != now.get(f)
-    )
+    names = sorted(Path(f).name for f in set(before) | set(now) if before.get(f) != now.get(f))
     return ", ".join(names) or "its files moved"
 
 

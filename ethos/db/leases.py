@@ -349,9 +349,7 @@ async def _lock(conn: AsyncConnection, backend: str, fingerprint: str) -> None:
     await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
-async def _live_workers(
-    conn: AsyncConnection, run_id: str, now: Any
-) -> tuple[set[str], list[str]]:
+async def _live_workers(conn: AsyncConnection, run_id: str, now: Any) -> tuple[set[str], list[str]]:
     """Ids of the run's workers whose lease runs, and of those among them on
     this host whose process no longer exists (dead: to be expired)."""
     rows = (
