@@ -247,6 +247,81 @@ async def test_claims_wait_for_a_live_lease_and_take_over_an_expired_one(store: 
     assert [(c.sample_id, c.attempt) for c in back] == [("s3", 1), ("s4", 2), ("s5", 2)]
 
 
+async def test_a_late_heartbeat_neither_redoes_nor_orphans_what_the_worker_holds(
+    store: Store,
+) -> None:
+    new = {"name": "t", "config": {}, "metadata": {}}
+    run, mine = await leases.join_run(store, kind="eval", fingerprint="f", lease_s=60, new_run=new)
+    await leases.add_samples(store, run.id, [{"sample_id": f"s{i}"} for i in range(3)])
+    (working,) = await leases.claim(store, mine, 1)
+    assert working.sample_id == "s0"
+    # The process lives, but its heartbeat came late (a blocked event loop):
+    # its lease lapsed.
+    async with store.engine.begin() as conn:
+        await conn.execute(
+            update(RunWorkerRow)
+            .where(RunWorkerRow.id == mine.worker_id)
+            .values(
+                started_at=utcnow() - timedelta(seconds=120),
+                expires_at=utcnow() - timedelta(seconds=1),
+            )
+        )
+    # Its next claim does not take over the sample it is working itself.
+    got = await leases.claim(store, mine, 10)
+    assert [(c.sample_id, c.attempt) for c in got] == [("s1", 1), ("s2", 1)]
+    # The next beat renews the lease: what it holds is not anyone's.
+    assert await leases.renew(store, mine)
+    _, other = await leases.join_run(store, kind="eval", fingerprint="f", lease_s=60, new_run=new)
+    assert await leases.claim(store, other, 10) == []
+    assert (await leases.outstanding(store, other)).held_by_others == 3
+    # A lease ended by leaving stays ended.
+    await leases.leave(store, mine)
+    assert not await leases.renew(store, mine)
+    assert [c.sample_id for c in await leases.claim(store, other, 10)] == ["s0", "s1", "s2"]
+
+
+async def test_a_sample_that_blocks_past_the_lease_is_worked_once(
+    store: Store, tmp_path: Path
+) -> None:
+    log = tmp_path / "solved.txt"
+    task_file = tmp_path / "blocking.py"
+    task_file.write_text(BLOCKING_TASK.format(log=str(log)))
+    arm = Arm(name="a", model="script/echo")
+    cfg = EvalConfig(task=f"{task_file}@t", arms=[arm], max_connections=2, lease_s=0.2)
+    result = await run_eval(cfg, store=store, progress=False)
+    assert (result.status, result.succeeded) == ("succeeded", 3)
+    solved = log.read_text().split()
+    assert sorted(solved) == ["s0", "s1", "s2"]  # each once, by the one worker
+    assert await scalar(store, "SELECT max(attempt) FROM samples") == 1
+
+
+BLOCKING_TASK = """
+import time
+from ethos.evals.task import Sample, Score, Task, scorer
+
+
+@scorer("ok")
+def ok(sample, output, ctx):
+    return Score(value=1)
+
+
+async def solver(sample, ctx):
+    with open({log!r}, "a") as f:
+        f.write(sample.id + "\\n")
+    time.sleep(0.5)  # blocks the event loop (and the heartbeat) past the lease
+    return (await ctx.complete(sample.input)).text
+
+
+def t():
+    return Task(
+        name="t",
+        samples=[Sample(id=f"s{{i}}", input=str(i), target=str(i)) for i in range(3)],
+        solver=solver,
+        scorers=[ok],
+    )
+"""
+
+
 async def test_commands_started_together_create_one_run(store: Store) -> None:
     new = {"name": "t", "config": {}, "metadata": {}}
     joined = await asyncio.gather(

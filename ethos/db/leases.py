@@ -193,6 +193,12 @@ async def claim(store: Store, lease: Lease, limit: int) -> list[Claim]:
                 and_(
                     SampleRow.status == "running",
                     or_(SampleRow.claimed_by.is_(None), SampleRow.claimed_by.not_in(live)),
+                    # Never its own: a worker whose lease lapsed (its heartbeat
+                    # was late) is still working what it holds.
+                    or_(
+                        SampleRow.claimed_by.is_(None),
+                        SampleRow.claimed_by != lease.worker_id,
+                    ),
                 ),
             ),
         )
@@ -261,13 +267,19 @@ async def outstanding(store: Store, lease: Lease) -> Outstanding:
 
 async def renew(store: Store, lease: Lease) -> bool:
     """The heartbeat: push this worker's lease ``lease_s`` past now. A lease
-    that already lapsed (or was ended by ``leave``) stays ended: its samples
-    may be someone else's by now. Returns whether the lease still runs."""
+    that lapsed (a late heartbeat: the process lives) runs again: samples
+    others took over meanwhile are theirs (``claimed_by``), those it still
+    holds are its own again, and what it claims next is not orphaned at
+    once. A lease ended by ``leave`` (``expires_at`` set back to
+    ``started_at``) stays ended. Returns whether the lease runs."""
     now = utcnow()
     async with store.engine.begin() as conn:
         result = await conn.execute(
             update(RunWorkerRow)
-            .where(RunWorkerRow.id == lease.worker_id, RunWorkerRow.expires_at > now)
+            .where(
+                RunWorkerRow.id == lease.worker_id,
+                RunWorkerRow.expires_at > RunWorkerRow.started_at,
+            )
             .values(heartbeat_at=now, expires_at=now + timedelta(seconds=lease.lease_s))
         )
     return bool(result.rowcount)
@@ -290,10 +302,10 @@ async def leave(store: Store, lease: Lease, unstarted: Sequence[int] = ()) -> No
             .where(SampleRow.run_id == lease.run_id, *mine)
             .values(status="pending", claimed_by=None)
         )
-        await conn.execute(
+        await conn.execute(  # ended for good: renew never revives it
             update(RunWorkerRow)
             .where(RunWorkerRow.id == lease.worker_id)
-            .values(expires_at=utcnow())
+            .values(expires_at=RunWorkerRow.started_at)
         )
 
 
