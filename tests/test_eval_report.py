@@ -42,6 +42,8 @@ from ethos.evals.report import (
     EvalReport,
     build_report,
     compare,
+    print_comparison,
+    print_report,
     render_html,
     write_html,
 )
@@ -529,3 +531,29 @@ def test_cli_report_and_compare(db_url: str, tmp_path: Path) -> None:
     assert {d["arm"] for d in json.loads(compared.stdout)["differences"]} == set(ARMS)
     table = cli(db_url, "compare", scored, other)
     assert table.exit_code == 0 and "b - a" in table.output
+
+
+async def test_the_terminal_prints_stored_text_as_text_not_rich_markup(store: Store) -> None:
+    """Errors, sample ids, scorer names and categories are the run's data: a
+    closing tag in one is printed as written, not parsed (rich would raise
+    MarkupError, a traceback) nor taken for a style ([bold] vanishing)."""
+    from rich.console import Console
+
+    hostile = "index [/i] out of range [bold]x"
+    config = {"task": "t [/]", "arms": [{"name": "a[/b]", "model": "script/echo"}], "epochs": 1}
+    run = await store.create_run("eval", "t", config=config, metadata={"scripted": True})
+    failed = await store.record_sample(
+        run.id, "s[/x]1", epoch=0, arm="a[/b]", status="failed", error=f"IndexError: {hostile}"
+    )
+    scored = await store.record_sample(run.id, "s2", epoch=0, arm="a[/b]", status="succeeded")
+    await store.record_score(run.id, scored.id, "judge[/j]", "yes [/y]")
+    await store.finish_run(run.id, status="failed", error=f"stopped: {hostile}")
+    assert failed.status == "failed"
+
+    report = await build_report(store, run.id)
+    console = Console(record=True, width=400)
+    print_report(console, report)
+    print_comparison(console, await compare(store, run.id, run.id))
+    shown = console.export_text()
+    for text in (hostile, "s[/x]1", "judge[/j]=yes [/y]", "a[/b]", "t [/]", f"stopped: {hostile}"):
+        assert text in shown

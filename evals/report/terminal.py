@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
+
 from ethos.evals.report.formatting import arm_label, interval, num, signed
 from ethos.evals.report.model import Comparison, EvalReport
 
@@ -18,7 +20,7 @@ def print_report(console: Console, report: EvalReport) -> None:
     from rich.table import Table
 
     run = report.run
-    console.print(f"[bold]eval report: {run.task}[/]  run {run.id}  ({run.status})")
+    console.print(f"[bold]eval report: {escape(run.task)}[/]  run {run.id}  ({escape(run.status)})")
     if run.scripted_label:
         console.print(Panel(f"[bold]{run.scripted_label}[/]", style="bold red"))
     facts = Table.grid(padding=(0, 2))
@@ -26,13 +28,13 @@ def print_report(console: Console, report: EvalReport) -> None:
     facts.add_column()
     for arm in run.arms:
         mark = "  (baseline)" if arm.name == run.baseline else ""
-        facts.add_row(f"arm {arm_label(arm.name)}", f"{arm.model or '-'}{mark}")
+        facts.add_row(f"arm {escape(arm_label(arm.name))}", f"{escape(arm.model or '-')}{mark}")
     facts.add_row(
         "epochs / seed", f"{run.epochs or '-'} / {run.seed if run.seed is not None else '-'}"
     )
-    facts.add_row("reducer", report.reducer)
+    facts.add_row("reducer", escape(report.reducer))
     if run.error:
-        facts.add_row("error", f"[red]{run.error}[/]")
+        facts.add_row("error", f"[red]{escape(run.error)}[/]")
     console.print(facts)
 
     counts = Table(title="samples (rows: sample x epoch)", box=None, header_style="bold")
@@ -40,14 +42,14 @@ def print_report(console: Console, report: EvalReport) -> None:
         counts.add_column(column, justify="left" if column == "arm" else "right")
     for c in report.counts:
         failed = f"[red]{c.failed}[/]" if c.failed else "0"
-        counts.add_row(arm_label(c.arm), str(c.succeeded), failed, str(c.other))
+        counts.add_row(escape(arm_label(c.arm)), str(c.succeeded), failed, str(c.other))
     console.print(counts)
 
     level = f"{report.confidence:.0%}"
     table = Table(title="metrics", box=None, header_style="bold")
     for column in ("metric", "arm", "n", "mean", f"{level} CI", "method"):
         table.add_column(column, justify="right" if column in ("n", "mean") else "left")
-    table.add_column(f"Δ vs {arm_label(run.baseline or '')}", justify="right")
+    table.add_column(f"Δ vs {escape(arm_label(run.baseline or ''))}", justify="right")
     table.add_column(f"Δ {level} CI")
     deltas = {(d.name, d.arm): d for d in report.deltas}
     previous = None
@@ -58,8 +60,8 @@ def print_report(console: Console, report: EvalReport) -> None:
             style = "green" if delta.ci_low > 0 else "red" if delta.ci_high < 0 else "dim"
             shown = [f"[{style}]{signed(delta.mean)}[/]", interval(delta.ci_low, delta.ci_high)]
         table.add_row(
-            m.name if m.name != previous else "",
-            arm_label(m.arm),
+            escape(m.name) if m.name != previous else "",
+            escape(arm_label(m.arm)),
             f"{m.n:,}",
             num(m.mean),
             interval(m.ci_low, m.ci_high),
@@ -73,7 +75,7 @@ def print_report(console: Console, report: EvalReport) -> None:
         console.print("[bold]no scores[/]: no sample succeeded with a score yet")
     print_failures(console, report)
     for note in [*report.notes, *(report.section.notes if report.section else [])]:
-        console.print(f"[dim]note: {note}[/]")
+        console.print(f"[dim]note: {escape(note)}[/]")
 
 
 def print_failures(console: Console, report: EvalReport) -> None:
@@ -90,7 +92,9 @@ def print_failures(console: Console, report: EvalReport) -> None:
     for f in report.failures:
         more = f.count - len(f.sample_ids)
         ids = ", ".join(f.sample_ids) + (f", … ({more:,} more rows)" if more > 0 else "")
-        table.add_row(f.error_class, f"{f.count:,}", _first_line(f.first_message), ids)
+        table.add_row(
+            escape(f.error_class), f"{f.count:,}", escape(_first_line(f.first_message)), escape(ids)
+        )
     console.print(table)
 
 
@@ -104,7 +108,7 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
     from rich.table import Table
 
     a, b = comparison.run_a, comparison.run_b
-    console.print(f"[bold]compare[/] a = {a.id} ({a.task})  b = {b.id} ({b.task})")
+    console.print(f"[bold]compare[/] a = {a.id} ({escape(a.task)})  b = {b.id} ({escape(b.task)})")
     for facts in (a, b):
         if facts.scripted_label:
             console.print(f"[bold red]run {facts.id}: {facts.scripted_label}[/]")
@@ -115,8 +119,8 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
     for d in comparison.differences:
         style = "green" if d.ci_low > 0 else "red" if d.ci_high < 0 else "dim"
         table.add_row(
-            d.name,
-            arm_label(d.arm),
+            escape(d.name),
+            escape(arm_label(d.arm)),
             f"{num(d.a.mean)} ({d.a.n:,})",
             f"{num(d.b.mean)} ({d.b.n:,})",
             f"[{style}]{signed(d.difference)}[/]",
@@ -126,4 +130,4 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
     console.print(table)
     for side, keys in (("a", comparison.only_in_a), ("b", comparison.only_in_b)):
         if keys:
-            console.print(f"[dim]only in {side}: {', '.join(keys)}[/]")
+            console.print(f"[dim]only in {side}: {escape(', '.join(keys))}[/]")
