@@ -94,7 +94,7 @@ async def export_run(store: Store, run_id: str, path: str | os.PathLike[str]) ->
         )
     arms = _arms(run, exported)
     if target.is_dir():
-        files = [target / inspect_name(run, name) for name, _ in arms]
+        files = distinct([target / inspect_name(run, name) for name, _ in arms])
     else:
         files = destinations(target, [name for name, _ in arms])
     for (name, model), file in zip(arms, files, strict=True):
@@ -127,7 +127,23 @@ def destinations(target: Path, arms: Sequence[str]) -> list[Path]:
     """FILE for a run with one arm; ``FILE-stem.<arm>.json`` for each of several."""
     if len(arms) == 1:
         return [target]
-    return [target.with_name(f"{target.stem}.{_file_safe(arm)}.json") for arm in arms]
+    return distinct([target.with_name(f"{target.stem}.{_file_safe(arm)}.json") for arm in arms])
+
+
+def distinct(files: Sequence[Path]) -> list[Path]:
+    """``files`` with a repeated name numbered (``-2``, ``-3``...): arms whose
+    names differ only in characters a file name cannot hold (``a b``,
+    ``a/b``), or only in case, must not overwrite each other's log."""
+    seen: set[str] = set()
+    out = []
+    for file in files:
+        candidate, n = file, 2
+        while str(candidate).casefold() in seen:
+            candidate = file.with_name(f"{file.stem}-{n}{file.suffix}")
+            n += 1
+        seen.add(str(candidate).casefold())
+        out.append(candidate)
+    return out
 
 
 def inspect_name(run: Run, arm: str) -> str:

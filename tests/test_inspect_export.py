@@ -312,3 +312,19 @@ def test_results_reduce_each_samples_epochs_before_the_standard_error() -> None:
     assert score["metrics"]["mean"]["value"] == pytest.approx(0.5)
     # the per-sample means 1, 0, 0.5: sd 0.5 over sqrt(3) samples
     assert score["metrics"]["stderr"]["value"] == pytest.approx(0.5 / math.sqrt(3))
+
+
+async def test_arms_whose_names_make_the_same_file_name_keep_a_log_each(
+    store: Store, tmp_path: Path
+) -> None:
+    arms = ["temp 0.5", "temp/0.5", "Temp 0.5"]
+    config = {"task": "t", "arms": [{"name": a, "model": "script/echo"} for a in arms]}
+    run = await store.create_run("eval", "t", config=config, metadata={"scripted": True})
+    for arm in arms:
+        await store.record_sample(run.id, "s1", epoch=0, arm=arm, status="succeeded", output=arm)
+    await store.finish_run(run.id)
+    for target in (tmp_path / "x.json", tmp_path):
+        files = await export_run(store, run.id, target)
+        assert len({str(f).casefold() for f in files}) == 3
+        logs = [read_eval_log(str(f)) for f in files]
+        assert [log.eval.metadata["arm"] for log in logs] == arms  # type: ignore[index]
