@@ -143,3 +143,48 @@ async def test_a_suite_whose_report_section_does_not_import_is_one_error(
         "suite 'lost' cannot load its report section 'ethos_lost_suite_report:SECTION': "
         "ModuleNotFoundError: No module named 'ethos_lost_suite_report'"
     )
+
+
+async def test_a_suite_whose_report_section_is_broken_is_one_error_naming_it(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A section's collect or plots that raises, or a report= that names no
+    ReportSection: one error naming the suite and where, not a traceback."""
+    from ethos.evals import suite as suite_module
+    from ethos.evals.report import ReportSection, build_report, render_html
+
+    async def collect(store: Store, run: object, confidence: float) -> object:
+        return {}["rows"]
+
+    def plots(report: object) -> list:
+        raise RuntimeError("no figure")
+
+    async def fine(store: Store, run: object, confidence: float) -> object:
+        from ethos.evals.report import SuiteSection
+
+        return SuiteSection(suite="drawn")
+
+    loaded = suite_module._loaded().suites
+    monkeypatch.setitem(loaded, "buggy", Suite(name="buggy", report=ReportSection(collect)))
+    monkeypatch.setitem(loaded, "notone", Suite(name="notone", report="os:path"))
+    monkeypatch.setitem(loaded, "drawn", Suite(name="drawn", report=ReportSection(fine, plots)))
+    for name, says in (
+        (
+            "buggy",
+            f"suite 'buggy' failed to collect its report section: KeyError: 'rows' at {__file__}:",
+        ),
+        (
+            "notone",
+            "suite 'notone' names 'os:path' as its report section: a module, not a ReportSection",
+        ),
+    ):
+        run = await store.create_run("eval", "t", config={"task": "t"}, metadata={"suite": name})
+        with pytest.raises(EthosError) as raised:
+            await build_report(store, run.id)
+        assert raised.value.problem.startswith(says), raised.value.problem
+    run = await store.create_run("eval", "t", config={"task": "t"}, metadata={"suite": "drawn"})
+    report = await build_report(store, run.id)
+    with pytest.raises(EthosError) as raised:
+        render_html(report)
+    drawn = "suite 'drawn' failed to draw its report section's plots: RuntimeError: no figure"
+    assert raised.value.problem.startswith(f"{drawn} at {__file__}:")

@@ -19,7 +19,7 @@ from ethos.evals.report.model import (
     EvalReport,
     RunDifference,
 )
-from ethos.evals.report.sections import section_of
+from ethos.evals.report.sections import collect_section, section_of
 from ethos.evals.report.summarise import differences, summaries
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ async def build_report(
         *notes,
     ]
     builder = section_of(collected.run)
-    section = await builder.collect(store, collected.run, confidence) if builder else None
+    section = await collect_section(builder, store, collected.run, confidence) if builder else None
     failures = await collect_failures(store, collected.run.id)
     samples = (
         await browse_samples(store, collected.run, browse, collected.total_samples)

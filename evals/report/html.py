@@ -13,7 +13,7 @@ from ethos.evals.report.escape import clip, esc
 from ethos.evals.report.formatting import arm_label, interval, num, signed
 from ethos.evals.report.model import ArmCounts, EvalReport, SampleBrowser, SampleView
 from ethos.evals.report.plots import bar_chart, forest, histogram_chart, png
-from ethos.evals.report.sections import section_of
+from ethos.evals.report.sections import section_of, section_plots
 from ethos.evals.report.transcript_html import TRANSCRIPT_STYLE, transcript_html
 
 _BROWSER_PAGE = 20
@@ -182,7 +182,7 @@ def render_html(report: EvalReport) -> str:
     if report.histograms:
         plots.append(("Per-sample values", histogram_chart(report.histograms)))
     section = section_of(run) if report.section is not None else None
-    for plot in section.plots(report) if section else []:
+    for plot in section_plots(section, report) if section else []:
         plots.append((plot.title, (png(plot.figure), plot.left_out)))
     for title, (image, left_out) in plots:
         more = f' <span class="note">({left_out} more not plotted)</span>' if left_out else ""

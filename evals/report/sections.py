@@ -54,10 +54,53 @@ def section_of(run: RunFacts) -> ReportSection | None:
     if suite is None:
         return None
     try:
-        return suite.report_section()
+        found = suite.report_section()
     except Exception as exc:  # a plug-in's bug: one line naming it, not a traceback
         raise EthosError(
             f"suite {suite.name!r} cannot load its report section {suite.report!r}: "
             f"{type(exc).__name__}: {exc}".splitlines()[0],
             "fix or reinstall the suite's package (ethos eval list names broken plug-ins)",
         ) from None
+    if found is not None and not isinstance(found, ReportSection):
+        raise EthosError(
+            f"suite {suite.name!r} names {suite.report!r} as its report section: "
+            f"a {type(found).__name__}, not a ReportSection",
+            "point the suite's report= at a ReportSection(collect=..., plots=...)",
+        )
+    return found
+
+
+async def collect_section(
+    section: ReportSection, store: Store, run: RunFacts, confidence: float
+) -> SuiteSection:
+    """The section's ``collect``; a plug-in's bug is one error naming its
+    suite and where it raised, not a traceback."""
+    try:
+        return await section.collect(store, run, confidence)
+    except EthosError:
+        raise
+    except Exception as exc:
+        raise _failure(run.suite, "collect its report section", exc) from None
+
+
+def section_plots(section: ReportSection, report: EvalReport) -> list[SuitePlot]:
+    """The section's ``plots``, a plug-in's bug told as in :func:`collect_section`."""
+    try:
+        return section.plots(report)
+    except EthosError:
+        raise
+    except Exception as exc:
+        raise _failure(report.run.suite, "draw its report section's plots", exc) from None
+
+
+def _failure(suite: str | None, what: str, exc: Exception) -> EthosError:
+    from ethos.evals.task_failures import origin
+
+    frame = origin(exc)
+    where = f" at {frame[0]}:{frame[1]} (in {frame[2]})" if frame else ""
+    message = (str(exc).strip().splitlines() or [""])[0]
+    return EthosError(
+        f"suite {suite!r} failed to {what}: {type(exc).__name__}: {message}{where}",
+        "this is a bug in the suite's package: fix it there, or report the run "
+        "with a version of the suite that works",
+    )
