@@ -557,3 +557,17 @@ async def test_the_terminal_prints_stored_text_as_text_not_rich_markup(store: St
     shown = console.export_text()
     for text in (hostile, "s[/x]1", "judge[/j]=yes [/y]", "a[/b]", "t [/]", f"stopped: {hostile}"):
         assert text in shown
+
+
+async def test_html_plots_draw_dollar_signs_in_names_as_text(store: Store) -> None:
+    """Matplotlib reads text between two $ as TeX: a category such as a
+    model's answer '$x^$' would stop the page with a ParseException."""
+    config = {"task": "t", "arms": [{"name": "a$^$", "model": "script/echo"}], "epochs": 1}
+    run = await store.create_run("eval", "t", config=config, metadata={"scripted": True})
+    for i, answer in enumerate(["$x^$", "$\\frac{$", "plain"]):
+        sample = await store.record_sample(run.id, f"s{i}", epoch=0, arm="a$^$", status="succeeded")
+        await store.record_score(run.id, sample.id, "answer", answer)
+        await store.record_score(run.id, sample.id, "cost $_$", float(i))
+    await store.finish_run(run.id)
+    page = render_html(await build_report(store, run.id, browse=0))
+    assert page.count("data:image/png;base64,") >= 2

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from ethos.db.tables import SampleRow
 from ethos.evals.metrics import wilson_interval
 from ethos.evals.report import ReportSection, SuitePlot, SuiteSection, plot_grid
+from ethos.evals.report.plots import text
 
 if TYPE_CHECKING:
     from ethos.db.store import Store
@@ -215,7 +216,7 @@ def plots(report: EvalReport) -> list[SuitePlot]:
         ax.set_xlim(0.5, last + 0.5)
         ax.set_xticks(range(1, last + 1, max(1, math.ceil(last / 10))))
         ax.set_ylim(-0.02, 1.02)
-        ax.set_title(f"arm {arm or '-'}", fontsize=9)
+        ax.set_title(text(f"arm {arm or '-'}"), fontsize=9)
         ax.set_xlabel("round", fontsize=8)
         ax.set_ylabel(f"share choosing option {CHOICE}", fontsize=8)
         ax.legend(fontsize=7)

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from ethos.db.tables import SampleRow, ScoreRow
 from ethos.evals.metrics import mean_summary, wilson_interval
 from ethos.evals.report import ReportSection, SuitePlot, SuiteSection
+from ethos.evals.report.plots import text
 
 if TYPE_CHECKING:
     from ethos.db.store import Store
@@ -191,7 +192,7 @@ def plots(report: EvalReport) -> list[SuitePlot]:
                 [m.ci_high - m.mean for m in rows],
             ]
             ax.bar(x, means, yerr=errors, capsize=4, color="#4c78a8")
-            ax.set_xticks(list(x), [m.arm for m in rows], rotation=20, fontsize=8)
+            ax.set_xticks(list(x), [text(m.arm) for m in rows], rotation=20, fontsize=8)
         ax.set_ylim(*limit)
         ax.set_title(title, fontsize=9)
     if report.run.scripted:

@@ -30,6 +30,13 @@ def png(figure: Any) -> str:
     return f'<img alt="plot" src="data:image/png;base64,{data}">'
 
 
+def text(value: object) -> str:
+    """A name or category as matplotlib text: a ``$`` is a dollar sign, not
+    the start of TeX (a category such as a model's ``$x^$`` would otherwise
+    stop the whole page with a parse error)."""
+    return str(value).replace("$", r"\$")
+
+
 def plot_grid(panels: int) -> tuple[Any, list[Any]]:
     from matplotlib.figure import Figure
 
@@ -59,8 +66,8 @@ def bar_chart(metrics: list[MetricSummary]) -> tuple[str, int]:
         means = np.array([m.mean for m in rows])
         errors = np.array([[m.mean - m.ci_low for m in rows], [m.ci_high - m.mean for m in rows]])
         ax.bar(range(len(rows)), means, yerr=errors, capsize=4, color="#4c78a8")
-        ax.set_xticks(range(len(rows)), [arm_label(m.arm) for m in rows], rotation=20)
-        ax.set_title(name, fontsize=9)
+        ax.set_xticks(range(len(rows)), [text(arm_label(m.arm)) for m in rows], rotation=20)
+        ax.set_title(text(name), fontsize=9)
         if all(m.method == "wilson" for m in rows):
             ax.set_ylim(0, 1)
     return png(figure), len(groups) - len(names)
@@ -78,7 +85,9 @@ def forest(deltas: list[DeltaSummary]) -> tuple[str, int]:
     errors = np.array([[d.mean - d.ci_low for d in rows], [d.ci_high - d.mean for d in rows]])
     ax.errorbar(means, y, xerr=errors, fmt="o", color="#e45756", capsize=3)
     ax.axvline(0.0, color="grey", linewidth=1)
-    ax.set_yticks(y, [f"{d.name}: {arm_label(d.arm)} - {arm_label(d.baseline)}" for d in rows])
+    ax.set_yticks(
+        y, [text(f"{d.name}: {arm_label(d.arm)} - {arm_label(d.baseline)}") for d in rows]
+    )
     ax.set_xlabel("Delta to the baseline arm")
     return png(figure), len(deltas) - len(rows)
 
@@ -91,8 +100,8 @@ def histogram_chart(histograms: list[Histogram]) -> tuple[str, int]:
     for ax, name in zip(axes, names, strict=True):
         for h in groups[name]:
             total = max(1, sum(h.counts))
-            ax.stairs(np.array(h.counts) / total, h.edges, label=arm_label(h.arm))
-        ax.set_title(name, fontsize=9)
+            ax.stairs(np.array(h.counts) / total, h.edges, label=text(arm_label(h.arm)))
+        ax.set_title(text(name), fontsize=9)
         ax.set_ylabel("share of samples", fontsize=8)
         ax.legend(fontsize=7)
     return png(figure), len(groups) - len(names)
