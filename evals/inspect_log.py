@@ -104,8 +104,15 @@ async def export_run(store: Store, run_id: str, path: str | os.PathLike[str]) ->
 
 def check_destination(path: str | os.PathLike[str]) -> Path:
     """The ``-o`` file (or directory), refused before any work when it
-    cannot be written."""
+    cannot be written. A path written with a trailing separator
+    (``logs/``) names a directory, created when it does not exist."""
     file = Path(path).expanduser()
+    if str(path).endswith(("/", os.sep)) and not file.exists():
+        if not file.parent.is_dir():
+            raise EthosError(
+                f"cannot create {file}: {file.parent} is not a directory", "create it first"
+            )
+        file.mkdir()
     if file.is_dir():
         if not os.access(file, os.W_OK):
             raise EthosError(f"cannot write into {file}: not writable", "pick another -o")

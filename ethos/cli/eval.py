@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -160,11 +159,12 @@ def list_tasks() -> None:
 def export(
     ctx: typer.Context,
     run_id: str = typer.Argument(..., help="An eval run id or a unique prefix (4+ characters)."),
-    out: Path = typer.Option(
+    out: str = typer.Option(  # a str: Path would drop the trailing / of a new directory
         ...,
         "--out",
         "-o",
-        help="The Inspect log to write (a .json file), or a directory for `inspect view`.",
+        help="The Inspect log to write (a .json file), or a directory for `inspect view` "
+        "(created when written with a trailing /).",
     ),
 ) -> None:
     """Write an eval run as Inspect AI logs, for `inspect view` and
