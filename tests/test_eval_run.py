@@ -517,3 +517,23 @@ async def test_a_graph_builder_solver_opens_one_runtime_per_run(
     assert [s.status for s in samples] == ["succeeded"] * 12
     assert all(s.output["steps"] == ["first", "second"] for s in samples)
     assert len(opened) == 1
+
+
+@pytest.mark.parametrize(
+    ("option", "says"),
+    [
+        (["--lease", "0"], "--lease"),
+        (["--max-connections", "0"], "--max-connections"),
+        (["--bogus"], "--bogus"),
+    ],
+)
+def test_a_bad_run_option_is_a_usage_error_not_a_traceback(
+    option: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ethos.cli.app import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["eval", "run", f"{TASKS}@echo", "--model", "script/echo", *option])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2, err
+    assert "Traceback" not in err and says in err, err

@@ -82,17 +82,30 @@ def main(argv: list[str] | None = None) -> None:
     except EthosError as exc:
         _print_error(str(exc))
         sys.exit(2)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, typer.Abort):
         _print_error("aborted")
         sys.exit(1)
-    except click.exceptions.Exit as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
+    except _CLICK_ERRORS as exc:  # a usage error: a bad option or value, exit 2
         exc.show()
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         _print_error("interrupted")
         sys.exit(130)
+
+
+def _click_errors() -> tuple[type[Exception], ...]:
+    """Click's usage errors, and typer's own where typer vendors click
+    (typer._click: its BadParameter is not a click.ClickException)."""
+    try:
+        from typer._click.exceptions import ClickException
+    except ImportError:
+        return (click.ClickException,)
+    return (click.ClickException, ClickException)
+
+
+_CLICK_ERRORS = _click_errors()
 
 
 def _print_error(message: str) -> None:
