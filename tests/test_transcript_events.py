@@ -135,3 +135,32 @@ async def test_a_run_resumed_with_transcripts_off_says_which_samples_have_none(
     lost = await store.find_sample(run.id, "b")
     with pytest.raises(EthosError, match=r"'b' of run .* has no transcript: the run was resumed"):
         [e async for e in store.transcript(lost.id)]
+
+
+async def test_an_earlier_attempts_events_are_not_the_transcript_of_the_latest(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = register_script("earlier-attempt-echo", Script(lambda r: "ok"))
+    tries = {"b": 0}
+
+    async def solver(sample: Sample, ctx: SolverContext) -> str:
+        answer = (await ctx.complete(f"hello {sample.id}")).text
+        tries["b"] += 1
+        if tries["b"] == 1:
+            raise RuntimeError("failed after its model call")
+        return answer
+
+    task = Task(name="attempts", samples=[Sample(id="b", input=1)], solver=solver, scorers=[])
+    config = EvalConfig(task="attempts", arms=[Arm(name="x", model=model)])
+    first = await run_eval(config, store=store, task=task, progress=False)
+    assert first.status == "failed"
+    monkeypatch.setenv("ETHOS_TRANSCRIPTS", "false")
+    again = await run_eval(config, store=store, task=task, progress=False)
+    assert (again.run_id, again.status) == (first.run_id, "succeeded")
+    sample = await store.find_sample(again.run_id, "b")
+    assert (sample.status, sample.attempt) == ("succeeded", 2)
+    # Attempt 2 (the stored output) kept no text: said so, not attempt 1's call shown.
+    with pytest.raises(EthosError, match=r"'b' of run .* has no transcript"):
+        [e async for e in store.transcript(sample.id)]
+    earlier = [e async for e in store.transcript(sample.id, attempt=1)]
+    assert [(e.kind, e.attempt) for e in earlier] == [("model_call", 1)]

@@ -478,7 +478,9 @@ class Store:
         async with self.engine.connect() as conn:
             found = (
                 await conn.execute(
-                    select(SampleRow.run_id, SampleRow.sample_id).where(SampleRow.id == sample_pk)
+                    select(SampleRow.run_id, SampleRow.sample_id, SampleRow.attempt).where(
+                        SampleRow.id == sample_pk
+                    )
                 )
             ).first()
             if found is None:
@@ -494,7 +496,12 @@ class Store:
                     f"run {run_id} was stored without transcripts (transcripts = false)",
                     "run it again with transcripts on (unset ETHOS_TRANSCRIPTS) to keep them",
                 )
-            if attempt is None:
+            # An eval sample's latest attempt is the one its output and scores
+            # are of (an earlier attempt's events are not its transcript);
+            # a sample the harness did not claim: its events' latest attempt.
+            if attempt is None and found[2]:
+                attempt = found[2]
+            elif attempt is None:
                 attempt = (
                     await conn.execute(
                         select(func.max(EventRow.attempt)).where(EventRow.sample_pk == sample_pk)
