@@ -15,12 +15,13 @@ import importlib
 import importlib.util
 import inspect
 import sys
+import typing
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from ethos.evals.task_failures import TaskError, factory_failure, import_failure
 
@@ -208,6 +209,7 @@ def build(factory: TaskFactory, spec: str, args: dict[str, Any]) -> Task:
             f"task {spec!r} takes no argument {', '.join(repr(u) for u in unknown)}",
             f"it takes: {takes}",
         )
+    args = _checked_arguments(factory, spec, args)
     try:
         made = factory(**args)
     except Exception as exc:
@@ -226,6 +228,33 @@ def build(factory: TaskFactory, spec: str, args: dict[str, Any]) -> Task:
     if len(set(ids)) != len(ids):
         raise TaskError(f"task {spec!r} has duplicate sample ids", "give every sample its own id")
     return made
+
+
+def _checked_arguments(factory: TaskFactory, spec: str, args: dict[str, Any]) -> dict[str, Any]:
+    """The ``-T`` values validated against the factory's annotations, so a
+    value of the wrong type (``rounds=abc``, ``rounds=2.5`` for an int) is one
+    error naming the argument, not a failure deep inside the task or of
+    every sample. Parameters without a usable annotation pass as given."""
+    try:
+        hints = typing.get_type_hints(factory)
+    except Exception:  # an annotation that does not resolve: nothing to check against
+        return args
+    checked = dict(args)
+    for name, value in args.items():
+        if name not in hints:
+            continue
+        try:
+            checked[name] = TypeAdapter(hints[name]).validate_python(value)
+        except ValidationError as exc:
+            wanted = getattr(hints[name], "__name__", None) or str(hints[name])
+            raise TaskError(
+                f"task {spec!r}: -T {name}={value!r} is not a valid {wanted} "
+                f"({exc.errors()[0]['msg']})",
+                f"give {name} a value of type {wanted}",
+            ) from None
+        except Exception:  # a type pydantic cannot check (an arbitrary class)
+            continue
+    return checked
 
 
 def _parameters(factory: TaskFactory) -> list[str]:

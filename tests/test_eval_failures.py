@@ -155,3 +155,23 @@ def test_a_factory_argument_error_is_told_apart_from_a_bug(tmp_path: Path) -> No
 
     line = one_error(ethos("eval", "run", f"{tasks}@buggy", "--model", "script/echo"))
     assert f"KeyError: 'w2' at {tasks}:12 (in weights)" in line
+
+
+def test_a_task_argument_of_the_wrong_type_is_one_error_naming_it() -> None:
+    # Checked against the factory's annotations before it runs: not a "bug in
+    # the task" from deep inside it, nor 30 samples failing one by one.
+    with pytest.raises(TaskError) as word:
+        resolve_task("games/prisoners_dilemma", {"rounds": "abc"})
+    assert word.value.problem.startswith(
+        "task 'games/prisoners_dilemma': -T rounds='abc' is not a valid int"
+    )
+    assert word.value.fix == "give rounds a value of type int"
+    with pytest.raises(TaskError) as fraction:
+        resolve_task("games/prisoners_dilemma", {"rounds": 2.5})
+    assert "-T rounds=2.5 is not a valid int" in fraction.value.problem
+    assert resolve_task("games/prisoners_dilemma", {"rounds": 3}).samples
+
+    line = one_error(
+        ethos("eval", "run", "games/prisoners_dilemma", "-m", "script/x", "-T", "rounds=abc")
+    )
+    assert "-T rounds='abc' is not a valid int" in line
