@@ -73,7 +73,8 @@ def _shared_prefix(messages: list[Any], previous: list[Any]) -> int:
             break
         if new.get("role") != old.get("role"):
             break
-        if old.get("content") is not None and new.get("content") != old.get("content"):
+        # A reply that only called tools comes back as "" and is resent as None.
+        if (old.get("content") or None) is not None and new.get("content") != old.get("content"):
             break
         count += 1
     return count
