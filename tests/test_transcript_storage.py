@@ -251,3 +251,22 @@ async def test_a_system_prompt_every_sample_sends_is_stored_once(store: Store) -
     for pk in pks.values():
         (event,) = await read(store, pk)
         assert event.data["messages"][0] == system
+
+
+async def test_workers_storing_the_same_parts_in_opposite_orders_do_not_deadlock(
+    store: Store,
+) -> None:
+    # Two processes' writers first saw the same messages in opposite orders
+    # (two players of a game answering in either order) and commit at once:
+    # on PostgreSQL each insert waited for a row the other had taken.
+    run = await store.create_run("test", name="parts-order")
+    for trial in range(3):  # the race is lost often, not always
+        parts = [(f"{trial}-{i:05d}", {"role": "user", "content": f"{i}"}) for i in range(3000)]
+        writers = [store.batch(interval=3600), store.batch(interval=3600)]
+        for writer, order in zip(writers, (parts, parts[::-1]), strict=True):
+            writer.event(transcript_event_row(run.id, None, None, "x", {}), dict(order))
+        outcomes = await asyncio.gather(*(w.flush() for w in writers), return_exceptions=True)
+        assert outcomes == [None, None]
+    async with store.engine.connect() as conn:
+        stored = await conn.execute(select(func.count()).select_from(TranscriptPartRow))
+        assert stored.scalar_one() == 3 * 3000

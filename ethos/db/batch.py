@@ -121,6 +121,10 @@ class BatchWriter:
             try:
                 async with self.store.engine.begin() as conn:
                     if parts:  # before the events that name them
+                        # In one order in every process: two workers' concurrent
+                        # inserts of the same parts wait for each other on
+                        # PostgreSQL, and in opposite orders they deadlock.
+                        parts.sort(key=lambda row: (row["run_id"], row["digest"]))
                         await conn.execute(self.store.part_insert(), parts)
                     if events:
                         await conn.execute(insert(EventRow), events)

@@ -878,8 +878,9 @@ def transcript_event_row(
 
 
 def part_rows(run_id: str, parts: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """transcript_parts rows of ``{digest: body}``."""
-    return [{"run_id": run_id, "digest": d, "body": b} for d, b in parts.items()]
+    """transcript_parts rows of ``{digest: body}``, by digest (one insert
+    order everywhere: concurrent inserts of shared parts never deadlock)."""
+    return [{"run_id": run_id, "digest": d, "body": parts[d]} for d in sorted(parts)]
 
 
 def _sample_label(sample_id: str, epoch: int | None, arm: str | None) -> str:
