@@ -389,7 +389,8 @@ def test_runs_show_prints_a_samples_transcript_and_the_runs_failures(
     assert "system: You advise travellers to Oslo." in text
     assert 'assistant calls population({"city": "Oslo"})' in text
     assert 'tool population({"city": "Oslo"}) -> 700000' in text
-    assert "(4 earlier message(s) sent again)" in text  # the third call shows only its news
+    assert "(5 earlier message(s) sent again)" in text  # the third call shows only its news
+    assert text.count("assistant calls") == 2  # each tool-calling answer once, not resent
     assert 'assistant: {"advice": "990000 people in both"}' in text
     assert "exact: true - advice '990000 people in both'" in text
 

@@ -101,7 +101,7 @@ def print_transcript(
 def _print_model_call(console: Console, data: dict[str, Any], sent: list[Any]) -> list[Any]:
     messages = data.get("messages") or []
     shared = 0
-    while shared < min(len(sent), len(messages)) and sent[shared] == messages[shared]:
+    while shared < min(len(sent), len(messages)) and _same(sent[shared], messages[shared]):
         shared += 1
     label = " (scripted)" if data.get("scripted") else ""
     tools = data.get("tools") or []
@@ -114,24 +114,42 @@ def _print_model_call(console: Console, data: dict[str, Any], sent: list[Any]) -
     output = data.get("output")
     if data.get("error"):
         console.print(f"  [red]error:[/] {escape(data['error'])}")
-    if output:
-        _print_message(
-            console,
-            {
-                "role": "assistant",
-                "content": output.get("text"),
-                "tool_calls": [
-                    {"function": {"name": c["name"], "arguments": c["arguments"]}}
-                    for c in output.get("tool_calls") or []
-                ],
-            },
-            answer=True,
-        )
-        if output.get("choice") is not None:
-            odds = output.get("choice_logprobs")
-            shown = f" (log-probs {_json(odds)})" if odds else ""
-            console.print(f"  chose {escape(output['choice'])!r}{escape(shown)}")
-    return messages
+    if not output:
+        return messages
+    answer = {
+        "role": "assistant",
+        "content": output.get("text"),
+        "tool_calls": [
+            {"function": {"name": c["name"], "arguments": c["arguments"]}}
+            for c in output.get("tool_calls") or []
+        ],
+    }
+    _print_message(console, answer, answer=True)
+    if output.get("choice") is not None:
+        odds = output.get("choice_logprobs")
+        shown = f" (log-probs {_json(odds)})" if odds else ""
+        console.print(f"  chose {escape(output['choice'])!r}{escape(shown)}")
+    return [*messages, answer]  # a next call that continues resends the answer too
+
+
+def _same(a: Any, b: Any) -> bool:
+    """The same turn, however it was spelled: a reply that only called tools
+    is '' in the answer and None when resent, with ids added to its calls."""
+    if not (isinstance(a, dict) and isinstance(b, dict)):
+        return a == b
+
+    def calls(m: dict[str, Any]) -> list[tuple[Any, Any]]:
+        return [
+            ((c.get("function") or {}).get("name"), (c.get("function") or {}).get("arguments"))
+            for c in m.get("tool_calls") or []
+        ]
+
+    return (
+        a.get("role") == b.get("role")
+        and (a.get("content") or "") == (b.get("content") or "")
+        and calls(a) == calls(b)
+        and a.get("tool_call_id") == b.get("tool_call_id")
+    )
 
 
 def _print_message(console: Console, message: dict[str, Any], answer: bool = False) -> None:
