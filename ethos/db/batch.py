@@ -25,6 +25,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, insert, update
+from sqlalchemy.exc import OperationalError
 
 from ethos.db.tables import EventRow, ModelCallRow, SampleRow, ScoreRow
 
@@ -40,6 +41,7 @@ class BatchWriter:
         interval: float = 0.05,
         max_rows: int = 500,
         group_s: float = 0.005,
+        retries: int = 5,
     ) -> None:
         self.store = store
         self.interval = interval
@@ -47,6 +49,7 @@ class BatchWriter:
         # How long a commit someone waits for gathers more rows first: fewer,
         # fuller transactions (each costs the event loop CPU) for a few ms.
         self.group_s = group_s
+        self.retries = retries  # of a commit that failed on a lock, before giving up
         self._calls: list[dict[str, Any]] = []
         self._scores: list[dict[str, Any]] = []
         self._samples: list[dict[str, Any]] = []
@@ -107,7 +110,10 @@ class BatchWriter:
 
     # -- committing ------------------------------------------------------------------
 
-    async def flush(self) -> None:
+    async def flush(self, *, keep_waiters: bool = False) -> None:
+        """Commit what was handed over. On failure nothing is committed and the
+        rows stay queued; the callers waiting for this commit get the error,
+        or (``keep_waiters``, the loop's retry) keep waiting for the next."""
         async with self._lock:
             calls, self._calls = self._calls, []
             scores, self._scores = self._scores, []
@@ -138,7 +144,10 @@ class BatchWriter:
                 # Nothing was committed: keep the rows for the next attempt.
                 self._calls[:0], self._scores[:0], self._samples[:0] = calls, scores, samples
                 self._events[:0], self._parts[:0] = events, parts
-                _settle(waiters, exc)
+                if keep_waiters:
+                    self._waiters[:0] = waiters
+                else:
+                    _settle(waiters, exc)
                 raise
             _settle(waiters)
 
@@ -151,15 +160,32 @@ class BatchWriter:
         )
 
     async def _loop(self) -> None:
+        failures = 0
         while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.interval)
             self._wake.clear()
             try:
-                await self.flush()
+                await self.flush(keep_waiters=True)
+                failures = 0
+            except OperationalError as exc:
+                # A lock or deadlock the database gave up on (SQLite "database is
+                # locked", a PostgreSQL deadlock victim): the rows are still
+                # queued, so try again after a pause instead of failing the run.
+                failures += 1
+                if failures > self.retries:
+                    self._give_up(exc)
+                    return
+                await asyncio.sleep(min(1.0, 0.05 * 2**failures))
+                self._wake.set()
             except Exception as exc:  # kept, and raised when the batch closes
-                self.error = exc
+                self._give_up(exc)
                 return
+
+    def _give_up(self, exc: Exception) -> None:
+        self.error = exc
+        waiters, self._waiters = self._waiters, []
+        _settle(waiters, exc)
 
     async def __aenter__(self) -> BatchWriter:
         self._task = asyncio.create_task(self._loop())
