@@ -6,73 +6,24 @@ scripts (script/...): test doubles."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
-from pydantic import BaseModel
 
-from ethos.agents import Agent, AgentContext
 from ethos.db.store import Store
 from ethos.evals.report import build_report, render_html
 from ethos.evals.run import EvalConfig, run_eval
 from ethos.evals.task import Arm, Sample, Score, SolverContext, Task
 from ethos.models.script import (
-    Script,
-    ScriptAnswer,
-    ScriptedToolCall,
-    ScriptRequest,
     register_script,
 )
-
-
-class Trip(BaseModel):
-    city: str
-
-
-class Plan(BaseModel):
-    advice: str
-
-
-def population(city: str) -> int:
-    """Look up a city's population."""
-    return {"Oslo": 700_000, "Bergen": 290_000}[city]
-
-
-def two_lookups_then_advice(request: ScriptRequest) -> ScriptAnswer:
-    tool_turns = [m for m in request.messages if m.get("role") == "tool"]
-    if len(tool_turns) < 2:
-        city = ["Oslo", "Bergen"][len(tool_turns)]
-        return ScriptAnswer("", tool_calls=(ScriptedToolCall("population", {"city": city}),))
-    total = sum(int(m["content"]) for m in tool_turns)
-    return ScriptAnswer(json.dumps({"advice": f"{total} people in both"}))
-
-
-async def solve(sample: Sample, ctx: SolverContext) -> Plan:
-    guide = Agent(
-        "guide",
-        instructions="You advise travellers to {city}.",
-        role="guide",
-        input_type=Trip,
-        output_type=Plan,
-        tools=[population],
-    )
-    return await guide.run(Trip(city=sample.input), AgentContext(model=ctx.model, seed=ctx.seed))
-
-
-def exact(sample: Sample, output: Any, ctx: SolverContext) -> Score:
-    return Score(value=output.advice == sample.target, explanation=f"advice {output.advice!r}")
-
-
-def trip_task() -> Task:
-    samples = [Sample(id="trip", input="Oslo", target="990000 people in both")]
-    return Task(name="trip", samples=samples, solver=solve, scorers=[exact])
+from tests.support.trip_agent import three_turns, trip_task
 
 
 async def run_trip(store: Store, name: str) -> str:
-    model = register_script(name, Script(two_lookups_then_advice))
+    model = register_script(name, three_turns())
     config = EvalConfig(task="trip", arms=[Arm(name="main", model=model)], seed=3)
-    result = await run_eval(config, store=store, task=trip_task(), progress=False)
+    result = await run_eval(
+        config, store=store, task=trip_task(name="trip", ids="trip"), progress=False
+    )
     assert result.status == "succeeded"
     return result.run_id
 

@@ -4,91 +4,25 @@ back exactly. Models here are scripts (script/...): test doubles."""
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from ethos.agents import Agent, AgentContext
 from ethos.db.store import Store
 from ethos.db.tables import EventRow, TranscriptPartRow
 from ethos.db.transcript import part_digest
 from ethos.errors import EthosError
 from ethos.evals.run import EvalConfig, run_eval
-from ethos.evals.task import Arm, Sample, Score, SolverContext, Task
+from ethos.evals.task import Arm, Sample, SolverContext, Task
 from ethos.models import acomplete
 from ethos.models.script import (
     Script,
-    ScriptAnswer,
-    ScriptedToolCall,
-    ScriptRequest,
     register_script,
 )
 from ethos.recording import record_event, run_scope
-
-
-class Trip(BaseModel):
-    city: str
-
-
-class Plan(BaseModel):
-    advice: str
-
-
-def population(city: str) -> int:
-    """Look up a city's population."""
-    return {"Oslo": 700_000, "Bergen": 290_000}[city]
-
-
-def three_turns(seen: list[dict[str, Any]]) -> Script:
-    """Turn 1 and 2 call the tool (Oslo, then Bergen); turn 3 answers.
-    Records every request exactly as the model received it."""
-
-    def respond(request: ScriptRequest) -> ScriptAnswer:
-        seen.append({"messages": copy.deepcopy(request.messages), "tools": request.tools})
-        tool_turns = [m for m in request.messages if m.get("role") == "tool"]
-        if len(tool_turns) < 2:
-            city = ["Oslo", "Bergen"][len(tool_turns)]
-            return ScriptAnswer("", tool_calls=(ScriptedToolCall("population", {"city": city}),))
-        total = sum(int(m["content"]) for m in tool_turns)
-        return ScriptAnswer(json.dumps({"advice": f"{total} people in both"}))
-
-    return Script(respond)
-
-
-def agent() -> Agent[Trip, Plan]:
-    return Agent(
-        "guide",
-        instructions="You advise travellers to {city}.",
-        role="guide",
-        input_type=Trip,
-        output_type=Plan,
-        tools=[population],
-    )
-
-
-async def solve_with_agent(sample: Sample, ctx: SolverContext) -> Plan:
-    return await agent().run(Trip(city=sample.input), AgentContext(model=ctx.model, seed=ctx.seed))
-
-
-def exact(sample: Sample, output: Any, ctx: SolverContext) -> Score:
-    ok = output.advice == sample.target
-    return Score(value=ok, explanation=f"advice {output.advice!r}")
-
-
-def agent_task(samples: int = 1) -> Task:
-    return Task(
-        name="transcripts-agent",
-        samples=[
-            Sample(id=f"trip-{i}", input="Oslo", target="990000 people in both")
-            for i in range(samples)
-        ],
-        solver=solve_with_agent,
-        scorers=[exact],
-    )
+from tests.support.trip_agent import Plan, exact, solve_with_agent, three_turns, trip_task
 
 
 def eval_config(model: str) -> EvalConfig:
@@ -115,7 +49,7 @@ async def test_the_transcript_equals_what_the_scripted_model_received_and_return
 ) -> None:
     seen: list[dict[str, Any]] = []
     model = register_script("transcript-three-turns", three_turns(seen))
-    result = await run_eval(eval_config(model), store=store, task=agent_task(), progress=False)
+    result = await run_eval(eval_config(model), store=store, task=trip_task(), progress=False)
     assert (result.status, result.succeeded) == ("succeeded", 1)
 
     events = await events_of(store, result.run_id, "trip-0")
@@ -260,7 +194,7 @@ async def test_transcripts_off_stores_none_and_reading_says_so(
 ) -> None:
     monkeypatch.setenv("ETHOS_TRANSCRIPTS", "false")
     model = register_script("transcript-off", three_turns([]))
-    result = await run_eval(eval_config(model), store=store, task=agent_task(), progress=False)
+    result = await run_eval(eval_config(model), store=store, task=trip_task(), progress=False)
     assert result.status == "succeeded"
     run = await store.get_run(result.run_id)
     assert run.metadata["transcripts"] is False
