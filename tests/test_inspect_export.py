@@ -96,7 +96,7 @@ async def stored(store: Store, run_id: str) -> dict[tuple[str, int, str], dict[s
 
 def exported(log: EvalLog) -> dict[tuple[str, int, str], dict[str, Any]]:
     """The same facts as read back by Inspect from one log."""
-    assert log.samples is not None
+    assert log.samples, "the log holds no samples"
     return {
         (str(s.id), s.epoch - 1, s.metadata["ethos"]["arm"]): {
             "scores": {name: _plain(score.value) for name, score in (s.scores or {}).items()},
