@@ -734,7 +734,8 @@ def _transcript_entry(
             "temperature": request.get("temperature"),
             "max_tokens": request.get("max_tokens"),
             "seed": request.get("seed"),
-            "output": (output.model_json_schema().get("title") or output.__name__)
+            # The schema's title, without building the schema again (~0.1 ms a call).
+            "output": (output.model_config.get("title") or output.__name__)
             if output is not None
             else None,
             "choices": call.options.choices,
