@@ -18,7 +18,7 @@ from sqlalchemy import Connection, inspect, text
 
 from ethos.errors import SchemaTooNewError
 
-HEAD = "0003"
+HEAD = "0004"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _PG_MIGRATION_LOCK = 0x657468_6F73  # "ethos"
 

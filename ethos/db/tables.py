@@ -1,5 +1,5 @@
-"""The ORM tables: one row per run, sample, event, model call, score, artifact,
-and the PublicAgent data catalogue.
+"""The ORM tables: one row per run, sample, event, model call, score, artifact;
+the PublicAgent data catalogue; and the behaviour handbook.
 
 Everything a report shows is derived from these rows alone. Children cascade
 from their run at the database level, so deleting a run through SQL or
@@ -252,3 +252,48 @@ class CatalogEntryRow(Base):
     url: Mapped[str | None] = mapped_column(Text)
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
     ingested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class HandbookRow(Base):
+    """A named collection of behaviours (``ethos handbook ... --handbook NAME``):
+    agents retrieve from one handbook, and names are unique within it."""
+
+    __tablename__ = "handbooks"
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BehaviorRow(Base):
+    """One behaviour: a named, reusable instruction extracted from solved
+    traces ("Metacognitive Reuse", Didolkar et al. 2025).
+
+    ``provenance`` lists every trace it came from (merging near-duplicates
+    keeps both), as plain ids rather than foreign keys: a behaviour outlives
+    the run it was learned from. The usage counters are bumped in place
+    (``SET cited = cited + 1``) so concurrent agents never lose a count;
+    ``outcome_sum / outcome_n`` is the mean score of the answers that cited it.
+    """
+
+    __tablename__ = "behaviors"
+    __table_args__ = (UniqueConstraint("handbook_id", "name"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    handbook_id: Mapped[int] = mapped_column(
+        RowId, ForeignKey("handbooks.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(128))
+    instruction: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list[Any]] = mapped_column(Json, default=list)
+    provenance: Mapped[list[Any]] = mapped_column(Json, default=list)
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    embedding_model: Mapped[str | None] = mapped_column(String(256))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    retrieved: Mapped[int] = mapped_column(BigInteger, default=0)
+    cited: Mapped[int] = mapped_column(BigInteger, default=0)
+    outcome_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    outcome_n: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
