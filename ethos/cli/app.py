@@ -83,13 +83,17 @@ def main(argv: list[str] | None = None) -> None:
         _print_error(str(exc))
         sys.exit(2)
     except (click.exceptions.Abort, typer.Abort):
-        _print_error("aborted")
-        sys.exit(1)
+        # A declined confirmation (or Ctrl-C/EOF at a prompt): nothing was done.
+        _print_error("aborted; nothing was changed")
+        sys.exit(2)
     except (click.exceptions.Exit, typer.Exit) as exc:
         sys.exit(exc.exit_code)
-    except _CLICK_ERRORS as exc:  # a usage error: a bad option or value, exit 2
+    except _NO_ARGS_IS_HELP as exc:  # a group named alone: its help is the answer
         exc.show()
-        sys.exit(exc.exit_code)
+        sys.exit(2)
+    except _CLICK_ERRORS as exc:  # a usage error: a bad option or value, exit 2
+        _print_error(_usage_line(exc))
+        sys.exit(2)
     except KeyboardInterrupt:
         _print_error("interrupted")
         sys.exit(130)
@@ -106,6 +110,32 @@ def _click_errors() -> tuple[type[Exception], ...]:
 
 
 _CLICK_ERRORS = _click_errors()
+
+
+def _no_args_is_help() -> tuple[type[Exception], ...]:
+    classes: list[type[Exception]] = [click.exceptions.NoArgsIsHelpError]
+    try:
+        from typer._click.exceptions import NoArgsIsHelpError
+    except ImportError:
+        pass
+    else:
+        classes.append(NoArgsIsHelpError)
+    return tuple(classes)
+
+
+_NO_ARGS_IS_HELP = _no_args_is_help()
+
+
+def _usage_line(exc: Exception) -> str:
+    """Click's usage error as one line: the problem, then where help is (click
+    itself prints the usage, a hint and the error on four lines)."""
+    format_message = getattr(exc, "format_message", None)
+    message = format_message() if callable(format_message) else str(exc)
+    message = " ".join(str(message).split())  # one line, whatever the message held
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        return f"{message} (see '{ctx.command_path} --help')"
+    return message
 
 
 def _print_error(message: str) -> None:
