@@ -1,0 +1,1 @@
+"""The handbook suite: ``handbook/reuse`` measures behaviour reuse (Didolkar et al., 2025)."""
