@@ -78,6 +78,9 @@ class AgentContext:
     seed: int | None = None
     settings: Any = None
     deps: Any = None
+    # A behaviour handbook for every agent run with this context (an agent's
+    # own ``handbook=`` wins): how a whole graph runs behaviour-conditioned.
+    handbook: Handbook | None = None
 
     def __post_init__(self) -> None:
         if (self.model_args or self.interventions) and not self.model:
@@ -267,8 +270,9 @@ class Agent(Generic[InputT, OutputT]):
         model, ctx = _overridden(self, ctx)
         task = self.render_prompt(input)
         system = self.render_instructions(input)
-        if self.handbook is not None:
-            advice = await self.handbook.guidance(self.name, task)
+        handbook = self.handbook if self.handbook is not None else ctx.handbook
+        if handbook is not None:
+            advice = await handbook.guidance(self.name, task)
             if advice:
                 system = f"{system}\n\n{advice}"
         messages: list[dict[str, Any]] = [
@@ -293,8 +297,8 @@ class Agent(Generic[InputT, OutputT]):
             completion = await acomplete(model, messages, tools=tools, **call)
             if not completion.tool_calls:
                 output = self._output_of(completion)
-                if self.handbook is not None:
-                    await self.handbook.observe(self.name, task, output)
+                if handbook is not None:
+                    await handbook.observe(self.name, task, output)
                 return AgentResult(output, completion, model, messages)
             messages.append(_assistant_turn(completion))
             for tool_call in completion.tool_calls:
