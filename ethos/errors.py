@@ -29,6 +29,10 @@ class DatabaseUnavailableError(EthosError):
     """The database server does not answer or refuses the connection."""
 
 
+class DatabaseNotFoundError(EthosError):
+    """A command that only reads was pointed at a database that does not exist."""
+
+
 class SchemaTooNewError(EthosError):
     """The database was migrated by a newer ethos than the one running."""
 

@@ -107,9 +107,9 @@ def test_demo_prints_a_stored_run_that_the_runs_commands_find(
 
 def test_db_commands_report_and_migrate(tmp_path: Path) -> None:
     db = str(tmp_path / "fresh.db")
-    current = ethos("--db", db, "db", "current")
-    assert current.returncode == 0
-    assert "revision: -" in current.stdout
+    # db current only reads: it names the missing file and creates nothing.
+    assert f"no database at {db}" in one_error(ethos("--db", db, "db", "current"))
+    assert not (tmp_path / "fresh.db").exists()
     upgraded = ethos("--db", db, "db", "upgrade")
     assert "upgraded from an empty database to revision" in upgraded.stdout
     assert "already at revision" in ethos("--db", db, "db", "upgrade").stdout
@@ -147,6 +147,7 @@ def test_unknown_config_key_and_missing_run(tmp_path: Path) -> None:
     (tmp_path / "ethos.toml").write_text('modle = "x"\n')
     assert "unknown key 'modle'" in one_error(ethos("runs", "list"))
     (tmp_path / "ethos.toml").unlink()
+    assert ethos("db", "upgrade").returncode == 0
     assert "no run 'feedbeef'" in one_error(ethos("runs", "show", "feedbeef"))
     assert "no run 'feedbeef'" in one_error(ethos("runs", "delete", "feedbeef", "--yes"))
 

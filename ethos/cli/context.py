@@ -39,16 +39,24 @@ class CliContext:
             self._settings = load_settings(database_url=self.db)
         return self._settings
 
-    async def open_store(self, *, upgrade: bool = True) -> Store:
+    async def open_store(self, *, upgrade: bool = True, create: bool = True) -> Store:
         from ethos.db.store import Store
 
-        return await Store.open(settings=self.settings(), upgrade=upgrade)
+        return await Store.open(settings=self.settings(), upgrade=upgrade, create=create)
 
-    def with_store(self, work: Callable[[Store], Awaitable[T]], *, upgrade: bool = True) -> T:
-        """Open the store, run ``work`` with it, close it: one event loop per command."""
+    def with_store(
+        self,
+        work: Callable[[Store], Awaitable[T]],
+        *,
+        upgrade: bool = True,
+        create: bool = True,
+    ) -> T:
+        """Open the store, run ``work`` with it, close it: one event loop per command.
+        Commands that only read pass ``create=False``: a database that is not
+        there is an error naming the path, never a new empty one."""
 
         async def go() -> T:
-            store = await self.open_store(upgrade=upgrade)
+            store = await self.open_store(upgrade=upgrade, create=create)
             try:
                 return await work(store)
             finally:

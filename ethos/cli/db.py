@@ -34,7 +34,7 @@ def current(ctx: typer.Context) -> None:
     async def work(store):
         return store.url, store.backend, await store.revision()
 
-    url, backend, revision = cli_context(ctx).with_store(work, upgrade=False)
+    url, backend, revision = cli_context(ctx).with_store(work, upgrade=False, create=False)
     state = {
         HEAD: "current",
         None: "empty (run `ethos db upgrade`, or just use it: first use migrates)",

@@ -185,7 +185,7 @@ def export(
     async def work(store):
         return await export_run(store, run_id, out), await store.get_run(run_id)
 
-    files, stored = cli_context(ctx).with_store(work)
+    files, stored = cli_context(ctx).with_store(work, create=False)
     for file in files:
         typer.echo(f"wrote {file}")
     if stored.metadata.get("transcripts") is False:

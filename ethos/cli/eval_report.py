@@ -35,7 +35,7 @@ def report(
     async def work(store):
         return await build_report(store, run_id, reducer=reducer, browse=BROWSE if html else 0)
 
-    built = cli_context(ctx).with_store(work)
+    built = cli_context(ctx).with_store(work, create=False)
     if not built.metrics and not built.failures:
         rows = sum(c.succeeded + c.failed + c.other for c in built.counts)
         raise EthosError(
@@ -70,7 +70,7 @@ def compare(
     async def work(store):
         return await compare_runs(store, run_a, run_b, reducer=reducer)
 
-    comparison = cli_context(ctx).with_store(work)
+    comparison = cli_context(ctx).with_store(work, create=False)
     if not comparison.differences:
         raise EthosError(
             f"runs {comparison.run_a.id} and {comparison.run_b.id} share no scored metric and arm",

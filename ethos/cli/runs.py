@@ -24,7 +24,7 @@ def list_runs(
     async def work(store):
         return store.url, await store.list_runs(kind=kind, status=status, limit=limit)
 
-    where, runs = cli_context(ctx).with_store(work)
+    where, runs = cli_context(ctx).with_store(work, create=False)
     if as_json:
         for run in runs:
             typer.echo(run.model_dump_json())
@@ -73,7 +73,9 @@ def show(
         first = await store.events(run.id, limit=events)
         return store.url, run, counts, first, await failed_samples(store, run.id)
 
-    where, run, counts, first, (failed, n_failed) = cli_context(ctx).with_store(work)
+    where, run, counts, first, (failed, n_failed) = cli_context(ctx).with_store(
+        work, create=False
+    )
     if as_json:
         out = {
             "run": run.model_dump(mode="json"),
@@ -112,7 +114,7 @@ def _show_sample(
         events = [e async for e in store.transcript(found.id)]
         return found, events, await sample_scores(store, found.id)
 
-    found, transcript, scores = cli_context(ctx).with_store(work)
+    found, transcript, scores = cli_context(ctx).with_store(work, create=False)
     if as_json:
         for event in transcript:
             typer.echo(event.model_dump_json())
@@ -137,7 +139,7 @@ def delete(
         return run, await store.counts(run.id)
 
     context = cli_context(ctx)
-    run, counts = context.with_store(find)
+    run, counts = context.with_store(find, create=False)
     summary = f"run {run.id} ({run.kind}, {counts.events} events, {counts.samples} samples)"
     if not yes:
         typer.confirm(f"Delete {summary}?", abort=True)
@@ -145,5 +147,5 @@ def delete(
     async def remove(store):
         return await store.delete_run(run.id)
 
-    context.with_store(remove)
+    context.with_store(remove, create=False)
     typer.echo(f"deleted {summary}")

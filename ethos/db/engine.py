@@ -75,10 +75,13 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: URL) -> AsyncEngine:
-    """An AsyncEngine for a normalized URL (see ``ethos.db.url.normalize_url``)."""
+def make_engine(url: URL, *, create: bool = True) -> AsyncEngine:
+    """An AsyncEngine for a normalized URL (see ``ethos.db.url.normalize_url``).
+    ``create``: make a SQLite file's missing directories (commands that only
+    read pass False, and ``Store.open`` refuses a file that is not there)."""
     if backend_of(url) == "sqlite":
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if create:
+            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
             url, json_serializer=dumps, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}
         )

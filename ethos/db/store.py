@@ -45,7 +45,12 @@ from ethos.db.tables import (
 )
 from ethos.db.transcript import TranscriptDecoder, part_digests
 from ethos.db.url import Backend, backend_of, normalize_url, safe_url
-from ethos.errors import DatabaseUnavailableError, EthosError, RunNotFoundError
+from ethos.errors import (
+    DatabaseNotFoundError,
+    DatabaseUnavailableError,
+    EthosError,
+    RunNotFoundError,
+)
 from ethos.settings import Settings, load_settings
 
 RunStatus = Literal["running", "succeeded", "failed", "cancelled"]
@@ -146,6 +151,26 @@ def new_run_id() -> str:
     return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
 
 
+def _check_sqlite_path(path: Path, *, create: bool) -> None:
+    """Refuse, before any connection, a SQLite path that is a directory or
+    (for ``create=False``) a file that does not exist: one line naming the
+    path, where SQLite would log a traceback or create an empty database."""
+    if path.is_dir():
+        raise DatabaseUnavailableError(
+            f"the database path {path} is a directory, not a SQLite file",
+            f"pass a file path, such as {path / 'ethos.db'}",
+        )
+    if create or path.exists():
+        return
+    missing = next((p for p in reversed(path.parents) if not p.exists()), None)
+    where = f" (the directory {missing} does not exist)" if missing is not None else ""
+    raise DatabaseNotFoundError(
+        f"no database at {path}{where}",
+        "check --db / ETHOS_DATABASE_URL; commands that record runs "
+        "(ethos demo, ethos eval run) create the database",
+    )
+
+
 def _describe_db_error(exc: DBAPIError) -> str:
     return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
 
@@ -163,21 +188,42 @@ class Store:
 
     @classmethod
     async def open(
-        cls, url: str | None = None, *, settings: Settings | None = None, upgrade: bool = True
+        cls,
+        url: str | None = None,
+        *,
+        settings: Settings | None = None,
+        upgrade: bool = True,
+        create: bool = True,
     ) -> Self:
         """Open the database at ``url`` (default: from settings) and make sure
-        its schema is current, migrating it when ``upgrade`` is true."""
+        its schema is current, migrating it when ``upgrade`` is true.
+
+        ``create=False`` is for commands that only read: a SQLite file that
+        does not exist, or a database without ethos' tables, is refused
+        (DatabaseNotFoundError naming the path) instead of created empty."""
         raw = url or (settings or load_settings()).resolved_database_url
         parsed = normalize_url(raw)
-        store = cls(make_engine(parsed), safe_url(parsed), backend_of(parsed))
+        backend = backend_of(parsed)
+        if backend == "sqlite":
+            _check_sqlite_path(Path(parsed.database).expanduser(), create=create)
         try:
-            await store._check_schema(upgrade=upgrade)
+            engine = make_engine(parsed, create=create)
+        except OSError as exc:  # a parent that is a file, a directory we may not write
+            blocker = next((p for p in Path(parsed.database).parents if p.is_file()), None)
+            reason = f"{blocker} is a file" if blocker else exc.strerror or str(exc)
+            raise DatabaseUnavailableError(
+                f"cannot create the SQLite database {parsed.database}: {reason}",
+                "pass a --db path in a directory you can write",
+            ) from None
+        store = cls(engine, safe_url(parsed), backend)
+        try:
+            await store._check_schema(upgrade=upgrade, create=create)
         except BaseException:
             await store.engine.dispose()
             raise
         return store
 
-    async def _check_schema(self, *, upgrade: bool) -> None:
+    async def _check_schema(self, *, upgrade: bool, create: bool = True) -> None:
         try:
             async with self.engine.connect() as conn:
                 revision = await conn.run_sync(migrate.current_revision)
@@ -186,6 +232,12 @@ class Store:
                 migrate.check_not_newer(revision, self.url)
                 if not upgrade:
                     return
+                if revision is None and not create:
+                    raise DatabaseNotFoundError(
+                        f"{self.url} holds no ethos database yet (no tables)",
+                        "commands that record runs (ethos demo, ethos eval run) create it, "
+                        "as does `ethos db upgrade`; or pass the --db that holds your runs",
+                    )
                 await conn.rollback()
                 await conn.run_sync(migrate.upgrade, self.url)
                 await conn.commit()
