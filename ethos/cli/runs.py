@@ -73,9 +73,7 @@ def show(
         first = await store.events(run.id, limit=events)
         return store.url, run, counts, first, await failed_samples(store, run.id)
 
-    where, run, counts, first, (failed, n_failed) = cli_context(ctx).with_store(
-        work, create=False
-    )
+    where, run, counts, first, (failed, n_failed) = cli_context(ctx).with_store(work, create=False)
     if as_json:
         out = {
             "run": run.model_dump(mode="json"),

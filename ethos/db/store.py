@@ -205,7 +205,8 @@ class Store:
         parsed = normalize_url(raw)
         backend = backend_of(parsed)
         if backend == "sqlite":
-            _check_sqlite_path(Path(parsed.database).expanduser(), create=create)
+            # A few stat calls, once per open, before the first connection.
+            _check_sqlite_path(Path(parsed.database).expanduser(), create=create)  # noqa: ASYNC240
         try:
             engine = make_engine(parsed, create=create)
         except OSError as exc:  # a parent that is a file, a directory we may not write
