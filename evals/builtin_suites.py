@@ -28,3 +28,11 @@ PUBLICAGENT = Suite(
     report="ethos.evals.publicagent.report:SECTION",
     description="PublicAgent's own evaluation (Montazeri et al., 2025)",
 )
+
+HANDBOOK = Suite(
+    name="handbook",
+    tasks=("ethos.evals.handbook.tasks",),
+    report="ethos.evals.handbook.report:SECTION",
+    description="behaviour reuse after Didolkar et al. (2025): conditioned, self-improved, "
+    "critique-and-revise",
+)
