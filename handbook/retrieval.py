@@ -1,0 +1,305 @@
+"""Retrieval: the behaviours that fit a task, fast enough for every agent call.
+
+A handbook is read into an in-memory index once per process (names,
+instructions, tags, and the embeddings stored at insertion), and a query
+then costs one embedding of the query and one matrix-vector product:
+about a millisecond at 100,000 behaviours once the query is embedded
+(``benchmarks/handbook_retrieval.py``). With the packaged MiniLM the score
+is the cosine between query and behaviour; without it, BM25 ranks and the
+score is the share of the query's (idf-weighted) words the behaviour holds.
+
+The index is rebuilt when this process changed the handbook (add, merge,
+prune bump a local generation), and checked against the database at most
+every ``RECHECK_S`` seconds for other processes' changes (one query: count,
+newest id, newest update). Usage counters do not invalidate it: the counts
+on a retrieved Behavior are those of the last rebuild, while the database's
+are exact.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from sqlalchemy import func, select
+
+from ethos.db.tables import BehaviorRow
+from ethos.handbook.behavior import Behavior, Provenance, name_words
+from ethos.handbook.embedder import TextEmbedder, default_embedder, embed, from_bytes
+from ethos.handbook.store import (
+    DEFAULT_HANDBOOK,
+    count_retrieved,
+    handbook_id,
+    local_generation,
+)
+from ethos.handbook.text import BM25, tokenize
+
+if TYPE_CHECKING:
+    from ethos.db.store import Store
+
+DEFAULT_K = 5
+# Cosine below which a behaviour is not offered. On the dedup labelled set's
+# behaviours, MiniLM puts unrelated task/behaviour pairs mostly under 0.2 and
+# related ones over 0.3; an agent's prompt should not carry noise.
+DENSE_THRESHOLD = 0.3
+LEXICAL_THRESHOLD = 0.2  # share of the query's weighted words
+RECHECK_S = 1.0
+
+Mode = Literal["dense", "bm25"]
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """One retrieved behaviour and its score (cosine, or word share without
+    an embedding model)."""
+
+    behavior: Behavior
+    score: float
+
+
+class HandbookIndex:
+    """One handbook in memory. Build it with :func:`open_index` (cached)."""
+
+    def __init__(
+        self,
+        handbook: str,
+        rows: Sequence[Any],
+        embedder: TextEmbedder | None,
+        stamp: tuple[Any, ...],
+        generation: int,
+    ) -> None:
+        self.handbook = handbook
+        self.rows = list(rows)
+        self.embedder = embedder
+        self.stamp = stamp
+        self.generation = generation
+        self.checked = time.monotonic()
+        self.names = [r.name for r in self.rows]
+        self._tags: dict[str, list[int]] = {}
+        for i, r in enumerate(self.rows):
+            for tag in r.tags or []:
+                self._tags.setdefault(tag, []).append(i)
+        self.tag_index = {t: np.asarray(ix, dtype=np.int64) for t, ix in self._tags.items()}
+        self.mode: Mode = "dense" if embedder is not None else "bm25"
+        self.vectors: np.ndarray | None = None
+        self.bm25: BM25 | None = None
+        if embedder is not None:
+            self.vectors = np.zeros((len(self.rows), embedder.dimension), dtype=np.float32)
+            self.missing = []
+            for i, r in enumerate(self.rows):
+                vec = (
+                    from_bytes(r.embedding, embedder.dimension)
+                    if r.embedding_model == embedder.name
+                    else None
+                )
+                if vec is None:
+                    self.missing.append(i)
+                else:
+                    self.vectors[i] = vec
+        else:
+            self.bm25 = BM25([tokenize(f"{name_words(r.name)} {r.instruction}") for r in self.rows])
+
+    async def fill_missing(self) -> None:
+        """Embed the behaviours stored without a vector of this model (added
+        while the model was absent, or by another one)."""
+        if self.embedder is None or not self.missing or self.vectors is None:
+            return
+        texts = [
+            f"{name_words(self.rows[i].name)}: {self.rows[i].instruction}" for i in self.missing
+        ]
+        self.vectors[self.missing] = await embed(self.embedder, texts)
+        self.missing = []
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def behavior(self, i: int) -> Behavior:
+        r = self.rows[i]
+        return Behavior.model_construct(
+            id=int(r.id),
+            handbook=self.handbook,
+            name=r.name,
+            instruction=r.instruction,
+            tags=list(r.tags or []),
+            provenance=[Provenance.model_validate(p) for p in r.provenance or []],
+            version=int(r.version),
+            retrieved=int(r.retrieved),
+            cited=int(r.cited),
+            outcome_mean=(r.outcome_sum / r.outcome_n) if r.outcome_n else None,
+        )
+
+    def _allowed(self, tags: Sequence[str]) -> np.ndarray | None:
+        if not tags:
+            return None
+        parts = [self.tag_index[t] for t in tags if t in self.tag_index]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+    def search_vector(
+        self, query: np.ndarray, *, k: int, threshold: float, tags: Sequence[str] = ()
+    ) -> list[tuple[int, float]]:
+        """Top ``k`` (row index, cosine) at or above ``threshold``."""
+        assert self.vectors is not None
+        allowed = self._allowed(tags)
+        if allowed is not None:
+            scores = self.vectors[allowed] @ query
+            ids = allowed
+        else:
+            scores = self.vectors @ query
+            ids = None
+        return _top(scores, ids, k, threshold)
+
+    def search_words(
+        self, query: str, *, k: int, threshold: float, tags: Sequence[str] = ()
+    ) -> list[tuple[int, float]]:
+        """Top ``k`` by BM25; the score is the idf-weighted share of the
+        query's known words that the behaviour holds."""
+        assert self.bm25 is not None
+        terms = [t for t in dict.fromkeys(tokenize(query)) if t in self.bm25.postings]
+        if not terms:
+            return []
+        idf = {t: math.log(1 + self.bm25.n / len(self.bm25.postings[t][0])) for t in terms}
+        total = sum(idf.values())
+        share = np.zeros(self.bm25.n, dtype=np.float64)
+        for t in terms:
+            share[self.bm25.postings[t][0]] += idf[t] / total
+        ranking = self.bm25.scores(terms)
+        allowed = self._allowed(tags)
+        if allowed is not None:
+            ranking, share, ids = ranking[allowed], share[allowed], allowed
+        else:
+            ids = None
+        ranking = np.where(share >= threshold, ranking, -np.inf)
+        picked = _top(ranking, None, k, -math.inf)
+        return [
+            (int(ids[i]) if ids is not None else i, float(share[i]))
+            for i, s in picked
+            if s > -math.inf and share[i] > 0
+        ]
+
+
+def _top(
+    scores: np.ndarray, ids: np.ndarray | None, k: int, threshold: float
+) -> list[tuple[int, float]]:
+    if not len(scores) or k <= 0:
+        return []
+    if len(scores) > k:
+        part = np.argpartition(-scores, k - 1)[:k]
+    else:
+        part = np.arange(len(scores))
+    order = part[np.argsort(-scores[part], kind="stable")]
+    out = []
+    for i in order:
+        s = float(scores[i])
+        if s < threshold:
+            break
+        out.append((int(ids[i]) if ids is not None else int(i), s))
+    return out
+
+
+_indexes: dict[tuple[str, str, str | None], HandbookIndex] = {}
+_locks: dict[tuple[str, str, str | None, int], asyncio.Lock] = {}
+
+_ROW_COLUMNS = (
+    BehaviorRow.id,
+    BehaviorRow.name,
+    BehaviorRow.instruction,
+    BehaviorRow.tags,
+    BehaviorRow.provenance,
+    BehaviorRow.version,
+    BehaviorRow.retrieved,
+    BehaviorRow.cited,
+    BehaviorRow.outcome_sum,
+    BehaviorRow.outcome_n,
+    BehaviorRow.embedding,
+    BehaviorRow.embedding_model,
+)
+
+
+async def _stamp(store: Store, hid: int) -> tuple[Any, ...]:
+    query = select(
+        func.count(BehaviorRow.id), func.max(BehaviorRow.id), func.max(BehaviorRow.updated_at)
+    ).where(BehaviorRow.handbook_id == hid)
+    async with store.engine.connect() as conn:
+        return tuple((await conn.execute(query)).one())
+
+
+async def open_index(
+    store: Store,
+    handbook: str = DEFAULT_HANDBOOK,
+    *,
+    embedder: TextEmbedder | Literal["auto"] | None = "auto",
+) -> HandbookIndex:
+    """The handbook's index, from this process's cache when still current."""
+    if embedder == "auto":
+        embedder = default_embedder()
+    key = (store.url, handbook, embedder.name if embedder is not None else None)
+    index = _indexes.get(key)
+    if index is not None:
+        fresh = index.generation == local_generation(store, index.stamp[0])
+        if fresh and time.monotonic() - index.checked < RECHECK_S:
+            return index
+    # one lock per event loop (an asyncio.Lock belongs to the loop it first waits in)
+    lock = _locks.setdefault((*key, id(asyncio.get_running_loop())), asyncio.Lock())
+    async with lock:
+        index = _indexes.get(key)
+        hid = await handbook_id(store, handbook)
+        generation = local_generation(store, hid)
+        stamp = (hid, *await _stamp(store, hid))
+        if index is not None and index.stamp == stamp and index.generation == generation:
+            index.checked = time.monotonic()
+            return index
+        query = select(*_ROW_COLUMNS).where(BehaviorRow.handbook_id == hid).order_by(BehaviorRow.id)
+        async with store.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        index = await asyncio.to_thread(HandbookIndex, handbook, rows, embedder, stamp, generation)
+        await index.fill_missing()
+        _indexes[key] = index
+        return index
+
+
+async def retrieve(
+    store: Store,
+    handbook: str,
+    query: str,
+    *,
+    k: int = DEFAULT_K,
+    threshold: float | None = None,
+    tags: Sequence[str] = (),
+    count: bool = True,
+    embedder: TextEmbedder | Literal["auto"] | None = "auto",
+) -> list[Retrieved]:
+    """The top ``k`` behaviours of ``handbook`` for ``query`` whose score is
+    at least ``threshold`` (default: 0.3 cosine, or 0.2 word share without
+    an embedding model), limited to those carrying one of ``tags`` when
+    given; an empty query returns the tagged behaviours, most cited first.
+    ``count`` adds one to each returned behaviour's ``retrieved``."""
+    index = await open_index(store, handbook, embedder=embedder)
+    if not len(index):
+        return []
+    if not query.strip():
+        hits = _tagged(index, tags, k)
+    elif index.mode == "dense":
+        assert index.embedder is not None
+        vector = (await embed(index.embedder, [query]))[0]
+        limit = DENSE_THRESHOLD if threshold is None else threshold
+        hits = index.search_vector(vector, k=k, threshold=limit, tags=tags)
+    else:
+        limit = LEXICAL_THRESHOLD if threshold is None else threshold
+        hits = index.search_words(query, k=k, threshold=limit, tags=tags)
+    found = [Retrieved(index.behavior(i), round(score, 6)) for i, score in hits]
+    if count and found:
+        await count_retrieved(store, handbook, [r.behavior.name for r in found])
+    return found
+
+
+def _tagged(index: HandbookIndex, tags: Sequence[str], k: int) -> list[tuple[int, float]]:
+    allowed = index._allowed(tags)
+    if allowed is None:
+        return []
+    order = sorted(allowed.tolist(), key=lambda i: (-int(index.rows[i].cited), i))
+    return [(i, 1.0) for i in order[:k]]
