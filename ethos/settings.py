@@ -57,6 +57,18 @@ class Settings(BaseSettings):
         description="keep each sample's transcript (messages, tool calls, events); "
         "false for runs that must not keep text",
     )
+    sql_memory_cap_mb: int = Field(
+        default=1024,
+        ge=256,
+        description="address-space limit (MiB) of each process that runs analysis SQL; "
+        "DuckDB itself gets half of it",
+    )
+    sql_workers: int = Field(
+        default=2,
+        ge=1,
+        le=32,
+        description="analysis SQL worker processes kept warm (queries beyond it wait)",
+    )
     config_file: Path | None = Field(
         default=None, exclude=True, description="the ethos.toml that was read, if any"
     )

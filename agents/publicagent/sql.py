@@ -21,23 +21,30 @@ import datetime as dt
 import decimal
 import json
 import math
+import os
 import re
+import shutil
+import tempfile
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas
 from pydantic import BaseModel, ConfigDict
 
 from ethos.errors import EthosError
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = [
     "QueryResult",
     "Sandbox",
     "SqlFailedError",
+    "SqlMemoryError",
     "SqlRefusedError",
     "SqlTableNameError",
     "SqlTimeoutError",
@@ -48,13 +55,23 @@ class SqlRefusedError(EthosError):
     """The SQL is not allowed in the sandbox (not a single read-only SELECT,
     or it reaches for files, the network or extensions)."""
 
+    worker_peak_bytes: int | None = None  # the worker's peak address space, when known
+
 
 class SqlFailedError(EthosError):
     """DuckDB rejected or failed the SQL; the message carries DuckDB's own."""
 
+    worker_peak_bytes: int | None = None  # the worker's peak address space, when known
+
 
 class SqlTimeoutError(SqlFailedError):
-    """The query ran past the sandbox's time limit and was interrupted."""
+    """The query ran past the sandbox's time limit and was interrupted (or its
+    worker process, not answering, was killed)."""
+
+
+class SqlMemoryError(SqlFailedError):
+    """The query needed more memory than its worker process may use (or the
+    worker died while running it)."""
 
 
 class SqlTableNameError(EthosError, ValueError):
@@ -73,6 +90,8 @@ class QueryResult(BaseModel):
     truncated: bool
     elapsed_s: float
     anomalies: list[str]
+    worker_peak_bytes: int | None = None
+    """The peak address space of the worker process that ran the query."""
 
     def as_markdown(self, limit: int = 20) -> str:
         """A small Markdown table of the first ``limit`` rows."""
@@ -133,6 +152,15 @@ _DENIED_FUNCTIONS = frozenset(
 )
 _DENIED_PREFIXES = ("read_", "http", "s3", "postgres_", "mysql_", "sqlite_", "iceberg_", "delta_")
 _DENIED_SUFFIXES = ("_scan",)
+
+# Functions that take SQL text (or a serialized statement or plan) and parse,
+# plan or run it: json_execute_serialized_sql runs a statement past every
+# check here, and query()/query_table() likewise. They are found by rule, by
+# a word of the name, so one added in a later DuckDB is refused too; a test
+# lists every function of the installed DuckDB the rule matches.
+SQL_TEXT_FUNCTION = re.compile(
+    r"(?:^|_)(?:sql|query|queries|plan|serialized|prepared|execute|exec|eval)(?:_|$)"
+)
 
 _SETTINGS_BEFORE_LOCK = (
     "SET temp_directory = ''",  # no spilling to disk: over the memory limit is an error
@@ -245,11 +273,17 @@ def _denied(function_name: str) -> bool:
         name in _DENIED_FUNCTIONS
         or name.startswith(_DENIED_PREFIXES)
         or name.endswith(_DENIED_SUFFIXES)
+        or SQL_TEXT_FUNCTION.search(name) is not None
     )
 
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _shown(name: str, keywords: set[str]) -> str:
+    """A column name as a query must write it: bare when it can stand bare."""
+    return name if _IDENTIFIER.match(name) and name.lower() not in keywords else _quote(name)
 
 
 def _leading_keyword(sql: str) -> str:
@@ -283,8 +317,19 @@ def _duckdb_message(error: BaseException) -> str:
     return message if len(message) <= 300 else message[:297] + "..."
 
 
+# A text value longer than this is cut in a result: a model reads results,
+# and the rows travel from the worker to the caller.
+MAX_VALUE_CHARS = 4000
+
+
 def _json_safe(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, str)):
+    if isinstance(value, str):
+        if len(value) > MAX_VALUE_CHARS:
+            return (
+                value[:MAX_VALUE_CHARS] + f"... [{len(value) - MAX_VALUE_CHARS:,} more characters]"
+            )
+        return value
+    if value is None or isinstance(value, (bool, int)):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
@@ -314,6 +359,101 @@ def _walk(node: Any) -> Iterator[dict[str, Any]]:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+
+
+def _check_text(sql: Any) -> None:
+    if not isinstance(sql, str):
+        raise SqlRefusedError(
+            f"the SQL must be text, not {type(sql).__name__}", "pass one SELECT statement"
+        )
+    try:
+        sql.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise SqlRefusedError(
+            "the SQL contains characters that are not valid Unicode text",
+            "write the query in plain UTF-8 text",
+        ) from error
+
+
+def _lock_down(conn: duckdb.DuckDBPyConnection, memory_limit: str, threads: int) -> None:
+    """No file, network or extension access, bounded memory and threads,
+    then the configuration locked so SQL cannot undo any of it."""
+    for statement in _SETTINGS_BEFORE_LOCK:
+        conn.execute(statement)
+    conn.execute("SET memory_limit = ?", [memory_limit])
+    conn.execute(f"SET threads = {int(threads)}")
+    conn.execute("SET lock_configuration = true")
+
+
+def _find_string_columns(
+    conn: duckdb.DuckDBPyConnection, row_counts: Mapping[str, int]
+) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {name: [] for name in row_counts}
+    rows = conn.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND data_type = 'VARCHAR' "
+        "ORDER BY table_name, column_index"
+    ).fetchall()
+    for table, column in rows:
+        if table in found:
+            found[table].append(column)
+    return found
+
+
+def open_runner(
+    path: str, *, memory_limit: str, threads: int, row_counts: dict[str, int]
+) -> _Runner:
+    """Open a sandbox's table file read-only and locked down (in a worker)."""
+    conn = duckdb.connect(path, read_only=True)
+    try:
+        _lock_down(conn, memory_limit, threads)
+        return _Runner(conn, row_counts)
+    except BaseException:
+        conn.close()
+        raise
+
+
+_MEMORY_FIX = (
+    "build smaller values: aggregate instead of listing rows, avoid repeating or "
+    "replacing text into long strings, and add LIMIT"
+)
+
+
+def _error_from(
+    error: Mapping[str, Any], timeout_s: float, cap_bytes: int, peak: int | None
+) -> EthosError:
+    """The typed error for a worker's reply (or the pool's, for a worker
+    that overran, died or was cancelled)."""
+    kind = error.get("kind")
+    problem, fix = error.get("problem") or "", error.get("fix")
+    made: SqlRefusedError | SqlFailedError
+    if kind == "refused":
+        made = SqlRefusedError(problem, fix)
+    elif kind == "timeout":
+        made = SqlTimeoutError(
+            problem or f"the query ran past the {timeout_s:g} s time limit and was stopped",
+            fix
+            or "simplify it: filter early, aggregate instead of listing rows, "
+            "avoid cross joins (join on a key) and add LIMIT",
+        )
+    elif kind == "memory":
+        made = SqlMemoryError(
+            problem
+            or f"the query needed more than the sandbox's {cap_bytes / 2**30:g} GiB of memory",
+            fix or _MEMORY_FIX,
+        )
+    elif kind == "crashed":
+        made = SqlMemoryError(
+            "the query stopped the process running it (most likely by exhausting "
+            f"its {cap_bytes / 2**30:g} GiB memory cap)",
+            _MEMORY_FIX,
+        )
+    elif kind == "cancelled":
+        made = SqlFailedError("the query was cancelled", "run it again if it is still needed")
+    else:
+        made = SqlFailedError(problem or "the query failed", fix)
+    made.worker_peak_bytes = peak
+    return made
 
 
 class _Control:
@@ -347,7 +487,18 @@ class _Control:
 
 
 class Sandbox:
-    """An in-memory, locked-down DuckDB database over copies of DataFrames."""
+    """Locked-down DuckDB tables, copied from DataFrames, queried in capped
+    worker processes.
+
+    The tables are written once to a DuckDB file in a private temporary
+    directory; each query runs in a warm worker process (a shared pool, see
+    :mod:`.sql_worker`) that opens the file read-only with the same locks,
+    under an address-space cap (``memory_cap_mb``, default the
+    ``sql_memory_cap_mb`` setting, 1 GiB) and a time limit after which the
+    worker interrupts the query and, if it still does not answer, is killed
+    and replaced. DuckDB's own ``memory_limit`` defaults to half the cap.
+    The calling process keeps only a read-only connection for the schema.
+    """
 
     def __init__(
         self,
@@ -355,8 +506,9 @@ class Sandbox:
         *,
         max_rows: int = 1000,
         timeout_s: float = 10.0,
-        memory_limit: str = "512MB",
+        memory_limit: str | None = None,
         threads: int = 1,
+        memory_cap_mb: int | None = None,
     ) -> None:
         if max_rows < 1:
             raise ValueError(f"max_rows must be at least 1, not {max_rows}")
@@ -364,8 +516,11 @@ class Sandbox:
             raise ValueError(f"timeout_s must be positive, not {timeout_s}")
         if threads < 1:
             raise ValueError(f"threads must be at least 1, not {threads}")
+        if memory_cap_mb is not None and memory_cap_mb < 256:
+            raise ValueError(f"memory_cap_mb must be at least 256, not {memory_cap_mb}")
         self.max_rows = max_rows
         self.timeout_s = timeout_s
+        self._threads = int(threads)
         self._row_counts: dict[str, int] = {}
         seen: dict[str, str] = {}
         for name in tables:
@@ -380,15 +535,25 @@ class Sandbox:
                     "SQL identifiers ignore case: give the tables distinct names",
                 )
             seen[name.lower()] = name
-        self._conn: duckdb.DuckDBPyConnection | None = duckdb.connect(":memory:")
+        from ethos.agents.publicagent.sql_worker import get_pool
+
+        self._pool = get_pool(memory_cap_mb)  # started now: the first query finds it warm
+        cap_mb = self._pool.memory_cap_bytes // 2**20
+        self._memory_limit = memory_limit or f"{cap_mb // 2}MB"
+        self._conn: duckdb.DuckDBPyConnection | None = None
+        self._dir = tempfile.mkdtemp(prefix="ethos-sql-")  # private: mode 0700
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self._dir, True)
+        self._path = os.path.join(self._dir, "tables.duckdb")
         try:
-            for name, frame in tables.items():
-                self._load(name, frame)
-            for statement in _SETTINGS_BEFORE_LOCK:
-                self._conn.execute(statement)
-            self._conn.execute("SET memory_limit = ?", [memory_limit])
-            self._conn.execute(f"SET threads = {int(threads)}")
-            self._conn.execute("SET lock_configuration = true")
+            build = duckdb.connect(self._path)
+            try:
+                for name, frame in tables.items():
+                    self._load(build, name, frame)
+                build.execute("CHECKPOINT")
+            finally:
+                build.close()
+            self._conn = duckdb.connect(self._path, read_only=True)
+            _lock_down(self._conn, self._memory_limit, self._threads)
         except duckdb.Error as error:
             self.close()
             raise EthosError(
@@ -398,43 +563,31 @@ class Sandbox:
         except BaseException:
             self.close()
             raise
-        self._string_columns = self._find_string_columns()
 
-    def _load(self, name: str, frame: pandas.DataFrame) -> None:
-        assert self._conn is not None
+    def _load(self, conn: duckdb.DuckDBPyConnection, name: str, frame: pandas.DataFrame) -> None:
         view = f"__ethos_source_{name}"
         try:
-            self._conn.register(view, frame)
-            self._conn.execute(f"CREATE TABLE {_quote(name)} AS SELECT * FROM {_quote(view)}")
+            conn.register(view, frame)
+            conn.execute(f"CREATE TABLE {_quote(name)} AS SELECT * FROM {_quote(view)}")
         except duckdb.Error as error:
             raise EthosError(
                 f"table {name!r} could not be loaded into DuckDB: {_duckdb_message(error)}",
                 "give the DataFrame unique column names and plain column types",
             ) from error
         finally:
-            self._conn.unregister(view)
+            conn.unregister(view)
         self._row_counts[name] = len(frame)
-
-    def _find_string_columns(self) -> dict[str, list[str]]:
-        assert self._conn is not None
-        found: dict[str, list[str]] = {name: [] for name in self._row_counts}
-        rows = self._conn.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() "
-            "WHERE database_name = current_database() AND data_type = 'VARCHAR' "
-            "ORDER BY table_name, column_index"
-        ).fetchall()
-        for table, column in rows:
-            if table in found:
-                found[table].append(column)
-        return found
 
     # -- lifecycle -----------------------------------------------------------
 
     def close(self) -> None:
-        """Close the database; later queries raise :class:`EthosError`."""
+        """Close the database and delete its file; later queries raise
+        :class:`EthosError`. Workers drop their connection to it on their
+        next query."""
         if self._conn is not None:
             conn, self._conn = self._conn, None
             conn.close()
+        self._cleanup()
 
     def __enter__(self) -> Sandbox:
         return self
@@ -450,7 +603,12 @@ class Sandbox:
     # -- prompts -------------------------------------------------------------
 
     def schema(self) -> str:
-        """Each table as ``CREATE TABLE`` text with column types and row count."""
+        """Each table as ``CREATE TABLE`` text with column types and row count.
+        A column name that is not a plain identifier, or is one of DuckDB's
+        keywords that cannot stand bare (``case``, ``group``, ``end``,
+        ``left``: ``SELECT case FROM t`` does not parse), is shown
+        double-quoted, as a query must write it; table names are made safe
+        when loaded."""
         conn = self._connection()
         columns = conn.execute(
             "SELECT table_name, column_name, data_type FROM duckdb_columns() "
@@ -459,46 +617,99 @@ class Sandbox:
         by_table: dict[str, list[tuple[str, str]]] = {}
         for table, column, data_type in columns:
             by_table.setdefault(table, []).append((column, data_type))
+        keywords = {
+            k.lower()
+            for (k,) in conn.execute(
+                "SELECT keyword_name FROM duckdb_keywords() WHERE keyword_category <> 'unreserved'"
+            ).fetchall()
+        }
         parts = []
         for name, count in self._row_counts.items():
             cols = by_table.get(name, [])
-            body = ",\n".join(f"  {c if _IDENTIFIER.match(c) else _quote(c)} {t}" for c, t in cols)
+            body = ",\n".join(f"  {_shown(c, keywords)} {t}" for c, t in cols)
             parts.append(f"CREATE TABLE {name} (\n{body}\n);  -- {count} rows")
         return "\n\n".join(parts)
 
     # -- queries -------------------------------------------------------------
 
     def run(self, sql: str) -> QueryResult:
-        """Run one read-only SELECT and return its (capped) result."""
-        return self._run(sql, _Control())
+        """Run one read-only SELECT in a worker process and return its
+        (capped) result; the errors are :class:`SqlRefusedError`,
+        :class:`SqlFailedError` and its subclasses :class:`SqlTimeoutError`
+        and :class:`SqlMemoryError`."""
+        return self._submit(sql, None)
 
     async def arun(self, sql: str) -> QueryResult:
-        """:meth:`run` in a worker thread; cancelling the awaiting task (or a
-        timeout around it) interrupts the query."""
-        control = _Control()
-        task = asyncio.ensure_future(asyncio.to_thread(self._run, sql, control))
+        """:meth:`run` without blocking the event loop (a thread waits on the
+        worker); cancelling the awaiting task (or a timeout around it) kills
+        the worker running the query, and the pool replaces it."""
+        from ethos.agents.publicagent.sql_worker import Call
+
+        call = Call()
+        task = asyncio.ensure_future(asyncio.to_thread(self._submit, sql, call))
         try:
             return await asyncio.shield(task)
         except asyncio.CancelledError:
-            control.interrupt("cancelled")
+            call.cancel()
             await asyncio.wait([task])
             if not task.cancelled():
-                task.exception()  # retrieved: the interrupt error is expected
+                task.exception()  # retrieved: the cancellation error is expected
             raise
 
-    def _run(self, sql: str, control: _Control) -> QueryResult:
+    def _submit(self, sql: str, call: Any) -> QueryResult:
+        self._connection()  # raises once closed
+        _check_text(sql)
+        request = {
+            "path": self._path,
+            "sql": sql,
+            "max_rows": self.max_rows,
+            "timeout_s": self.timeout_s,
+            "memory_limit": self._memory_limit,
+            "threads": self._threads,
+            "row_counts": self._row_counts,
+        }
+        reply = self._pool.run(request, self.timeout_s, call)
+        peak = reply.get("peak")
+        if "result" in reply:
+            return QueryResult(**reply["result"], worker_peak_bytes=peak)
+        raise _error_from(reply["error"], self.timeout_s, self._pool.memory_cap_bytes, peak)
+
+
+class _Runner:
+    """One sandbox's tables as a worker process sees them: a read-only,
+    locked-down connection to the sandbox's file, the checks that come
+    before any SQL runs, the query itself and the anomaly notes.
+
+    It runs in a worker process (see :mod:`.sql_worker`); the benchmark
+    also runs it in-process as the anchor."""
+
+    def __init__(
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        row_counts: dict[str, int],
+        *,
+        max_rows: int = 1000,
+        timeout_s: float = 10.0,
+    ) -> None:
+        self._conn = conn
+        self._row_counts = row_counts
+        self._string_columns = _find_string_columns(conn, row_counts)
+        self.max_rows = max_rows
+        self.timeout_s = timeout_s
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        return self._conn
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def query(self, sql: str) -> dict[str, Any]:
+        """Run one read-only SELECT: the fields of a :class:`QueryResult`."""
+        return self._run(sql, _Control())
+
+    def _run(self, sql: str, control: _Control) -> dict[str, Any]:
         conn = self._connection()
-        if not isinstance(sql, str):
-            raise SqlRefusedError(
-                f"the SQL must be text, not {type(sql).__name__}", "pass one SELECT statement"
-            )
-        try:
-            sql.encode("utf-8")
-        except UnicodeEncodeError as error:
-            raise SqlRefusedError(
-                "the SQL contains characters that are not valid Unicode text",
-                "write the query in plain UTF-8 text",
-            ) from error
+        _check_text(sql)
         started = time.perf_counter()
         cursor = conn.cursor()
         timer = threading.Timer(self.timeout_s, control.interrupt, args=("timeout",))
@@ -521,6 +732,11 @@ class Sandbox:
                 raise SqlFailedError(
                     "the query was cancelled", "run it again if it is still needed"
                 ) from error
+            except (duckdb.OutOfMemoryException, MemoryError) as error:
+                raise SqlMemoryError(
+                    "the query needed more memory than the sandbox allows",
+                    _MEMORY_FIX,
+                ) from error
             except duckdb.Error as error:
                 raise SqlFailedError(
                     f"DuckDB could not run the query: {_duckdb_message(error)}",
@@ -539,7 +755,7 @@ class Sandbox:
         truncated = len(fetched) > self.max_rows
         rows = [[_json_safe(v) for v in row] for row in fetched[: self.max_rows]]
         anomalies = self._anomalies(conn, columns, rows, tree)
-        return QueryResult(
+        return dict(
             sql=sql,
             columns=columns,
             rows=rows,
