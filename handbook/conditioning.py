@@ -14,9 +14,9 @@ writes both steps to the sample's transcript as ``handbook`` events:
     {"phase": "cited", "handbook": "default", "agent": "solver",
      "offered": [...], "cited": ["behavior_x"], "unknown": []}
 
-A handbook with nothing for the task (empty, or no behaviour above the
-retrieval threshold) leaves the prompt as it was: the agent runs without
-behaviours, and the ``retrieved`` event says so in its ``note``.
+A handbook with nothing for the task (empty, missing, or no behaviour
+above the retrieval threshold) leaves the prompt as it was: the agent runs
+without behaviours, and the ``retrieved`` event says so in its ``note``.
 
 Why the citations are parsed from the answer rather than asked for as a
 separate field: the output type belongs to the agent, and a behaviour name
@@ -131,6 +131,7 @@ class BehaviorHandbook:
     threshold: float | None = None
     tags: Sequence[str] = ()
     count_citations: bool = True
+    embedder: Any = "auto"  # retrieval's: "auto" (MiniLM when installed), None (BM25), or one
     _key: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -138,12 +139,16 @@ class BehaviorHandbook:
 
     async def retrieve(self, task: str) -> tuple[list[tuple[Any, float]], str | None]:
         """(the behaviours for ``task`` with their scores, a note when there are none)."""
+        from ethos.handbook.behavior import HandbookNotFoundError
         from ethos.handbook.retrieval import retrieve
 
-        kwargs: dict[str, Any] = {"k": self.k, "tags": tuple(self.tags)}
+        kwargs: dict[str, Any] = {"k": self.k, "tags": tuple(self.tags), "embedder": self.embedder}
         if self.threshold is not None:
             kwargs["threshold"] = self.threshold
-        found = await retrieve(self.store, self.handbook, task, **kwargs)
+        try:
+            found = await retrieve(self.store, self.handbook, task, **kwargs)
+        except HandbookNotFoundError:
+            return [], f"there is no handbook {self.handbook!r}: answering without behaviours"
         if found:
             return [(r.behavior, float(r.score)) for r in found], None
         size = await handbook_size(self.store, self.handbook)

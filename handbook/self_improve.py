@@ -91,10 +91,9 @@ async def attempt(
     """Answer ``question``; with ``behaviors`` listed in the system prompt
     (and their citations read from the answer) when given."""
     guidance = render_guidance(handbook, list(behaviors))
-    messages = [
-        {"role": "system", "content": f"{system}\n\n{guidance}" if guidance else system},
-        {"role": "user", "content": question},
-    ]
+    instructions = "\n\n".join(part for part in (system, guidance) if part)
+    messages = [{"role": "system", "content": instructions}] if instructions else []
+    messages.append({"role": "user", "content": question})
     completion = await complete(messages, max_tokens=max_tokens)
     offered = tuple(b.name for b in behaviors)
     cited = parse_citations(completion.text, offered)[0] if offered else []

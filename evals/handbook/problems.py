@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
 
 from ethos.errors import EthosError
+from ethos.handbook.answers import check, final_answer, parse_number
+
+__all__ = ["check", "final_answer", "generate", "load_problems", "parse_number", "write"]
 
 SHIPPED = Path(__file__).with_name("problems.jsonl")
 CATEGORIES = ("arithmetic", "fractions", "word", "units")
@@ -47,41 +49,6 @@ class Problem:
     answer: str
     category: str = "user"
     split: str = "test"
-
-
-# -- answers ----------------------------------------------------------------------
-
-_NUMBER = r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:\s*/\s*-?\d+)?"
-_ANSWER = re.compile(rf"answer\s*(?:is)?\s*[:=]?\s*\**\s*\$?\s*({_NUMBER})", re.I)
-_ANY_NUMBER = re.compile(_NUMBER)
-
-
-def parse_number(text: str) -> Fraction | None:
-    """An exact value from ``42``, ``-0.75``, ``1,200`` or ``19/12``; None otherwise."""
-    cleaned = text.strip().replace(",", "").replace(" ", "")
-    try:
-        value = Fraction(cleaned)
-    except (ValueError, ZeroDivisionError):
-        return None
-    return value
-
-
-def final_answer(reply: str) -> str | None:
-    """The answer a reply gives: its last ``Answer: X``, else its last number."""
-    found = _ANSWER.findall(reply)
-    if found:
-        return found[-1].strip()
-    numbers = _ANY_NUMBER.findall(reply)
-    return numbers[-1].strip() if numbers else None
-
-
-def check(reply: str, answer: str) -> bool:
-    """Whether ``reply`` ends in the value ``answer`` names (exactly)."""
-    given = final_answer(reply)
-    if given is None:
-        return False
-    got, wanted = parse_number(given), parse_number(answer)
-    return got is not None and wanted is not None and got == wanted
 
 
 def _text(value: Fraction) -> str:
