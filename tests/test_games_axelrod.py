@@ -6,9 +6,12 @@ in axelrod."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from ethos.agents.games import (
     BATTLE_OF_THE_SEXES,
@@ -20,6 +23,7 @@ from ethos.agents.games import (
     always_defect,
     anti_tit_for_tat,
     axelrod_player,
+    cycle,
     grim_trigger,
     hard_tit_for_tat,
     random_moves,
@@ -128,3 +132,55 @@ async def test_the_adapter_refuses_what_it_cannot_play() -> None:
     with pytest.raises(GameError, match="reads or changes its opponent's code"):
         axelrod_player(axl.Darwin)
     assert axelrod_player("TitForTat").name == "axelrod:Tit For Tat"
+
+
+@st.composite
+def dilemmas(draw: st.DrawFn) -> tuple[float, float, float, float]:
+    """Valid Prisoner's Dilemma payoffs (R, S, T, P): T > R > P > S and
+    2R > T + S, on a grid of quarters from -50 up (payoffs may be negative
+    or fractional; exact in floating point, so axelrod's sums equal ours)."""
+    s = draw(st.integers(-200, 200)) / 4
+    p = s + draw(st.integers(1, 80)) / 4
+    r = p + draw(st.integers(1, 80)) / 4
+    t = r + draw(st.integers(1, 80)) / 4
+    if not 2 * r > t + s:
+        t = r + (r - s) / 2  # the largest gap that keeps 2R > T + S strict
+    return r, s, t, p
+
+
+@settings(max_examples=200)
+@given(dilemmas(), st.lists(st.integers(0, 1), min_size=1, max_size=12))
+@example((3, 0, 4, 2.5), [1])  # the issue's case: P above the mean payoff, against all-D
+def test_pavlov_is_axelrods_win_stay_lose_shift_for_any_dilemma(
+    payoffs: tuple[float, float, float, float], script: list[int]
+) -> None:
+    """Move for move and point for point against every deterministic classic
+    and against a drawn sequence of moves, on 200 drawn payoff sets."""
+    r, s, t, p = payoffs
+    assert t > r > p > s and 2 * r > t + s
+    game = Game.symmetric([[r, s], [t, p]], name="drawn dilemma")
+    reference = axl.Game(r=r, s=s, t=t, p=p)
+    sequence = "".join("CD"[m] for m in script)
+    rivals = [(ours, theirs()) for ours, theirs in PAIRS.values()]
+    rivals.append((cycle(*script), axl.Cycler(sequence)))
+    rounds = 2 * len(script) + 3
+
+    async def ours_all() -> list:
+        return [await play_match(game, win_stay_lose_shift, o, rounds=rounds) for o, _ in rivals]
+
+    for got, (_, theirs) in zip(asyncio.run(ours_all()), rivals, strict=True):
+        want = axl.Match((axl.WinStayLoseShift(), theirs), turns=rounds, game=reference)
+        d = axl.Action.D
+        assert got.moves == tuple((int(a == d), int(b == d)) for a, b in want.play())
+        assert got.totals == tuple(float(x) for x in want.final_score())
+
+
+async def test_pavlov_reads_moves_not_payoffs() -> None:
+    """Where mutual defection pays more than the mean payoff, a payoff-based
+    rule would stay at D against always-defect; Pavlov switches back to C."""
+    game = Game.symmetric([[3, 0], [4, 2.5]], name="high punishment")
+    m = await play_match(game, win_stay_lose_shift, always_defect, rounds=6)
+    assert [a for a, _ in m.moves] == [0, 1, 0, 1, 0, 1]
+    bos = await play_match(BATTLE_OF_THE_SEXES, win_stay_lose_shift, alternate, rounds=5)
+    # same option last round -> option 0, different -> option 1
+    assert [a for a, _ in bos.moves] == [0, 0, 1, 1, 0]

@@ -29,6 +29,7 @@ from ethos.agents.games.history import Decision, History, Player, Strategy, deri
 from ethos.agents.games.players import LLMPlayer, SocialChainOfThoughtPlayer
 from ethos.agents.games.strategies import (
     alternate,
+    alternate_1_first,
     always_cooperate,
     always_defect,
     anti_tit_for_tat,
@@ -40,6 +41,7 @@ from ethos.agents.games.strategies import (
     grim_trigger,
     hard_tit_for_tat,
     naive_prober,
+    named_strategies,
     random_moves,
     suspicious_tit_for_tat,
     tit_for_tat,
@@ -65,6 +67,7 @@ __all__ = [
     "SocialChainOfThoughtPlayer",
     "Strategy",
     "alternate",
+    "alternate_1_first",
     "always_cooperate",
     "always_defect",
     "anti_tit_for_tat",
@@ -79,6 +82,7 @@ __all__ = [
     "hard_tit_for_tat",
     "locate",
     "naive_prober",
+    "named_strategies",
     "ordinal_game",
     "ordinal_games",
     "random_moves",

@@ -78,21 +78,26 @@ def grim_trigger(history: History) -> Move:
 
 
 def win_stay_lose_shift(history: History) -> Move:
-    """Cooperate first; repeat the last move if it paid more than the mean of
-    this player's four payoffs, switch otherwise (Pavlov). In a Prisoner's
-    Dilemma that is: stay after mutual cooperation or a successful
-    defection, switch after being exploited or mutual defection."""
+    """Cooperate first; then cooperate after a round where both chose the
+    same option and defect after one where they differed (Pavlov: Nowak &
+    Sigmund, 1993; axelrod's WinStayLoseShift). In a Prisoner's Dilemma that
+    is "stay after a win (R or T), shift after a loss (S or P)", but the rule
+    reads only the moves, never the payoffs: it plays the same in every
+    game, whatever the numbers, as axelrod's does."""
     if not history.mine:
         return 0
-    mine, theirs = history.mine[-1], history.theirs[-1]
-    p = history.game.payoffs
-    aspiration = (p[0][0][0] + p[0][1][0] + p[1][0][0] + p[1][1][0]) / 4
-    return mine if p[mine][theirs][0] > aspiration else 1 - mine  # type: ignore[return-value]
+    return 0 if history.mine[-1] == history.theirs[-1] else 1
 
 
 def alternate(history: History) -> Move:
     """Option 0, option 1, option 0, ... whatever the other does."""
     return len(history.mine) % 2  # type: ignore[return-value]
+
+
+def alternate_1_first(history: History) -> Move:
+    """Option 1, option 0, option 1, ... whatever the other does: Akata et
+    al.'s alternating Battle-of-the-Sexes opponent, which starts with F."""
+    return 1 - len(history.mine) % 2  # type: ignore[return-value]
 
 
 def cycle(*moves: Move) -> Strategy:
@@ -169,6 +174,13 @@ def classic_strategies() -> dict[str, Strategy]:
     return {s.__name__: s for s in strategies}
 
 
+def named_strategies() -> dict[str, Strategy]:
+    """Every strategy a task can name in ``-T opponents``: the classic field,
+    and opponents that are not part of it (the F-first alternation of Akata
+    et al.'s Battle of the Sexes)."""
+    return {**classic_strategies(), "alternate_1_first": alternate_1_first}
+
+
 class AxelrodPlayer:
     """An axelrod library strategy as an ethos player, for symmetric games.
 
@@ -179,6 +191,10 @@ class AxelrodPlayer:
     copy, so the answer is always the strategy's answer to exactly this
     history.
     """
+
+    needs_symmetric_game = True
+    """axelrod plays on (R, S, T, P) alone: tasks refuse it on another game
+    when they are built, not in every sample."""
 
     def __init__(self, strategy: Any, *, name: str | None = None) -> None:
         axl = _axelrod()
