@@ -49,13 +49,29 @@ def parse_cli_args(pairs: Iterable[str]) -> dict[str, Any]:
         raise ModelConfigError(exc.problem, exc.fix) from None
 
 
+# Providers for a server of one's own. Given no api_base, litellm reads the
+# variables listed here; with none of them set it sends the prompt to a
+# default (OpenAI's public API for hosted_vllm and custom_openai) or fails
+# only after the run began. Such a model is refused until its destination is
+# named.
+NEEDS_API_BASE: dict[str, tuple[str, ...]] = {
+    "hosted_vllm": ("HOSTED_VLLM_API_BASE",),
+    "custom_openai": ("OPENAI_BASE_URL", "OPENAI_API_BASE"),
+    "openai_like": ("OPENAI_LIKE_API_BASE",),
+    "litellm_proxy": ("LITELLM_PROXY_API_BASE",),
+    "lm_studio": ("LM_STUDIO_API_BASE",),
+    "oobabooga": (),
+}
+
+
 def resolve_args(
     model: str, configured: Mapping[str, Mapping[str, Any]], overrides: Mapping[str, Any] | None
 ) -> ModelArgs:
-    """Merge ethos.toml's entry for ``model`` with call-site overrides."""
+    """Merge ethos.toml's entry for ``model`` with call-site overrides; a
+    model of a self-hosted provider without an api_base is refused."""
     merged = {**configured.get(model, {}), **(overrides or {})}
     try:
-        return ModelArgs(**merged)
+        args = ModelArgs(**merged)
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
@@ -68,3 +84,25 @@ def resolve_args(
             f"invalid model argument {key!r} for {model}: {first['msg']}",
             "fix it in -M or [models] of ethos.toml",
         ) from None
+    check_destination(model, args)
+    return args
+
+
+def check_destination(model: str, args: ModelArgs) -> None:
+    """Refuse a self-hosted provider's model whose server nobody named: the
+    prompt would otherwise leave for litellm's default endpoint."""
+    import os
+
+    provider = model.split("/", 1)[0] if "/" in model else ""
+    names = NEEDS_API_BASE.get(provider)
+    if names is None or (args.api_base or "").strip():
+        return
+    if any(os.environ.get(name, "").strip() for name in names):
+        return
+    variables = f" (or set {' / '.join(names)})" if names else ""
+    raise ModelConfigError(
+        f"{model} names no server: {provider}/ models need an api_base, and without one "
+        "the prompt would go to a default endpoint nobody named",
+        f"pass -M api_base=http://HOST:PORT/v1 or set api_base under "
+        f'[models."{model}"] in ethos.toml{variables}',
+    )

@@ -52,13 +52,21 @@ def resolve_model(model: str) -> tuple[str, str]:
     """``(canonical model string, provider)``; ``provider:model`` becomes
     ``provider/model``. An unknown provider is refused with the known ones."""
     text = model.strip()
+    if not text:
+        # Nothing would be a default destination: litellm would pick one.
+        raise UnknownProviderError(
+            "the model name is empty", "name one as provider/model, e.g. openai/gpt-4o-mini"
+        )
     head, sep, tail = text.partition(":")
-    if sep and tail and "/" not in head and not tail.startswith("//"):
-        text = f"{head}/{tail}"
+    if sep and "/" not in head and not tail.startswith("//"):
+        text = f"{head}/{tail}"  # provider:model; "provider:" names no model
     provider = text.split("/", 1)[0] if "/" in text else ""
+    if "/" in text and not text.split("/", 1)[1].strip():
+        raise UnknownProviderError(
+            f"model {model!r} names no model after {provider}/",
+            f"write {provider}/MODEL, e.g. {provider}/my-model",
+        )
     if provider in OUR_PROVIDERS:
-        if not text.split("/", 1)[1]:
-            raise UnknownProviderError(f"model {model!r} names no model after {provider}/")
         return text, provider
     known = known_providers()
     if provider in known:
@@ -74,6 +82,16 @@ def resolve_model(model: str) -> tuple[str, str]:
         f"unknown provider {provider or text!r} in model {model!r}",
         f"write provider/model with one of: {listed}",
     )
+
+
+def check_model(
+    model: str, settings: Any, model_args: Mapping[str, Any] | None = None
+) -> tuple[str, str, ModelArgs]:
+    """``(canonical, provider, args)`` of a model string, checked without
+    calling it: commands run this before they create a run, so an empty name
+    or a self-hosted provider's model with no api_base stores nothing."""
+    canonical, provider = resolve_model(model)
+    return canonical, provider, resolve_args(canonical, settings.models, model_args)
 
 
 # -- the call ----------------------------------------------------------------

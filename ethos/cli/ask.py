@@ -49,6 +49,12 @@ def ask(
     _check_roles(roles)
     context = cli_context(ctx)
     settings = context.settings()
+    if model is not None or roles:
+        from ethos.models.gateway import check_model
+
+        for named in (model, *roles.values()):
+            if named is not None:  # before a run exists: a bad model stores nothing
+                check_model(named, settings)
     answer, run_id, where, model_label = asyncio.run(
         _ask(settings, question, model, roles, interactive, ablate, resume, out, quiet)
     )
