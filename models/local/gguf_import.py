@@ -237,7 +237,7 @@ def import_gguf(
         what = (
             f"from GGUF {existing['sha256'][:12]}... as {existing.get('dtype')}"
             if existing
-            else "(a checkpoint ethos did not import)"
+            else "(a checkpoint not imported from a GGUF)"
             if is_checkpoint(out)
             else "(not a checkpoint)"
         )
@@ -293,18 +293,22 @@ def load_gguf_model(path: Path, dtype: str = "float32") -> Any:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
-    from transformers import AutoModelForCausalLM, GgufConfig
+    import transformers
+    from transformers import AutoModelForCausalLM
 
     from ethos.models.local.tiny import quiet_progress
 
+    extra = {}
+    if hasattr(transformers, "GgufConfig"):  # newer transformers can keep GGUF blocks packed
+        # Dense weights: the packed kernels compute differently, and cannot be saved.
+        extra["quantization_config"] = transformers.GgufConfig(dequantize=True)
     with quiet_progress():
         return AutoModelForCausalLM.from_pretrained(
             str(path.parent),
             gguf_file=path.name,
             dtype=getattr(torch, dtype),
-            # Dense weights: the packed kernels compute differently, and cannot be saved.
-            quantization_config=GgufConfig(dequantize=True),
             local_files_only=True,
+            **extra,
         )
 
 
