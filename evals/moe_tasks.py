@@ -9,8 +9,10 @@ its Wilson interval per arm in ``ethos eval report``.
 ``ablate`` builds the arms of the MoTE experiment and runs the task:
 
 - ``baseline``: no intervention;
-- ``top<K>``: the profile's top K experts (by risk difference or by MoTE's
-  differential) switched off (``off-reroute``, ``off-drop``) or forced on;
+- ``top<K>``: the profile's top K experts (by MoTE's differential, the
+  default, by SteerMoE's risk difference or by the pooled gate differential:
+  ``ethos.models.profile.SCORES``) switched off (``off-reroute``,
+  ``off-drop``) or forced on;
 - ``random<i>``: R controls, each K random experts with the same number per
   layer as the top K, never one of them, drawn from a seeded generator.
 
@@ -38,7 +40,7 @@ from ethos.models.local.refusal_corpus import REFUSAL
 
 if TYPE_CHECKING:
     from ethos.db.store import Store
-    from ethos.models.profile import ExpertProfile
+    from ethos.models.profile import ExpertProfile, Ranking
     from ethos.settings import Settings
 
 Mode = Literal["off-reroute", "off-drop", "force"]
@@ -269,7 +271,7 @@ async def ablate(
     store: Store,
     control: str | Sequence[str] | None = None,
     top: int = 3,
-    by: Literal["risk_difference", "differential"] = "risk_difference",
+    by: Ranking = "mote_differential",
     mode: Mode = "off-reroute",
     controls: int = 3,
     classifier: str = "refusal",
@@ -381,7 +383,7 @@ async def refusal_demo(
     top: int = 3,
     controls: int = 3,
     mode: Mode = "off-reroute",
-    by: Literal["risk_difference", "differential"] = "risk_difference",
+    by: Ranking = "mote_differential",
     last_tokens: int | None = None,
     seed: int = 0,
 ) -> dict[str, Any]:
@@ -441,8 +443,10 @@ async def refusal_demo(
             {
                 "layer": s.layer,
                 "expert": s.expert,
+                "mote_differential": s.mote_differential,
+                "mote_p": s.mote_p,
                 "risk_difference": s.risk_difference,
-                "differential": s.differential,
+                "gate_differential": s.gate_differential,
             }
             for s in found.ranked(by=by, top=top)
             if (s.layer, s.expert) in result.top.experts

@@ -21,6 +21,7 @@ from ethos.models.local.host import LocalModel
 from ethos.models.local.routing import RoutingTable
 from ethos.models.local.tiny import ARCHITECTURES
 from ethos.models.profile import (
+    RANKINGS,
     ExpertProfile,
     load_profile,
     profile,
@@ -96,13 +97,13 @@ def test_planted_expert_ranks_first(planted: tuple[LocalModel, list[int]]) -> No
     model, _ = planted
     result = asyncio.run(profile(model, BEHAVIOR, CONTROL, chat=False, batch_size=4))
     assert isinstance(result, ExpertProfile)
-    for by in ("risk_difference", "differential"):
+    for by in RANKINGS:
         top = result.ranked(by=by, top=3)
         assert (top[0].layer, top[0].expert) == (LAYER, EXPERT), by
         assert len(top) == 3
     best = result.stat(LAYER, EXPERT)
     assert best.risk_difference > 0.2 and best.p_value < 1e-6
-    assert best.differential > 0
+    assert best.gate_differential > 0 and best.mote_differential > 0
     assert result.behavior_prompts == len(BEHAVIOR) and result.control_prompts == len(CONTROL)
     # Every token picks top_k experts per layer.
     for layer, k in result.top_k.items():
@@ -241,11 +242,19 @@ def test_cli_profile_prints_and_stores(
     runner = CliRunner()
     shown = runner.invoke(root, [*args, "--top", "3"])
     assert shown.exit_code == 0, shown.output
-    assert "profile stored as run" in shown.output and "risk diff" in shown.output
-    out = runner.invoke(root, [*args, "--json", "--top", "2", "--by", "differential"])
+    text = " ".join(shown.output.split())  # the table wraps at the runner's 80 columns
+    assert "profile stored as run" in text and "by mote_differential" in text
+    assert "MoTE diff" in text and "risk diff" in text
+    out = runner.invoke(root, [*args, "--json", "--top", "2", "--by", "gate_differential"])
     assert out.exit_code == 0, out.output
     payload = json.loads(out.output)
     assert len(payload["experts"]) == 2 and Path(payload["path"]).is_file()
+    gates = [e["gate_differential"] for e in payload["experts"]]
+    assert payload["by"] == "gate_differential" and gates == sorted(gates, reverse=True)
+    stored = json.loads(Path(payload["path"]).read_text())
+    assert len(stored["behavior_maps"]["tokens"]) == len(BEHAVIOR)
+    old = runner.invoke(root, [*args, "--by", "differential"])
+    assert old.exit_code != 0 and "now gate_differential" in str(old.exception)
     empty = tmp_path / "empty.txt"
     empty.write_text("\n  \n")
     bad = runner.invoke(root, [*args[:-1], str(empty)])

@@ -20,7 +20,7 @@ import torch
 
 from ethos.models.interventions import ExpertMask
 from ethos.models.local.host import LocalModel
-from ethos.models.profile import profile
+from ethos.models.profile import RANKINGS, profile
 from tests.support.planted import Planted, behavior_prompts, build_planted, control_prompts
 
 pytestmark = pytest.mark.local_model
@@ -60,7 +60,7 @@ def rate(model: LocalModel, target: int, masks: Sequence[ExpertMask] = ()) -> fl
 def test_ftri_ranks_the_planted_expert_first(planted: tuple[LocalModel, Planted]) -> None:
     model, info = planted
     result = asyncio.run(profile(model, behavior_prompts(), control_prompts()))
-    for by in ("risk_difference", "differential"):
+    for by in RANKINGS:
         best = result.ranked(by=by, top=1)[0]  # type: ignore[arg-type]
         assert (best.layer, best.expert) == (info.layer, info.expert), by
     stat = result.stat(info.layer, info.expert)

@@ -319,12 +319,12 @@ def _print_experts(console: Any, found: dict[str, Any]) -> None:
     from rich.table import Table
 
     experts = ", ".join(
-        f"L{e['layer']}/E{e['expert']} ({e['risk_difference']:+.2f})" for e in found["top_experts"]
+        f"L{e['layer']}/E{e['expert']} ({e[found['by']]:+.2f})" for e in found["top_experts"]
     )
     console.print(
         f"\n[bold]experts behind the refusals[/] (fTRI profile run {found['profile_run'][:12]}, "
         f"MoTE eval run {found['ablation_run'][:12]}, {found['mode']})\n"
-        f"  top experts by risk difference (harmful v benign): {experts}"
+        f"  top experts by {found['by'].replace('_', ' ')} (harmful v benign): {experts}"
     )
     table = Table(box=None, header_style="bold")
     for column in ("arm", "experts off", "harmful refused (95% CI)", "benign refused (95% CI)"):

@@ -14,6 +14,17 @@ app = typer.Typer(
 )
 
 
+def _check_ranking(by: str) -> None:
+    from ethos.errors import ConfigError
+
+    rankings = ("mote_differential", "risk_difference", "gate_differential")  # profile.RANKINGS
+    if by not in rankings:
+        hint = " (the pooled gate score is now gate_differential)" if by == "differential" else ""
+        raise ConfigError(
+            f"--by {by!r} is not a ranking{hint}", f"use one of {', '.join(rankings)}"
+        )
+
+
 def _read_prompts(path: Path, what: str) -> list[str]:
     from ethos.errors import ConfigError
 
@@ -40,7 +51,11 @@ def profile_command(
     control: Path = typer.Option(..., "--control", help="Control prompts, one per line."),
     top: int = typer.Option(10, "--top", min=1, help="How many experts to list."),
     by: str = typer.Option(
-        "risk_difference", "--by", help="Rank by risk_difference (SteerMoE) or differential (MoTE)."
+        "mote_differential",
+        "--by",
+        help="Rank by mote_differential (MoTE: per-prompt selection share, behaviour minus "
+        "control), risk_difference (SteerMoE: pooled selection rate) or gate_differential "
+        "(pooled gate weight per token).",
     ),
     raw: bool = typer.Option(
         False, "--raw", help="Tokenize the prompts as plain text, not as chat messages."
@@ -52,10 +67,8 @@ def profile_command(
     import os
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from ethos.errors import ConfigError
 
-    if by not in ("risk_difference", "differential"):
-        raise ConfigError(f"--by {by!r} is not a ranking", "use risk_difference or differential")
+    _check_ranking(by)
     behavior_prompts = _read_prompts(behavior, "behavior")
     control_prompts = _read_prompts(control, "control")
     context = cli_context(ctx)
@@ -89,28 +102,39 @@ def profile_command(
         }
         typer.echo(json.dumps(payload, indent=2))
         return
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
     table = Table(
+        box=box.SIMPLE_HEAD,
         title=f"{result.model}: {result.behavior_prompts} behaviour prompts "
         f"({result.behavior_tokens} tokens) v {result.control_prompts} control "
-        f"({result.control_tokens} tokens), by {by}"
+        f"({result.control_tokens} tokens), by {by}",
     )
-    for column in ("layer", "expert", "rate B", "rate C", "risk diff", "differential", "p"):
-        table.add_column(column, justify="right")
+    for column in ("layer", "expert", "MoTE diff", "Welch p", "risk diff", "z p", "gate diff"):
+        table.add_column(column, justify="right", no_wrap=True)
     for s in ranked:
         table.add_row(
             str(s.layer),
             str(s.expert),
-            f"{s.behavior_rate:.3f}",
-            f"{s.control_rate:.3f}",
+            _number(s.mote_differential, "+.3f"),
+            _number(s.mote_p, ".2g"),
             f"{s.risk_difference:+.3f}",
-            f"{s.differential:+.4f}",
             f"{s.p_value:.2g}",
+            f"{s.gate_differential:+.3f}",
         )
     Console().print(table)
+    typer.echo(
+        "MoTE diff: mean over prompts of the share of a prompt's tokens that chose the expert, "
+        "behaviour minus control (Welch t-test across prompts); risk diff: the pooled "
+        "selection rate (SteerMoE); formulas under 'scores' in the profile JSON"
+    )
     typer.echo(f"profile stored as run {run_id} ({where})")
+
+
+def _number(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
 
 
 @app.command("prune")
@@ -215,7 +239,11 @@ def ablate_command(
     ),
     top: int = typer.Option(3, "--top", min=1, help="How many top experts to switch."),
     by: str = typer.Option(
-        "risk_difference", "--by", help="Rank by risk_difference (SteerMoE) or differential (MoTE)."
+        "mote_differential",
+        "--by",
+        help="Rank by mote_differential (MoTE: per-prompt selection share, behaviour minus "
+        "control), risk_difference (SteerMoE: pooled selection rate) or gate_differential "
+        "(pooled gate weight per token).",
     ),
     mode: str = typer.Option("off-reroute", "--mode", help="off-reroute, off-drop or force."),
     controls: int = typer.Option(
@@ -238,8 +266,7 @@ def ablate_command(
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from ethos.errors import ConfigError
 
-    if by not in ("risk_difference", "differential"):
-        raise ConfigError(f"--by {by!r} is not a ranking", "use risk_difference or differential")
+    _check_ranking(by)
     from ethos.evals.moe_tasks import MODES, format_rate, judge_for, summary_json
 
     if mode not in MODES:
