@@ -157,9 +157,10 @@ def _critique(text: str) -> str:
 def _structured(request: ScriptRequest) -> str:
     """A reply to the handbook's reflection or extraction: whatever object
     the schema asks for, its behaviour lists filled from :data:`BEHAVIORS`."""
-    text = "\n".join(str(m.get("content") or "") for m in request.messages)
+    text = _question(request)
+    problem = re.search(r"Problem:\n(.*?)\n\n", text, re.S)  # the curation prompts' layout
     kind, _, name, instruction = BEHAVIORS[-1]
-    found = kinds(text) or [(kind, name, instruction)]
+    found = kinds(problem.group(1) if problem else text) or [(kind, name, instruction)]
     behaviors = [{"name": n, "instruction": i, "tags": [k]} for k, n, i in found[:2]]
     schema = request.schema or {}
     return json.dumps(_fill(schema, schema, behaviors))

@@ -16,7 +16,8 @@ user's own question and answer lines; ``-T categories=fractions,units``;
 - ``none``: the question alone.
 - ``conditioned``: behaviour-conditioned inference. The solver agent runs
   with a :class:`ethos.handbook.conditioning.BehaviorHandbook` over the
-  stored handbook ``-T handbook=NAME`` (top ``-T k=5``): retrieved
+  stored handbook ``-T handbook=NAME`` (top ``-T k=5``; ``-T
+  retrieval=bm25`` ranks by words even where MiniLM is installed): retrieved
   behaviours in its prompt, their citations parsed, counted with the
   answer's outcome, and written to the transcript.
 - ``self_improve``: behaviour-guided self-improvement: the ``none`` answer
@@ -78,7 +79,7 @@ def select_problems(
     try:
         chosen = load_problems(problems, split=None if problems else split)
     except ProblemSetError as exc:
-        raise TaskError(exc.message, exc.fix) from None
+        raise TaskError(exc.problem, exc.fix) from None
     if categories.strip() != "all":
         wanted = [c.strip() for c in categories.split(",") if c.strip()]
         known = sorted({p.category for p in chosen} | set(CATEGORIES))
@@ -117,7 +118,7 @@ def _preflight(handbook: str, needed: bool) -> Any:
             raise TaskError(
                 f"there is no handbook {handbook!r} for the conditioned arm",
                 "build one from the train split (ethos eval run handbook/reuse -T split=train "
-                "-T arms=none, then ethos handbook extract RUN_ID --handbook NAME), "
+                "-T arms=none, then ethos handbook extract RUN_ID --model M --handbook NAME), "
                 "pass -T handbook=NAME, or leave the arm out with -T arms=...",
             )
 
@@ -134,6 +135,7 @@ def reuse(
     handbook: str = "default",
     k: int = 5,
     budget: int = 1024,
+    retrieval: str = "auto",
 ) -> Task:
     """Accuracy and tokens with no handbook, behaviour-conditioned, with
     behaviour-guided self-improvement, and with critique-and-revise."""
@@ -145,6 +147,11 @@ def reuse(
     scripted.register()  # script/handbook-solver resolves in any process that builds the task
     if k < 1:
         raise TaskError(f"k must be at least 1, not {k}", "pass -T k=5")
+    if retrieval not in ("auto", "bm25"):
+        raise TaskError(
+            f"retrieval must be auto or bm25, not {retrieval!r}",
+            "pass -T retrieval=auto (MiniLM when installed) or -T retrieval=bm25",
+        )
     if budget < 16:
         raise TaskError(f"budget must be at least 16 tokens, not {budget}", "pass -T budget=1024")
     chosen = select_problems(problems, split, categories, limit)
@@ -173,7 +180,13 @@ def reuse(
             scope = current_scope()
             if scope is None:
                 raise TaskError("the handbook/reuse solver runs inside an eval run", "use run_eval")
-            book = BehaviorHandbook(scope.store, handbook, k=k, count_citations=False)
+            book = BehaviorHandbook(
+                scope.store,
+                handbook,
+                k=k,
+                count_citations=False,
+                embedder="auto" if retrieval == "auto" else None,
+            )
             result = await solver_agent.run_result(question, replace(agent_ctx, handbook=book))
             use = book.last(SOLVER_AGENT, question)
             right = check(result.output, str(sample.target))
