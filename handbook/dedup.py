@@ -22,53 +22,85 @@ from dataclasses import dataclass
 import numpy as np
 
 from ethos.handbook.behavior import BehaviorDraft, name_words
-from ethos.handbook.text import jaccard, tokenize
+from ethos.handbook.text import jaccard, stem, tokenize
 
 
 @dataclass(frozen=True)
 class DedupRule:
-    """Merge when cosine >= ``cosine``; or cosine >= ``cosine_with_name``
-    and the names share at least ``name_overlap`` of their words; without
-    vectors, when the word overlap of name and instruction >= ``lexical``."""
+    """Merge when cosine >= ``cosine``; or when cosine >= ``cosine_with_words``
+    and the instructions (or the names) share at least ``word_overlap`` of
+    their words; without vectors, when the words of name and instruction
+    overlap by ``lexical``. Never when one says the opposite operation of
+    the other (see :func:`opposite`)."""
 
-    cosine: float = 0.85
-    cosine_with_name: float = 0.72
-    name_overlap: float = 0.34
-    lexical: float = 0.6
+    cosine: float = 0.76
+    cosine_with_words: float = 0.60
+    word_overlap: float = 0.15
+    lexical: float = 0.2
 
 
 DEFAULT_RULE = DedupRule()
 
+# Operations whose swap makes another behaviour ("multiply kilometres by 1000"
+# against "divide metres by 1000"); embeddings put such pairs at cosine ~0.95.
+_OPPOSITES = tuple(
+    (frozenset(stem(w) for w in a.split()), frozenset(stem(w) for w in b.split()))
+    for a, b in (
+        ("multiply multiplying multiplied times product", "divide dividing divided quotient"),
+        ("add adding added plus sum", "subtract subtracting subtracted minus"),
+        ("greatest largest maximum", "least smallest minimum"),
+        ("increase increasing", "decrease decreasing"),
+    )
+)
 
-def name_tokens(name: str) -> frozenset[str]:
-    return frozenset(tokenize(name_words(name)))
+
+@dataclass(frozen=True)
+class Features:
+    """What the decision reads of one behaviour."""
+
+    name: str
+    name_words: frozenset[str]
+    words: frozenset[str]  # of the instruction
+    all_words: frozenset[str]  # of name and instruction
 
 
-def text_tokens(draft: BehaviorDraft) -> frozenset[str]:
-    return frozenset(tokenize(draft.search_text()))
+def features(name: str, instruction: str) -> Features:
+    nw = frozenset(tokenize(name_words(name)))
+    iw = frozenset(tokenize(instruction))
+    return Features(name, nw, iw, nw | iw)
+
+
+def features_of(draft: BehaviorDraft) -> Features:
+    return features(draft.name, draft.instruction)
+
+
+def opposite(a: Features, b: Features) -> bool:
+    """One names an operation and the other its inverse, and neither names
+    both: two directions of a step, not one step twice."""
+    for x, y in _OPPOSITES:
+        wa, wb = a.all_words, b.all_words
+        if (wa & x and not wa & y and wb & y and not wb & x) or (
+            wa & y and not wa & x and wb & x and not wb & y
+        ):
+            return True
+    return False
 
 
 def is_duplicate(
-    a_name: str,
-    b_name: str,
-    cosine: float | None,
-    *,
-    a_text: frozenset[str] = frozenset(),
-    b_text: frozenset[str] = frozenset(),
-    rule: DedupRule = DEFAULT_RULE,
+    a: Features, b: Features, cosine: float | None, rule: DedupRule = DEFAULT_RULE
 ) -> bool:
     """The decision for one pair. ``cosine`` None means no comparable
     embeddings: the words of name and instruction decide."""
-    if a_name == b_name:
+    if a.name == b.name:
         return True
+    if opposite(a, b):
+        return False
     if cosine is None:
-        return jaccard(a_text, b_text) >= rule.lexical
+        return jaccard(a.all_words, b.all_words) >= rule.lexical
     if cosine >= rule.cosine:
         return True
-    return (
-        cosine >= rule.cosine_with_name
-        and jaccard(name_tokens(a_name), name_tokens(b_name)) >= rule.name_overlap
-    )
+    overlap = max(jaccard(a.words, b.words), jaccard(a.name_words, b.name_words))
+    return cosine >= rule.cosine_with_words and overlap >= rule.word_overlap
 
 
 def pair_decisions(
@@ -79,15 +111,11 @@ def pair_decisions(
     rule: DedupRule = DEFAULT_RULE,
 ) -> list[bool]:
     """``is_duplicate`` for each (a[i], b[i]) pair: what the labelled-set
-    test and the threshold sweep evaluate."""
+    test evaluates."""
     out = []
     for i, (a, b) in enumerate(zip(drafts_a, drafts_b, strict=True)):
         cos = None
         if vectors_a is not None and vectors_b is not None:
             cos = float(np.dot(vectors_a[i], vectors_b[i]))
-        out.append(
-            is_duplicate(
-                a.name, b.name, cos, a_text=text_tokens(a), b_text=text_tokens(b), rule=rule
-            )
-        )
+        out.append(is_duplicate(features_of(a), features_of(b), cos, rule))
     return out

@@ -38,7 +38,7 @@ from ethos.handbook.behavior import (
     HandbookNotFoundError,
     Provenance,
 )
-from ethos.handbook.dedup import DEFAULT_RULE, DedupRule, is_duplicate, name_tokens, text_tokens
+from ethos.handbook.dedup import DEFAULT_RULE, DedupRule, Features, features_of, is_duplicate
 from ethos.handbook.embedder import TextEmbedder, default_embedder, embed, from_bytes, to_bytes
 
 if TYPE_CHECKING:
@@ -262,8 +262,7 @@ class _Candidates:
 
     ids: list[int] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
-    name_words: list[frozenset[str]] = field(default_factory=list)
-    words: list[frozenset[str]] = field(default_factory=list)
+    features: list[Features] = field(default_factory=list)
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     has_vector: list[bool] = field(default_factory=list)
     size: int = 0
@@ -288,8 +287,7 @@ class _Candidates:
                 self.vectors[self.size] = 0.0
         self.ids.append(row_id)
         self.names.append(draft.name)
-        self.name_words.append(name_tokens(draft.name))
-        self.words.append(text_tokens(draft))
+        self.features.append(features_of(draft))
         self.has_vector.append(vector is not None)
         self.size += 1
         self.max_id = max(self.max_id, row_id)
@@ -370,23 +368,21 @@ def _best_match(
         return same, cos
     if not cands.size:
         return None
-    words = text_tokens(draft)
+    mine = features_of(draft)
     if vector is not None and cands.vectors.shape[1]:
         sims = cands.vectors[: cands.size] @ vector
         has = np.asarray(cands.has_vector, dtype=bool)
-        lower = min(rule.cosine, rule.cosine_with_name)
+        lower = min(rule.cosine, rule.cosine_with_words)
         for i in np.argsort(-np.where(has, sims, -2.0)):
             if not has[i] or sims[i] < lower:
                 break
-            if is_duplicate(draft.name, cands.names[i], float(sims[i]), rule=rule):
+            if is_duplicate(mine, cands.features[i], float(sims[i]), rule):
                 return int(i), float(sims[i])
         lexical = [i for i in range(cands.size) if not has[i]]
     else:
         lexical = range(cands.size)
     for i in lexical:  # rows without a comparable vector: words decide
-        if is_duplicate(
-            draft.name, cands.names[i], None, a_text=words, b_text=cands.words[i], rule=rule
-        ):
+        if is_duplicate(mine, cands.features[i], None, rule):
             return i, None
     return None
 
@@ -424,9 +420,11 @@ async def add_behaviors(
     MiniLM when installed; None stores no vectors (word overlap decides).
     ``merge_threshold`` is the cosine at or above which two behaviours
     are one whatever their names."""
-    rule = rule or DedupRule(
-        cosine=merge_threshold, cosine_with_name=min(DEFAULT_RULE.cosine_with_name, merge_threshold)
-    )
+    if rule is None:
+        rule = DedupRule(
+            cosine=merge_threshold,
+            cosine_with_words=min(DEFAULT_RULE.cosine_with_words, merge_threshold),
+        )
     for d in drafts:
         if not isinstance(d, BehaviorDraft):
             raise BehaviorError(

@@ -1,0 +1,59 @@
+"""The curation prompts: reflecting on a solved trace and extracting
+behaviours from it. Every one is a template here, written for this project
+(the method is "Metacognitive Reuse", Didolkar et al. 2025; its prompts were
+not published with code, and none is copied). The prompts of conditioned
+inference and self-improvement live in ``conditioning_prompts.py``.
+
+Templates use ``str.format`` fields; literal braces are doubled.
+"""
+
+from __future__ import annotations
+
+# -- 1. reflect: was it right, and what general steps would have shortened it --------
+
+REFLECT_SYSTEM = """You review a worked solution written by a problem solver. You do not \
+solve the problem again. You judge whether the final answer is right and you look for \
+general habits of thought that would have reached it with fewer or safer steps: a \
+conversion done once at the start, a check that catches a slip, a known formula used \
+instead of a derivation. A habit is useful only if it would help on other problems \
+of the same kind, not just this one."""
+
+REFLECT_USER = """Problem:
+{question}
+
+Worked solution:
+{trace}
+
+Final answer given: {answer}
+{verdict}
+Say whether the final answer is right (null when you cannot tell), name any mistake or \
+wasted step in one or two sentences, and list the general steps that would have made \
+the solution shorter or safer."""
+
+VERDICT_LINE = "A grader scored this answer: {scores}.\n"
+
+# -- 2. extract: (problem, solution, reflection) -> named behaviours -------------------
+
+EXTRACT_SYSTEM = """You turn the lessons of a reviewed solution into behaviours for a \
+handbook that later solvers read before they start. A behaviour is a reusable step, not \
+the answer to a problem: a short name in snake_case that starts with behavior_ and says \
+what to do (behavior_cancel_before_multiplying), and an instruction of one or two \
+sentences in the imperative, general enough for any problem of the kind. Do not mention \
+this problem's numbers or names. Give at most {limit} behaviours; give none when the \
+review found nothing general."""
+
+EXTRACT_USER = """Problem:
+{question}
+
+Worked solution:
+{trace}
+
+Review of the solution:
+{reflection}
+
+Write the behaviours, each with a name, an instruction and one to three topic tags \
+(for example: fractions, units, percentages, word-problems)."""
+
+# How much of a trace the prompts quote: the end holds the answer and the
+# steps that led to it, so a longer trace is cut from the front.
+TRACE_CHARS = 6000
