@@ -148,12 +148,14 @@ async def export_sft(
     max_tokens: int | None = None,
     system: str | None = None,
     settings: Any = None,
+    embedder: Any = "auto",
 ) -> SftReport:
     """Answer every question twice with ``model`` (with the top ``k``
     behaviours of ``handbook`` in its prompt, and without) and write the
     two JSONL corpora (see the module docstring). ``questions``: a file
     (:func:`load_questions`) or items (:func:`questions_of`). ``system``:
-    instructions both answers get (default none beyond the behaviours)."""
+    instructions both answers get (default none beyond the behaviours).
+    ``embedder``: retrieval's ("auto": MiniLM when installed; None: BM25)."""
     from ethos.handbook.conditioning import BehaviorHandbook
     from ethos.handbook.self_improve import attempt, caller
 
@@ -161,7 +163,7 @@ async def export_sft(
         load_questions(questions) if isinstance(questions, Path | str) else questions_of(questions)
     )
     target = _target(out)
-    book = BehaviorHandbook(store, handbook, k=k)
+    book = BehaviorHandbook(store, handbook, k=k, embedder=embedder)
     complete = caller(model, settings=settings)
     gate = asyncio.Semaphore(CONCURRENCY)
 
