@@ -7,8 +7,9 @@ Samples are the problems of :mod:`ethos.evals.handbook.problems` (the
 shipped set's ``test`` split, 240 problems; ``-T split=train`` for the
 questions a handbook is curated from; ``-T problems=mine.jsonl`` for a
 user's own question and answer lines; ``-T categories=fractions,units``;
-``-T limit=N``). Each answer is checked by a program: its final
-``Answer: X`` (else its last number) must equal the target exactly.
+``-T limit=N`` takes the categories in turn, so each stays represented).
+Each answer is checked by a program: its final ``Answer: X`` (else its
+last number) must equal the target exactly.
 
 **Arms**, one run, the same model in each (``-T arms=...`` keeps a subset;
 ``none``, the baseline, is always kept, first):
@@ -95,8 +96,18 @@ def select_problems(
     if limit is not None:
         if limit < 1:
             raise TaskError(f"limit must be at least 1, not {limit}", "pass -T limit=20")
-        chosen = chosen[:limit]
+        chosen = _interleaved(chosen)[:limit]
     return chosen
+
+
+def _interleaved(problems: list[Any]) -> list[Any]:
+    """The problems taken a category at a time in turn (each category's in
+    its own order), so ``limit`` keeps every category represented."""
+    by_category: dict[str, list[Any]] = {}
+    for p in problems:
+        by_category.setdefault(p.category, []).append(p)
+    columns = list(by_category.values())
+    return [col[i] for i in range(max(map(len, columns))) for col in columns if i < len(col)]
 
 
 def _preflight(handbook: str, needed: bool) -> Any:
