@@ -41,8 +41,25 @@ class ContextLengthError(ModelError):
     """The prompt does not fit the model's context window."""
 
 
+class InterventionSpecError(ModelConfigError):
+    """An intervention given as data (a dict, JSON) is malformed: a field is
+    missing, unknown or of the wrong kind. ``index`` and ``field`` say where."""
+
+    def __init__(
+        self, problem: str, fix: str | None = None, *, index: int | None = None, field: str = ""
+    ) -> None:
+        super().__init__(problem, fix)
+        self.index = index
+        self.field = field
+
+
 class UnsupportedInterventionError(ModelError):
     """The backend cannot honour an intervention; refusing beats ignoring it."""
+
+
+class NonFiniteOutputError(ModelError):
+    """A request's computation produced NaN or infinity (e.g. an extreme
+    steering vector); that request fails, its batch goes on."""
 
 
 class CheckpointNotFoundError(ModelError):

@@ -9,9 +9,19 @@ request to ``ethos serve``.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    FiniteFloat,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
+
+from ethos.models.errors import InterventionSpecError
 
 
 class _Spec(BaseModel):
@@ -45,14 +55,75 @@ class Steer(_Spec):
 
     type: Literal["steer"] = "steer"
     layer: int = Field(ge=0)
-    vector: tuple[float, ...] = Field(min_length=1)
-    alpha: float = 1.0
+    # Finite only: one NaN or infinity in a batch row would otherwise reach
+    # the model (JSON bodies parsed by Python accept NaN and Infinity).
+    vector: tuple[FiniteFloat, ...] = Field(min_length=1)
+    alpha: FiniteFloat = 1.0
 
 
 Intervention = Annotated[ExpertMask | Steer, Field(discriminator="type")]
 INTERVENTIONS: TypeAdapter[list[Intervention]] = TypeAdapter(list[Intervention])
+KINDS = {"steer": Steer, "expert_mask": ExpertMask}
+SHAPE = {
+    "steer": "{'type': 'steer', 'layer': int, 'vector': [finite floats], 'alpha': finite float}",
+    "expert_mask": "{'type': 'expert_mask', 'layer': int, 'experts': [ints >= 0], "
+    "'mode': 'off-reroute'|'off-drop'|'force'}",
+}
+SHAPES = " or ".join(SHAPE.values())
 
 
 def parse_interventions(raw: object) -> list[ExpertMask | Steer]:
-    """Validate interventions from JSON-like data (a request body, a CLI flag)."""
-    return INTERVENTIONS.validate_python(raw or [])
+    """Validate interventions from JSON-like data (a request body, a CLI flag);
+    a malformed one is an InterventionSpecError naming its index and field."""
+    try:
+        return INTERVENTIONS.validate_python(raw or [])
+    except ValidationError as exc:
+        raise _spec_error(exc.errors()[0]) from None
+
+
+def _spec_error(error: Any) -> InterventionSpecError:
+    """One pydantic error as one line: which intervention, which field, what is wrong."""
+    loc = list(error["loc"])
+    if not loc:
+        return InterventionSpecError(
+            f"interventions must be a list, not {type(error['input']).__name__}",
+            f"pass a list of interventions, each {SHAPES}",
+        )
+    index = loc.pop(0)
+    kind = loc.pop(0) if loc and loc[0] in KINDS else None
+    field = ".".join(str(part) for part in loc)
+    where = f"intervention {index}" + (f" ({kind})" if kind else "")
+    fix = f"a {kind} is {SHAPE[kind]}" if kind else f"each intervention is {SHAPES}"
+    match error["type"]:
+        case "union_tag_not_found":
+            return InterventionSpecError(
+                f"{where}: field 'type' is missing",
+                "set 'type' to 'steer' or 'expert_mask'",
+                index=index,
+                field="type",
+            )
+        case "union_tag_invalid":
+            return InterventionSpecError(
+                f"{where}: type {error['ctx']['tag']!r} is not 'steer' or 'expert_mask'",
+                fix,
+                index=index,
+                field="type",
+            )
+        case "model_attributes_type":
+            return InterventionSpecError(
+                f"{where} is {error['input']!r}, not an object", fix, index=index
+            )
+        case "missing":
+            problem = f"{where}: field '{field}' is missing"
+        case "extra_forbidden":
+            known = ", ".join(KINDS[kind].model_fields) if kind else ""
+            return InterventionSpecError(
+                f"{where}: unknown field '{field}'",
+                f"its fields are {known}" if known else fix,
+                index=index,
+                field=field,
+            )
+        case _:
+            message = error["msg"].removeprefix("Value error, ")
+            problem = f"{where}: field '{field}' is invalid: {message}"
+    return InterventionSpecError(problem, fix, index=index, field=field)

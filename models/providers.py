@@ -14,6 +14,7 @@ ethos' own typed error instead of litellm's re-wrapped one.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import threading
@@ -102,7 +103,7 @@ async def _streamed(local: Any, messages: Any, sampling: dict[str, Any], on_toke
 
     parts: list[str] = []
     last: Any = None
-    deltas = local.stream(messages, **sampling)
+    deltas = await local.astream(messages, **sampling)  # prepared on a thread
     try:
         async for delta in deltas:
             if delta.text:
@@ -207,7 +208,8 @@ def _make_handlers(litellm: Any) -> dict[str, Any]:
             from ethos.models.local.host import get_local_model
 
             local = await get_local_model(model, settings=options.settings)
-            prompt_tokens = local.count_tokens(messages)
+            # Templating and tokenising on a thread, not the caller's event loop.
+            prompt_tokens = await asyncio.to_thread(local.count_tokens, messages)
             if options.choices:
                 scores = await local.score_choices(
                     messages, options.choices, interventions=options.interventions

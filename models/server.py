@@ -11,6 +11,12 @@ can tell that the server honoured them rather than ignored them.
 When more than ``max_queue`` requests are in flight, new ones get 503 with
 Retry-After instead of piling up. SIGTERM/SIGINT stop accepting requests
 and let those in flight finish.
+
+One request cannot hurt the others: its body is refused when nested more
+than ``MAX_DEPTH`` deep, its interventions are checked against the model
+before it is queued, its prompt is templated and tokenised on a thread (a
+prompt far over the context is refused before tokenising), and a row that
+still fails inside a batch fails alone (``engine.py``).
 """
 
 from __future__ import annotations
@@ -26,10 +32,16 @@ from typing import Any, Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ethos.models.errors import ContextLengthError, ModelError, UnsupportedInterventionError
+from ethos.models.errors import (
+    ContextLengthError,
+    InterventionSpecError,
+    ModelError,
+    UnsupportedInterventionError,
+)
 from ethos.models.interventions import ExpertMask, Steer, parse_interventions
 
 INTERVENTIONS_HEADER = "x-ethos-interventions"
+MAX_DEPTH = 400  # JSON nesting of a request body; no OpenAI request comes near it
 log = logging.getLogger("ethos.serve")
 
 
@@ -158,8 +170,12 @@ class Server:
     @web.middleware
     async def guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
         if self.token and request.path.startswith("/v1/"):
-            given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-            if not hmac.compare_digest(given.encode(), self.token.encode()):
+            # Exactly "Bearer <token>" (the scheme case-insensitive, as HTTP
+            # has it): a bare token is not a credential.
+            scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(
+                given.encode(), self.token.encode()
+            ):
                 return error_response(
                     401,
                     "invalid or missing bearer token",
@@ -254,18 +270,35 @@ class Server:
             self.in_flight -= 1
 
     async def _parse(self, request: web.Request) -> ChatRequest | web.Response:
+        data = await request.read()
+        too_deep = error_response(
+            400,
+            f"the request body is nested more than {MAX_DEPTH} levels deep",
+            kind="invalid_request_error",
+        )
         try:
-            raw = await request.json()
+            raw = json.loads(data)
+        except RecursionError:  # deeper than the parser itself goes
+            return too_deep
         except (json.JSONDecodeError, UnicodeDecodeError):
             return error_response(
                 400, "the request body is not valid JSON", kind="invalid_request_error"
             )
+        if (data.count(b"[") + data.count(b"{") > MAX_DEPTH) and nested_deeper(raw, MAX_DEPTH):
+            return too_deep
         if not isinstance(raw, dict):
             return error_response(
                 400, "the request body must be a JSON object", kind="invalid_request_error"
             )
         try:
             body = ChatRequest.model_validate(raw)
+        except InterventionSpecError as exc:
+            where = f"ethos.interventions.{exc.index}" + (f".{exc.field}" if exc.field else "")
+            if exc.index is None:
+                where = "ethos.interventions"
+            return error_response(
+                400, f"invalid field '{where}': {exc}", kind="invalid_request_error", param=where
+            )
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
@@ -323,7 +356,9 @@ class Server:
 
     async def _stream(self, request: web.Request, body: ChatRequest) -> web.StreamResponse:
         messages = [m.plain() for m in body.messages]
-        self.local.count_tokens(messages)  # fails before any bytes are sent
+        # Prepared on a thread; bad input (a prompt over the context) raises
+        # here, before any bytes are sent.
+        deltas = await self.local.astream(messages, **body.sampling())
         chunk_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
 
         def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
@@ -337,7 +372,6 @@ class Server:
             }
             return f"data: {json.dumps(data)}\n\n".encode()
 
-        deltas = self.local.stream(messages, **body.sampling())
         response: web.StreamResponse | None = None
         try:
             first = await anext(deltas)  # validation errors surface here, as a 400
@@ -367,6 +401,21 @@ class Server:
         await response.write(b"data: [DONE]\n\n")
         await response.write_eof()
         return response
+
+
+def nested_deeper(value: Any, limit: int) -> bool:
+    """Whether parsed JSON nests lists and objects more than ``limit`` deep
+    (the top level is depth 1); iterative, so no depth can overflow it."""
+    if not isinstance(value, dict | list):
+        return False
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if depth > limit:
+            return True
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return False
 
 
 def usage_chunk(chunk_id: str, created: int, model: str, item: Any) -> bytes:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from ethos.models.errors import ModelError
+from ethos.models.errors import ModelError, NonFiniteOutputError
 from ethos.models.interventions import ExpertMask, Steer
 from ethos.models.local.routing import Routing, RoutingTable
 
@@ -64,13 +64,19 @@ class GenerateJob:
     incremental: bool = True
     cancelled: bool = False
     masks: tuple[ExpertMask, ...] = ()
+    # For isolating a failed batch: a job that sent text cannot be run again,
+    # and a settled one (finished or failed) needs nothing more.
+    emitted: bool = False
+    settled: bool = False
 
     @property
     def rows(self) -> list[list[int]]:
         return [self.prompt]
 
     def fail(self, exc: BaseException) -> None:
-        self.on_error(exc)
+        if not self.settled:
+            self.settled = True
+            self.on_error(exc)
 
 
 @dataclass(eq=False)
@@ -216,6 +222,7 @@ class _Row:
         if self.job.cancelled:
             return True
         if text and self.job.incremental:
+            self.job.emitted = True
             self.job.on_delta(text, None, self.generated)
         elif text:
             self._unsent.append(text)
@@ -223,6 +230,7 @@ class _Row:
 
     def _finish(self, reason: str, text: str = "") -> bool:
         self._unsent += [text, self.detok.finish()]
+        self.job.settled = True
         self.job.on_delta("".join(self._unsent), reason, self.generated)
         return True
 
@@ -403,8 +411,23 @@ class Engine:
                         rows, generating, logits, cache, attention, positions, (steering, routing)
                     )
         except Exception as exc:
-            for job in jobs:
+            self._isolate(jobs, exc)
+
+    def _isolate(self, jobs: list[Job], exc: Exception) -> None:
+        """A batch raised: run again, each alone, the jobs that are neither
+        settled nor have sent text, so one bad row fails alone and the
+        others are answered; a job that already sent text fails with it."""
+        pending = [job for job in jobs if not _settled(job)]
+        if len(jobs) == 1:
+            for job in pending:
                 job.fail(exc)
+            return
+        for job in pending:
+            if isinstance(job, GenerateJob) and (job.emitted or job.cancelled):
+                job.fail(exc)
+                continue
+            self.batch_sizes[1] += 1
+            self._execute([job])
 
     def _prefill(
         self, rows: list[tuple[Job, list[int]]], use_cache: bool
@@ -448,7 +471,10 @@ class Engine:
         for job in jobs:
             if isinstance(job, ForwardJob):
                 mine = logits[first : first + len(job.rows)].float()
-                job.future.set_result(_forward_result(job, mine))
+                if bool(torch.isfinite(mine).all()):
+                    job.future.set_result(_forward_result(job, mine))
+                else:  # this job's rows only: the batch's other jobs are answered
+                    job.fail(NonFiniteOutputError(_NON_FINITE, _NON_FINITE_FIX))
             first += len(job.rows)
 
     def _decode(
@@ -469,7 +495,12 @@ class Engine:
         step_logits = logits[generating, -1]
         while True:
             tokens = self._sample(step_logits, states)
-            done = [row.push(token) for row, token in zip(states, tokens, strict=True)]
+            # A row whose logits are not finite (or whose sampling raised) fails
+            # alone and leaves the batch; the others go on.
+            done = [
+                row.push(token) if isinstance(token, int) else _fail_row(row, token)
+                for row, token in zip(states, tokens, strict=True)
+            ]
             keep = [i for i, finished in enumerate(done) if not finished]
             if not keep:
                 return
@@ -496,12 +527,38 @@ class Engine:
             hook.select(index)
 
     @staticmethod
-    def _sample(logits: torch.Tensor, states: list[_Row]) -> list[int]:
-        tokens = logits.argmax(dim=-1).tolist()
+    def _sample(logits: torch.Tensor, states: list[_Row]) -> list[int | Exception]:
+        """Each row's next token, or the error that row alone fails with."""
+        finite = torch.isfinite(logits).all(dim=-1).tolist()
+        tokens: list[int | Exception] = logits.argmax(dim=-1).tolist()
         for i, row in enumerate(states):
-            if row.generator is not None:
-                tokens[i] = row.sample(logits[i])
+            if not finite[i]:
+                tokens[i] = NonFiniteOutputError(
+                    f"{_NON_FINITE} after {row.generated} generated tokens", _NON_FINITE_FIX
+                )
+            elif row.generator is not None:
+                try:
+                    tokens[i] = row.sample(logits[i])
+                except RuntimeError as exc:  # torch's sampling errors name no row
+                    tokens[i] = exc
         return tokens
+
+
+_NON_FINITE = "the model's logits for this request were not finite (NaN or infinity)"
+_NON_FINITE_FIX = (
+    "a steering vector this strong breaks the model: lower alpha or the vector's norm"
+)
+
+
+def _settled(job: Job) -> bool:
+    if isinstance(job, GenerateJob):
+        return job.settled
+    return job.future.done()
+
+
+def _fail_row(row: _Row, exc: Exception) -> bool:
+    row.job.fail(exc)
+    return True
 
 
 def _forward_result(job: ForwardJob, logits: torch.Tensor) -> Any:

@@ -11,6 +11,7 @@ interventions the model cannot honour, nonsensical sampling settings.
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import threading
 from collections import Counter
@@ -132,6 +133,13 @@ class LocalModel:
         self.num_layers: int = int(config.num_hidden_layers)
         self.tokenizer = tokenizer
         self.hf_model = model
+        # No token decodes to more characters than this: a prompt's text of
+        # n characters has at least n / max_token_chars tokens, which refuses
+        # a prompt far over the context without tokenising it.
+        self.max_token_chars: int = _max_token_chars(tokenizer)
+        # A steering delta past the model dtype's largest finite value is
+        # infinity the moment it is added.
+        self.max_delta: float = float(torch.finfo(next(model.parameters()).dtype).max)
         self._engine = Engine(
             model,
             tokenizer.backend_tokenizer,
@@ -212,7 +220,11 @@ class LocalModel:
     ) -> Generation:
         """Continue the conversation as the assistant. ``max_tokens`` is
         clamped to what fits the context (finish_reason "length")."""
-        request = self._request(messages, max_tokens, temperature, top_p, seed, stop, interventions)
+        # Templating, tokenising and checking on a thread: a long prompt never
+        # holds up the event loop (other requests, /health).
+        request = await asyncio.to_thread(
+            self._request, messages, max_tokens, temperature, top_p, seed, stop, interventions
+        )
         deltas = self._run(*request, incremental=False)
         try:
             done = await anext(deltas)  # not incremental: the only delta is the final one
@@ -240,6 +252,24 @@ class LocalModel:
         the request is queued when iteration starts and abandoned (its row
         leaves the batch) when the iterator is closed early."""
         request = self._request(messages, max_tokens, temperature, top_p, seed, stop, interventions)
+        return self._run(*request, incremental=True)
+
+    async def astream(
+        self,
+        messages: Messages,
+        *,
+        max_tokens: int = 256,
+        temperature: float = 0.0,
+        top_p: float = 1.0,
+        seed: int | None = None,
+        stop: str | Sequence[str] | None = None,
+        interventions: Interventions = (),
+    ) -> AsyncIterator[StreamDelta]:
+        """``stream`` for servers: the request is templated, tokenised and
+        checked on a thread, and bad input raises at this await."""
+        request = await asyncio.to_thread(
+            self._request, messages, max_tokens, temperature, top_p, seed, stop, interventions
+        )
         return self._run(*request, incremental=True)
 
     def _request(
@@ -308,7 +338,7 @@ class LocalModel:
         assistant's reply. All options go through the model in one batch."""
         if not choices:
             raise ModelConfigError("score_choices got no choices", "pass at least one option")
-        prompt = self.encode_chat(messages)
+        prompt = await asyncio.to_thread(self.encode_chat, messages)
         encode = self.tokenizer.backend_tokenizer.encode
         endings = [encode(choice, add_special_tokens=False).ids for choice in choices]
         for i, ending in enumerate(endings):
@@ -329,7 +359,7 @@ class LocalModel:
         self, messages: Messages, *, interventions: Interventions = ()
     ) -> torch.Tensor:
         """fp32 logits (on the CPU) of the token after the templated prompt."""
-        prompt = self.encode_chat(messages)
+        prompt = await asyncio.to_thread(self.encode_chat, messages)
         self.check_fits(len(prompt))
         steers, masks = self._check_interventions(interventions)
         job = ForwardJob([prompt], None, steers, masks=masks)
@@ -358,6 +388,15 @@ class LocalModel:
                 f"{self.name}'s chat template rejected the messages: {exc}",
                 "pass a list of {'role': 'system'|'user'|'assistant', 'content': str} dicts",
             ) from exc
+        at_least = -(-len(text) // self.max_token_chars)
+        if at_least + 1 > self.context_length:  # counted cheaply: not tokenised at all
+            raise ContextLengthError(
+                f"the prompt has at least {at_least} tokens ({len(text)} characters; no token "
+                f"of {self.name} spans more than {self.max_token_chars}); its context holds "
+                f"{self.context_length}",
+                "shorten the messages (drop old turns or long documents) or use a model "
+                "with a longer context",
+            )
         # The Rust tokenizer directly: its encode is safe from any thread.
         return self.tokenizer.backend_tokenizer.encode(text, add_special_tokens=False).ids
 
@@ -393,6 +432,15 @@ class LocalModel:
                     f"is {self.hidden_size}",
                     f"pass a vector of {self.hidden_size} floats",
                 )
+            # Finite alpha and entries are the spec's own check (a Steer made
+            # with model_construct skips it): checked again here, with the size.
+            largest = abs(spec.alpha) * max(abs(v) for v in spec.vector)
+            if not math.isfinite(largest) or largest > self.max_delta:
+                raise UnsupportedInterventionError(
+                    f"Steer at layer {spec.layer} adds up to {largest:g} to an activation, "
+                    f"which {self.name}'s dtype cannot hold (largest finite: {self.max_delta:g})",
+                    "use a finite alpha and vector, and a smaller alpha",
+                )
             if spec.alpha != 0:
                 steers.append(spec)
         self._engine.routing.check(masks, self.name)
@@ -417,6 +465,16 @@ def _stop_strings(stop: str | Sequence[str] | None) -> tuple[str, ...]:
     if stop is None:
         return ()
     return tuple(s for s in ([stop] if isinstance(stop, str) else stop) if s)
+
+
+def _max_token_chars(tokenizer: Any) -> int:
+    """The most characters any one token (special ones included) decodes to."""
+    backend = tokenizer.backend_tokenizer
+    size = backend.get_vocab_size(with_added_tokens=True)
+    texts = backend.decode_batch([[i] for i in range(size)], skip_special_tokens=False)
+    # +1: a decoder that drops a word-start marker's space when a token stands
+    # alone (SentencePiece's metaspace) shows one character fewer than it covers.
+    return max(0, *(len(text) for text in texts)) + 1
 
 
 def _pad_id(tokenizer: Any) -> int:
