@@ -545,9 +545,7 @@ class Engine:
 
 
 _NON_FINITE = "the model's logits for this request were not finite (NaN or infinity)"
-_NON_FINITE_FIX = (
-    "a steering vector this strong breaks the model: lower alpha or the vector's norm"
-)
+_NON_FINITE_FIX = "a steering vector this strong breaks the model: lower alpha or the vector's norm"
 
 
 def _settled(job: Job) -> bool:
