@@ -7,7 +7,8 @@ doubles; retrieval runs without the embedding model (BM25) to stay fast."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import operator
+from typing import Annotated, Any, TypedDict
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -43,6 +44,10 @@ BEHAVIORS = [
     ),
 ]
 QUESTION = "What is 1/4 + 1/6? Add the fractions and reduce the result."
+
+
+class State(TypedDict, total=False):
+    answers: Annotated[list[str], operator.add]
 
 
 def citing_script(seen: list[list[dict[str, Any]]], also: str = "") -> Script:
@@ -243,3 +248,45 @@ def test_british_spelling_and_json_text_count_as_citations() -> None:
         '{"steps": "by behaviour_x_y, then behavior_z."}', ["behavior_x_y", "behavior_z"]
     )
     assert (cited, unknown) == (["behavior_x_y", "behavior_z"], [])
+
+
+async def test_a_graph_given_a_handbook_in_its_context_conditions_every_node(
+    store: Store,
+) -> None:
+    """Two agents, two nodes, neither agent holding a handbook: the one in
+    the run's AgentContext reaches both, and both cite."""
+    from langgraph.graph import END, START, StateGraph
+
+    from ethos.graphs.runtime import GraphRuntime
+
+    await add_behaviors(store, "math", BEHAVIORS, embedder=None)
+    seen: list[list[dict[str, Any]]] = []
+    model = register_script("hb-citer-graph", citing_script(seen))
+    first, second = (
+        solver(),
+        Agent("checker", instructions="Check the sum.", role="checker", input_type=str),
+    )
+
+    def node(agent: Agent[str, str]) -> Any:
+        async def run(state: State, runtime: Any) -> State:
+            return {"answers": [await agent.run(QUESTION, runtime.context)]}
+
+        return run
+
+    builder = StateGraph(State, context_schema=AgentContext)
+    builder.add_node("solve", node(first))
+    builder.add_node("check", node(second))
+    builder.add_edge(START, "solve")
+    builder.add_edge("solve", "check")
+    builder.add_edge("check", END)
+    book = BehaviorHandbook(store, "math", k=1, embedder=None)
+    async with await GraphRuntime.open(store=store) as runtime:
+        graph = runtime.compile(builder, name="conditioned")
+        done = await runtime.run(
+            graph, {"answers": []}, thread_id="g1", context=AgentContext(model=model, handbook=book)
+        )
+    assert len(seen) == 2
+    assert all("behavior_common_denominator_then_reduce" in m[0]["content"] for m in seen)
+    assert all(a.startswith("Using behavior_") for a in done.output["answers"])
+    counts = {b.name: b.cited for b in await list_behaviors(store, "math")}
+    assert counts["behavior_common_denominator_then_reduce"] == 2
