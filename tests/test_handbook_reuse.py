@@ -36,6 +36,7 @@ from ethos.evals.handbook.problems import (
 )
 from ethos.evals.handbook.tasks import ARMS, reuse
 from ethos.evals.report import build_report
+from ethos.evals.report.html import render_html
 from ethos.evals.run import EvalConfig, run_eval
 from ethos.evals.task import Arm, TaskError
 from ethos.handbook.curation import extract_from_run
@@ -228,6 +229,9 @@ async def test_traces_to_behaviours_to_four_arms_with_deltas_and_counted_citatio
     assert any("Delta accuracy" in n and "conditioned" in n for n in report.section.notes)
     harness = {(d.name, d.arm) for d in report.deltas}  # the harness's own Deltas agree
     assert {("correct", a) for a in ARMS[1:]} <= harness
+    page = render_html(report)
+    assert "handbook/reuse: accuracy and output tokens by arm" in page and "<img" in page
+    assert "handbook/reuse conditioned: accuracy" in page
 
     # citations: counted with the answer's outcome, exactly once each
     expected_cited: Counter[str] = Counter()
