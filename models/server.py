@@ -42,6 +42,11 @@ from ethos.models.interventions import ExpertMask, Steer, parse_interventions
 
 INTERVENTIONS_HEADER = "x-ethos-interventions"
 MAX_DEPTH = 400  # JSON nesting of a request body; no OpenAI request comes near it
+MAX_BODY = 16 * 1024 * 1024
+# JSON spends at most 12 bytes on one character of text (a surrogate pair
+# written as two \uXXXX escapes); the rest of a chat request is small.
+BYTES_PER_CHAR = 12
+OTHER_FIELDS = 1024 * 1024
 log = logging.getLogger("ethos.serve")
 
 
@@ -269,8 +274,39 @@ class Server:
         finally:
             self.in_flight -= 1
 
+    def body_limit(self) -> int:
+        """The most bytes a request whose prompt fits the context can take:
+        a larger body is refused unparsed (parsing 10 MB of JSON holds the
+        event loop for tens of milliseconds; tokenising it, for seconds)."""
+        prompt_chars = self.local.context_length * self.local.max_token_chars
+        return min(MAX_BODY, prompt_chars * BYTES_PER_CHAR + OTHER_FIELDS)
+
+    async def _read(self, request: web.Request) -> bytes | web.Response:
+        """The body, read in chunks (other requests are served in between);
+        one over ``body_limit`` is drained unkept and refused."""
+        limit = self.body_limit()
+        kept = bytearray()
+        size = 0
+        async for chunk in request.content.iter_any():
+            size += len(chunk)
+            if size <= limit:
+                kept += chunk
+        if size > limit:
+            return error_response(
+                400,
+                f"the request body has {size} bytes; a request whose prompt fits "
+                f"{self.model_id}'s context of {self.local.context_length} tokens has at "
+                f"most {limit}",
+                kind="invalid_request_error",
+                code="context_length_exceeded",
+                param="messages",
+            )
+        return bytes(kept)
+
     async def _parse(self, request: web.Request) -> ChatRequest | web.Response:
-        data = await request.read()
+        data = await self._read(request)
+        if isinstance(data, web.Response):
+            return data
         too_deep = error_response(
             400,
             f"the request body is nested more than {MAX_DEPTH} levels deep",
@@ -438,7 +474,7 @@ def usage_chunk(chunk_id: str, created: int, model: str, item: Any) -> bytes:
 def create_app(model_ref: str, *, token: str | None = None, max_queue: int = 64) -> web.Application:
     """The aiohttp application serving ``model_ref`` (a local/ model)."""
     server = Server(model_ref, token=token, max_queue=max_queue)
-    app = web.Application(middlewares=[server.guard], client_max_size=16 * 1024 * 1024)
+    app = web.Application(middlewares=[server.guard], client_max_size=MAX_BODY)
     app.router.add_get("/health", server.health)
     app.router.add_get("/v1/models", server.models)
     app.router.add_post("/v1/chat/completions", server.chat)

@@ -1,0 +1,341 @@
+"""One request cannot hurt the others: the local host and ``ethos serve``
+under hostile and broken requests.
+
+The engine half drives a private LocalModel with a long batching window, so
+the requests really share one batch; the HTTP half speaks to a real ``ethos
+serve`` process over loopback, as a client would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ethos.models.errors import (
+    ContextLengthError,
+    InterventionSpecError,
+    NonFiniteOutputError,
+    UnsupportedInterventionError,
+)
+from ethos.models.interventions import Steer, parse_interventions
+from ethos.models.local.engine import Sampling
+from ethos.models.local.host import LocalModel
+from tests.test_serve import Served
+
+pytestmark = pytest.mark.local_model
+ARCH = "qwen3_moe"
+HIDDEN = 64
+PROMPTS = [[{"role": "user", "content": f"Round {i}: cooperate or defect?"}] for i in range(8)]
+TOKEN = "s3cret-token"
+
+
+# -- the engine: a failing row fails alone ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def batched(tiny_checkpoints: Callable[..., Path]) -> Iterator[LocalModel]:
+    # A long window: every request of a test lands in one batch, whatever the load.
+    local = LocalModel.load(tiny_checkpoints(ARCH), device="cpu", batch_window_s=0.5)
+    yield local
+    local.close()
+
+
+async def alone(model: LocalModel, max_tokens: int = 12) -> list[str]:
+    """The eight answers, greedy, without anything bad beside them."""
+    done = await asyncio.gather(*(model.generate(p, max_tokens=max_tokens) for p in PROMPTS))
+    return [g.text for g in done]
+
+
+async def broken_row(model: LocalModel, **steer: Any) -> str:
+    """A request that got past every check (model_construct skips validation),
+    as a bug or a numerically unlucky steer would."""
+    bad = Steer.model_construct(
+        type="steer", layer=0, vector=tuple([1.0] * HIDDEN), **{"alpha": 1.0, **steer}
+    )
+    prompt = model.encode_chat(PROMPTS[0])
+    deltas = model._run(prompt, Sampling(max_new_tokens=12), (bad,), (), incremental=False)
+    try:
+        return (await anext(deltas)).text
+    finally:
+        await deltas.aclose()
+
+
+async def test_a_row_whose_logits_turn_nan_fails_alone_and_its_batch_goes_on(
+    batched: LocalModel,
+) -> None:
+    expected = await alone(batched)
+    before = batched.batch_sizes
+    results = await asyncio.gather(
+        *(batched.generate(p, max_tokens=12) for p in PROMPTS),
+        broken_row(batched, alpha=math.nan),
+        return_exceptions=True,
+    )
+    *good, bad = results
+    assert (batched.batch_sizes - before) == {9: 1}  # all nine shared one batch
+    assert [g.text for g in good] == expected  # answered, and untouched by the bad row
+    assert isinstance(bad, NonFiniteOutputError)
+    assert "not finite" in str(bad)
+
+
+async def test_a_batch_that_raises_is_run_again_request_by_request(batched: LocalModel) -> None:
+    expected = await alone(batched, max_tokens=4)
+    before = batched.batch_sizes
+    out_of_vocabulary = [10**7]  # the embedding lookup raises for the whole batch
+
+    async def bad() -> str:
+        deltas = batched._run(
+            out_of_vocabulary, Sampling(max_new_tokens=4), (), (), incremental=False
+        )
+        try:
+            return (await anext(deltas)).text
+        finally:
+            await deltas.aclose()
+
+    *good, failed = await asyncio.gather(
+        *(batched.generate(p, max_tokens=4) for p in PROMPTS), bad(), return_exceptions=True
+    )
+    assert [g.text for g in good] == expected
+    assert isinstance(failed, IndexError)
+    # The batch of nine, then each of its jobs alone.
+    assert (batched.batch_sizes - before) == {9: 1, 1: 9}
+
+
+async def test_steering_the_dtype_cannot_hold_is_refused_before_queueing(
+    batched: LocalModel,
+) -> None:
+    before = batched.batch_sizes
+    huge = Steer(layer=0, vector=tuple([10.0] * HIDDEN), alpha=1e38)  # 1e39 > float32 max
+    with pytest.raises(UnsupportedInterventionError, match="cannot hold"):
+        await batched.generate(PROMPTS[0], interventions=[huge])
+    unchecked = Steer.model_construct(  # skips the spec's own finiteness check
+        type="steer", layer=0, vector=tuple([1.0] * HIDDEN), alpha=math.inf
+    )
+    with pytest.raises(UnsupportedInterventionError, match="cannot hold"):
+        await batched.generate(PROMPTS[0], interventions=[unchecked])
+    assert batched.batch_sizes == before  # nothing reached the worker
+
+
+async def test_a_prompt_far_over_the_context_is_refused_without_tokenising(
+    batched: LocalModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_tokenising(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("tokenised")
+
+    monkeypatch.setattr(batched.tokenizer.backend_tokenizer, "encode", no_tokenising)
+    huge = [{"role": "user", "content": "word " * 2_000_000}]  # 10 MB
+    with pytest.raises(ContextLengthError, match="has at least") as info:
+        await batched.generate(huge)
+    shown = int(str(info.value).split("at least ")[1].split()[0])
+    assert shown > batched.context_length
+
+
+# -- intervention specs given as data --------------------------------------------------
+
+VECTOR = [0.5] * HIDDEN
+
+
+@pytest.mark.parametrize(
+    ("spec", "says", "field"),
+    [
+        ({"layer": 0, "vector": VECTOR}, "intervention 0: field 'type' is missing", "type"),
+        ({"type": "stear", "layer": 0}, "type 'stear' is not 'steer' or 'expert_mask'", "type"),
+        ({"type": "steer", "vector": VECTOR}, "(steer): field 'layer' is missing", "layer"),
+        ({"type": "steer", "layer": 0}, "(steer): field 'vector' is missing", "vector"),
+        (
+            {"type": "steer", "layer": 0, "vector": VECTOR, "alpha": math.nan},
+            "field 'alpha' is invalid: Input should be a finite number",
+            "alpha",
+        ),
+        (
+            {"type": "steer", "layer": 0, "vector": [1.0, math.inf]},
+            "field 'vector.1' is invalid: Input should be a finite number",
+            "vector.1",
+        ),
+        (
+            {"type": "steer", "layer": 0, "vector": VECTOR, "strength": 2},
+            "unknown field 'strength'",
+            "strength",
+        ),
+        (
+            {"type": "expert_mask", "layer": 0},
+            "(expert_mask): field 'experts' is missing",
+            "experts",
+        ),
+        (
+            {"type": "expert_mask", "layer": 0, "experts": [1], "mode": "off"},
+            "(expert_mask): field 'mode' is invalid",
+            "mode",
+        ),
+    ],
+)
+def test_an_intervention_dict_gets_an_error_naming_its_field(
+    spec: dict[str, Any], says: str, field: str
+) -> None:
+    with pytest.raises(InterventionSpecError) as info:
+        parse_interventions([{"type": "expert_mask", "layer": 0, "experts": [1]}, spec])
+    assert says.replace("intervention 0", "intervention 1") in str(info.value)
+    assert info.value.fix
+    assert (info.value.index, info.value.field) == (1, field)
+
+
+def test_interventions_that_are_not_a_list_of_objects() -> None:
+    with pytest.raises(InterventionSpecError, match="interventions must be a list, not dict"):
+        parse_interventions({"type": "steer", "layer": 0, "vector": VECTOR})
+    with pytest.raises(InterventionSpecError, match="intervention 0 is 5, not an object"):
+        parse_interventions([5])
+
+
+# -- ethos serve over HTTP ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(tiny_checkpoints: Callable[..., Path]) -> Iterator[Served]:
+    server = Served(tiny_checkpoints(ARCH), "--token", TOKEN)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def send(
+    served: Served, body: bytes | dict, authorization: str | None = f"Bearer {TOKEN}"
+) -> tuple[int, dict[str, Any]]:
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()  # NaN stays NaN
+    request = urllib.request.Request(
+        f"{served.url}/v1/chat/completions", data=data, headers={"Content-Type": "application/json"}
+    )
+    if authorization is not None:
+        request.add_header("Authorization", authorization)
+    try:
+        with urllib.request.urlopen(request, timeout=120) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def chat(served: Served, messages: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    return {"model": served.name, "messages": messages, "max_tokens": 8, **extra}
+
+
+def steer(alpha: float) -> dict[str, Any]:
+    return {"interventions": [{"type": "steer", "layer": 0, "vector": VECTOR, "alpha": alpha}]}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("alpha", [math.nan, math.inf])
+def test_eight_requests_beside_a_nan_alpha_all_succeed(served: Served, alpha: float) -> None:
+    results: dict[int, tuple[int, dict[str, Any]]] = {}
+    bodies = [chat(served, p) for p in PROMPTS] + [chat(served, PROMPTS[0], ethos=steer(alpha))]
+
+    def go(i: int) -> None:
+        results[i] = send(served, bodies[i])
+
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    statuses = [results[i][0] for i in range(len(bodies))]
+    assert statuses == [200] * 8 + [400]
+    assert all(results[i][1]["choices"][0]["message"]["content"] is not None for i in range(8))
+    error = results[8][1]["error"]
+    assert error["param"] == "ethos.interventions.0.alpha"
+    assert "finite number" in error["message"]
+
+
+def timed_beside_health(served: Served, body: bytes) -> tuple[float, dict[str, Any], list[float]]:
+    """Send ``body``; meanwhile poll /health. (seconds to the answer, the error,
+    each /health round trip made while the request was in flight)."""
+    outcome: dict[str, Any] = {}
+
+    def big() -> None:
+        started = time.perf_counter()
+        outcome["status"], outcome["payload"] = send(served, body)
+        outcome["seconds"] = time.perf_counter() - started
+
+    worker = threading.Thread(target=big)
+    latencies: list[float] = []
+    worker.start()
+    while worker.is_alive():
+        started = time.perf_counter()
+        served.health()
+        latencies.append(time.perf_counter() - started)
+    worker.join()
+    assert outcome["status"] == 400
+    assert outcome["payload"]["error"]["code"] == "context_length_exceeded"
+    return outcome["seconds"], outcome["payload"]["error"], latencies
+
+
+@pytest.mark.slow
+def test_a_10mb_prompt_is_refused_at_once_and_health_keeps_answering(served: Served) -> None:
+    body = json.dumps(chat(served, [{"role": "user", "content": "word " * 2_000_000}])).encode()
+    assert len(body) > 10_000_000
+    seconds, error, latencies = timed_beside_health(served, body)
+    # Refused unparsed: no prompt that fits a 2048-token context needs this many bytes.
+    assert f"the request body has {len(body)} bytes" in error["message"]
+    # The issue's bounds: refused within 1 s (it took ~48 s, tokenising on the
+    # event loop), /health within 50 ms meanwhile.
+    assert seconds < 1.0, seconds
+    assert latencies and max(latencies) < 0.05, latencies
+
+
+@pytest.mark.slow
+def test_a_prompt_over_the_context_is_refused_before_tokenising(served: Served) -> None:
+    # 1 MB: small enough to be parsed, far too long to tokenise for nothing.
+    body = json.dumps(chat(served, [{"role": "user", "content": "word " * 200_000}])).encode()
+    seconds, error, latencies = timed_beside_health(served, body)
+    assert "the prompt has at least" in error["message"]
+    assert seconds < 1.0, seconds
+    assert latencies  # /health answered while it was handled
+
+
+@pytest.mark.slow
+def test_deeply_nested_bodies_are_refused_and_moderate_nesting_is_not(served: Served) -> None:
+    for depth in (100_000, 402):  # the parser's own limit; just past ours
+        deep = b'{"model": "x", "stream_options": {"a": ' + b"[" * depth + b"]" * depth + b"}}"
+        status, payload = send(served, deep)
+        assert status == 400
+        assert "nested more than 400 levels deep" in payload["error"]["message"]
+    nested: Any = []
+    for _ in range(300):
+        nested = [nested]
+    status, _ = send(served, chat(served, PROMPTS[0], stream_options={"deep": nested}))
+    assert status == 200
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("authorization", "status"),
+    [
+        (f"Bearer {TOKEN}", 200),
+        (f"bearer {TOKEN}", 200),  # the scheme is case-insensitive in HTTP
+        (TOKEN, 401),  # a bare token is not a credential
+        (f"Token {TOKEN}", 401),
+        (f"Bearer  {TOKEN}", 401),
+        (f"Bearer {TOKEN}x", 401),
+        (None, 401),
+    ],
+)
+def test_authorization_must_be_bearer_and_the_token(
+    served: Served, authorization: str | None, status: int
+) -> None:
+    assert send(served, chat(served, PROMPTS[0]), authorization)[0] == status
+
+
+@pytest.mark.slow
+def test_an_intervention_without_its_type_is_a_400_naming_the_field(served: Served) -> None:
+    body = chat(served, PROMPTS[0], ethos={"interventions": [{"layer": 0, "vector": VECTOR}]})
+    status, payload = send(served, body)
+    assert status == 400
+    assert payload["error"]["param"] == "ethos.interventions.0.type"
+    assert "field 'type' is missing" in payload["error"]["message"]
