@@ -1,0 +1,338 @@
+"""The handbook's store and retrieval, on SQLite and PostgreSQL: behaviours
+added with provenance, near-duplicates merged, counters that concurrent
+callers cannot lose, prune and merge, retrieval by embedding, tag and
+threshold (BM25, with a warning, when the model is missing), and four
+real processes extracting into one handbook at once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert, text
+
+from ethos.db.tables import BehaviorRow, utcnow
+from ethos.handbook import retrieval
+from ethos.handbook.behavior import (
+    BehaviorError,
+    BehaviorNotFoundError,
+    HandbookNotFoundError,
+    Provenance,
+    draft,
+)
+from ethos.handbook.store import (
+    add_behaviors,
+    count_cited,
+    count_retrieved,
+    get_behavior,
+    list_behaviors,
+    merge,
+    prune,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+UNITS = ("Check Units", "Convert every quantity to the same unit before adding or comparing them.")
+FRACTIONS = (
+    "common denominator",
+    "Rewrite fractions over a common denominator before adding or subtracting them.",
+)
+PERCENT = (
+    "behavior_percent_as_decimal",
+    "Turn a percentage into a decimal by dividing it by 100 before multiplying.",
+)
+
+
+def prov(i: int) -> Provenance:
+    return Provenance(source="run", run_id="r1", sample_id=f"s{i}", epoch=0, model="script/x")
+
+
+def test_names_are_normalised_and_bad_drafts_are_one_line() -> None:
+    assert draft("Check Units!", "Do it.").name == "behavior_check_units"
+    assert draft("behavior_check-units", "Do it.").name == "behavior_check_units"
+    with pytest.raises(BehaviorError, match="needs an instruction"):
+        draft("behavior_x", "   ")
+    with pytest.raises(BehaviorError, match="at least one word"):
+        draft("behavior_", "Do it.")
+    with pytest.raises(BehaviorError, match="one or two sentences"):
+        draft("behavior_x", "One. Two. Three. Four.")
+
+
+async def test_add_list_get_with_provenance(store) -> None:
+    report = await add_behaviors(
+        store,
+        "maths",
+        [
+            draft(*UNITS, tags=["Units"], provenance=[prov(1)]),
+            draft(*FRACTIONS, tags=["fractions"], provenance=[prov(2)]),
+        ],
+    )
+    assert report.added == ["behavior_check_units", "behavior_common_denominator"]
+    assert report.merged == [] and report.embedded
+    listed = await list_behaviors(store, "maths")
+    assert [b.name for b in listed] == report.added
+    units = await get_behavior(store, "maths", "check units")
+    assert units.instruction == UNITS[1]
+    assert units.tags == ["units"]
+    assert units.provenance == [prov(1)]
+    assert (units.version, units.retrieved, units.cited, units.outcome_mean) == (1, 0, 0, None)
+
+
+async def test_a_near_duplicate_merges_keeping_both_provenances(store) -> None:
+    await add_behaviors(store, "maths", [draft(*UNITS, provenance=[prov(1)])])
+    again = await add_behaviors(
+        store,
+        "maths",
+        [
+            draft(
+                "units_before_adding",
+                "Convert all quantities to the same unit before adding or comparing them.",
+                tags=["units"],
+                provenance=[prov(2)],
+            ),
+            draft(*PERCENT, provenance=[prov(3)]),
+        ],
+    )
+    assert [(m.draft, m.into) for m in again.merged] == [
+        ("behavior_units_before_adding", "behavior_check_units")
+    ]
+    assert again.merged[0].similarity > 0.76
+    assert again.added == ["behavior_percent_as_decimal"]
+    kept = await get_behavior(store, "maths", "behavior_check_units")
+    assert kept.provenance == [prov(1), prov(2)]
+    assert kept.tags == ["units"]
+    assert kept.version == 2
+    assert kept.instruction == UNITS[1]  # the first wording stays
+    assert len(await list_behaviors(store, "maths")) == 2
+
+
+async def test_drafts_of_one_call_are_deduplicated_against_each_other(store) -> None:
+    report = await add_behaviors(
+        store,
+        "maths",
+        [draft(*UNITS, provenance=[prov(1)]), draft(*UNITS, provenance=[prov(2)])],
+        embedder=None,
+    )
+    assert report.added == ["behavior_check_units"] and not report.embedded
+    assert (await get_behavior(store, "maths", "check units")).provenance == [prov(1), prov(2)]
+
+
+async def test_counters_lose_nothing_under_concurrent_callers(store) -> None:
+    await add_behaviors(store, "maths", [draft(*UNITS), draft(*FRACTIONS)], embedder=None)
+    names = ["behavior_check_units", "behavior_common_denominator"]
+    await asyncio.gather(*(count_retrieved(store, "maths", names) for _ in range(20)))
+    await asyncio.gather(
+        *(count_cited(store, "maths", names[:1], score=i % 2) for i in range(10)),
+        count_cited(store, "maths", names[1:], score=None),
+    )
+    units = await get_behavior(store, "maths", names[0])
+    fractions = await get_behavior(store, "maths", names[1])
+    assert (units.retrieved, units.cited, units.outcome_mean) == (20, 10, 0.5)
+    assert (fractions.retrieved, fractions.cited, fractions.outcome_mean) == (20, 1, None)
+
+
+async def test_prune_drops_the_retrieved_but_never_cited(store) -> None:
+    await add_behaviors(
+        store, "maths", [draft(*UNITS), draft(*FRACTIONS), draft(*PERCENT)], embedder=None
+    )
+    for _ in range(3):
+        await count_retrieved(
+            store, "maths", ["behavior_check_units", "behavior_common_denominator"]
+        )
+    await count_cited(store, "maths", ["behavior_common_denominator"], 1.0)
+    assert await prune(store, "maths", min_retrievals=4) == []
+    assert await prune(store, "maths", min_retrievals=3) == ["behavior_check_units"]
+    assert [b.name for b in await list_behaviors(store, "maths")] == [
+        "behavior_common_denominator",
+        "behavior_percent_as_decimal",  # never retrieved: no chance to be cited yet
+    ]
+    with pytest.raises(BehaviorError, match="at least 1"):
+        await prune(store, "maths", min_retrievals=0)
+
+
+async def test_merge_folds_provenance_tags_and_counts(store) -> None:
+    await add_behaviors(
+        store,
+        "maths",
+        [
+            draft(*UNITS, tags=["units"], provenance=[prov(1)]),
+            draft(*PERCENT, tags=["percent"], provenance=[prov(2)]),
+        ],
+        embedder=None,
+    )
+    await count_retrieved(store, "maths", ["behavior_check_units", "behavior_percent_as_decimal"])
+    await count_cited(store, "maths", ["behavior_percent_as_decimal"], 1.0)
+    kept = await merge(store, "maths", "check units", "behavior_percent_as_decimal")
+    assert kept.name == "behavior_check_units"
+    assert kept.provenance == [prov(1), prov(2)]
+    assert kept.tags == ["units", "percent"]
+    assert (kept.retrieved, kept.cited, kept.outcome_mean, kept.version) == (2, 1, 1.0, 2)
+    with pytest.raises(BehaviorNotFoundError, match="behavior_percent_as_decimal"):
+        await get_behavior(store, "maths", "behavior_percent_as_decimal")
+    with pytest.raises(BehaviorError, match="into itself"):
+        await merge(store, "maths", "check units", "behavior_check_units")
+
+
+async def test_unknown_names_are_typed_errors_with_a_hint(store) -> None:
+    await add_behaviors(store, "maths", [draft(*UNITS)], embedder=None)
+    with pytest.raises(BehaviorNotFoundError, match="did you mean behavior_check_units"):
+        await get_behavior(store, "maths", "check unit")
+    with pytest.raises(HandbookNotFoundError, match="known: 'maths'"):
+        await list_behaviors(store, "physics")
+
+
+# -- retrieval ----------------------------------------------------------------------
+
+
+async def test_retrieve_ranks_by_meaning_filters_by_tag_and_threshold(store) -> None:
+    await add_behaviors(
+        store,
+        "maths",
+        [
+            draft(*UNITS, tags=["units"]),
+            draft(*FRACTIONS, tags=["fractions"]),
+            draft(*PERCENT, tags=["percentages"]),
+        ],
+    )
+    found = await retrieval.retrieve(store, "maths", "What is 1/3 plus 1/4?", k=2)
+    assert found[0].behavior.name == "behavior_common_denominator"
+    assert found[0].score >= retrieval.DENSE_THRESHOLD
+    assert [r.score for r in found] == sorted((r.score for r in found), reverse=True)
+    assert await retrieval.retrieve(store, "maths", "Who painted the Mona Lisa?") == []
+    tagged = await retrieval.retrieve(
+        store, "maths", "What is 1/3 plus 1/4?", tags=["units"], threshold=-1.0
+    )
+    assert [r.behavior.name for r in tagged] == ["behavior_check_units"]
+    assert [
+        r.behavior.name for r in await retrieval.retrieve(store, "maths", "", tags=["percentages"])
+    ] == ["behavior_percent_as_decimal"]
+    counted = await get_behavior(store, "maths", "behavior_common_denominator")
+    assert counted.retrieved == 1  # the first query; the tag-filtered ones found others
+
+
+async def test_retrieve_sees_another_process_write(store, monkeypatch) -> None:
+    monkeypatch.setattr(retrieval, "RECHECK_S", 0.0)
+    await add_behaviors(store, "maths", [draft(*UNITS)], embedder=None)
+    assert await retrieval.retrieve(store, "maths", "fractions denominator", embedder=None) == []
+    # another process's insert: straight into the table, no in-process notice
+    hid = (await get_behavior(store, "maths", "behavior_check_units")).id
+    async with store.engine.begin() as conn:
+        handbook_id = (
+            await conn.execute(text(f"SELECT handbook_id FROM behaviors WHERE id = {hid}"))
+        ).scalar_one()
+        now = utcnow()
+        await conn.execute(
+            insert(BehaviorRow).values(
+                handbook_id=handbook_id,
+                name="behavior_common_denominator",
+                instruction=FRACTIONS[1],
+                tags=[],
+                provenance=[],
+                version=1,
+                retrieved=0,
+                cited=0,
+                outcome_sum=0.0,
+                outcome_n=0,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    found = await retrieval.retrieve(store, "maths", "fractions denominator", embedder=None)
+    assert [r.behavior.name for r in found] == ["behavior_common_denominator"]
+
+
+async def test_without_the_model_retrieval_uses_bm25_and_warns(store, monkeypatch, caplog) -> None:
+    from ethos.models import embedding
+
+    monkeypatch.setattr(embedding, "model_dir", lambda: None)
+    monkeypatch.setattr(embedding, "_warned", set())
+    with caplog.at_level(logging.WARNING):
+        report = await add_behaviors(store, "maths", [draft(*UNITS), draft(*FRACTIONS)])
+        found = await retrieval.retrieve(store, "maths", "fractions over a common denominator")
+        await retrieval.retrieve(store, "maths", "the same unit")
+    assert not report.embedded
+    assert [r.behavior.name for r in found] == ["behavior_common_denominator"]
+    assert 0 < found[0].score <= 1
+    warnings = [r for r in caplog.records if "BM25" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "handbook" in warnings[0].getMessage() and "ethos[data]" in warnings[0].getMessage()
+
+
+# -- four processes, one handbook ------------------------------------------------------
+
+
+def _write_traces(folder: Path, worker: int, n: int) -> Path:
+    """n traces, one topic each, questions unique to this worker."""
+    questions = [
+        "A path is {a} km and {b} metres long. How many metres is it?",
+        "What is {a}/7 + {b}/9 as a fraction?",
+        "What is {a}% of {b}?",
+        "What is the average of {a}, {b} and 12?",
+    ]
+    path = folder / f"traces{worker}.jsonl"
+    with path.open("w") as out:
+        for i in range(n):
+            q = questions[i % 4].format(a=worker * 100 + i, b=i + 3)
+            out.write(json.dumps({"id": f"w{worker}-{i}", "question": q, "answer": "42"}) + "\n")
+    return path
+
+
+def _run_workers(db_url: str, files: list[Path]) -> None:
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.support.handbook_worker",
+                db_url,
+                str(f),
+                "maths",
+                "words",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ]
+    for proc in procs:
+        out, err = proc.communicate(timeout=400)
+        assert proc.returncode == 0, err
+        assert out.startswith("done")
+
+
+@pytest.mark.slow
+async def test_four_processes_extracting_at_once_lose_nothing(db_url: str, tmp_path) -> None:
+    from ethos.db.store import Store
+
+    per_worker = 12
+    files = [_write_traces(tmp_path, w, per_worker) for w in range(4)]
+    store = await Store.open(db_url)  # migrate once; the workers race on the rest
+    await store.close()
+    await asyncio.to_thread(_run_workers, db_url, files)
+    store = await Store.open(db_url)
+    try:
+        behaviors = await list_behaviors(store, "maths")
+        async with store.engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT name FROM behaviors"))).scalars().all()
+    finally:
+        await store.close()
+    assert len(rows) == len(set(rows))  # no duplicate names
+    # every trace's provenance is in exactly one behaviour: nothing lost, nothing doubled
+    seen = Counter(p.sample_id for b in behaviors for p in b.provenance)
+    assert seen == Counter(f"w{w}-{i}" for w in range(4) for i in range(per_worker))
+    # each topic's three wordings (same name, reworded, renamed) became one behaviour
+    assert sorted(tag for b in behaviors for tag in b.tags) == [
+        "averages",
+        "fractions",
+        "percentages",
+        "units",
+    ]
+    assert sum(b.version for b in behaviors) == 4 * per_worker
