@@ -67,6 +67,10 @@ class PublicAgentDeps:
     sql_timeout_s: float = 10.0
 
 
+def _merged(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, Any]:
+    return {**(old or {}), **(new or {})}
+
+
 class PublicAgentState(TypedDict, total=False):
     question: str
     interactive: bool
@@ -82,6 +86,8 @@ class PublicAgentState(TypedDict, total=False):
     done: Annotated[list[str], operator.add]
     errors: Annotated[list[str], operator.add]
     failure: str | None
+    # agent role -> {"model": the model that answered it, "scripted": a script/ model's}
+    models: Annotated[dict[str, dict[str, Any]], _merged]
 
 
 class ExperimentResult(BaseModel):
@@ -115,6 +121,7 @@ class PublicAgentAnswer(BaseModel):
     assumptions: list[str] = Field(default_factory=list)
     failure: str | None = None
     ablate: str = "none"
+    models: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> PublicAgentAnswer:
@@ -130,6 +137,7 @@ class PublicAgentAnswer(BaseModel):
             assumptions=state.get("assumptions", []),
             failure=state.get("failure"),
             ablate=state.get("ablate", "none"),
+            models=state.get("models", {}),
         )
 
 
@@ -228,10 +236,15 @@ async def clarify(state: PublicAgentState, runtime: Any) -> dict[str, Any]:
             "clarification": {"restated_question": state["question"], "vague_terms": []},
         }
     try:
-        found = await INTENT.run(IntentInput(question=state["question"]), _context(runtime))
+        result = await INTENT.run_result(IntentInput(question=state["question"]), _context(runtime))
     except (EthosError, ValueError) as exc:
         return _failed("clarify", attempts, exc)
-    return {"attempts": attempts, "done": ["clarify"], "clarification": found.model_dump()}
+    return {
+        "attempts": attempts,
+        "done": ["clarify"],
+        "clarification": result.output.model_dump(),
+        "models": _answered(INTENT, result),
+    }
 
 
 async def confirm(state: PublicAgentState) -> dict[str, Any]:
@@ -311,11 +324,12 @@ async def discover(state: PublicAgentState, runtime: Any) -> dict[str, Any]:
         candidates = await _candidates(store, question, state["question"], wide=attempt > 1)
         if not candidates:
             return _failed("discover", attempts, "the catalogue is empty; run ethos catalog ingest")
-        picked = await DISCOVERY.run(
+        result = await DISCOVERY.run_result(
             DiscoveryInput(question=question, candidates=list(candidates.values())), ctx
         )
     except (EthosError, ValueError) as exc:
         return _failed("discover", attempts, exc)
+    picked = result.output
     chosen = [i for i in dict.fromkeys(picked.chosen) if i in candidates][:MAX_DATASETS]
     unknown = [i for i in picked.chosen if i not in candidates]
     if not chosen:
@@ -324,7 +338,12 @@ async def discover(state: PublicAgentState, runtime: Any) -> dict[str, Any]:
     from ethos.agents.publicagent.catalog import get_entry
 
     entries = [await get_entry(store, i) for i in chosen]
-    return {"attempts": attempts, "done": ["discover"], "datasets": [_dataset(e) for e in entries]}
+    return {
+        "attempts": attempts,
+        "done": ["discover"],
+        "datasets": [_dataset(e) for e in entries],
+        "models": _answered(DISCOVERY, result),
+    }
 
 
 async def _candidates(store: Any, question: str, original: str, *, wide: bool) -> dict[str, Any]:
@@ -368,12 +387,14 @@ async def analyse(state: PublicAgentState, runtime: Any) -> dict[str, Any]:
     question = state.get("question_used") or state["question"]
     kept: list[ExperimentResult] = []
     feedback = ""
+    answered: dict[str, dict[str, Any]] = {}
     try:
         for _ in range(MAX_SQL_TRIES):
-            plan = await ANALYSIS.run(
+            result = await ANALYSIS.run_result(
                 AnalysisInput(question=question, schema_text=sandbox.schema(), feedback=feedback),
                 ctx,
             )
+            plan, answered = result.output, _answered(ANALYSIS, result)
             results = [await _run_experiment(sandbox, e.goal, e.sql) for e in plan.experiments]
             kept.extend(r for r in results if r.ok)
             bad = [r for r in results if not r.ok]
@@ -394,6 +415,7 @@ async def analyse(state: PublicAgentState, runtime: Any) -> dict[str, Any]:
         "attempts": attempts,
         "done": ["analyse"],
         "experiments": [r.model_dump() for r in kept],
+        "models": answered,
     }
 
 
@@ -445,7 +467,7 @@ async def report(state: PublicAgentState, runtime: Any) -> dict[str, Any]:
         }
     titles = [d["title"] for d in state.get("datasets", [])]
     try:
-        draft = await REPORT.run(
+        result = await REPORT.run_result(
             ReportInput(
                 question=state.get("question_used") or state["question"],
                 assumptions=state.get("assumptions", []),
@@ -456,12 +478,13 @@ async def report(state: PublicAgentState, runtime: Any) -> dict[str, Any]:
         )
     except (EthosError, ValueError) as exc:
         return _failed("report", attempts, exc)
-    sections = _sections(state, draft.model_dump(), experiments)
+    sections = _sections(state, result.output.model_dump(), experiments)
     markdown = _markdown(sections, chart is not None)
     return {
         "attempts": attempts,
         "done": ["report"],
         "report": {"markdown": markdown, "sections": sections, "chart_png": chart},
+        "models": _answered(REPORT, result),
     }
 
 
@@ -476,7 +499,47 @@ async def fail(state: PublicAgentState) -> dict[str, Any]:
     return {"failure": stage, "report": {"markdown": markdown, "sections": {}, "chart_png": None}}
 
 
+def _answered(agent: Any, result: Any) -> dict[str, dict[str, Any]]:
+    """The model that gave ``agent``'s accepted answer, for the report's record."""
+    return {agent.role: {"model": result.model, "scripted": bool(result.completion.scripted)}}
+
+
 # -- writing -----------------------------------------------------------------------
+
+
+_AGENT_TITLES = {
+    "intent": "Intent clarification",
+    "discovery": "Data set discovery",
+    "analysis": "Analysis",
+    "report": "Report",
+}
+_ABLATED = {
+    "intent": "not run (ablated: the question was used as asked)",
+    "discovery": "not run (ablated: a data set drawn at random)",
+    "analysis": "not run (ablated: reported from the data sets' metadata alone)",
+    "report": "not run (ablated: the raw findings, as the analysis left them)",
+}
+SCRIPTED_LABEL = "scripted: a rule-based test double, not a language model"
+
+
+def models_markdown(answer: PublicAgentAnswer) -> str:
+    """A "Models" section: which model answered each of the four agents,
+    scripted ones labelled as such (their answers are no model's behaviour),
+    ablated or unreached agents said to be so."""
+    lines = ["## Models", ""]
+    for role, title in _AGENT_TITLES.items():
+        found = answer.models.get(role)
+        if found:
+            label = f" ({SCRIPTED_LABEL})" if found.get("scripted") else ""
+            text = f"`{found['model']}`{label}"
+        elif answer.ablate == role:
+            text = _ABLATED[role]
+        elif answer.failure is not None:
+            text = "no answer (the run stopped before this agent answered)"
+        else:
+            text = "not recorded"
+        lines.append(f"- {title}: {text}")
+    return "\n".join(lines) + "\n"
 
 
 def _findings(state: PublicAgentState, experiments: list[ExperimentResult]) -> str:

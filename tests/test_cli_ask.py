@@ -11,6 +11,8 @@ import pytest
 from tests.test_cli import ethos, one_error
 
 QUESTION = "Is there a relationship between wt and mpg in the motor trend cars?"
+RULES = "script/publicagent-rules"
+SCRIPTED = "scripted: a rule-based test double, not a language model"
 
 
 @pytest.fixture
@@ -43,8 +45,12 @@ def test_a_question_is_answered_stored_and_labelled(catalogue: Path) -> None:
     runs = [json.loads(line) for line in ethos("runs", "list", "--json").stdout.splitlines()]
     (run,) = [r for r in runs if r["kind"] == "publicagent"]
     assert run["status"] == "succeeded"
-    report = catalogue / "reports" / run["id"] / "report.md"
-    assert "## Results" in report.read_text()
+    report = (catalogue / "reports" / run["id"] / "report.md").read_text()
+    assert "## Results" in report
+    # report.md records the model that answered each agent, the scripted one labelled
+    models = report[report.index("## Models") :]
+    for agent in ("Intent clarification", "Data set discovery", "Analysis", "Report"):
+        assert f"- {agent}: `{RULES}` ({SCRIPTED})" in models, models
     again = ethos("ask", "--resume", run["id"][:8], "-m", "script/publicagent-rules")
     assert again.returncode == 0, again.stderr  # a finished thread simply reports again
 
@@ -92,4 +98,35 @@ def test_unwritable_out_is_one_error_and_resume_writes_the_answer(
     target = tmp_path / "reports"
     again = ethos("ask", "--resume", run["id"], "--out", str(target), "-q")
     assert again.returncode == 0, again.stderr
-    assert "-0.8677" in (target / "report.md").read_text()
+    report = (target / "report.md").read_text()
+    assert "-0.8677" in report
+    # -q prints only the report, and the report says the answers were scripted
+    assert f"- Report: `{RULES}` ({SCRIPTED})" in report
+    printed = " ".join(again.stdout.split())
+    assert f"Report: {RULES} ({SCRIPTED})" in printed and "answered by" not in printed
+
+
+def test_models_section_labels_only_scripted_models() -> None:
+    from ethos.graphs.publicagent import PublicAgentAnswer, models_markdown
+
+    answer = PublicAgentAnswer(
+        question="q",
+        markdown="# r",
+        models={
+            "intent": {"model": "openai/gpt-4o-mini", "scripted": False},
+            "discovery": {"model": "local/qwen3-moe", "scripted": False},
+            "analysis": {"model": "script/sql-rules", "scripted": True},
+        },
+        failure="report",
+    )
+    lines = models_markdown(answer).splitlines()
+    assert lines[2:] == [
+        "- Intent clarification: `openai/gpt-4o-mini`",
+        "- Data set discovery: `local/qwen3-moe`",
+        f"- Analysis: `script/sql-rules` ({SCRIPTED})",
+        "- Report: no answer (the run stopped before this agent answered)",
+    ]
+    ablated = answer.model_copy(update={"models": {}, "ablate": "intent", "failure": None})
+    assert models_markdown(ablated).splitlines()[2] == (
+        "- Intent clarification: not run (ablated: the question was used as asked)"
+    )

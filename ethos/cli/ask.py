@@ -178,13 +178,22 @@ def _progress(event) -> None:
         typer.echo(f"continuing from the checkpoint at {', '.join(event.next_nodes)}", err=True)
 
 
+def _report_text(answer) -> str:
+    """The report as written and printed: the agents' report, then which model
+    answered each agent (scripted ones labelled), so neither report.md nor the
+    ``-q`` output can pass a scripted answer off as a model's."""
+    from ethos.graphs.publicagent import models_markdown
+
+    return f"{answer.markdown.rstrip()}\n\n{models_markdown(answer)}"
+
+
 def _write(answer, where: Path, run_id: str) -> list[Path]:
     from ethos.errors import EthosError
 
     try:
         where.mkdir(parents=True, exist_ok=True)
         report = where / "report.md"
-        report.write_text(answer.markdown, encoding="utf-8")
+        report.write_text(_report_text(answer), encoding="utf-8")
         files = [report]
         if answer.chart_png:
             chart = where / "chart.png"
@@ -206,7 +215,7 @@ def _print(answer, run_id: str, where: Path, model_label: str, quiet: bool) -> N
     from ethos.agents.publicagent import scripted
 
     console = Console()
-    console.print(Markdown(answer.markdown))
+    console.print(Markdown(_report_text(answer)))
     if quiet:
         return
     label = f"answered by {model_label}"
