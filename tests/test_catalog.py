@@ -58,7 +58,7 @@ async def test_pydataset_entries_match_pandas(filled) -> None:
     assert len(entries) == report.added
     assert len({e.name for e in entries}) == len(entries)
 
-    mtcars = await get_entry(store, "pydataset/mtcars")
+    mtcars = await get_entry(store, "pydataset/datasets/mtcars")
     expected = archive_csv("datasets", "mtcars")
     assert mtcars.title == "Motor Trend Car Road Tests"
     assert mtcars.name == "mtcars"
@@ -88,7 +88,7 @@ async def test_pydataset_entries_match_pandas(filled) -> None:
     )
 
     # strings: distinct values and the most frequent ones
-    iris = await get_entry(store, "pydataset/iris")
+    iris = await get_entry(store, "pydataset/datasets/iris")
     assert iris.stats["Species"]["unique"] == 3
     assert sorted(v for v, _ in iris.stats["Species"]["top"]) == [
         "setosa",
@@ -103,12 +103,12 @@ async def test_pydataset_entries_match_pandas(filled) -> None:
     assert (ecdat.name, plm.name) == ("ecdat_cigar", "plm_cigar")
     # Titanic and titanic differ in case only: distinct entries and table names
     big, small = (
-        await get_entry(store, "pydataset/Titanic"),
-        await get_entry(store, "pydataset/titanic"),
+        await get_entry(store, "pydataset/datasets/Titanic"),
+        await get_entry(store, "pydataset/COUNT/titanic"),
     )
     assert {big.name, small.name} == {"datasets_titanic", "count_titanic"}
     # a table name reaches the entry too
-    assert (await get_entry(store, "count_titanic")).id == "pydataset/titanic"
+    assert (await get_entry(store, "count_titanic")).id == "pydataset/COUNT/titanic"
 
 
 @pytest.mark.slow
@@ -119,7 +119,7 @@ async def test_reingest_updates_in_place_and_reuses_embeddings(filled) -> None:
     assert (again.added, again.updated, again.embedded) == (0, first.added, 0)
     after = {e.id: e for e in await list_entries(store)}
     assert after.keys() == before.keys()
-    mt_before, mt_after = before["pydataset/mtcars"], after["pydataset/mtcars"]
+    mt_before, mt_after = before["pydataset/datasets/mtcars"], after["pydataset/datasets/mtcars"]
     assert mt_after.embedding == mt_before.embedding
     assert mt_after.ingested_at >= mt_before.ingested_at
     assert mt_after.model_dump() == mt_before.model_dump() | {"ingested_at": mt_after.ingested_at}
@@ -130,11 +130,12 @@ async def test_search_finds_the_data_set_for_a_plain_question(filled) -> None:
     store, _ = filled
     index = await open_index(store)
     hits = await index.asearch("do heavier cars use more fuel?", k=5)
-    assert "pydataset/mtcars" in [h.id for h in hits]
+    assert "pydataset/datasets/mtcars" in [h.id for h in hits]
     assert all(h.dense_score is not None for h in hits)
-    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    fused = [h.score for h in hits if not h.guarded]  # the guard places its own
+    assert fused == sorted(fused, reverse=True)
     titanic = index.search("did rich passengers on the titanic survive more often", k=3)
-    assert {"pydataset/Titanic", "pydataset/titanic"} & {h.id for h in titanic}
+    assert {"pydataset/datasets/Titanic", "pydataset/COUNT/titanic"} & {h.id for h in titanic}
 
     # cached per store, rebuilt once an ingest changes the catalogue
     assert await open_index(store) is index
@@ -146,9 +147,10 @@ async def test_search_finds_the_data_set_for_a_plain_question(filled) -> None:
 @pytest.fixture
 def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
     """As where the model package is not installed: BM25 only, fast."""
-    from ethos.agents.publicagent import embedding
+    from ethos.agents.publicagent import embedding, query_encoder
 
     monkeypatch.setattr(embedding, "get_embedder", lambda: None)
+    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda: None)
 
 
 def test_without_the_model_package_search_warns_once_and_uses_bm25(

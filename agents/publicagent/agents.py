@@ -147,8 +147,9 @@ ANALYSIS = Agent(
     instructions=(
         "You are PublicAgent's data analysis agent.\n"
         "Split the question into one to four experiments. For each, write one read-only "
-        "DuckDB SELECT over the tables given (use only their columns; quote names with "
-        "double quotes when they contain dots or spaces). Prefer queries whose result is "
+        "DuckDB SELECT over the tables given (use only their columns; write each name "
+        "exactly as the schema shows it, double-quoted where it is, since some are SQL "
+        "keywords such as \"case\" or \"group\"). Prefer queries whose result is "
         "small: aggregates, grouped means, correlations, counts."
     ),
     role="analysis",

