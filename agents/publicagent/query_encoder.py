@@ -1,0 +1,154 @@
+"""all-MiniLM-L6-v2 in plain numpy, for embedding search queries in a
+process that should not pay for torch.
+
+``ethos catalog search`` embeds one short query per process. Importing torch
+and transformers and building the model costs about 4 s of CPU for a
+forward pass of a few milliseconds, so the command took ~6-11 s of CPU. This
+module runs the same BERT encoder (6 layers, 12 heads, width 384, exact-erf
+GELU, mean pooling over the tokens, L2 norm, as sentence-transformers does
+for this model) with numpy on the weights read straight from the packaged
+``model.safetensors`` and the packaged ``tokenizer.json`` (the ``tokenizers``
+library, which transformers itself uses). tests/test_catalog_search.py checks
+that its vectors equal the transformers model's. Texts are encoded one at a
+time, with no padding, so no attention mask is needed; it is meant for
+queries, while ingest keeps the batched torch model.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+LAYERS = 6
+HEADS = 12
+EPS = 1e-12  # config.json's layer_norm_eps
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """erf to within 1.5e-7 (Abramowitz and Stegun 1964, formula 7.1.26),
+    vectorised: numpy has no erf, and math.erf per element is ~100x slower."""
+    sign = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
+    return sign * (1.0 - poly * np.exp(-a * a))
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + EPS) * weight + bias
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """BERT's "gelu": the exact form with erf, not the tanh approximation."""
+    return 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))
+
+
+class NumpyMiniLM:
+    """Same interface as the torch :class:`Embedder` (``embed(texts)`` gives
+    unit-length float32 rows of width 384), loaded in milliseconds."""
+
+    name = "all-MiniLM-L6-v2"
+    dimension = 384
+
+    def __init__(self, folder: Path, *, max_tokens: int = 256) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        self.tokenizer: Any = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.max_tokens = max_tokens
+        self.w = {
+            k: v.astype(np.float32) for k, v in load_file(folder / "model.safetensors").items()
+        }
+        self._lock = threading.Lock()
+        self._cache: dict[tuple[str, int], np.ndarray] = {}
+
+    def _encode(self, text: str, max_tokens: int) -> np.ndarray:
+        w = self.w
+        self.tokenizer.enable_truncation(max_tokens)
+        ids = np.array(self.tokenizer.encode(text or " ").ids, dtype=np.int64)
+        n = len(ids)
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:n]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
+        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        width = x.shape[1]
+        head = width // HEADS
+        for i in range(LAYERS):
+            p = f"encoder.layer.{i}."
+
+            def dense(h: np.ndarray, name: str, p: str = p) -> np.ndarray:
+                return h @ w[f"{p}{name}.weight"].T + w[f"{p}{name}.bias"]
+
+            q, k, v = (
+                dense(x, f"attention.self.{part}").reshape(n, HEADS, head).transpose(1, 0, 2)
+                for part in ("query", "key", "value")
+            )
+            scores = q @ k.transpose(0, 2, 1) / math.sqrt(head)
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(1, 0, 2).reshape(n, width)
+            x = _layer_norm(
+                dense(context, "attention.output.dense") + x,
+                w[f"{p}attention.output.LayerNorm.weight"],
+                w[f"{p}attention.output.LayerNorm.bias"],
+            )
+            hidden = _gelu(dense(x, "intermediate.dense"))
+            x = _layer_norm(
+                dense(hidden, "output.dense") + x,
+                w[f"{p}output.LayerNorm.weight"],
+                w[f"{p}output.LayerNorm.bias"],
+            )
+        pooled = x.mean(0)
+        return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
+
+    def embed(
+        self, texts: Sequence[str], *, batch_size: int = 1, max_tokens: int | None = None
+    ) -> np.ndarray:
+        """Embed ``texts`` one by one (``batch_size`` is accepted for the
+        torch embedder's signature and ignored)."""
+        limit = max_tokens or self.max_tokens
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        with self._lock:  # the tokenizer's truncation setting is shared state
+            for i, text in enumerate(texts):
+                key = (text, limit)
+                if key not in self._cache:
+                    self._cache[key] = self._encode(text, limit)
+                out[i] = self._cache[key]
+        return out
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+
+_loaded: NumpyMiniLM | None = None
+_load_lock = threading.Lock()
+
+
+def get_query_encoder() -> NumpyMiniLM | None:
+    """The process's numpy encoder, or None when the model package (or its
+    safetensors file) is not installed."""
+    global _loaded
+    if _loaded is not None:
+        return _loaded
+    from ethos.agents.publicagent.embedding import model_dir
+
+    with _load_lock:
+        if _loaded is None:
+            folder = model_dir()
+            if folder is None or not (folder / "model.safetensors").is_file():
+                return None
+            _loaded = NumpyMiniLM(folder)
+    return _loaded

@@ -1,0 +1,245 @@
+"""Catalogue search: the hard questions really share no word with their
+data sets' titles, the fusion never buries a retriever's first choice, the
+numpy query encoder gives the transformers model's vectors, and the index
+persisted on disk searches exactly like the one built in memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from ethos.agents.publicagent import catalog, retrieval
+from ethos.agents.publicagent.catalog import CatalogEntry
+from ethos.agents.publicagent.questions import content_words, load_questions, title_overlap
+from ethos.agents.publicagent.retrieval import GUARD, CatalogIndex, fuse, open_index, ranking
+
+
+def pydataset_index() -> dict[str, catalog._PyItem]:
+    files = catalog._read_archive(
+        catalog.pydataset_archive(), {f"{catalog._ARCHIVE_ROOT}/datasets.csv"}
+    )
+    return {it.id: it for it in catalog._pydataset_items(next(iter(files.values())))}
+
+
+def test_hard_questions_share_no_content_word_with_their_titles() -> None:
+    items = pydataset_index()
+    hard = [q for q in load_questions() if q.difficulty == "hard"]
+    assert len(hard) >= 25
+    for q in hard:
+        for expected in q.expected:
+            assert expected in items, (q.id, expected)
+            assert title_overlap(q.question, items[expected].title) == set(), (q.id, expected)
+    # the check itself catches what it should: a shared word, a stem, a prefix
+    assert title_overlap("Do heavier cars use more fuel?", "Motor Trend Car Road Tests") == {"cars"}
+    assert title_overlap("Which land is largest?", "Areas of the World's Major Landmasses") == {
+        "land"
+    }
+    assert title_overlap("When did smoking fall?", "Smoking, Alcohol and Cancer") == {"smoking"}
+    assert content_words("The Titanic's 1912 passengers") == {"titanic", "s", "1912", "passengers"}
+
+
+# -- fusion ----------------------------------------------------------------------------
+
+scores = arrays(
+    np.float64,
+    st.integers(2, 60),
+    elements=st.floats(-1, 1, allow_nan=False, allow_subnormal=False),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(scores, st.data(), st.sampled_from(["weighted", "rrf", "rrf_floor", "sum"]))
+def test_a_retrievers_first_choice_is_never_buried(dense, data, fusion) -> None:
+    bm25 = np.abs(
+        data.draw(arrays(np.float64, len(dense), elements=st.floats(0, 30, allow_nan=False)))
+    )
+    fused = fuse(dense, bm25, fusion=fusion)
+    firsts = [int(np.argmax(dense))] + ([int(np.argmax(bm25))] if bm25.max() > 0 else [])
+    order, moved = ranking(fused, firsts, len(dense))
+    assert sorted(order) == list(range(len(dense)))  # a permutation: nothing lost or doubled
+    for first in firsts:
+        assert order.index(first) < GUARD
+    # what the guard did not move stays in fused-score order
+    rest = [fused[j] for j in order if j not in moved]
+    assert rest == sorted(rest, reverse=True)
+
+
+def test_rrf_buried_the_dense_first_and_the_weighted_fusion_does_not() -> None:
+    """The issue's failure, built small: one entry matches the question's
+    meaning but none of its words; forty match a common word loosely."""
+    n = 41
+    dense = np.full(n, 0.30)
+    dense[0] = 0.62  # dense search's clear first
+    dense[1:] -= np.linspace(0, 0.1, n - 1)
+    bm25 = np.zeros(n)
+    bm25[1:] = np.linspace(4.0, 1.0, n - 1)  # loose lexical matches, none for entry 0
+    old = fuse(dense, bm25, fusion="rrf")
+    assert int(np.sum(old > old[0])) >= GUARD  # RRF: out of the first 8
+    order, _ = ranking(fuse(dense, bm25), [0, 1], 5)
+    assert order[0] == 0
+    assert ranking(old, [0, 1], 8)[0].index(0) == GUARD - 1  # the guard still saves it
+
+
+def test_weighted_fusion_moves_an_entry_only_within_w_of_cosine() -> None:
+    dense = np.array([0.50, 0.48, 0.40])
+    bm25 = np.array([0.0, 10.0, 10.0])
+    fused = fuse(dense, bm25, bm25_weight=0.03)
+    assert ranking(fused, [], 3)[0] == [1, 0, 2]  # 0.48 + 0.03 passes 0.50; 0.43 does not
+
+
+# -- the numpy query encoder -------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_numpy_encoder_gives_the_transformers_vectors() -> None:
+    from ethos.agents.publicagent.embedding import get_embedder
+    from ethos.agents.publicagent.query_encoder import get_query_encoder
+
+    torch_model, numpy_model = get_embedder(), get_query_encoder()
+    if torch_model is None or numpy_model is None:
+        pytest.skip("the packaged embedding model is not installed")
+    texts = [
+        "do heavier cars use more fuel?",
+        "",
+        "Sepal.Length by Species: naïve café, 1.5e-3 (mm)",
+        "Motor Trend Car Road Tests. mtcars. Columns: mpg, cyl. " * 30,  # past 256 pieces
+        *[q.question for q in load_questions()[::9]],
+    ]
+    for max_tokens in (256, 32):
+        ours = numpy_model.embed(texts, max_tokens=max_tokens)
+        reference = torch_model.embed(texts, max_tokens=max_tokens)
+        assert np.abs(ours - reference).max() < 2e-5
+        assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+# -- persistence -----------------------------------------------------------------------
+
+
+def toy_entries() -> list[CatalogEntry]:
+    rng = np.random.default_rng(7)
+    topics = [
+        ("rain", "Yearly rainfall in French cities", "millimetres of rain per city"),
+        ("cars", "Fuel use of cars", "miles per gallon and weight of cars"),
+        ("birds", "Eagles stealing fish", "attempts by one bird to rob another"),
+        ("wages", "Hourly pay and schooling", "earnings and years of education"),
+        ("quakes", "Seismic events near Fiji", "depth and magnitude of tremors"),
+    ]
+    entries = []
+    for name, title, description in topics:
+        vector = rng.standard_normal(384).astype("<f4")
+        vector /= np.linalg.norm(vector)
+        entries.append(
+            CatalogEntry(
+                id=f"folder/{name}",
+                source="folder",
+                name=name,
+                title=title,
+                description=description,
+                columns=[{"name": "value", "type": "float"}],
+                location=f"/data/{name}.csv",
+                embedding=vector.tobytes(),
+            )
+        )
+    return entries
+
+
+class FixedEncoder:
+    """A test double for the query encoder: a seeded vector per text."""
+
+    name, dimension = "fixed-double", 384
+
+    def embed(self, texts, *, max_tokens: int = 256, batch_size: int = 1) -> np.ndarray:
+        out = []
+        for text in texts:
+            v = np.random.default_rng(len(text)).standard_normal(384).astype(np.float32)
+            out.append(v / np.linalg.norm(v))
+        return np.stack(out)
+
+
+def test_a_saved_index_searches_exactly_like_the_built_one(tmp_path: Path) -> None:
+    built = CatalogIndex(toy_entries(), embedder=FixedEncoder())
+    path = tmp_path / "index.npz"
+    built.save(path)
+    loaded = CatalogIndex.load(path, embedder=FixedEncoder())
+    assert len(loaded) == len(built) and loaded.ids == built.ids
+    assert np.array_equal(loaded.vectors, built.vectors)
+    for query in ["rain in cities", "do birds steal fish", "earnings", "zzz", "depth of tremors"]:
+        for mode in ("hybrid", "bm25", "dense"):
+            assert loaded.search(query, 5, mode=mode) == built.search(query, 5, mode=mode)
+    bm25_only = CatalogIndex.load(path, embedder=None)
+    assert not bm25_only.has_dense
+    assert bm25_only.search("rain", 1)[0].id == "folder/rain"
+
+
+async def test_open_index_persists_by_digest_and_a_new_ingest_changes_it(
+    store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ethos.agents.publicagent import embedding, query_encoder
+
+    monkeypatch.setattr(embedding, "get_embedder", lambda: None)  # BM25 only: fast
+    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda: None)
+    folder = tmp_path / "open-data"
+    folder.mkdir()
+    (folder / "rainfall.csv").write_text("city,rain_mm\nLyon,831\nNice,700\n")
+    await catalog.ingest_folder(store, folder)
+    cache = tmp_path / "cache"
+    first = await open_index(store, cache_dir=cache)
+    files = sorted(cache.iterdir())
+    assert len(files) == 1 and files[0].name.startswith("catalog-")
+
+    # a fresh process: no index in memory; the file is used, no entry is read
+    retrieval._indexes.clear()
+    read = []
+    real_list = catalog.list_entries
+    monkeypatch.setattr(
+        catalog, "list_entries", lambda *a, **k: read.append(1) or real_list(*a, **k)
+    )
+    again = await open_index(store, cache_dir=cache)
+    assert again is not first and read == [] and again.entries == []
+    assert again.search("rain", 1) == first.search("rain", 1)
+
+    (folder / "bikes.csv").write_text("year,riders\n2020,1200\n")
+    await catalog.ingest_folder(store, folder)
+    rebuilt = await open_index(store, cache_dir=cache)
+    assert read == [1] and len(rebuilt) == 2
+    assert len(list(cache.iterdir())) == 2
+
+    # a damaged file is rebuilt, not trusted
+    retrieval._indexes.clear()
+    for f in cache.iterdir():
+        f.write_bytes(b"not an index")
+    assert len(await open_index(store, cache_dir=cache)) == 2
+
+
+@pytest.mark.slow
+def test_cli_search_in_fresh_processes_uses_the_cache(tmp_path: Path) -> None:
+    data = tmp_path / "open-data"
+    data.mkdir()
+    (data / "rainfall.csv").write_text("city,rain_mm\nLyon,831\nNice,700\n")
+    (data / "bikes.csv").write_text("year,riders\n2020,1200\n")
+    env = {**os.environ, "ETHOS_DATA_DIR": str(tmp_path / "home"), "COLUMNS": "200"}
+
+    def ethos(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "ethos", "catalog", *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
+
+    assert ethos("ingest", "--folder", str(data)).returncode == 0
+    runs = [ethos("search", "how much rain falls", "--json") for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout
+    assert json.loads(runs[0].stdout.splitlines()[0])["id"] == "folder/rainfall"
+    assert len(list((tmp_path / "home" / "catalog-cache").glob("catalog-*.npz"))) == 1
