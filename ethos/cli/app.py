@@ -15,7 +15,7 @@ import click
 import typer
 
 from ethos import __version__
-from ethos.cli import ask, catalog, db, demo, doctor, models, moe, runs
+from ethos.cli import ask, catalog, db, demo, doctor, handbook, models, moe, runs
 from ethos.cli import eval as eval_commands
 from ethos.cli.context import CliContext
 from ethos.cli.serve import serve as serve_command
@@ -63,6 +63,7 @@ app.add_typer(eval_commands.app, name="eval")
 app.add_typer(moe.app, name="moe")
 app.add_typer(models.app, name="models")
 app.add_typer(catalog.app, name="catalog")
+app.add_typer(handbook.app, name="handbook")
 app.command("ask")(ask.ask)
 app.command("doctor")(doctor.doctor)
 app.command("demo")(demo.demo)
