@@ -8,6 +8,10 @@ task, so a 200-round tournament of classic strategies costs what the
 strategies cost (``benchmarks/games_tournament.py`` holds it to the axelrod
 library's speed).
 
+:func:`standings` sums a tournament up per player (totals, mean payoff per
+round, wins, cooperation, rank) the way the axelrod library's ResultSet
+does, so the two can be compared number for number.
+
 Seeds: a match seed gives each seat its own seed; a tournament seed gives
 each match its own, from the game, the two players and the seats, so a
 match's result does not depend on what else ran or in which order.
@@ -177,6 +181,70 @@ async def tournament(
         for w in workers:
             w.cancel()
     return [m for m in results if m is not None]
+
+
+class Standing(BaseModel):
+    """One player's line in a tournament's summary. Like axelrod's
+    ResultSet, it counts only matches against other players (self-play
+    tells nothing about how a strategy fares against others)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rank: int
+    """1 for the highest mean payoff per round; ties keep the players' order."""
+    player: str
+    matches: int
+    """Matches against other players."""
+    total: float
+    """Payoffs summed over those matches (axelrod: ``scores``)."""
+    mean_per_turn: float
+    """The mean over those matches of the payoff per round (axelrod:
+    ``normalised_scores``, the key of its ``ranking``)."""
+    wins: int
+    """Matches in which the player won strictly more than its opponent."""
+    cooperation: float
+    """The share of its rounds in those matches in which it chose option 0:
+    cooperation in a Prisoner's Dilemma (axelrod: ``cooperating_rating``)."""
+
+
+def standings(matches: Sequence[Match]) -> list[Standing]:
+    """A tournament's summary, best first: per player, its total, mean
+    payoff per round, wins and cooperation over its matches against others,
+    and its rank by mean payoff per round. Players appear under the names
+    the matches carry; ties in rank keep the order of first appearance."""
+    order: dict[str, None] = {}
+    per_turn: dict[str, list[float]] = {}
+    totals: dict[str, float] = {}
+    wins: dict[str, int] = {}
+    chose_0: dict[str, int] = {}
+    rounds: dict[str, int] = {}
+    for match in matches:
+        order.update(dict.fromkeys(match.players))
+        if match.players[0] == match.players[1] or not match.moves:
+            continue
+        scores = match.totals
+        for seat, name in enumerate(match.players):
+            per_turn.setdefault(name, []).append(scores[seat] / match.rounds)
+            totals[name] = totals.get(name, 0.0) + scores[seat]
+            wins[name] = wins.get(name, 0) + (scores[seat] > scores[1 - seat])
+            chose_0[name] = chose_0.get(name, 0) + sum(m[seat] == 0 for m in match.moves)
+            rounds[name] = rounds.get(name, 0) + match.rounds
+    ranked = sorted(
+        (name for name in order if name in per_turn),
+        key=lambda name: -sum(per_turn[name]) / len(per_turn[name]),
+    )
+    return [
+        Standing(
+            rank=rank,
+            player=name,
+            matches=len(per_turn[name]),
+            total=totals[name],
+            mean_per_turn=sum(per_turn[name]) / len(per_turn[name]),
+            wins=wins[name],
+            cooperation=chose_0[name] / rounds[name],
+        )
+        for rank, name in enumerate(ranked, start=1)
+    ]
 
 
 def _by_name(players: Sequence[Player]) -> dict[str, Player]:

@@ -453,13 +453,13 @@ def _script(fn) -> str:
 
 def _last_round(prompt: str) -> tuple[str, str] | None:
     """(my last choice, theirs) from the history in a prompt, if any."""
-    found = re.findall(r"you chose (\w+) and the other player chose (\w+)", prompt)
+    found = re.findall(r"you chose (Option \w+) and the other player chose (Option \w+)", prompt)
     return found[-1] if found else None
 
 
 def _cooperative_label(prompt: str) -> str:
     """The option that pays both 8 points together, read from the rules."""
-    return re.search(r"If you choose (\w+) and the other player chooses \1, you win 8", prompt)[1]
+    return re.search(r"If you choose (Option \w+) and the other player chooses \1, you win 8", prompt)[1]
 
 
 def _text(messages: list[dict[str, Any]]) -> str:
@@ -510,8 +510,11 @@ async def test_the_prompt_holds_the_rules_story_units_and_full_history() -> None
     )
     assert len(re.findall(r"^- If you choose", last, re.M)) == 4
     assert len(re.findall(r"^- Round \d", last, re.M)) == 3  # every previous round
-    assert "- Round 1: you chose J and the other player chose F, so you won 0 dollars" in last
-    assert "Round 4 of 4 is next. Which option do you choose, J or F?" in last
+    assert (
+        "- Round 1: you chose Option J and the other player chose Option F, so you won 0 dollars"
+        in last
+    )
+    assert "Round 4 of 4 is next. Which option do you choose, Option J or Option F?" in last
     assert "No rounds have been played yet." in prompts[0]
     assert "Answer with exactly one of these options" in last  # the gateway's note
 
@@ -527,8 +530,8 @@ async def test_random_labels_and_order_change_the_prompt_not_the_moves() -> None
     m = await play_match(PRISONERS_DILEMMA, player, tit_for_tat, rounds=8, seed=11)
     assert all(a == 0 for a, _ in m.moves)
     labels = {frozenset(options) for _, options in seen}
-    assert len(labels) == 1 and all(re.fullmatch("[A-Z]", x) for x in next(iter(labels)))
-    assert labels != {frozenset({"J", "F"})}
+    assert len(labels) == 1 and all(re.fullmatch("Option [A-Z]", x) for x in next(iter(labels)))
+    assert labels != {frozenset({"Option J", "Option F"})}
     assert len({tuple(options) for _, options in seen}) == 2  # both orders were shown
     first, seen[:] = list(seen), []
     await play_match(PRISONERS_DILEMMA, player, tit_for_tat, rounds=8, seed=11)
@@ -544,7 +547,10 @@ async def test_chosen_labels_are_shown_and_checked() -> None:
 
     player = LLMPlayer(model=_script(first), labels=("Blue", "Red"))
     m = await play_match(PRISONERS_DILEMMA, player, tit_for_tat, rounds=2)
-    assert options == [["Blue", "Red"]] * 2 and m.moves[0] == (1, 0)
+    assert options == [["Option Blue", "Option Red"]] * 2 and m.moves[0] == (1, 0)
+    bare = LLMPlayer(model=_script(first), labels=("Blue", "Red"), option_prefix="")
+    await play_match(PRISONERS_DILEMMA, bare, tit_for_tat, rounds=1)
+    assert options[-1] == ["Blue", "Red"]
     with pytest.raises(GameError, match="cannot tell the options apart"):
         LLMPlayer(model="script/echo", labels=("A", "A"))
 
@@ -575,8 +581,13 @@ async def test_social_chain_of_thought_predicts_then_chooses() -> None:
     m = await play_match(BATTLE_OF_THE_SEXES, player, cycle(1, 0), rounds=4)
     assert len(calls) == 8 and m.players[0].startswith("scot:script/")
     assert "predict the other player will choose" in calls[0][0]["content"]
-    assert calls[1][1] == {"role": "assistant", "content": "J"}
-    assert "Given that you expect the other player to choose J in round 1" in _text(calls[1])
+    assert calls[1][1] == {"role": "assistant", "content": "Option J"}
+    assert "Given that you expect the other player to choose Option J in round 1" in _text(
+        calls[1]
+    )
+    # the second call shows the first question exactly as the model read it
+    assert all(second[0] == first[0] for first, second in zip(calls[::2], calls[1::2]))
+    assert "Answer with exactly one of these options" in calls[1][0]["content"]
     assert [d.prediction for d, _ in m.decisions] == [0, 1, 0, 1]
     assert m.moves == ((0, 1), (1, 0), (0, 1), (1, 0))  # always one round behind
 

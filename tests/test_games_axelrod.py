@@ -33,7 +33,7 @@ from ethos.agents.games import (
     two_tits_for_tat,
     win_stay_lose_shift,
 )
-from ethos.graphs.games import play_match, tournament
+from ethos.graphs.games import play_match, standings, tournament
 
 axl = pytest.importorskip("axelrod")
 
@@ -184,3 +184,28 @@ async def test_pavlov_reads_moves_not_payoffs() -> None:
     bos = await play_match(BATTLE_OF_THE_SEXES, win_stay_lose_shift, alternate, rounds=5)
     # same option last round -> option 0, different -> option 1
     assert [a for a, _ in bos.moves] == [0, 0, 1, 1, 0]
+
+
+@pytest.mark.parametrize("payoffs", sorted(PAYOFFS))
+async def test_standings_equal_axelrods_result_set(payoffs: str) -> None:
+    """The eleven deterministic classics in axelrod's round robin at 200
+    rounds, and in ours: totals, mean per turn, wins, cooperation and rank
+    as its ResultSet has them."""
+    r, s, t, p = PAYOFFS[payoffs]
+    names = list(PAIRS)
+    reference = axl.Tournament(
+        [PAIRS[n][1]() for n in names], turns=200, repetitions=1, game=axl.Game(r=r, s=s, t=t, p=p)
+    ).play(progress_bar=False, processes=None)
+    game = Game.symmetric([[r, s], [t, p]], name=f"{payoffs}'s dilemma")
+    field = {n: PAIRS[n][0] for n in names}
+    table = standings(await tournament(field, game, rounds=200, both_seats=False))
+    assert [row.player for row in table] == [names[i] for i in reference.ranking]
+    assert [row.rank for row in table] == list(range(1, len(names) + 1))
+    by_name = {row.player: row for row in table}
+    for i, name in enumerate(names):
+        row = by_name[name]
+        assert row.total == reference.scores[i][0], name
+        assert row.mean_per_turn == pytest.approx(reference.normalised_scores[i][0], rel=1e-12)
+        assert row.wins == reference.wins[i][0], name
+        assert row.cooperation == pytest.approx(reference.cooperating_rating[i], rel=1e-12)
+        assert row.matches == len(names) - 1

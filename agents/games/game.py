@@ -120,6 +120,17 @@ class Game(BaseModel):
         """Whether both players face the same game (the swap changes nothing)."""
         return self.swapped().payoffs == self.payoffs
 
+    @property
+    def is_prisoners_dilemma(self) -> bool:
+        """Whether each player, with option 0 as cooperation, ranks the
+        outcomes T > R > P > S: defecting on a cooperator pays best, mutual
+        cooperation next, mutual defection next, being defected on least.
+        Where this holds, "cooperation" names option 0 truthfully."""
+        p = self.payoffs
+        row = (p[1][0][0], p[0][0][0], p[1][1][0], p[0][1][0])  # T, R, P, S
+        column = (p[0][1][1], p[0][0][1], p[1][1][1], p[1][0][1])
+        return all(t > r > q > s for t, r, q, s in (row, column))
+
     def best_payoff(self, player: Literal[0, 1] = 0) -> float:
         """The most ``player`` (0: row, 1: column) can win in one round."""
         return max(cell[player] for row in self.payoffs for cell in row)

@@ -12,9 +12,12 @@ are kept; hosted models answer in text that the gateway reads strictly.
 player will choose, then what is best for it given that prediction (Akata
 et al.'s "social chain of thought", two calls per round).
 
-As in the paper's robustness checks, the option labels can be random
-capitals for each match and the order the options are listed in can change
-every round; both are drawn from the match seed, so a run replays.
+Options are shown as Akata et al. show them, "Option J" and "Option F": the
+game's labels behind the word ``option_prefix`` ("Option"; empty for the
+bare labels, e.g. for a custom game whose labels are words). As in the
+paper's robustness checks, the labels can be random capitals for each match
+and the order the options are listed in can change every round; both are
+drawn from the match seed, so a run replays.
 """
 
 from __future__ import annotations
@@ -133,6 +136,9 @@ class LLMPlayer(BaseModel):
     """A cover story told before the rules (e.g. a cooking competition)."""
     labels: tuple[str, str] | None = None
     """The labels the model sees; the game's own when None."""
+    option_prefix: str = "Option"
+    """Shown before each label ("Option J", as in Akata et al.); "" shows the
+    bare label."""
     random_labels: bool = False
     """Two random capital letters per match instead of the labels."""
     shuffle_order: bool = False
@@ -171,6 +177,9 @@ class LLMPlayer(BaseModel):
             labels = tuple(history.rng("labels").sample(string.ascii_uppercase, 2))
         else:
             labels = self.labels or history.game.options
+        prefix = self.option_prefix.strip()
+        if prefix:
+            labels = tuple(f"{prefix} {label}" for label in labels)
         order = (0, 1)
         if self.shuffle_order:
             order = tuple(history.rng("order", history.round).sample((0, 1), 2))
@@ -216,15 +225,14 @@ class SocialChainOfThoughtPlayer(LLMPlayer):
 
     async def __call__(self, history: History) -> Decision:
         framing = self.framing(history)
-        messages = [
-            {
-                "role": "user",
-                "content": f"{self.prompt(history, framing)}\n\n"
-                f"{prediction_question(history, framing)}",
-            }
-        ]
+        question = f"{self.prompt(history, framing)}\n\n{prediction_question(history, framing)}"
+        messages = [{"role": "user", "content": question}]
         predicted = await self.ask(messages, history, framing)
-        messages += [
+        # The second call shows the first exchange as it happened: the first
+        # question as the model read it (with the gateway's note on the
+        # options), then its prediction.
+        messages = [
+            *as_sent(messages, framing),
             {"role": "assistant", "content": predicted.choice},
             {"role": "user", "content": best_response_question(history, framing, predicted.choice)},
         ]
@@ -234,6 +242,15 @@ class SocialChainOfThoughtPlayer(LLMPlayer):
             prediction=framing.move(predicted.choice),
             logprobs=_logprobs(answer, framing),
         )
+
+
+def as_sent(messages: list[dict[str, str]], framing: Framing) -> list[dict[str, str]]:
+    """``messages`` as the gateway sends them when asked to choose among the
+    framing's options: with its note on the options added to the last user
+    turn. The gateway's own function, so the two cannot drift apart."""
+    from ethos.models.gateway import _with_instructions
+
+    return _with_instructions(messages, None, framing.listed())
 
 
 def _logprobs(answer: Any, framing: Framing) -> tuple[float, float] | None:

@@ -8,14 +8,35 @@ defected). Uncertainty across matches is the harness's business.
 "Cooperate" is option 0 unless told otherwise: J in Akata et al.'s
 Prisoner's Dilemma. The score is theirs: what a player won over what it
 could have won had it got its best payoff every round.
+
+Names: in a Prisoner's Dilemma option 0 is cooperation and
+:func:`match_metrics` uses the dilemma's words (``cooperation_rate``,
+``forgiveness``, ``retaliation``). In any other game "cooperating" only
+means "chose option 0", so the same measures go by what they count:
+``option_0_rate``, ``both_option_0_rate``,
+``option_0_after_others_first_option_1`` and
+``option_1_after_others_option_1`` (:data:`OPTION_NAMES`).
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from ethos.agents.games.game import Move
 from ethos.graphs.games import Match
 
 Seat = int
+Naming = Literal["dilemma", "options"]
+
+OPTION_NAMES = {
+    "cooperation_rate": "option_{c}_rate",
+    "mutual_cooperation_rate": "both_option_{c}_rate",
+    "forgiveness": "option_{c}_after_others_first_option_{d}",
+    "retaliation": "option_{d}_after_others_option_{d}",
+}
+"""The Prisoner's Dilemma's metric names and what they are called in other
+games, where ``{c}`` is the option counted as cooperation (0 unless told
+otherwise) and ``{d}`` the other."""
 
 
 def normalised_score(match: Match, seat: Seat = 0) -> float | None:
@@ -89,9 +110,33 @@ def coordinated_alternation(match: Match) -> float | None:
     )
 
 
-def match_metrics(match: Match, seat: Seat = 0, *, cooperate: Move = 0) -> dict[str, float | None]:
-    """Every metric of this module for one seat of one match, by name."""
-    return {
+def prediction_accuracy(match: Match, seat: Seat = 0) -> float | None:
+    """The share of rounds in which the seat's prediction of the other's
+    move (a Social-Chain-of-Thought player's first answer) came true. None
+    when the seat predicted nothing."""
+    if not match.decisions:
+        return None
+    other = 1 - seat
+    return _mean(
+        [
+            said[seat].prediction == moves[other]
+            for said, moves in zip(match.decisions, match.moves, strict=True)
+            if said[seat] is not None and said[seat].prediction is not None
+        ]
+    )
+
+
+def match_metrics(
+    match: Match, seat: Seat = 0, *, cooperate: Move = 0, naming: Naming | None = None
+) -> dict[str, float | None]:
+    """Every metric of this module for one seat of one match, by name.
+
+    ``naming="dilemma"`` uses the Prisoner's Dilemma's words,
+    ``"options"`` the option-index names of :data:`OPTION_NAMES`; by default
+    the first when the match's game is a Prisoner's Dilemma (a task whose
+    games differ passes one naming for all its samples).
+    ``prediction_accuracy`` is there when the seat made predictions."""
+    values: dict[str, float | None] = {
         "normalised_score": normalised_score(match, seat),
         "cooperation_rate": cooperation_rate(match, seat, cooperate=cooperate),
         "mutual_cooperation_rate": mutual_cooperation_rate(match, cooperate=cooperate),
@@ -101,6 +146,18 @@ def match_metrics(match: Match, seat: Seat = 0, *, cooperate: Move = 0) -> dict[
         "alternation_rate": alternation_rate(match, seat),
         "coordinated_alternation": coordinated_alternation(match),
     }
+    if naming is None:
+        naming = "dilemma" if match.game.is_prisoners_dilemma else "options"
+    if naming == "options":
+        c, d = cooperate, 1 - cooperate
+        values = {
+            OPTION_NAMES[k].format(c=c, d=d) if k in OPTION_NAMES else k: v
+            for k, v in values.items()
+        }
+    accuracy = prediction_accuracy(match, seat)
+    if accuracy is not None:
+        values["prediction_accuracy"] = accuracy
+    return values
 
 
 def _mean(flags: list[bool]) -> float | None:
