@@ -285,3 +285,16 @@ def test_random_arguments_never_show_a_traceback(monkeypatch: pytest.MonkeyPatch
             assert "Usage" in out + err, (args, out, err)
 
     check()
+
+
+def test_a_read_only_command_leaves_an_empty_database_empty(db_url: str, tmp_path: Path) -> None:
+    if db_url.startswith("sqlite"):
+        Path(db_url.removeprefix("sqlite:///")).touch()  # there, but no ethos tables
+    line = one_line(*run(["--db", db_url, "runs", "list"]))
+    assert "holds no ethos database yet (no tables)" in line
+
+    async def revision() -> str | None:
+        async with await Store.open(db_url, upgrade=False) as store:
+            return await store.revision()
+
+    assert asyncio.run(revision()) is None  # not migrated behind the user's back
