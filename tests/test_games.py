@@ -459,7 +459,8 @@ def _last_round(prompt: str) -> tuple[str, str] | None:
 
 def _cooperative_label(prompt: str) -> str:
     """The option that pays both 8 points together, read from the rules."""
-    return re.search(r"If you choose (Option \w+) and the other player chooses \1, you win 8", prompt)[1]
+    rule = r"If you choose (Option \w+) and the other player chooses \1, you win 8"
+    return re.search(rule, prompt)[1]
 
 
 def _text(messages: list[dict[str, Any]]) -> str:
@@ -582,11 +583,9 @@ async def test_social_chain_of_thought_predicts_then_chooses() -> None:
     assert len(calls) == 8 and m.players[0].startswith("scot:script/")
     assert "predict the other player will choose" in calls[0][0]["content"]
     assert calls[1][1] == {"role": "assistant", "content": "Option J"}
-    assert "Given that you expect the other player to choose Option J in round 1" in _text(
-        calls[1]
-    )
+    assert "Given that you expect the other player to choose Option J in round 1" in _text(calls[1])
     # the second call shows the first question exactly as the model read it
-    assert all(second[0] == first[0] for first, second in zip(calls[::2], calls[1::2]))
+    assert all(second[0] == first[0] for first, second in zip(calls[::2], calls[1::2], strict=True))
     assert "Answer with exactly one of these options" in calls[1][0]["content"]
     assert [d.prediction for d, _ in m.decisions] == [0, 1, 0, 1]
     assert m.moves == ((0, 1), (1, 0), (0, 1), (1, 0))  # always one round behind
