@@ -130,6 +130,17 @@ _READ_KEYWORDS = frozenset(
     {"SELECT", "WITH", "FROM", "VALUES", "TABLE", "DESCRIBE", "DESC", "SHOW", "SUMMARIZE", "("}
 )
 
+# Leading keywords of statements that are refused before DuckDB parses
+# them (other words go to the parser, so a typo gets DuckDB's own message).
+_WRITE_KEYWORDS = frozenset(
+    {
+        "ABORT", "ALTER", "ANALYZE", "ATTACH", "BEGIN", "CALL", "CHECKPOINT", "COMMIT",
+        "COPY", "CREATE", "DEALLOCATE", "DELETE", "DETACH", "DROP", "EXECUTE", "EXPLAIN",
+        "EXPORT", "FORCE", "IMPORT", "INSERT", "INSTALL", "LOAD", "MERGE", "PRAGMA",
+        "PREPARE", "RESET", "ROLLBACK", "SET", "TRUNCATE", "UPDATE", "USE", "VACUUM",
+    }
+)  # fmt: skip
+
 # Functions that read files, the network, other databases or run SQL text.
 _DENIED_FUNCTIONS = frozenset(
     {
@@ -361,6 +372,16 @@ def _walk(node: Any) -> Iterator[dict[str, Any]]:
             stack.extend(item)
 
 
+def _literal(text: str) -> str:
+    """A SQL string literal. The worker passes values as literals, not bound
+    parameters: DuckDB's Python binding imports pandas and numpy on the first
+    bound parameter, which costs a fresh worker over a second and some
+    hundreds of MB of its capped address space. DuckDB's plain literals have
+    no backslash escapes, so doubling quotes is the whole escape; NUL is
+    refused before (by :func:`_check_text`)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _check_text(sql: Any) -> None:
     if not isinstance(sql, str):
         raise SqlRefusedError(
@@ -373,6 +394,10 @@ def _check_text(sql: Any) -> None:
             "the SQL contains characters that are not valid Unicode text",
             "write the query in plain UTF-8 text",
         ) from error
+    if "\x00" in sql:
+        raise SqlRefusedError(
+            "the SQL contains a NUL character", "write the query in plain UTF-8 text"
+        )
 
 
 def _lock_down(conn: duckdb.DuckDBPyConnection, memory_limit: str, threads: int) -> None:
@@ -380,7 +405,7 @@ def _lock_down(conn: duckdb.DuckDBPyConnection, memory_limit: str, threads: int)
     then the configuration locked so SQL cannot undo any of it."""
     for statement in _SETTINGS_BEFORE_LOCK:
         conn.execute(statement)
-    conn.execute("SET memory_limit = ?", [memory_limit])
+    conn.execute(f"SET memory_limit = {_literal(memory_limit)}")
     conn.execute(f"SET threads = {int(threads)}")
     conn.execute("SET lock_configuration = true")
 
@@ -767,6 +792,14 @@ class _Runner:
 
     def _check(self, cursor: duckdb.DuckDBPyConnection, sql: str) -> dict[str, Any] | None:
         """Refuse anything but one read-only SELECT; return its parse tree."""
+        keyword = _leading_keyword(sql)
+        if keyword in _WRITE_KEYWORDS:
+            # refused before DuckDB parses it: parsing already runs some
+            # statements' code (PRAGMA expands, IMPORT DATABASE reads files)
+            raise SqlRefusedError(
+                f"{keyword} statements are not allowed in the read-only sandbox",
+                "only a single SELECT query (WITH ... SELECT is fine) can be run",
+            )
         try:
             statements = cursor.extract_statements(sql)
         except duckdb.PermissionException as error:
@@ -796,7 +829,7 @@ class _Runner:
                 f"{kind} statements are not allowed in the read-only sandbox",
                 "only a single SELECT query (WITH ... SELECT is fine) can be run",
             )
-        serialized = cursor.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()
+        serialized = cursor.execute(f"SELECT json_serialize_sql({_literal(sql)})").fetchone()
         tree = json.loads(serialized[0]) if serialized else None
         if not isinstance(tree, dict) or tree.get("error"):
             raise SqlRefusedError(  # fail closed: what cannot be inspected is not run
@@ -908,10 +941,9 @@ class _Runner:
                 for table, column in targets:
                     q_col, q_table = _quote(column), _quote(table)
                     found = cursor.execute(
-                        f"SELECT bool_or({q_col} = $1), "
-                        f"min({q_col}) FILTER (WHERE lower({q_col}) = lower($1)) "
-                        f"FROM {q_table}",
-                        [literal],
+                        f"SELECT bool_or({q_col} = {_literal(literal)}), "
+                        f"min({q_col}) FILTER (WHERE lower({q_col}) = lower({_literal(literal)})) "
+                        f"FROM {q_table}"
                     ).fetchone()
                     if found and found[0]:
                         exact = True

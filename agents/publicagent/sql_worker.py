@@ -134,10 +134,13 @@ def _serve(memory_cap_bytes: int) -> None:
             raw = _read(stdin, 1 << 30)
         except (EOFError, OSError):
             return  # the caller is gone or closed the pool
+        reply = _answer(runners, raw)
         try:
-            _write(out, _encode(_answer(runners, raw)))
+            _write(out, _encode(reply))
         except OSError:
             return
+        if reply.get("retire"):
+            return  # the pool starts a fresh worker in its place
 
 
 def _answer(runners: OrderedDict[tuple[str, str, int], Any], raw: bytes) -> dict[str, Any]:
@@ -158,6 +161,15 @@ def _answer(runners: OrderedDict[tuple[str, str, int], Any], raw: bytes) -> dict
         reply = {"error": _error("failed", error)}
     except MemoryError:
         reply = {"error": {"kind": "memory", "problem": "", "fix": ""}}
+    except Exception as error:  # a worker never dies with the reply unsent
+        problem = f"the SQL worker failed: {type(error).__name__}: {error}"[:300]
+        reply = {"error": {"kind": "failed", "problem": problem, "fix": "run the query again"}}
+        reply["retire"] = True
+    # After running out of memory the process's address space can stay
+    # fragmented close to the cap (so that even a thread cannot start): the
+    # worker retires and a fresh one takes its place.
+    if reply.get("error", {}).get("kind") == "memory":
+        reply["retire"] = True
     reply["peak"] = read_peak()
     return reply
 
@@ -230,6 +242,15 @@ class _Worker:
         self.ready = False
         self.peak_rss: int | None = None  # from wait4 once reaped
 
+    def alive(self) -> bool:
+        """Whether it still runs; a dead one is left unreaped for :meth:`kill`."""
+        if self.process.returncode is not None:
+            return False
+        try:
+            return os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+        except ChildProcessError:
+            return False
+
     def wait_ready(self) -> None:
         if not self.ready:
             if not self.poll(START_TIMEOUT_S) or _read(self._stdout, 1024) != _READY:
@@ -285,6 +306,12 @@ class Call:
             if worker is not None and self.cancelled:
                 worker.signal_kill()
 
+    @property
+    def pid(self) -> int | None:
+        """The process id of the worker running the query, while it runs."""
+        with self._lock:
+            return self._worker.pid if self._worker is not None else None
+
     def cancel(self) -> None:
         with self._lock:
             self.cancelled = True
@@ -324,8 +351,12 @@ class WorkerPool:
                     from ethos.errors import EthosError
 
                     raise EthosError("the SQL worker pool is closed", "open a new Sandbox")
-                if self._idle:
-                    return self._idle.pop()
+                while self._idle:
+                    worker = self._idle.pop()
+                    if worker.alive():
+                        return worker
+                    # died while idle (killed from outside): replaced, not used
+                    threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
                 if self._live < self.size:
                     self._live += 1
                     break
@@ -396,8 +427,9 @@ class WorkerPool:
                 kind = "cancelled" if call.cancelled else "crashed"
                 worker.kill()
                 return {"error": {"kind": kind}, "peak": worker.peak_rss}
-            healthy = not call.cancelled
-            return json.loads(raw)
+            reply = json.loads(raw)
+            healthy = not call.cancelled and not reply.get("retire")
+            return reply
         finally:
             call.attach(None)
             self._release(worker, healthy)
