@@ -1,0 +1,119 @@
+"""``ethos handbook`` end to end in one process, against a real SQLite file:
+extract from a JSONL file with the scripted test curator (labelled as
+scripted in the output), list, search, show, merge, prune; bad input is
+one line and exit status 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ethos.cli.app import main
+from tests.support import handbook_curator
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    handbook_curator.register()
+    return str(tmp_path / "cli.db")
+
+
+def _traces(tmp_path: Path) -> Path:
+    path = tmp_path / "solved.jsonl"
+    lines = [
+        {"id": "a", "question": "What is 1/3 + 1/4 as a fraction?", "answer": "7/12"},
+        {"id": "b", "question": "What is 20% of 45?", "answer": "9"},
+        {"id": "c", "question": "How many metres are 3 km?", "solution": "3 * 1000 = 3000"},
+        {"id": "d", "question": "What is 2/5 + 1/10?"},
+    ]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    return path
+
+
+def test_extract_list_search_show_merge_prune(capsys, db, tmp_path) -> None:
+    code, out, _ = run(
+        capsys,
+        "--db",
+        db,
+        "handbook",
+        "extract",
+        str(_traces(tmp_path)),
+        "--model",
+        "script/test-curator",
+        "--handbook",
+        "maths",
+    )
+    assert code == 0
+    assert "4 traces, 3 used, 1 skipped; 3 behaviours added" in out
+    assert "[scripted: a test double, not a model]" in out
+    assert "skipped solved.jsonl:4: the trace has no answer" in out
+
+    code, out, _ = run(capsys, "--db", db, "handbook", "list", "-H", "maths", "--json")
+    listed = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(listed) == 3
+    assert {t for b in listed for t in b["tags"]} == {"fractions", "percentages", "units"}
+    assert all(b["provenance"][0]["model"] == "script/test-curator" for b in listed)
+
+    code, out, _ = run(
+        capsys, "--db", db, "handbook", "search", "add 2/7 and 1/3", "-H", "maths", "--json"
+    )
+    hits = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and hits[0]["tags"] == ["fractions"]
+    fractions = hits[0]["name"]
+
+    code, out, _ = run(capsys, "--db", db, "handbook", "show", fractions, "-H", "maths")
+    assert code == 0
+    assert out.startswith(f"{fractions} (handbook maths, version 1)")
+    assert "retrieved 0, cited 0" in out  # search from the CLI is not counted as use
+    assert f"{tmp_path / 'solved.jsonl'} a (curator script/test-curator)" in out
+
+    percent = next(b["name"] for b in listed if b["tags"] == ["percentages"])
+    code, out, _ = run(capsys, "--db", db, "handbook", "merge", fractions, percent, "-H", "maths")
+    assert code == 0 and out.startswith(f"merged into {fractions} (version 2): 2 source(s)")
+
+    code, out, _ = run(
+        capsys, "--db", db, "handbook", "prune", "--min-retrievals", "1", "-H", "maths"
+    )
+    assert code == 0 and out.startswith("pruned 0 behaviour(s)")
+
+
+def test_bad_input_is_one_line_and_exit_2(capsys, db, tmp_path) -> None:
+    run(
+        capsys,
+        "--db",
+        db,
+        "handbook",
+        "extract",
+        str(_traces(tmp_path)),
+        "-m",
+        "script/test-curator",
+    )
+    code, _, err = run(capsys, "--db", db, "handbook", "show", "behavior_nothing_like_it")
+    assert code == 2
+    assert err.strip().splitlines() == [
+        "error: handbook 'default' has no behaviour 'behavior_nothing_like_it'; "
+        "list them with: ethos handbook list"
+    ]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n")
+    code, _, err = run(
+        capsys, "--db", db, "handbook", "extract", str(bad), "-m", "script/test-curator"
+    )
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "bad.jsonl:1 is not JSON" in err
+    code, _, err = run(capsys, "--db", db, "handbook", "list", "-H", "nope")
+    assert code == 2 and "no handbook named 'nope'" in err
+    code, _, err = run(capsys, "--db", db, "handbook", "prune", "--min-retrievals", "0")
+    assert code == 2 and "must be at least 1" in err
