@@ -1,15 +1,26 @@
 """A read-only DuckDB sandbox for the analysis agent's SQL.
 
 The model writes DuckDB SQL against the chosen data sets; that SQL is
-untrusted. :class:`Sandbox` copies the DataFrames into an in-memory DuckDB
-database as real tables, then locks the database down (no file, network or
-extension access, bounded memory and threads, configuration locked) and runs
-only a single read-only ``SELECT`` per call, under a time limit and a row cap.
+untrusted. :class:`Sandbox` copies the DataFrames once into a DuckDB file in
+a private temporary directory, and each query runs in a warm worker process
+(:mod:`.sql_worker`) that opens the file read-only, locks it down (no file,
+network or extension access, bounded memory and threads, configuration
+locked) and runs only a single read-only ``SELECT``, under a time limit and
+a row cap. The worker's address space is capped (the ``sql_memory_cap_mb``
+setting, 1 GiB by default) and a worker that overruns its time limit is
+killed and replaced, because some DuckDB functions build one huge value
+outside DuckDB's memory limit and without checking for an interrupt.
+
+Before anything runs, the parse tree is checked: one statement, read-only,
+no function that reads files or the network or runs SQL text (the latter
+found by a rule on the name, :data:`SQL_TEXT_FUNCTION`), no value built in
+one piece from a large or non-constant size.
 
 Every failure the model can act on is an :class:`~ethos.errors.EthosError`
 with a short message meant to be fed back to it: :class:`SqlRefusedError`
 (the SQL is not allowed), :class:`SqlFailedError` (DuckDB rejected or failed
-it) and :class:`SqlTimeoutError` (it ran too long). Results carry plain
+it), :class:`SqlTimeoutError` (it ran too long) and :class:`SqlMemoryError`
+(it needed more memory than the worker may use). Results carry plain
 English ``anomalies`` (no rows, all-zero or all-NULL columns, a filter value
 that only matches with another case) for the model to react to.
 """
