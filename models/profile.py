@@ -655,23 +655,22 @@ def student_t_two_sided(t: float, df: float) -> float:
     the regularised incomplete beta I_x(df/2, 1/2) at x = df / (df + t^2)."""
     if math.isinf(t):
         return 0.0
-    x = df / (df + t * t)
-    return min(1.0, max(0.0, _betainc(df / 2, 0.5, x)))
+    x, y = df / (df + t * t), t * t / (df + t * t)  # y = 1 - x, without cancellation
+    return min(1.0, max(0.0, _betainc(df / 2, 0.5, x, y)))
 
 
-def _betainc(a: float, b: float, x: float) -> float:
-    """Regularised incomplete beta I_x(a, b), by its continued fraction
-    (modified Lentz), using the symmetry I_x(a,b) = 1 - I_{1-x}(b,a) where the
-    fraction converges slowly."""
+def _betainc(a: float, b: float, x: float, y: float) -> float:
+    """Regularised incomplete beta I_x(a, b), ``y`` = 1 - x given exactly, by
+    its continued fraction (modified Lentz), using the symmetry
+    I_x(a,b) = 1 - I_y(b,a) where the fraction converges slowly."""
     if x <= 0:
         return 0.0
-    if x >= 1:
+    if y <= 0:
         return 1.0
-    log_front = (
-        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    )
     if x > (a + 1) / (a + b + 2):
-        return 1.0 - _betainc(b, a, 1.0 - x)
+        return 1.0 - _betainc(b, a, y, x)
+    log_front = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x)
+    log_front += b * math.log(y)
     tiny = 1e-300
     c, d = 1.0, 1.0 - (a + b) * x / (a + 1)
     d = 1.0 / (d if abs(d) > tiny else tiny)
@@ -739,7 +738,7 @@ async def store_profile(
             "behavior_tokens": profile.behavior_tokens,
             "control_tokens": profile.control_tokens,
             "top": {
-                by: [_finite(s.model_dump()) for s in profile.ranked(by, top=10)]  # type: ignore[arg-type]
+                by: [finite_json(s.model_dump()) for s in profile.ranked(by, top=10)]  # type: ignore[arg-type]
                 for by in RANKINGS
                 if by != "mote_differential" or profile.behavior_maps is not None
             },
@@ -753,9 +752,10 @@ async def store_profile(
     return run.id
 
 
-def _finite(values: dict[str, Any]) -> dict[str, Any]:
-    """An event payload is stored as JSON, which has no infinity (PostgreSQL
-    refuses it): an infinite t is written as the string "inf" or "-inf"."""
+def finite_json(values: dict[str, Any]) -> dict[str, Any]:
+    """A stat for strict JSON (an event payload, ``--json`` output): JSON has
+    no infinity (PostgreSQL and jq refuse it), so an infinite t becomes the
+    string "inf" or "-inf"."""
     return {k: (str(v) if isinstance(v, float) and math.isinf(v) else v) for k, v in values.items()}
 
 

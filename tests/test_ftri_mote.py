@@ -256,3 +256,54 @@ def test_student_t_matches_scipy(t: float, df: float) -> None:
 
     expected = 2 * stats.t.sf(abs(t), df)
     assert student_t_two_sided(t, df) == pytest.approx(expected, rel=1e-9, abs=1e-300)
+
+
+@st.composite
+def prompt_maps(draw: st.DrawFn, layers: int = 2, experts: int = 4) -> PromptMaps:
+    prompts = draw(st.integers(1, 6))
+    tokens = draw(st.lists(st.integers(1, 30), min_size=prompts, max_size=prompts))
+    selected = [
+        [
+            draw(st.lists(st.integers(0, n), min_size=experts, max_size=experts))
+            for _ in range(layers)
+        ]
+        for n in tokens
+    ]
+    gates = [[[round(0.37 * c, 4) for c in layer] for layer in row] for row in selected]
+    return PromptMaps(layers=[0, 3][:layers], tokens=tokens, selected=selected, gate_sum=gates)
+
+
+@pytest.mark.filterwarnings("ignore:Precision loss:RuntimeWarning")  # scipy, a constant sample
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(behavior=prompt_maps(), control=prompt_maps())
+def test_scores_follow_their_formulas_on_any_maps(
+    behavior: PromptMaps, control: PromptMaps
+) -> None:
+    """Every score of a profile built from random maps equals its formula in
+    the legend, computed here with numpy and scipy."""
+    import numpy as np
+    from scipy import stats
+
+    built = build_profile("m", "qwen3_moe", {0: 2, 3: 2}, behavior, control)
+    sel_b, sel_c = np.array(behavior.selected, float), np.array(control.selected, float)
+    share_b = sel_b / np.array(behavior.tokens, float)[:, None, None]
+    share_c = sel_c / np.array(control.tokens, float)[:, None, None]
+    n_b, n_c = sum(behavior.tokens), sum(control.tokens)
+    for stat in built.experts:
+        j = behavior.layers.index(stat.layer)
+        b, c = share_b[:, j, stat.expert], share_c[:, j, stat.expert]
+        assert stat.mote_differential == pytest.approx(b.mean() - c.mean(), abs=1e-12)
+        pooled_b, pooled_c = sel_b[:, j, stat.expert].sum(), sel_c[:, j, stat.expert].sum()
+        assert stat.risk_difference == pytest.approx(pooled_b / n_b - pooled_c / n_c, abs=1e-12)
+        gate_b = np.array(behavior.gate_sum)[:, j, stat.expert].sum()
+        gate_c = np.array(control.gate_sum)[:, j, stat.expert].sum()
+        assert stat.gate_differential == pytest.approx(gate_b / n_b - gate_c / n_c, abs=1e-12)
+        if len(b) < 2 or len(c) < 2:
+            assert stat.mote_t is None and stat.mote_p is None
+        elif b.var() + c.var() > 1e-12:
+            ref = stats.ttest_ind(b, c, equal_var=False)
+            assert stat.mote_t == pytest.approx(ref.statistic, rel=1e-9)
+            assert stat.mote_p == pytest.approx(ref.pvalue, rel=1e-7, abs=1e-15)
+    for by in ("mote_differential", "risk_difference", "gate_differential"):
+        values = [getattr(s, by) for s in built.ranked(by, top=None)]  # type: ignore[arg-type]
+        assert values == sorted(values, reverse=True)

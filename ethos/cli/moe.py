@@ -91,6 +91,8 @@ def profile_command(
     if as_json:
         import json
 
+        from ethos.models.profile import finite_json
+
         payload = {
             "run_id": run_id,
             "path": str(where),
@@ -98,7 +100,7 @@ def profile_command(
             "behavior_tokens": result.behavior_tokens,
             "control_tokens": result.control_tokens,
             "by": by,
-            "experts": [s.model_dump() for s in ranked],
+            "experts": [finite_json(s.model_dump()) for s in ranked],
         }
         typer.echo(json.dumps(payload, indent=2))
         return
