@@ -395,3 +395,14 @@ def _wait_gone(pid: int, reaped: bool = True) -> None:
             return
         time.sleep(0.01)
     raise AssertionError(f"worker {pid} is still there")
+
+
+async def test_the_analysis_agent_gets_the_error_as_feedback(box: Sandbox) -> None:
+    from ethos.graphs.publicagent import _run_experiment
+
+    hostile = "SELECT len(list(repeat('z', 100000))) FROM range(100000)"
+    result = await _run_experiment(box, "count long strings", hostile)
+    assert result.error and result.rows == []
+    assert "memory" in result.error or "time limit" in result.error
+    fine = await _run_experiment(box, "largest city", "SELECT max(population) FROM cities")
+    assert fine.error is None and fine.rows == [[2.1]]
