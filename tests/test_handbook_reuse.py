@@ -307,3 +307,31 @@ def test_a_missing_handbook_is_refused_before_the_run_starts(tmp_path: Path) -> 
     assert "Traceback" not in out.stderr
     listed = ethos("--db", db, "runs", "list", "--json")
     assert listed.returncode != 0 or json.loads(listed.stdout or "[]") == []
+
+
+async def test_the_demo_step_learns_lists_and_reuses_behaviours(store: Store) -> None:
+    from rich.console import Console
+
+    from ethos.evals.handbook.demo import HANDBOOK, QUESTION_ID, handbook_demo, print_handbook_demo
+
+    found = await handbook_demo(store)
+    assert found.added and found.cited == ["behavior_common_denominator_then_reduce"]
+    assert found.correct and found.cited[0] in found.answer
+    train = {s.sample_id for s in await store.samples(found.train_run)}
+    stored = {b.name: b for b in await list_behaviors(store, HANDBOOK)}
+    assert set(found.added) <= set(stored)
+    for behavior in stored.values():  # every behaviour traces back to the demo's own run
+        assert {p.run_id for p in behavior.provenance} == {found.train_run}
+        assert {p.sample_id for p in behavior.provenance} <= train
+    cited = stored["behavior_common_denominator_then_reduce"]
+    assert (cited.cited, cited.outcome_mean) == (1, 1.0)
+    sample = await store.find_sample(found.answer_run, QUESTION_ID)
+    phases = [e.data["phase"] async for e in store.transcript(sample.id) if e.kind == "handbook"]
+    assert phases == ["retrieved", "cited"]
+
+    console = Console(record=True, width=200)
+    assert print_handbook_demo(console, found) is False
+    shown = console.export_text()
+    assert "behaviour handbook" in shown and "script/handbook-solver (scripted" in shown
+    assert "cited: behavior_common_denominator_then_reduce; right" in shown
+    assert all(name in shown for name in stored)
