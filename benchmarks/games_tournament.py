@@ -10,6 +10,11 @@
    given as (R, S, T, P), so its anchor is the same number of 10-round
    matches of the same strategies on the Prisoner's Dilemma.
 
+3. The same round robin with its summary: ``tournament`` then ``standings``
+   (totals, mean per turn, wins, cooperation, rank) against
+   ``axelrod.Tournament(...).play()``, which plays the matches and builds
+   its ResultSet. The rankings and totals are checked equal first.
+
 Repetitions are interleaved; medians are reported. ``ratio`` is ethos' time
 over axelrod's. Goal: ratio <= 1 (ethos no slower).
 
@@ -29,7 +34,7 @@ import axelrod as axl
 
 from ethos.agents.games import PRISONERS_DILEMMA, classic_strategies, ordinal_games
 from ethos.agents.games import strategies as s
-from ethos.graphs.games import play_match, tournament
+from ethos.graphs.games import play_match, standings, tournament
 
 # ethos strategy -> the axelrod strategy of the same definition
 DETERMINISTIC = {
@@ -103,6 +108,27 @@ def axelrod_sweep(rounds: int, games: int) -> tuple[float, int]:
     return time.perf_counter() - start, n
 
 
+def axelrod_summary(rounds: int) -> tuple[float, list[str], list[float]]:
+    players = [theirs.clone() for _, theirs in DETERMINISTIC.values()]
+    start = time.perf_counter()
+    results = axl.Tournament(players, turns=rounds, repetitions=1, game=PD).play(
+        progress_bar=False, processes=None
+    )
+    elapsed = time.perf_counter() - start
+    names = list(DETERMINISTIC)
+    return elapsed, [names[i] for i in results.ranking], [float(x[0]) for x in results.scores]
+
+
+async def ethos_summary(rounds: int) -> tuple[float, list[str], list[float]]:
+    field = {name: ours for name, (ours, _) in DETERMINISTIC.items()}
+    start = time.perf_counter()
+    matches = await tournament(field, PRISONERS_DILEMMA, rounds=rounds, both_seats=False)
+    table = standings(matches)
+    elapsed = time.perf_counter() - start
+    totals = {row.player: row.total for row in table}
+    return elapsed, [row.player for row in table], [totals[name] for name in DETERMINISTIC]
+
+
 def figure(name: str, value: float, anchor: str, anchor_value: float, **extra: object) -> dict:
     return {
         "bench": "games_tournament",
@@ -161,6 +187,28 @@ async def main() -> None:
                 statistics.median(theirs),
                 matches=n,
                 games=len(ordinal_games()),
+                repeats=args.repeats,
+            )
+        ),
+        flush=True,
+    )
+
+    ours, theirs = [], []
+    for _ in range(args.repeats):
+        t_ours, ranked_ours, totals_ours = await ethos_summary(200)
+        t_theirs, ranked_theirs, totals_theirs = axelrod_summary(200)
+        if (ranked_ours, totals_ours) != (ranked_theirs, totals_theirs):
+            raise SystemExit("ethos' standings and axelrod's ResultSet disagree")
+        ours.append(t_ours)
+        theirs.append(t_theirs)
+    print(
+        json.dumps(
+            figure(
+                "pd_round_robin_with_standings_200_rounds_s",
+                statistics.median(ours),
+                "axelrod.Tournament.play (matches and ResultSet), same players and payoffs",
+                statistics.median(theirs),
+                strategies=len(DETERMINISTIC),
                 repeats=args.repeats,
             )
         ),
