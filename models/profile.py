@@ -168,6 +168,21 @@ class PromptMaps(BaseModel):
     selected: list[list[list[int]]]
     gate_sum: list[list[list[float]]]
 
+    @model_validator(mode="after")
+    def _shapes(self) -> PromptMaps:
+        prompts, layers = len(self.tokens), len(self.layers)
+        for name in ("selected", "gate_sum"):
+            maps = getattr(self, name)
+            if len(maps) != prompts or any(len(m) != layers for m in maps):
+                raise ValueError(
+                    f"{name} must hold one map per prompt ({prompts}) with one row per "
+                    f"layer ({layers})"
+                )
+            widths = {len(row) for m in maps for row in m}
+            if len(widths) > 1:
+                raise ValueError(f"{name} rows have different expert counts: {sorted(widths)}")
+        return self
+
     def __len__(self) -> int:
         return len(self.tokens)
 
@@ -247,7 +262,6 @@ class RoutingRecorder:
         self.valid: torch.Tensor | None = None
         self.row: torch.Tensor | None = None
         self.prompts = 1
-        self.tokens = 0
         self.selected: dict[int, torch.Tensor] = {}
         self.gate_sum: dict[int, torch.Tensor] = {}
         self._devices = {

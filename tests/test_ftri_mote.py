@@ -244,6 +244,10 @@ def test_welch_edge_cases() -> None:
     stored = ExpertProfile.model_validate_json(built.model_dump_json())
     assert stored.stat(0, 0).mote_t == math.inf and stored == built
     assert set(SCORES) == set(built.scores)
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="selected must hold one map per prompt"):
+        PromptMaps(layers=[0], tokens=[2, 4], selected=[[[2, 0]]], gate_sum=[[[2.0, 0.0]]] * 2)
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
