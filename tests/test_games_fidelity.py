@@ -8,7 +8,11 @@ other in both seats (scripted models, stored on SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import itertools
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -155,6 +159,21 @@ def test_opponents_that_need_a_symmetric_game_are_refused_at_build(
         resolve_task(name, args)
     assert "drop it from -T opponents" in str(info.value.fix)
     assert "\n" not in str(info.value)
+
+
+def test_the_command_line_refuses_them_in_one_line(ethos_env: Path) -> None:
+    args = ["games/battle_of_the_sexes", "-m", "script/first-choice"]
+    ran = subprocess.run(
+        [sys.executable, "-m", "ethos", "eval", "run", *args, "-T", "opponents=axelrod:TitForTat"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        timeout=300,
+    )
+    assert ran.returncode == 2, (ran.stdout, ran.stderr)
+    (line,) = ran.stderr.strip().splitlines()
+    assert line.startswith("error: ") and "axelrod:TitForTat plays symmetric games only" in line
+    assert "drop it from -T opponents" in line
 
 
 def test_a_symmetric_game_takes_axelrod_opponents() -> None:
