@@ -223,6 +223,28 @@ async def test_scot_prediction_accuracy_is_measured_and_scored() -> None:
     assert "prediction_accuracy" not in score
 
 
+async def test_scots_stored_second_prompt_is_what_the_model_was_shown(store: Store) -> None:
+    """In the stored transcript, each round's second call opens with the
+    first call's question exactly as sent (the gateway's note on the options
+    included), then the model's prediction."""
+    config = EvalConfig(
+        task="games/prisoners_dilemma",
+        task_args={"opponents": "tit_for_tat", "rounds": 3, "seats": "row", "player": "scot"},
+        arms=[Arm(name="scot", model=_script(lambda m, o: o[len(m) % 2]))],
+    )
+    result = await run_eval(config, store=store, progress=False)
+    (sample,) = await store.samples(result.run_id)
+    calls = [e.data async for e in store.transcript(sample.id) if e.kind == "model_call"]
+    assert len(calls) == 6
+    for first, second in zip(calls[::2], calls[1::2], strict=True):
+        (question,) = first["messages"]
+        assert "predict the other player will choose" in question["content"]
+        assert "Answer with exactly one of these options" in question["content"]
+        assert second["messages"][0] == question
+        assert second["messages"][1] == {"role": "assistant", "content": first["output"]["text"]}
+        assert "Given that you expect the other player to choose" in str(second["messages"][2])
+
+
 # --- metric names --------------------------------------------------------------------
 
 DILEMMA = {
