@@ -163,6 +163,8 @@ def test_read_only_commands_create_nothing(tmp_path: Path) -> None:
     ):
         line = one_line(*run(["--db", str(missing), *args]))
         assert f"no database at {missing} (the directory {tmp_path / 'no'} does not exist)" in line
+    # --db belongs before the command: after it, it is a usage error, and still creates nothing.
+    assert "No such option: --db" in one_line(*run(["runs", "list", "--db", str(missing)]))
     assert not (tmp_path / "no").exists()
     assert not (tmp_path / "out.json").exists()
 
