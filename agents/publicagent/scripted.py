@@ -106,18 +106,20 @@ def _plan(question: str, prompt: str, retry: bool) -> dict[str, Any]:
                 f'ROUND(AVG("{b}"), 4) AS "mean_{b}"',
                 f'ROUND(CORR("{a}", "{b}"), 4) AS "corr_{a}_{b}"',
             ]
-        summary = f"SELECT {', '.join(parts)} FROM {table}"
+        summary = f'SELECT {", ".join(parts)} FROM "{table}"'
         experiments.append({"goal": f"summarise {', '.join(named[:2])}", "sql": summary})
         if group and not retry:
             experiments.append(
                 {
                     "goal": f"mean {a} by {group}",
                     "sql": f'SELECT "{group}", COUNT(*) AS n, ROUND(AVG("{a}"), 4) AS "mean_{a}" '
-                    f'FROM {table} GROUP BY "{group}" ORDER BY "{group}" LIMIT 30',
+                    f'FROM "{table}" GROUP BY "{group}" ORDER BY "{group}" LIMIT 30',
                 }
             )
     else:
-        experiments.append({"goal": "count the rows", "sql": f"SELECT COUNT(*) AS n FROM {table}"})
+        experiments.append(
+            {"goal": "count the rows", "sql": f'SELECT COUNT(*) AS n FROM "{table}"'}
+        )
     return {"experiments": experiments}
 
 
