@@ -52,8 +52,11 @@ class AgentError(EthosError):
 
 
 class Handbook(Protocol):
-    """What an agent asks of a behaviour handbook (the handbook issue
-    provides one): guidance to add to the prompt, and a look at the result."""
+    """What an agent asks of a behaviour handbook: guidance to add to its
+    system prompt before the model is called (None: nothing to add), and a
+    look at the output after. ``ethos.handbook.conditioning.BehaviorHandbook``
+    is the stored handbook's implementation (retrieved behaviours in, their
+    citations counted and recorded)."""
 
     async def guidance(self, agent: str, task: str) -> str | None: ...
 
