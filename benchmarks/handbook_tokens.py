@@ -15,7 +15,8 @@ behaviour-conditioned. Figures, each with the anchor from that same run:
 The default model is ``script/handbook-solver``, a TEST DOUBLE: its
 figures measure the pipeline, not a model, and say so (``scripted``).
 
-    python benchmarks/handbook_tokens.py [--model local/smollm2] [--limit 40]
+    python benchmarks/handbook_tokens.py [--model local/smollm2] [--limit 40] [--budget 256]
+        [--curator script/handbook-solver]   # a scripted curator over the model's own traces
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ async def measure(args: argparse.Namespace) -> list[dict[str, object]]:
             train = await run_eval(
                 EvalConfig(
                     task="handbook/reuse",
-                    task_args={"split": "train", "arms": "none", **limits},
+                    task_args={"split": "train", "arms": "none", "budget": args.budget, **limits},
                     arms=[Arm(name="train", model=args.model)],
                     max_connections=args.connections,
                 ),
@@ -59,7 +60,13 @@ async def measure(args: argparse.Namespace) -> list[dict[str, object]]:
             test = await run_eval(
                 EvalConfig(
                     task="handbook/reuse",
-                    task_args={"arms": "conditioned", "handbook": "bench", "k": args.k, **limits},
+                    task_args={
+                        "arms": "conditioned",
+                        "handbook": "bench",
+                        "k": args.k,
+                        "budget": args.budget,
+                        **limits,
+                    },
                     arms=[Arm(name="test", model=args.model)],
                     max_connections=args.connections,
                 ),
@@ -74,6 +81,7 @@ async def measure(args: argparse.Namespace) -> list[dict[str, object]]:
         "bench": "handbook_tokens",
         "model": args.model,
         "curator": curator,
+        "budget": args.budget,
         "scripted": bool(label),
         "problems": none.accuracy.n if none.accuracy else 0,
         "behaviors": len(extracted.added),
@@ -132,6 +140,7 @@ def main() -> None:
     parser.add_argument("--curator", default=None, help="the extracting model (default: --model)")
     parser.add_argument("--limit", type=int, default=None, help="problems per split (default all)")
     parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--budget", type=int, default=1024, help="output tokens per call")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--db", default=None, help="a database URL (default: a temporary SQLite)")
     args = parser.parse_args()
