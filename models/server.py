@@ -432,6 +432,13 @@ class Server:
                 item = await anext(deltas)
         except ConnectionResetError:  # the client left mid-stream: no one to answer
             return response or web.Response(status=499)
+        except ModelError as exc:
+            if response is None:
+                raise  # nothing sent yet: the middleware answers with a status
+            # Mid-stream (a row whose numbers broke): an error event, as
+            # OpenAI streams one, then the end; the other rows go on.
+            error = {"message": str(exc), "type": "server_error", "param": None, "code": None}
+            await response.write(f"data: {json.dumps({'error': error})}\n\n".encode())
         finally:
             await deltas.aclose()  # a client that left frees its batch row now
         await response.write(b"data: [DONE]\n\n")

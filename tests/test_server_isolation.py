@@ -339,3 +339,48 @@ def test_an_intervention_without_its_type_is_a_400_naming_the_field(served: Serv
     assert status == 400
     assert payload["error"]["param"] == "ethos.interventions.0.type"
     assert "field 'type' is missing" in payload["error"]["message"]
+
+
+class BreaksMidStream:
+    """A test double of the local host whose generation sends one piece of
+    text, then fails the way a row whose numbers broke does."""
+
+    name = "double"
+    context_length = 2048
+    max_token_chars = 14
+
+    async def astream(self, messages: Any, **sampling: Any) -> Any:
+        from ethos.models.local.host import StreamDelta
+
+        async def deltas() -> Any:
+            yield StreamDelta("Coop")
+            raise NonFiniteOutputError("the model's logits for this request were not finite")
+
+        return deltas()
+
+    async def aclose(self) -> None:
+        return None
+
+
+async def test_a_stream_that_fails_midway_ends_with_an_error_event() -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from ethos.models.server import create_app
+
+    app = create_app("local/double")
+    app.on_startup.clear()  # no checkpoint: the double stands in for the model
+    app["server"].local = BreaksMidStream()
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        response = await client.post(
+            "/v1/chat/completions",
+            json={"model": "double", "messages": PROMPTS[0], "stream": True},
+        )
+        assert response.status == 200  # the stream had begun
+        events = [
+            line.removeprefix("data: ")
+            for line in (await response.text()).splitlines()
+            if line.startswith("data: ")
+        ]
+    assert json.loads(events[1])["choices"][0]["delta"] == {"content": "Coop"}
+    assert "not finite" in json.loads(events[2])["error"]["message"]
+    assert events[-1] == "[DONE]"
