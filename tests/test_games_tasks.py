@@ -75,6 +75,8 @@ async def test_a_cooperator_against_tit_for_tat_and_always_defect(store: Store) 
         ),
         ("games/custom", {"payoffs": "nonsense"}, GameError, "custom game"),
         ("games/prisoners_dilemma", {"turns": 3}, TaskError, "takes no argument 'turns'"),
+        ("games/family", {"units": "bananas"}, TaskError, "unknown units 'bananas'"),
+        ("games/match", {"units": "euros"}, TaskError, "unknown units 'euros'"),
     ],
 )
 def test_bad_task_arguments(task: str, args: dict, error: type, says: str) -> None:

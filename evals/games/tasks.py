@@ -27,13 +27,13 @@ both players' moves, payoffs, decisions and metrics stored.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict
 
 from ethos.agents.games.family import Family, ordinal_game, ordinal_games
 from ethos.agents.games.game import BATTLE_OF_THE_SEXES, PRISONERS_DILEMMA, Game
-from ethos.agents.games.players import LLMPlayer, SocialChainOfThoughtPlayer
+from ethos.agents.games.players import LLMPlayer, SocialChainOfThoughtPlayer, Units
 from ethos.agents.games.strategies import AxelrodPlayer, axelrod_player, named_strategies
 from ethos.evals.games.metrics import Naming, match_metrics
 from ethos.evals.task import Sample, Score, SolverContext, Task, TaskError, scorer, task
@@ -185,6 +185,8 @@ def _framing(
     shuffle_order: bool,
     option_prefix: str,
 ) -> dict[str, Any]:
+    if units not in get_args(Units):
+        raise TaskError(f"unknown units {units!r}", f"use one of {', '.join(get_args(Units))}")
     return {
         "units": units,
         "story": story,
