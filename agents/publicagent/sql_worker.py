@@ -385,12 +385,12 @@ class WorkerPool:
             self._cond.notify()
 
     def _replace(self, worker: _Worker) -> None:
-        worker.kill()
         replacement = None
-        try:
+        try:  # started first: reaping a process that held a gigabyte takes a while
             replacement = _Worker(self.memory_cap_bytes)
         except OSError:
             pass  # a later query starts one on demand
+        worker.kill()
         with self._cond:
             self.replacements += 1
             if replacement is None:
