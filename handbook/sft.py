@@ -18,8 +18,10 @@ corpora for the same questions, in the same order, with the same ids:
 ``SFTTrainer``, axolotl's ``chat_template`` datasets). Questions that come
 with an ``answer`` get ``meta.correct`` in both files
 (:func:`ethos.handbook.answers.is_correct`), so the two corpora's teacher
-accuracy can be compared before training. Both files are written whole or
-not at all (a temporary file renamed into place).
+accuracy can be compared before training. The teacher's citations are
+counted in the handbook (with the answer's outcome where it was checked).
+Both files are written whole or not at all (a temporary file renamed into
+place).
 """
 
 from __future__ import annotations
@@ -158,6 +160,7 @@ async def export_sft(
     ``embedder``: retrieval's ("auto": MiniLM when installed; None: BM25)."""
     from ethos.handbook.conditioning import BehaviorHandbook
     from ethos.handbook.self_improve import attempt, caller
+    from ethos.handbook.store import count_cited
 
     items = (
         load_questions(questions) if isinstance(questions, Path | str) else questions_of(questions)
@@ -217,6 +220,11 @@ async def export_sft(
             report.plain_correct += p_meta["correct"]  # type: ignore[operator]
         rows.append(_row(q, conditioned.text, c_meta))
         base_rows.append(_row(q, plain.text, p_meta))
+        if conditioned.cited:  # the teacher's citations count, with the outcome where known
+            outcome = c_meta.get("correct")
+            await count_cited(
+                store, handbook, conditioned.cited, None if outcome is None else float(outcome)
+            )
     _write(target, rows)
     _write(report.baseline, base_rows)
     return report

@@ -16,7 +16,7 @@ from ethos.evals.handbook import scripted
 from ethos.evals.handbook.problems import CATEGORIES, check, load_problems
 from ethos.handbook.behavior import BehaviorDraft, Provenance
 from ethos.handbook.sft import SftError, baseline_path, export_sft, load_questions
-from ethos.handbook.store import add_behaviors, ensure_handbook
+from ethos.handbook.store import add_behaviors, ensure_handbook, list_behaviors
 
 
 def drafts() -> list[BehaviorDraft]:
@@ -78,6 +78,8 @@ async def test_the_export_holds_conditioned_answers_without_behaviours_in_the_in
     assert report.conditioned_tokens < report.plain_tokens
     assert report.conditioned_correct == sum(c["meta"]["correct"] for c in conditioned)
     assert report.plain_correct == sum(p["meta"]["correct"] for p in plain)
+    counted = {b.name: b.cited for b in await list_behaviors(store, "math") if b.cited}
+    assert counted == cited_counts  # the teacher's citations, counted in the handbook
 
 
 async def test_an_empty_handbook_gives_two_identical_corpora_and_says_so(
