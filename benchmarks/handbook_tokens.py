@@ -41,6 +41,8 @@ async def measure(args: argparse.Namespace) -> list[dict[str, object]]:
     scripted.register()
     curator = args.curator or args.model
     label = " [SCRIPTED test double]" if args.model.startswith("script/") else ""
+    if curator.startswith("script/") and not label:
+        label = f" [behaviours by the SCRIPTED curator {curator}]"
     with tempfile.TemporaryDirectory() as folder:
         url = args.db or f"sqlite:///{Path(folder) / 'bench.db'}"
         async with await Store.open(url) as store:
@@ -82,7 +84,8 @@ async def measure(args: argparse.Namespace) -> list[dict[str, object]]:
         "model": args.model,
         "curator": curator,
         "budget": args.budget,
-        "scripted": bool(label),
+        "scripted": args.model.startswith("script/"),
+        "scripted_curator": curator.startswith("script/"),
         "problems": none.accuracy.n if none.accuracy else 0,
         "behaviors": len(extracted.added),
         "train_run": train.run_id,
