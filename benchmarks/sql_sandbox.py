@@ -17,7 +17,9 @@ the figure is the time from the caller's error to the first answer of the
 replacement. For the choice of start method, the start of a worker (this
 module's ``subprocess`` + ``python -m``, DuckDB imported, ready) is measured
 against multiprocessing's ``forkserver`` with DuckDB preloaded, which is
-faster but runs the caller's main script again in every child.
+faster but runs the caller's main script again in every child (here this
+script, with pandas and numpy: the anchor includes that, which is the point).
+The CPU seconds of a worker start are given against a bare interpreter's.
 
     python benchmarks/sql_sandbox.py [--repeats 300]
 """
@@ -28,8 +30,11 @@ import argparse
 import json
 import multiprocessing
 import os
+import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 
@@ -159,13 +164,28 @@ def _ready(conn) -> None:  # a forkserver child: DuckDB is preloaded
 
 
 def start_methods(repeats: int) -> None:
-    subprocess_s = []
+    subprocess_s, worker_cpu = [], []
     for _ in range(repeats):
         started = time.perf_counter()
         worker = _Worker(2**30)
         worker.wait_ready()
         subprocess_s.append(time.perf_counter() - started)
         worker.kill()
+        worker_cpu.append(worker.cpu_s)
+    bare_cpu = []
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        bare_cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    emit(
+        "worker_start_cpu_s",
+        statistics.median(worker_cpu),
+        "s",
+        "a bare interpreter start, python -c pass (median CPU)",
+        statistics.median(bare_cpu),
+        "informative: CPU, so not inflated by a busy machine as the wall time is",
+    )
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["duckdb"])
     forkserver_s = []

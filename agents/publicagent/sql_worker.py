@@ -241,6 +241,7 @@ class _Worker:
         self._stdout = self.process.stdout.fileno()
         self.ready = False
         self.peak_rss: int | None = None  # from wait4 once reaped
+        self.cpu_s: float | None = None  # CPU seconds it used, from wait4 once reaped
 
     def alive(self) -> bool:
         """Whether it still runs; a dead one is left unreaped for :meth:`kill`."""
@@ -282,6 +283,7 @@ class _Worker:
                 _, status, usage = os.wait4(self.pid, 0)
                 self.process.returncode = os.waitstatus_to_exitcode(status)
                 self.peak_rss = usage.ru_maxrss * 1024
+                self.cpu_s = usage.ru_utime + usage.ru_stime
             except ChildProcessError:
                 self.process.returncode = -signal.SIGKILL
         for stream in (self.process.stdin, self.process.stdout):
