@@ -360,9 +360,15 @@ def _forget_candidates(store: Store, hid: int) -> None:
 
 
 def _best_match(
-    cands: _Candidates, draft: BehaviorDraft, vector: np.ndarray | None, rule: DedupRule
+    cands: _Candidates,
+    draft: BehaviorDraft,
+    vector: np.ndarray | None,
+    rule: DedupRule,
+    known: np.ndarray | None = None,
 ) -> tuple[int, float | None] | None:
-    """The candidate ``draft`` duplicates (its index and cosine), or None."""
+    """The candidate ``draft`` duplicates (its index and cosine), or None.
+    ``known``: the draft's cosines with the first ``len(known)`` candidates,
+    computed for the whole call at once (one pass over the matrix)."""
     same = cands.by_name(draft.name)
     if same is not None:
         cos = None
@@ -375,7 +381,10 @@ def _best_match(
     if vector is not None and cands.vectors.shape[1]:
         # rows stored without a vector are zero rows here (cosine 0): never above
         # the threshold, and judged by their words below
-        sims = cands.vectors[: cands.size] @ vector
+        if known is not None:
+            sims = np.concatenate([known, cands.vectors[len(known) : cands.size] @ vector])
+        else:
+            sims = cands.vectors[: cands.size] @ vector
         lower = min(rule.cosine, rule.cosine_with_words)
         near = np.flatnonzero(sims >= lower)
         for i in near[np.argsort(-sims[near], kind="stable")]:
@@ -449,9 +458,13 @@ async def add_behaviors(
         async with store.engine.begin() as conn:
             await _lock_handbook(conn, hid)
             cands = await _sync_candidates(store, conn, hid, embedder)
+            known = None
+            if vectors is not None and cands.size and cands.vectors.shape[1]:
+                known = cands.vectors[: cands.size] @ vectors.T  # (candidates, drafts)
             for i, d in enumerate(drafts):
                 vector = vectors[i] if vectors is not None else None
-                match = _best_match(cands, d, vector, rule)
+                column = known[:, i] if known is not None else None
+                match = _best_match(cands, d, vector, rule, column)
                 if match is None:
                     row_id = (
                         await conn.execute(

@@ -336,3 +336,27 @@ async def test_four_processes_extracting_at_once_lose_nothing(db_url: str, tmp_p
         "units",
     ]
     assert sum(b.version for b in behaviors) == 4 * per_worker
+
+
+def test_partitioned_search_finds_what_an_exact_scan_finds(monkeypatch) -> None:
+    """Large handbooks search the nearest partitions only; on clustered
+    vectors the top hit of a query near a stored behaviour is the exact one,
+    and a tag filter still applies."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    centres = rng.standard_normal((30, 32)).astype(np.float32)
+    vectors = centres[rng.integers(0, 30, 3000)] + 0.5 * rng.standard_normal((3000, 32))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    monkeypatch.setattr(retrieval, "PARTITION_MIN", 1000)
+    index = retrieval.HandbookIndex.__new__(retrieval.HandbookIndex)
+    index.rows = [None] * len(vectors)
+    index.vectors = vectors.copy()
+    index.tag_index = {"even": np.arange(0, 3000, 2)}
+    index.build_partitions()
+    assert index.partitions is not None and index.vectors is None
+    for q in vectors[rng.choice(3000, 50, replace=False)]:
+        exact = int(np.argmax(vectors @ q))
+        assert index.search_vector(q, k=1, threshold=-1.0)[0][0] == exact
+        tagged = index.search_vector(q, k=3, threshold=-1.0, tags=["even"])
+        assert tagged and all(i % 2 == 0 for i, _ in tagged)
