@@ -406,3 +406,20 @@ async def test_the_analysis_agent_gets_the_error_as_feedback(box: Sandbox) -> No
     assert "memory" in result.error or "time limit" in result.error
     fine = await _run_experiment(box, "largest city", "SELECT max(population) FROM cities")
     assert fine.error is None and fine.rows == [[2.1]]
+
+
+def test_a_worker_that_cannot_start_is_one_error(
+    box: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ethos.agents.publicagent.sql_worker import WorkerPool
+
+    monkeypatch.setattr("sys.executable", "/bin/false")  # every worker exits at once
+    broken = WorkerPool(1, 2**30)
+    monkeypatch.setattr(box, "_pool", broken)
+    try:
+        with pytest.raises(SqlFailedError, match="did not start") as caught:
+            box.run("SELECT 1")
+        assert not isinstance(caught.value, SqlMemoryError)
+        assert "import ethos.agents.publicagent.sql" in (caught.value.fix or "")
+    finally:
+        broken.close()

@@ -484,6 +484,12 @@ def _error_from(
             f"its {cap_bytes / 2**30:g} GiB memory cap)",
             _MEMORY_FIX,
         )
+    elif kind == "start":
+        made = SqlFailedError(
+            "the process that runs SQL did not start, or died before the query reached it",
+            "run the query again; if this repeats, check that "
+            "`python -c 'import ethos.agents.publicagent.sql'` works here",
+        )
     elif kind == "cancelled":
         made = SqlFailedError("the query was cancelled", "run it again if it is still needed")
     else:

@@ -408,28 +408,28 @@ class WorkerPool:
     ) -> dict[str, Any]:
         """Send one request and return the worker's reply (a dict with
         ``result`` or ``error``, and ``peak``), or a reply made up here when
-        the worker overran (``timeout``), died (``crashed``) or the call was
-        cancelled (``cancelled``)."""
+        the worker overran (``timeout``), died with the query (``crashed``) or
+        before it (``start``), or the call was cancelled (``cancelled``)."""
         call = call or Call()
         data = json.dumps(request).encode("utf-8")
         worker = self._acquire()
-        healthy = False
+        healthy = sent = False
         try:
             call.attach(worker)
             try:
                 worker.wait_ready()
                 deadline = time.monotonic() + timeout_s + KILL_GRACE_S
                 worker.send(data)
+                sent = True
                 while not worker.poll(deadline - time.monotonic()):
                     if time.monotonic() >= deadline:
                         peak = read_peak(worker.pid)  # read before it is killed
                         return {"error": {"kind": "timeout"}, "peak": peak}
-                raw = worker.receive()
-            except (EOFError, OSError, ValueError):
-                kind = "cancelled" if call.cancelled else "crashed"
+                reply = json.loads(worker.receive())
+            except (EOFError, OSError, ValueError):  # ValueError: a garbled reply
+                kind = "cancelled" if call.cancelled else "crashed" if sent else "start"
                 worker.kill()
                 return {"error": {"kind": kind}, "peak": worker.peak_rss}
-            reply = json.loads(raw)
             healthy = not call.cancelled and not reply.get("retire")
             return reply
         finally:
