@@ -363,6 +363,8 @@ async def test_two_models_play_each_other_in_both_seats(store: Store) -> None:
     assert means["game.normalised_score"] == 0.0
     assert means["game.opponent_normalised_score"] == pytest.approx((1.0 + 1.0 + 0 + 0) / 4)
     assert report.run.scripted
+    (note,) = [n for n in report.section.notes if "two language models" in n]
+    assert f"llm:{defector} (opponent)" in note
 
 
 async def test_without_an_opponent_role_the_arm_plays_itself() -> None:

@@ -180,8 +180,29 @@ async def collect(store: Store, run: RunFacts, confidence: float) -> SuiteSectio
             f"{counts.skipped:,} succeeded sample rows had no readable seat and moves "
             "and are left out of the round-by-round shares"
         )
+    if run.task == "games/match":
+        opponents = await _opponents(store, run.id)
+        notes.append(
+            "two language models played each other: 'model' is the arm's, 'opponent' "
+            f"the other ({', '.join(opponents) or 'none recorded'})"
+        )
     rounds = counts.shares([a.name for a in run.arms], confidence)
     return GamesSection(rounds=rounds, notes=notes)
+
+
+async def _opponents(store: Store, run_id: str) -> list[str]:
+    """A few distinct opponents a games/match run's samples name."""
+    opponent = SampleRow.output["opponent"].as_string()
+    query = (
+        select(opponent)
+        .where(SampleRow.run_id == run_id, SampleRow.status == "succeeded")
+        .group_by(opponent)
+        .order_by(opponent)
+        .limit(_MAX_LABELS)
+    )
+    async with store.engine.connect() as conn:
+        # a JSON string extracted as text comes back bare on both databases
+        return [str(x) for (x,) in await conn.execute(query) if x is not None]
 
 
 def section_rounds(report: EvalReport) -> list[RoundShare]:
