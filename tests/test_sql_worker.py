@@ -381,9 +381,9 @@ def _wait_for_pid(call: Call) -> int:
     raise AssertionError("the query never reached a worker")
 
 
-def _wait_gone(pid: int, reaped: bool = True) -> None:
+def _wait_gone(pid: int, reaped: bool = True, timeout_s: float = 10.0) -> None:
     """Until the process is reaped, or (reaped=False) at least dead."""
-    for _ in range(1000):
+    for _ in range(int(timeout_s * 100)):
         try:
             if not reaped:
                 with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
@@ -423,3 +423,33 @@ def test_a_worker_that_cannot_start_is_one_error(
         assert "import ethos.agents.publicagent.sql" in (caught.value.fix or "")
     finally:
         broken.close()
+
+
+ORPHAN_SCRIPT = """
+import os, threading, time
+import pandas as pd
+from ethos.agents.publicagent.sql import Sandbox
+box = Sandbox({"t": pd.DataFrame({"a": [1]})}, timeout_s=600)
+box.run("SELECT 1")
+print(" ".join(map(str, box._pool.pids())), flush=True)
+slow = "SELECT levenshtein(repeat('a', 100000), repeat('b', 100000))"
+threading.Thread(target=box.run, args=(slow,), daemon=True).start()
+time.sleep(1.0)
+os.kill(os.getpid(), 9)
+"""
+
+
+@pytest.mark.slow
+def test_workers_exit_when_the_caller_is_killed() -> None:
+    """Even the worker busy with minutes of uninterruptible work."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", ORPHAN_SCRIPT], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    pids = [int(p) for p in done.stdout.split()]
+    assert len(pids) == 2
+    for pid in pids:
+        _wait_gone(pid, timeout_s=10)

@@ -124,6 +124,7 @@ def _serve(memory_cap_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash leaves no 1 GB core file
     # Ctrl-C reaches the whole process group: the caller decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     from ethos.agents.publicagent import sql  # noqa: F401 - imported before "ready"
 
     runners: OrderedDict[tuple[str, str, int], Any] = OrderedDict()
@@ -141,6 +142,15 @@ def _serve(memory_cap_bytes: int) -> None:
             return
         if reply.get("retire"):
             return  # the pool starts a fresh worker in its place
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Exit when the caller is gone (killed with -9, say) even mid-query: the
+    closed pipe is only noticed between queries, and one query can compute
+    for minutes in a call that ignores the interrupt."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _answer(runners: OrderedDict[tuple[str, str, int], Any], raw: bytes) -> dict[str, Any]:
