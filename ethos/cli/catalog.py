@@ -103,7 +103,8 @@ def search(
     table.add_column("bm25", justify="right")
     for rank, hit in enumerate(hits, 1):
         dense = f"{hit.dense_score:.3f}" if hit.dense_score is not None else "-"
-        table.add_row(
-            str(rank), hit.id, hit.title, f"{hit.score:.4f}", dense, f"{hit.bm25_score:.2f}"
-        )
+        score = f"{hit.score:.4f}" + (" *" if hit.guarded else "")
+        table.add_row(str(rank), hit.id, hit.title, score, dense, f"{hit.bm25_score:.2f}")
+    if any(hit.guarded for hit in hits):
+        table.caption = "* one retriever's first choice: kept among the first 8 whatever its score"
     Console().print(table)
