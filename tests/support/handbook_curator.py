@@ -24,33 +24,69 @@ TOPICS: dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]] = {
     "units": (
         ("km", "metres", "minutes", "hours", "grams"),
         [
-            ("behavior_convert_units_first", "Convert every quantity to the same unit before adding or comparing them."),
-            ("behavior_convert_units_first", "Convert all quantities to one unit before you add or compare them."),
-            ("behavior_units_before_adding", "Convert every quantity to the same unit before adding or comparing them, first."),
+            (
+                "behavior_convert_units_first",
+                "Convert every quantity to the same unit before adding or comparing them.",
+            ),
+            (
+                "behavior_convert_units_first",
+                "Convert all quantities to one unit before you add or compare them.",
+            ),
+            (
+                "behavior_units_before_adding",
+                "Convert every quantity to the same unit before adding or comparing them, first.",
+            ),
         ],
     ),
     "fractions": (
         ("/", "fraction"),
         [
-            ("behavior_common_denominator", "Rewrite fractions over a common denominator before adding or subtracting them."),
-            ("behavior_common_denominator", "Put the fractions over one common denominator before adding or subtracting."),
-            ("behavior_lcd_before_adding", "Rewrite the fractions over a common denominator before adding or subtracting them."),
+            (
+                "behavior_common_denominator",
+                "Rewrite fractions over a common denominator before adding or subtracting them.",
+            ),
+            (
+                "behavior_common_denominator",
+                "Put the fractions over one common denominator before adding or subtracting.",
+            ),
+            (
+                "behavior_lcd_before_adding",
+                "Rewrite the fractions over a common denominator before adding or subtracting them.",
+            ),
         ],
     ),
     "percentages": (
         ("%", "percent"),
         [
-            ("behavior_percent_as_decimal", "Turn a percentage into a decimal by dividing it by 100 before multiplying."),
-            ("behavior_percent_as_decimal", "Write the percentage as a decimal, dividing by 100, before multiplying."),
-            ("behavior_percentage_to_decimal", "Turn a percentage into a decimal by dividing it by 100 before you multiply."),
+            (
+                "behavior_percent_as_decimal",
+                "Turn a percentage into a decimal by dividing it by 100 before multiplying.",
+            ),
+            (
+                "behavior_percent_as_decimal",
+                "Write the percentage as a decimal, dividing by 100, before multiplying.",
+            ),
+            (
+                "behavior_percentage_to_decimal",
+                "Turn a percentage into a decimal by dividing it by 100 before you multiply.",
+            ),
         ],
     ),
     "averages": (
         ("average", "mean"),
         [
-            ("behavior_mean_sum_over_count", "Compute the mean by adding all the values and dividing by how many there are."),
-            ("behavior_mean_sum_over_count", "Add up the values and divide the total by their count to get the mean."),
-            ("behavior_average_sum_over_count", "Compute the mean by adding all the values and dividing by how many values there are."),
+            (
+                "behavior_mean_sum_over_count",
+                "Compute the mean by adding all the values and dividing by how many there are.",
+            ),
+            (
+                "behavior_mean_sum_over_count",
+                "Add up the values and divide the total by their count to get the mean.",
+            ),
+            (
+                "behavior_average_sum_over_count",
+                "Compute the mean by adding all the values and dividing by how many values there are.",
+            ),
         ],
     ),
 }
