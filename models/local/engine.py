@@ -529,8 +529,11 @@ class Engine:
     @staticmethod
     def _sample(logits: torch.Tensor, states: list[_Row]) -> list[int | Exception]:
         """Each row's next token, or the error that row alone fails with."""
-        finite = torch.isfinite(logits).all(dim=-1).tolist()
-        tokens: list[int | Exception] = logits.argmax(dim=-1).tolist()
+        # One device-to-host copy for both (each .tolist() is a sync on CUDA).
+        picks, finite = torch.stack(
+            [logits.argmax(dim=-1), torch.isfinite(logits).all(dim=-1).long()]
+        ).tolist()
+        tokens: list[int | Exception] = list(picks)
         for i, row in enumerate(states):
             if not finite[i]:
                 tokens[i] = NonFiniteOutputError(
