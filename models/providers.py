@@ -207,6 +207,15 @@ def _make_handlers(litellm: Any) -> dict[str, Any]:
         ) -> Any:
             from ethos.models.local.host import get_local_model
 
+            if params.get("tools"):
+                # Silently dropping them would read as a model that chose not to call any.
+                from ethos.models.errors import ModelConfigError
+
+                raise ModelConfigError(
+                    f"local/{model} was offered tools, but the local host does not parse "
+                    "tool calls (as `ethos serve` refuses them too)",
+                    "give tools to a hosted model, or call local/ models without tools=",
+                )
             local = await get_local_model(model, settings=options.settings)
             # Templating and tokenising on a thread, not the caller's event loop.
             prompt_tokens = await asyncio.to_thread(local.count_tokens, messages)

@@ -86,17 +86,27 @@ async def test_expert_masks_are_refused_on_a_dense_model(smollm2: str) -> None:
         )
 
 
-async def test_a_ten_round_prisoners_dilemma_match(smollm2: str, store: Store) -> None:
+async def test_a_ten_round_prisoners_dilemma_match(smollm2: str, tmp_path) -> None:
+    # One backend: the store is not what is tested here, and each match costs
+    # ten forward passes of a 135M model.
     from ethos.evals.run import EvalConfig, run_eval
+
+    store = await Store.open(f"sqlite:///{tmp_path / 'ethos.db'}")
 
     config = EvalConfig(
         task="games/prisoners_dilemma",
         task_args={"opponents": "tit_for_tat", "rounds": 10, "seats": "row"},
         arms=[{"name": "smollm2", "model": smollm2}],
     )
-    result = await run_eval(config, store=store, progress=False)
-    assert result.succeeded == 1
-    [sample] = await store.samples(result.run_id)
+    try:
+        result = await run_eval(config, store=store, progress=False)
+        assert result.succeeded == 1
+        [sample] = await store.samples(result.run_id)
+        from ethos.evals.report import build_report
+
+        report = await build_report(store, result.run_id)
+    finally:
+        await store.close()
     match = sample.output["match"]
     assert len(match["moves"]) == 10
     # Tit for tat opens with cooperation, then copies the model's previous move.
@@ -107,7 +117,30 @@ async def test_a_ten_round_prisoners_dilemma_match(smollm2: str, store: Store) -
 
     cells = [PRISONERS_DILEMMA.payoffs[a][b] for a, b in match["moves"]]
     assert match["totals"] == [sum(c[0] for c in cells), sum(c[1] for c in cells)]
-    from ethos.evals.report import build_report
-
-    report = await build_report(store, result.run_id)
     assert not report.run.scripted
+
+
+async def test_tools_are_refused_not_dropped(smollm2: str) -> None:
+    from ethos.models.errors import ModelConfigError
+
+    tool = {
+        "type": "function",
+        "function": {"name": "lookup", "parameters": {"type": "object", "properties": {}}},
+    }
+    with pytest.raises(ModelConfigError, match="does not parse tool calls"):
+        await acomplete(smollm2, FRANCE, max_tokens=4, tools=[tool])
+
+
+async def test_one_token_options_score_as_in_a_batch_of_rows(smollm2: str) -> None:
+    """Options of one token each are scored from one forward of the prompt;
+    with a longer option among them, each goes through the model as its own
+    row. Both ways give the same log-probabilities."""
+    from ethos.models.local.host import get_local_model
+
+    local = await get_local_model(smollm2.removeprefix("local/"))
+    chat = [{"role": "user", "content": "Pick J or F."}]
+    ids = local.tokenizer.backend_tokenizer.encode
+    assert [len(ids(o, add_special_tokens=False).ids) for o in ("J", "F")] == [1, 1]
+    fast = await local.score_choices(chat, ["J", "F"])
+    rows = await local.score_choices(chat, ["J", "F", "J or F, whichever"])
+    assert fast == pytest.approx(rows[:2], abs=1e-4)

@@ -335,7 +335,8 @@ class LocalModel:
         self, messages: Messages, choices: Sequence[str], *, interventions: Interventions = ()
     ) -> list[float]:
         """For each option, the summed log-probability of its tokens as the
-        assistant's reply. All options go through the model in one batch."""
+        assistant's reply. All options go through the model in one batch; when
+        each is one token, one forward of the prompt scores them all."""
         if not choices:
             raise ModelConfigError("score_choices got no choices", "pass at least one option")
         prompt = await asyncio.to_thread(self.encode_chat, messages)
@@ -346,6 +347,13 @@ class LocalModel:
                 raise ModelConfigError(f"choice {i} is empty", "every option needs some text")
             self.check_fits(len(prompt) + len(ending), what=f"the prompt with choice {i}", room=0)
         steers, masks = self._check_interventions(interventions)
+        if all(len(ending) == 1 for ending in endings):
+            # One token each (a game's J/F, A/B...): the prompt's next-token
+            # distribution scores them all, one row instead of one per option.
+            job = ForwardJob([prompt], None, steers, masks=masks)
+            self._engine.submit(job)
+            logprobs = torch.log_softmax(await asyncio.wrap_future(job.future), dim=-1)
+            return [float(logprobs[ending[0]]) for ending in endings]
         job = ForwardJob(
             [prompt + ending for ending in endings],
             [len(ending) for ending in endings],
