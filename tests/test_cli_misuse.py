@@ -143,7 +143,7 @@ def test_a_declined_confirmation_is_one_line_and_deletes_nothing(tmp_path: Path)
 
     run_id = asyncio.run(create())
     line = one_line(*run(["--db", str(db), "runs", "delete", run_id], stdin="n\n"))
-    assert "aborted; nothing was changed" in line
+    assert "aborted: a prompt was declined or got no answer" in line
     assert asyncio.run(count()) == 1
     # No answer at all (stdin closed) is no consent either.
     assert "aborted" in one_line(*run(["--db", str(db), "runs", "delete", run_id]))

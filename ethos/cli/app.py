@@ -84,8 +84,9 @@ def main(argv: list[str] | None = None) -> None:
         _print_error(str(exc))
         sys.exit(2)
     except (click.exceptions.Abort, typer.Abort):
-        # A declined confirmation (or Ctrl-C/EOF at a prompt): nothing was done.
-        _print_error("aborted; nothing was changed")
+        # A declined confirmation, or Ctrl-C/EOF at a prompt: the command
+        # stopped there (runs delete deletes nothing; an ask run is kept, failed).
+        _print_error("aborted: a prompt was declined or got no answer")
         sys.exit(2)
     except (click.exceptions.Exit, typer.Exit) as exc:
         sys.exit(exc.exit_code)
