@@ -160,6 +160,7 @@ def test_read_only_commands_create_nothing(tmp_path: Path) -> None:
         ["eval", "compare", "abcd", "efgh"],
         ["eval", "export", "abcd", "-o", str(tmp_path / "out.json")],
         ["db", "current"],
+        ["catalog", "search", "fuel economy"],
     ):
         line = one_line(*run(["--db", str(missing), *args]))
         assert f"no database at {missing} (the directory {tmp_path / 'no'} does not exist)" in line

@@ -86,7 +86,7 @@ def search(
         index = await open_index(store, cache_dir=cache_dir)
         return await index.asearch(query, k=k)
 
-    hits = context.with_store(work)
+    hits = context.with_store(work, create=False)  # a search only reads
     if as_json:
         for hit in hits:
             typer.echo(json.dumps(hit.model_dump(), ensure_ascii=False))
