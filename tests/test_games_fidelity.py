@@ -23,6 +23,7 @@ from ethos.agents.games import (
     BATTLE_OF_THE_SEXES,
     PRISONERS_DILEMMA,
     Game,
+    GameError,
     alternate_1_first,
     ordinal_games,
 )
@@ -185,6 +186,22 @@ def test_a_symmetric_game_takes_axelrod_opponents() -> None:
     ]
     symmetric = [o.number for o in ordinal_games() if o.game.is_symmetric]
     assert len(symmetric) == 12  # the table's anti-diagonal
+
+
+@pytest.mark.parametrize(
+    ("spec", "says"),
+    [
+        ("tit_for_tat,axelrod:NoSuchStrategy", "has no strategy named 'NoSuchStrategy'"),
+        ("axelrod:Darwin", "reads or changes its opponent's code"),
+    ],
+)
+def test_axelrod_opponents_are_looked_up_at_build(spec: str, says: str) -> None:
+    """A misspelt (or unplayable) axelrod strategy is one error when the task
+    is built, not a failure in every sample."""
+    pytest.importorskip("axelrod")
+    with pytest.raises(GameError, match=says) as info:
+        resolve_task("games/prisoners_dilemma", {"opponents": spec})
+    assert info.value.fix
 
 
 # --- SCoT: prediction accuracy ------------------------------------------------------

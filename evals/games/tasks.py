@@ -130,6 +130,16 @@ def _check_symmetric(rivals: Sequence[str], games: Sequence[tuple[str, Game]]) -
             )
 
 
+def _check_axelrod(rivals: Sequence[str]) -> None:
+    """axelrod opponents are looked up when the task is built (one import of
+    axelrod, which every sample would pay anyway): a misspelt name, an
+    unplayable strategy or a missing library is one error, not a failure in
+    every sample."""
+    for name in dict.fromkeys(rivals):
+        if name.startswith("axelrod:"):
+            opponent(name)
+
+
 def match_task(
     name: str,
     games: Sequence[tuple[str, Game]],
@@ -144,6 +154,7 @@ def match_task(
     _check_rounds(rounds)
     rivals = opponents_named(opponents)
     _check_symmetric(rivals, games)
+    _check_axelrod(rivals)
     naming = _naming(games)
     by_key = dict(games)
     samples = [
