@@ -35,6 +35,7 @@ CACHE_SIZE = 4096  # vectors kept per process (1.5 KiB each)
 _lock = threading.Lock()
 _loaded: dict[str, Embedder] = {}
 _warned: set[str] = set()
+_folders: dict[Any, Path | None] = {}
 
 
 def model_dir() -> Path | None:
@@ -132,7 +133,10 @@ def get_embedder(purpose: str = "search") -> Embedder | None:
     """The packaged model, loaded on first call; None (with one warning per
     ``purpose`` per process, naming what falls back to BM25) when the model
     package is not installed."""
-    folder = model_dir()
+    finder = model_dir  # looked up each call: a test may replace it
+    if finder not in _folders:  # find_spec costs ~1 ms: once per process, not per query
+        _folders[finder] = finder()
+    folder = _folders[finder]
     if folder is None:
         with _lock:
             first = purpose not in _warned
