@@ -335,3 +335,39 @@ async def test_the_demo_step_learns_lists_and_reuses_behaviours(store: Store) ->
     assert "behaviour handbook" in shown and "script/handbook-solver (scripted" in shown
     assert "cited: behavior_common_denominator_then_reduce; right" in shown
     assert all(name in shown for name in stored)
+
+
+async def test_both_second_attempts_get_the_same_budget_and_a_failed_extraction_says_why() -> None:
+    from ethos.handbook.self_improve import Attempt, behavior_guided, caller, critique_and_revise
+    from ethos.models.script import Script, register_script
+
+    def respond(request: Any) -> str:
+        if request.schema is not None:  # the curator's structured replies: never valid
+            return "no JSON here"
+        return "Checked again.\nAnswer: 7"
+
+    model = register_script("si-broken-curator", Script(respond))
+    budgets: list[int | None] = []
+    plain = caller(model)
+
+    async def complete(messages: Any, **kwargs: Any) -> Any:
+        budgets.append(kwargs.get("max_tokens"))
+        return await plain(messages, **kwargs)
+
+    no_answer = Attempt(text="   ", output_tokens=0)
+    improved = await behavior_guided(
+        "What is 3+4?", no_answer, complete, curator=model, max_tokens=32
+    )
+    assert improved.skipped == "the trace has no answer" and improved.behaviors == ()
+    assert improved.second.offered == () and improved.second.text.endswith("Answer: 7")
+    assert improved.extraction_tokens == 0
+
+    wrong = Attempt(text="3 + 4 = 8.\nAnswer: 8", output_tokens=6)
+    improved = await behavior_guided("What is 3+4?", wrong, complete, curator=model, max_tokens=32)
+    assert improved.skipped is not None and improved.skipped.startswith("the curator failed")
+    assert improved.behaviors == () and improved.method == "self_improve"
+
+    revised = await critique_and_revise("What is 3+4?", wrong, complete, max_tokens=32)
+    assert revised.method == "critique_revise" and revised.second.text.endswith("Answer: 7")
+    assert revised.output_tokens == 6 + revised.second.output_tokens  # no extraction
+    assert budgets == [32, 32, 32]  # every second attempt at the same budget
