@@ -461,3 +461,15 @@ def test_workers_exit_when_the_caller_is_killed() -> None:
     assert len(pids) == 2
     for pid in pids:
         _wait_gone(pid, timeout_s=10)
+
+
+def test_time_zoned_values_come_back(box: Sandbox) -> None:
+    """DuckDB's binding needs pytz to return a TIMESTAMPTZ: without it (not
+    in the data extra) ``SELECT now()`` failed in every worker."""
+    import datetime as dt
+
+    before = dt.datetime.now(dt.UTC)
+    result = box.run("SELECT now() AS t, TIMESTAMPTZ '2024-01-01 00:00:00+02' AS z")
+    (now, fixed), *_ = result.rows
+    assert dt.datetime.fromisoformat(fixed) == dt.datetime(2023, 12, 31, 22, tzinfo=dt.UTC)
+    assert abs(dt.datetime.fromisoformat(now) - before) < dt.timedelta(minutes=5)
