@@ -103,6 +103,7 @@ def run(
         raise ConfigError(
             f"invalid run options: {exc}", "fix the --arm/--baseline values"
         ) from None
+    _check_model_strings(config, settings)
 
     async def work(store):
         from ethos.evals.report import build_report
@@ -153,6 +154,20 @@ def list_tasks() -> None:
         )
         doc = (inspect.getdoc(factory) or "").splitlines()
         typer.echo(f"{name}({args})" + (f"  {doc[0]}" if doc else ""))
+
+
+def _check_model_strings(config, settings) -> None:
+    """Each arm's and role's model string and where it sends prompts, before
+    the database is opened: a refused model leaves nothing behind, not even
+    a new database file (run_eval checks the rest against the task)."""
+    from ethos.evals.run import _model_args
+    from ethos.models.gateway import check_model
+
+    for arm in config.arms:
+        check_model(arm.model, settings, _model_args(config, arm))
+    arm_args = {arm.model: _model_args(config, arm) for arm in config.arms}
+    for model in config.model_roles.values():
+        check_model(model, settings, arm_args.get(model, {}))
 
 
 @app.command("export")
