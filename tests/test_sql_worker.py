@@ -473,3 +473,38 @@ def test_time_zoned_values_come_back(box: Sandbox) -> None:
     (now, fixed), *_ = result.rows
     assert dt.datetime.fromisoformat(fixed) == dt.datetime(2023, 12, 31, 22, tzinfo=dt.UTC)
     assert abs(dt.datetime.fromisoformat(now) - before) < dt.timedelta(minutes=5)
+
+
+async def test_concurrent_queries_and_a_cancelled_waiter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a one-worker pool, two queries at once both answer (one waits for
+    the other); a query cancelled while it waits for a worker gives up at
+    once, without waiting for the busy worker and without killing it."""
+    monkeypatch.setenv("ETHOS_SQL_WORKERS", "1")
+    with Sandbox({"t": pd.DataFrame({"a": [1, 2, 3]})}, timeout_s=3.0) as one:
+        pool = one._pool
+        try:
+            assert pool.size == 1
+            first, second = await asyncio.gather(
+                one.arun("SELECT sum(a) FROM t"), one.arun("SELECT max(a) FROM t")
+            )
+            assert (first.rows, second.rows) == ([[6]], [[3]])
+            replaced = pool.replacements
+            busy = asyncio.ensure_future(
+                one.arun("SELECT levenshtein(repeat('a', 100000), repeat('b', 100000))")
+            )
+            for _ in range(1000):  # until the slow query holds the worker
+                if not pool.pids():
+                    break
+                await asyncio.sleep(0.01)
+            waiting = asyncio.ensure_future(one.arun("SELECT 1"))
+            await asyncio.sleep(0.2)
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            assert not busy.done()  # the cancelled waiter did not wait for it
+            with pytest.raises(SqlTimeoutError):
+                await busy
+            assert (await one.arun("SELECT count(*) FROM t")).rows == [[3]]
+            assert pool.replacements == replaced + 1  # the overrun only
+        finally:
+            pool.close()

@@ -45,6 +45,7 @@ import sys
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 __all__ = [
@@ -305,11 +306,13 @@ class _Worker:
 
 class Call:
     """One query in flight, so a cancelled caller can stop it: cancelling
-    kills the worker running it (the pool replaces it)."""
+    kills the worker running it (the pool replaces it), or, while the query
+    still waits for a worker, ends the wait with no worker touched."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._worker: _Worker | None = None
+        self._wake: Callable[[], None] | None = None  # the pool's waiters, set by run
         self.cancelled = False
 
     def attach(self, worker: _Worker | None) -> None:
@@ -329,6 +332,9 @@ class Call:
             self.cancelled = True
             if self._worker is not None:
                 self._worker.signal_kill()
+            wake = self._wake
+        if wake is not None:
+            wake()  # outside the lock: the pool's lock is never taken inside it
 
 
 class WorkerPool:
@@ -356,13 +362,17 @@ class WorkerPool:
         with self._cond:
             return [w.pid for w in self._idle]
 
-    def _acquire(self) -> _Worker:
+    def _acquire(self, call: Call) -> _Worker | None:
+        """An idle worker, or a new one if fewer than ``size`` live; None
+        once ``call`` is cancelled while it waits."""
         with self._cond:
             while True:
                 if self._closed:
                     from ethos.errors import EthosError
 
                     raise EthosError("the SQL worker pool is closed", "open a new Sandbox")
+                if call.cancelled:
+                    return None
                 while self._idle:
                     worker = self._idle.pop()
                     if worker.alive():
@@ -396,6 +406,10 @@ class WorkerPool:
                 self._idle.append(worker)
             self._cond.notify()
 
+    def _wake_waiters(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+
     def _replace(self, worker: _Worker) -> None:
         replacement = None
         try:  # started first: reaping a process that held a gigabyte takes a while
@@ -422,7 +436,10 @@ class WorkerPool:
         before it (``start``), or the call was cancelled (``cancelled``)."""
         call = call or Call()
         data = json.dumps(request).encode("utf-8")
-        worker = self._acquire()
+        call._wake = self._wake_waiters
+        worker = self._acquire(call)
+        if worker is None:  # cancelled while every worker was busy
+            return {"error": {"kind": "cancelled"}, "peak": None}
         healthy = sent = False
         try:
             call.attach(worker)
