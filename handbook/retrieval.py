@@ -2,10 +2,11 @@
 
 A handbook is read into an in-memory index once per process (names,
 instructions, tags, and the embeddings stored at insertion), and a query
-then costs one embedding of the query (~20 ms for MiniLM on a busy 2-core
-CPU) and a scan of the vectors: exact below ``PARTITION_MIN`` behaviours,
-over the nearest partitions above it (1.8 ms p50 at 100,000 behaviours,
-recall@5 1.0 against the exact scan; ``benchmarks/handbook_retrieval.py``).
+then costs one embedding of the query (20 to 50 ms p50 for MiniLM in two
+runs on a busy 2-core CPU) and a scan of the vectors: exact below
+``PARTITION_MIN`` behaviours, over the nearest partitions above it (1.5 to
+1.8 ms p50 at 100,000 behaviours, recall@5 1.0 against the exact scan;
+``benchmarks/handbook_retrieval.py``).
 With the packaged MiniLM the score
 is the cosine between query and behaviour; without it, BM25 ranks and the
 score is the share of the query's (idf-weighted) words the behaviour holds.
