@@ -26,3 +26,8 @@ def __getattr__(name: str) -> Any:
     if name in __all__:
         return getattr(import_module("ethos.agents.agent"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # the lazily loaded names are listed before first use, as they were
+    return sorted(set(globals()) | set(__all__))

@@ -508,3 +508,26 @@ async def test_concurrent_queries_and_a_cancelled_waiter(monkeypatch: pytest.Mon
             assert pool.replacements == replaced + 1  # the overrun only
         finally:
             pool.close()
+
+
+LAZY_AGENTS_SCRIPT = """
+import sys
+import ethos.agents.publicagent.sql
+import ethos.agents as agents
+assert "ethos.agents.agent" not in sys.modules, "the SQL worker's import loaded agent.py"
+assert set(agents.__all__) <= set(dir(agents)), sorted(set(agents.__all__) - set(dir(agents)))
+from ethos.agents import Agent, Tool
+assert Agent.__module__ == Tool.__module__ == "ethos.agents.agent"
+"""
+
+
+def test_agents_package_loads_its_machinery_on_first_use() -> None:
+    """Each SQL worker imports a submodule of ethos.agents: the package does
+    not load agent.py for it, and still lists and gives its names."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", LAZY_AGENTS_SCRIPT], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
