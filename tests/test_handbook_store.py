@@ -245,6 +245,15 @@ async def test_retrieve_sees_another_process_write(store, monkeypatch) -> None:
         )
     found = await retrieval.retrieve(store, "maths", "fractions denominator", embedder=None)
     assert [r.behavior.name for r in found] == ["behavior_common_denominator"]
+    # another process's change in place (a merge adding a tag): seen at the full re-check
+    monkeypatch.setattr(retrieval, "FULL_RECHECK_S", 0.0)
+    async with store.engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE behaviors SET tags = :tags, updated_at = :now WHERE id = :id"),
+            {"tags": '["units"]', "now": utcnow(), "id": hid},
+        )
+    tagged = await retrieval.retrieve(store, "maths", "", tags=["units"], embedder=None)
+    assert [r.behavior.name for r in tagged] == ["behavior_check_units"]
 
 
 async def test_without_the_model_retrieval_uses_bm25_and_warns(store, monkeypatch, caplog) -> None:
