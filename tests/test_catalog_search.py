@@ -248,3 +248,45 @@ def test_cli_search_in_fresh_processes_uses_the_cache(tmp_path: Path) -> None:
     assert runs[0].stdout == runs[1].stdout
     assert json.loads(runs[0].stdout.splitlines()[0])["id"] == "folder/rainfall"
     assert len(list((tmp_path / "home" / "catalog-cache").glob("catalog-*.npz"))) == 1
+
+
+async def test_a_truncated_or_emptied_cache_file_is_rebuilt(
+    store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """np.load raises EOFError on an empty file and BadZipFile on a cut or
+    corrupted one (a crash before the data reached the disk): a search then
+    rebuilds the index, it does not fail with a traceback."""
+    from ethos.agents.publicagent import embedding, query_encoder
+
+    monkeypatch.setattr(embedding, "get_embedder", lambda: None)
+    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda: None)
+    folder = tmp_path / "open-data"
+    folder.mkdir()
+    (folder / "rainfall.csv").write_text("city,rain_mm\nLyon,831\nNice,700\n")
+    await catalog.ingest_folder(store, folder)
+    cache = tmp_path / "cache"
+    expected = (await open_index(store, cache_dir=cache)).search("rain", 1)
+    (path,) = cache.iterdir()
+    whole = path.read_bytes()
+    flipped = bytearray(whole)
+    flipped[len(whole) // 3] ^= 0xFF
+    for damaged in (b"", whole[: len(whole) // 2], bytes(flipped)):
+        path.write_bytes(damaged)
+        retrieval._indexes.clear()
+        assert (await open_index(store, cache_dir=cache)).search("rain", 1) == expected
+        assert len(CatalogIndex.load(path, embedder=None)) == 1  # written again, whole
+    assert [p.name for p in cache.iterdir()] == [path.name]  # no partial file left behind
+
+
+def test_a_failed_save_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = CatalogIndex(toy_entries(), embedder=FixedEncoder())
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "savez", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        index.save(tmp_path / "index.npz")
+    assert list(tmp_path.iterdir()) == []

@@ -37,7 +37,9 @@ import logging
 import math
 import os
 import re
+import tempfile
 import weakref
+import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -391,10 +393,19 @@ class CatalogIndex:
         if self.vectors is not None:
             arrays["vectors"] = self.vectors
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-        with open(partial, "wb") as handle:
-            np.savez(handle, **arrays)
-        os.replace(partial, path)
+        # A name of its own per writer (two threads of one process, or two
+        # processes, may write the same index at once: the last rename wins,
+        # each file whole); removed when the write fails (a full disk).
+        handle = tempfile.NamedTemporaryFile(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
+        )
+        try:
+            with handle:
+                np.savez(handle, **arrays)
+            os.replace(handle.name, path)
+        except BaseException:
+            Path(handle.name).unlink(missing_ok=True)
+            raise
 
     @classmethod
     def load(
@@ -447,6 +458,10 @@ def _default_embedder(embed_entries: bool) -> Any:
 
 
 INDEX_FORMAT = 1  # bump when the file layout, the tokenizer or BM25 changes
+_DAMAGED = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
+"""What np.load raises on a cache file that is not a whole index: a foreign
+file, a truncated or empty one (a crash before the data reached the disk; an
+emptied file after power loss on some file systems) or a bad checksum."""
 
 
 def index_file(cache_dir: Path, url: str, version: Any) -> Path:
@@ -497,7 +512,7 @@ async def open_index(
         if path is not None and path.is_file():
             try:
                 index = await asyncio.to_thread(CatalogIndex.load, path, fusion=fusion)
-            except (OSError, ValueError, KeyError):  # damaged or foreign: build it again
+            except _DAMAGED:  # damaged or foreign: build it again
                 index = None
         if index is None:
             entries = await list_entries(store)
