@@ -401,3 +401,33 @@ async def test_without_an_opponent_role_the_arm_plays_itself() -> None:
         resolve_task("games/match", {"games": "prisoners_dilemma,chess"})
     with pytest.raises(TaskError, match="unknown opponent_player 'oracle'"):
         resolve_task("games/match", {"opponent_player": "oracle"})
+
+
+async def test_the_opponent_role_plays_without_the_arms_interventions(store: Store) -> None:
+    """A steered arm against the opponent role: the arm's calls carry its
+    intervention, the opponent's none (a model that cannot take
+    interventions refuses a call that has them, so this match would fail)."""
+    steered, plain = _script(lambda m, o: o[0]), _script(lambda m, o: o[1])
+    mask = {"type": "expert_mask", "layer": 0, "experts": [1]}
+    arm = Arm(
+        name="steered",
+        model=steered,
+        options={"interventions": [mask], "model_args": {"accepts_interventions": True}},
+    )
+    config = EvalConfig(
+        task="games/match",
+        task_args={"games": "prisoners_dilemma", "seats": "row", "rounds": 2},
+        arms=[arm],
+        model_roles={"opponent": plain},
+    )
+    result = await run_eval(config, store=store, progress=False)
+    assert result.succeeded == 1
+    (sample,) = await store.samples(result.run_id)
+    calls = [e.data async for e in store.transcript(sample.id) if e.kind == "model_call"]
+    by_model = {
+        m: [c["options"]["interventions"] for c in calls if c["model"] == m]
+        for m in (steered, plain)
+    }
+    assert len(by_model[steered]) == len(by_model[plain]) == 2
+    assert all(len(i) == 1 and i[0]["experts"] == [1] for i in by_model[steered])
+    assert by_model[plain] == [[], []]
