@@ -362,6 +362,37 @@ class WorkerPool:
         with self._cond:
             return [w.pid for w in self._idle]
 
+    def wait_warm(self, timeout_s: float = START_TIMEOUT_S) -> bool:
+        """Wait until all ``size`` workers are idle and started, so that a
+        test or benchmark times a query, not a replacement's start (seconds
+        on a busy machine); False if one had died (it is replaced) or they
+        were not all idle within ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
+        with self._cond:
+            while len(self._idle) < self.size:
+                left = deadline - time.monotonic()
+                if left <= 0 or self._closed:
+                    return False
+                self._cond.wait(left)
+            idle, self._idle = self._idle, []  # out of reach while they start
+        pending, all_ready = list(idle), True
+        try:
+            while pending:
+                worker = pending.pop(0)
+                try:
+                    worker.wait_ready()
+                    if not worker.alive():
+                        raise EOFError("the SQL worker died while idle")
+                except (EOFError, OSError):
+                    all_ready = False
+                    self._release(worker, healthy=False)  # replaced
+                else:
+                    self._release(worker, healthy=True)
+        finally:
+            for worker in pending:  # interrupted: handed back as they were
+                self._release(worker, healthy=True)
+        return all_ready
+
     def _acquire(self, call: Call) -> _Worker | None:
         """An idle worker, or a new one if fewer than ``size`` live; None
         once ``call`` is cancelled while it waits."""
