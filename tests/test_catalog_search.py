@@ -290,3 +290,76 @@ def test_a_failed_save_leaves_no_partial_file(
     with pytest.raises(OSError, match="No space left"):
         index.save(tmp_path / "index.npz")
     assert list(tmp_path.iterdir()) == []
+
+
+def packaged_model() -> Path:
+    from ethos.agents.publicagent.embedding import model_dir
+
+    folder = model_dir()
+    if folder is None:
+        pytest.skip("the packaged embedding model is not installed")
+    return folder
+
+
+def test_the_numpy_encoder_falls_back_when_the_package_is_not_what_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file missing or unreadable, another architecture or a weight absent:
+    no numpy encoder (and no traceback), so the index embeds queries with the
+    torch model instead."""
+    from safetensors.numpy import save_file
+
+    from ethos.agents.publicagent import embedding, query_encoder
+
+    real = packaged_model()
+    torch_double = FixedEncoder()
+    monkeypatch.setattr(embedding, "get_embedder", lambda: torch_double)
+
+    def folder_with(name: str, **files: bytes | None) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        for file in ("config.json", "tokenizer.json", "model.safetensors"):
+            content = files.get(file.replace(".", "_"), b"link")
+            if content == b"link":
+                (folder / file).symlink_to(real / file)
+            elif content is not None:
+                (folder / file).write_bytes(content)
+        return folder
+
+    config = json.loads((real / "config.json").read_text())
+    small = tmp_path / "small.safetensors"
+    save_file({"embeddings.word_embeddings.weight": np.zeros((4, 384), np.float32)}, small)
+    broken = {
+        "no tokenizer": folder_with("a", tokenizer_json=None),
+        "garbled tokenizer": folder_with("b", tokenizer_json=b"{not json"),
+        "no config": folder_with("c", config_json=None),
+        "twelve layers": folder_with(
+            "d", config_json=json.dumps({**config, "num_hidden_layers": 12}).encode()
+        ),
+        "weights missing": folder_with("e", model_safetensors=small.read_bytes()),
+    }
+    for why, folder in broken.items():
+        monkeypatch.setattr(query_encoder, "_loaded", None)
+        monkeypatch.setattr(embedding, "model_dir", lambda folder=folder: folder)
+        assert query_encoder.get_query_encoder() is None, why
+        assert retrieval._default_embedder(False) is torch_double, why
+    monkeypatch.setattr(query_encoder, "_loaded", None)
+    monkeypatch.setattr(embedding, "model_dir", lambda: folder_with("f"))
+    assert isinstance(query_encoder.get_query_encoder(), query_encoder.NumpyMiniLM)
+
+
+def test_the_numpy_encoders_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long-lived process (an eval's many discoveries) keeps at most
+    CACHE_SIZE query vectors, as the torch embedder does."""
+    from ethos.agents.publicagent import query_encoder
+
+    packaged_model()
+    encoder = query_encoder.get_query_encoder()
+    assert encoder is not None
+    encoder.clear_cache()
+    monkeypatch.setattr(query_encoder, "CACHE_SIZE", 3)
+    texts = [f"rainfall in city {i}" for i in range(5)]
+    first = encoder.embed(texts)
+    assert len(encoder._cache) == 3
+    assert np.array_equal(encoder.embed(texts), first)  # evicted ones recomputed alike
+    encoder.clear_cache()
