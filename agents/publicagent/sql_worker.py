@@ -28,7 +28,8 @@ stdout (never pickle: a reply comes from a process that ran untrusted SQL),
 and a reply is bounded in size, so a result cannot swell the caller either.
 The worker reads the sandbox's tables itself: :class:`Sandbox` writes them
 once to a DuckDB file, and a worker opens that file read-only, locks it down
-the same way and keeps a few such connections for the next query.
+the same way and keeps a few such connections for the next query; a
+connection to a closed sandbox's (deleted) file is closed within a second.
 """
 
 from __future__ import annotations
@@ -125,10 +126,11 @@ def _serve(memory_cap_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash leaves no 1 GB core file
     # Ctrl-C reaches the whole process group: the caller decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    runners: OrderedDict[tuple[str, str, int], Any] = OrderedDict()
+    busy = threading.Lock()  # held while a query uses the runners
+    threading.Thread(target=_watch, args=(os.getppid(), runners, busy), daemon=True).start()
     from ethos.agents.publicagent import sql  # noqa: F401 - imported before "ready"
 
-    runners: OrderedDict[tuple[str, str, int], Any] = OrderedDict()
     _write(out, _READY)
     stdin = sys.stdin.fileno()
     while True:
@@ -136,7 +138,8 @@ def _serve(memory_cap_bytes: int) -> None:
             raw = _read(stdin, 1 << 30)
         except (EOFError, OSError):
             return  # the caller is gone or closed the pool
-        reply = _answer(runners, raw)
+        with busy:
+            reply = _answer(runners, raw)
         try:
             _write(out, _encode(reply))
         except OSError:
@@ -145,13 +148,28 @@ def _serve(memory_cap_bytes: int) -> None:
             return  # the pool starts a fresh worker in its place
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Exit when the caller is gone (killed with -9, say) even mid-query: the
-    closed pipe is only noticed between queries, and one query can compute
-    for minutes in a call that ignores the interrupt."""
+def _watch(parent: int, runners: OrderedDict[tuple[str, str, int], Any], busy: Any) -> None:
+    """Each second: exit when the caller is gone (killed with -9, say) even
+    mid-query, since the closed pipe is only noticed between queries and one
+    query can compute for minutes in a call that ignores the interrupt; and,
+    between queries, close the connections to files of closed sandboxes
+    (deleted), so an idle worker holds neither their disk space nor DuckDB's
+    cache of them."""
     while os.getppid() == parent:
         time.sleep(1.0)
+        if busy.acquire(blocking=False):
+            try:
+                _forget_deleted(runners)
+            except Exception:  # best effort: the next query tries again
+                pass
+            finally:
+                busy.release()
     os._exit(0)
+
+
+def _forget_deleted(runners: OrderedDict[tuple[str, str, int], Any]) -> None:
+    for old in [k for k in runners if not os.path.exists(k[0])]:
+        runners.pop(old).close()
 
 
 def _answer(runners: OrderedDict[tuple[str, str, int], Any], raw: bytes) -> dict[str, Any]:
@@ -216,9 +234,7 @@ def _runner(runners: OrderedDict[tuple[str, str, int], Any], request: dict[str, 
     key = (request["path"], request["memory_limit"], request["threads"])
     runner = runners.get(key)
     if runner is None:
-        # files of closed sandboxes are deleted: their connections go first
-        for old in [k for k in runners if not os.path.exists(k[0])]:
-            runners.pop(old).close()
+        _forget_deleted(runners)  # files of closed sandboxes: their connections go first
         while len(runners) >= _KEPT_CONNECTIONS:
             runners.popitem(last=False)[1].close()
         runner = runners[key] = sql.open_runner(
