@@ -73,6 +73,20 @@ def test_a_retrievers_first_choice_is_never_buried(dense, data, fusion) -> None:
     assert rest == sorted(rest, reverse=True)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from([0.0, 0.25, 0.5, 1.0]), min_size=1, max_size=80),
+    st.integers(1, 20),
+)
+def test_ties_go_to_the_lower_index(values: list[float], k: int) -> None:
+    """BM25 alone ties often (a query no word of which an entry holds scores
+    0 everywhere): the ranking is then by position, as documented."""
+    fused = np.array(values)
+    expected = sorted(range(len(values)), key=lambda i: (-values[i], i))[:k]
+    assert ranking(fused, [], k, guard=None)[0] == expected
+    assert ranking(fused, [], k)[0] == expected  # no firsts: the guard changes nothing
+
+
 def test_rrf_buried_the_dense_first_and_the_weighted_fusion_does_not() -> None:
     """The issue's failure, built small: one entry matches the question's
     meaning but none of its words; forty match a common word loosely."""

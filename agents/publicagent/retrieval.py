@@ -236,8 +236,12 @@ def ranking(
     index, so rankings are reproducible."""
     n = len(fused)
     depth = min(n, max(k, guard or 0))
-    top = np.argpartition(-fused, depth - 1)[:depth] if depth < n else np.arange(n)
-    order = [int(i) for i in top[np.lexsort((top, -fused[top]))]]
+    if depth < n:  # every entry tied with the depth-th best, so ties can go to the lower index
+        cut = -np.partition(-fused, depth - 1)[depth - 1]
+        top = np.flatnonzero(fused >= cut)
+    else:
+        top = np.arange(n)
+    order = [int(i) for i in top[np.lexsort((top, -fused[top]))][:depth]]
     if not guard:
         return order[:k], set()
     head, tail = order[:guard], order[guard:]
