@@ -576,3 +576,30 @@ def test_agents_package_loads_its_machinery_on_first_use() -> None:
         [sys.executable, "-c", LAZY_AGENTS_SCRIPT], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "sql"),
+    [
+        (
+            "enable_logging",
+            "SELECT * FROM enable_logging(storage := 'file', "
+            "storage_config := {'path': '/tmp/ethos-sql-log'})",
+        ),
+        ("enable_logging", "SELECT * FROM enable_logging(level := 'trace')"),
+        (
+            "enable_profiling",
+            "SELECT * FROM main.enable_profiling(save_location := '/tmp/ethos-sql-profile.txt')",
+        ),
+        ("checkpoint", "SELECT (SELECT count(*) FROM checkpoint())"),
+        ("truncate_duckdb_logs", "SELECT * FROM truncate_duckdb_logs()"),
+    ],
+)
+def test_functions_that_change_the_database_are_refused(box: Sandbox, name: str, sql: str) -> None:
+    """Logging to a file was accepted, and the worker died at its next
+    query (an innocent one, reported as out of memory)."""
+    replaced = box._pool.replacements
+    with pytest.raises(SqlRefusedError, match=f"the function {name} .* changes the database"):
+        box.run(sql)
+    assert box.run("SELECT count(*) FROM cities").rows == [[3]]
+    assert box._pool.replacements == replaced

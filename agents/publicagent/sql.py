@@ -172,6 +172,21 @@ _DENIED_FUNCTIONS = frozenset(
         "load_aws_credentials",
     }
 )
+# Table functions that change the database for the queries after them
+# instead of reading data: logging to a file (refused only when the log is
+# written, which kills the worker during the next, innocent query),
+# profiling output, checkpoints.
+_STATEFUL_FUNCTIONS = frozenset(
+    {
+        "enable_logging",
+        "disable_logging",
+        "truncate_duckdb_logs",
+        "enable_profiling",
+        "disable_profiling",
+        "checkpoint",
+        "force_checkpoint",
+    }
+)
 _DENIED_PREFIXES = ("read_", "http", "s3", "postgres_", "mysql_", "sqlite_", "iceberg_", "delta_")
 _DENIED_SUFFIXES = ("_scan",)
 
@@ -293,6 +308,7 @@ def _denied(function_name: str) -> bool:
     name = function_name.lower()
     return (
         name in _DENIED_FUNCTIONS
+        or name in _STATEFUL_FUNCTIONS
         or name.startswith(_DENIED_PREFIXES)
         or name.endswith(_DENIED_SUFFIXES)
         or SQL_TEXT_FUNCTION.search(name) is not None
@@ -864,8 +880,8 @@ class _Runner:
             name = node.get("function_name")
             if isinstance(name, str) and _denied(name):
                 raise SqlRefusedError(
-                    f"the function {name} reads files, the network or runs SQL text, "
-                    "which the sandbox does not allow",
+                    f"the function {name} reads files or the network, runs SQL text or "
+                    "changes the database, which the sandbox does not allow",
                     "query only the loaded tables: " + ", ".join(self._row_counts),
                 )
             if node.get("type") == "BASE_TABLE":
