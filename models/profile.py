@@ -117,7 +117,10 @@ class ExpertStat(BaseModel):
     """One (layer, expert): its routing in the behaviour and control sets
     (each score's formula and source: ``SCORES``)."""
 
-    model_config = ConfigDict(ser_json_inf_nan="constants")  # mote_t is inf on full separation
+    # mote_t is inf on full separation; JSON has no infinity (jq, PostgreSQL and
+    # JSON.parse refuse the bare Infinity token), so the stored profile writes the
+    # string "Infinity", which validation reads back as the float.
+    model_config = ConfigDict(ser_json_inf_nan="strings")
 
     layer: int
     expert: int

@@ -241,7 +241,13 @@ def test_welch_edge_cases() -> None:
     )
     built = build_profile("m", "qwen3_moe", {0: 1}, maps, none)
     assert built.stat(0, 0).mote_t == math.inf
-    stored = ExpertProfile.model_validate_json(built.model_dump_json())
+    text = built.model_dump_json()
+
+    def refuse(token: str) -> None:
+        raise AssertionError(f"{token} is not JSON")
+
+    assert json.loads(text, parse_constant=refuse)["experts"][0]["mote_t"] == "Infinity"
+    stored = ExpertProfile.model_validate_json(text)
     assert stored.stat(0, 0).mote_t == math.inf and stored == built
     assert set(SCORES) == set(built.scores)
     from pydantic import ValidationError
