@@ -377,3 +377,31 @@ def test_the_numpy_encoders_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) ->
     assert len(encoder._cache) == 3
     assert np.array_equal(encoder.embed(texts), first)  # evicted ones recomputed alike
     encoder.clear_cache()
+
+
+async def test_installing_the_model_after_a_bm25_only_cache_gives_dense_search(
+    store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index cached while the model package was absent has no vectors; once
+    the model is installed, search is hybrid again without waiting for the
+    catalogue to change."""
+    from ethos.agents.publicagent import embedding, query_encoder
+
+    monkeypatch.setattr(embedding, "get_embedder", lambda: None)
+    monkeypatch.setattr(embedding, "model_dir", lambda: None)
+    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda: None)
+    folder = tmp_path / "open-data"
+    folder.mkdir()
+    (folder / "rainfall.csv").write_text("city,rain_mm\nLyon,831\nNice,700\n")
+    await catalog.ingest_folder(store, folder)  # stored without embeddings
+    cache = tmp_path / "cache"
+    assert not (await open_index(store, cache_dir=cache)).has_dense
+
+    double = FixedEncoder()  # the model, now installed
+    monkeypatch.setattr(embedding, "get_embedder", lambda: double)
+    monkeypatch.setattr(embedding, "model_dir", lambda: tmp_path)
+    retrieval._indexes.clear()  # a fresh process
+    index = await open_index(store, cache_dir=cache)
+    assert index.has_dense and index.search("rain", 1)[0].dense_score is not None
+    retrieval._indexes.clear()  # and the next one loads that from the cache
+    assert (await open_index(store, cache_dir=cache)).has_dense

