@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import random
 
 import pytest
 from hypothesis import example, given, settings
@@ -148,31 +149,41 @@ def dilemmas(draw: st.DrawFn) -> tuple[float, float, float, float]:
     return r, s, t, p
 
 
-@settings(max_examples=200)
-@given(dilemmas(), st.lists(st.integers(0, 1), min_size=1, max_size=12))
-@example((3, 0, 4, 2.5), [1])  # the issue's case: P above the mean payoff, against all-D
-def test_pavlov_is_axelrods_win_stay_lose_shift_for_any_dilemma(
-    payoffs: tuple[float, float, float, float], script: list[int]
-) -> None:
+def test_pavlov_is_axelrods_win_stay_lose_shift_for_any_dilemma() -> None:
     """Move for move and point for point against every deterministic classic
-    and against a drawn sequence of moves, on 200 drawn payoff sets."""
-    r, s, t, p = payoffs
-    assert t > r > p > s and 2 * r > t + s
-    game = Game.symmetric([[r, s], [t, p]], name="drawn dilemma")
-    reference = axl.Game(r=r, s=s, t=t, p=p)
-    sequence = "".join("CD"[m] for m in script)
-    rivals = [(ours, theirs()) for ours, theirs in PAIRS.values()]
-    rivals.append((cycle(*script), axl.Cycler(sequence)))
-    rounds = 2 * len(script) + 3
+    and against a sequence of moves drawn from the payoffs, on at least 200
+    distinct drawn payoff sets (counted: examples that vary only the
+    sequence would repeat payoffs)."""
+    seen: set[tuple[float, float, float, float]] = set()
 
-    async def ours_all() -> list:
-        return [await play_match(game, win_stay_lose_shift, o, rounds=rounds) for o, _ in rivals]
+    @settings(max_examples=210)
+    @given(dilemmas())
+    @example((3, 0, 4, 2.5))  # the issue's case: P above the mean payoff (against all-D)
+    def check(payoffs: tuple[float, float, float, float]) -> None:
+        seen.add(payoffs)
+        r, s, t, p = payoffs
+        assert t > r > p > s and 2 * r > t + s
+        game = Game.symmetric([[r, s], [t, p]], name="drawn dilemma")
+        reference = axl.Game(r=r, s=s, t=t, p=p)
+        draw = random.Random(repr(payoffs))
+        script = [draw.randint(0, 1) for _ in range(draw.randint(1, 12))]
+        rivals = [(ours, theirs()) for ours, theirs in PAIRS.values()]
+        rivals.append((cycle(*script), axl.Cycler("".join("CD"[m] for m in script))))
+        rounds = 2 * len(script) + 3
 
-    for got, (_, theirs) in zip(asyncio.run(ours_all()), rivals, strict=True):
-        want = axl.Match((axl.WinStayLoseShift(), theirs), turns=rounds, game=reference)
-        d = axl.Action.D
-        assert got.moves == tuple((int(a == d), int(b == d)) for a, b in want.play())
-        assert got.totals == tuple(float(x) for x in want.final_score())
+        async def ours_all() -> list:
+            return [
+                await play_match(game, win_stay_lose_shift, o, rounds=rounds) for o, _ in rivals
+            ]
+
+        for got, (_, theirs) in zip(asyncio.run(ours_all()), rivals, strict=True):
+            want = axl.Match((axl.WinStayLoseShift(), theirs), turns=rounds, game=reference)
+            d = axl.Action.D
+            assert got.moves == tuple((int(a == d), int(b == d)) for a, b in want.play())
+            assert got.totals == tuple(float(x) for x in want.final_score())
+
+    check()
+    assert len(seen) >= 200
 
 
 async def test_pavlov_reads_moves_not_payoffs() -> None:
