@@ -228,9 +228,9 @@ class SocialChainOfThoughtPlayer(LLMPlayer):
         question = f"{self.prompt(history, framing)}\n\n{prediction_question(history, framing)}"
         messages = [{"role": "user", "content": question}]
         predicted = await self.ask(messages, history, framing)
-        # The second call shows the first exchange as it happened: the first
-        # question as the model read it (with the gateway's note on the
-        # options), then its prediction.
+        # The second call shows the first exchange: the first question as the
+        # model read it (with the gateway's note on the options), then its
+        # prediction as the option it named (not a free-text reply's wording).
         messages = [
             *as_sent(messages, framing),
             {"role": "assistant", "content": predicted.choice},
