@@ -183,6 +183,10 @@ def test_a_saved_index_searches_exactly_like_the_built_one(tmp_path: Path) -> No
     built = CatalogIndex(toy_entries(), embedder=FixedEncoder())
     path = tmp_path / "index.npz"
     built.save(path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # as any file the user writes
+    assert [p.name for p in tmp_path.iterdir()] == ["index.npz"]  # no partial file left
     loaded = CatalogIndex.load(path, embedder=FixedEncoder())
     assert len(loaded) == len(built) and loaded.ids == built.ids
     assert np.array_equal(loaded.vectors, built.vectors)

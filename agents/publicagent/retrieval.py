@@ -37,7 +37,7 @@ import logging
 import math
 import os
 import re
-import tempfile
+import uuid
 import weakref
 import zipfile
 from collections import Counter
@@ -400,15 +400,14 @@ class CatalogIndex:
         # A name of its own per writer (two threads of one process, or two
         # processes, may write the same index at once: the last rename wins,
         # each file whole); removed when the write fails (a full disk).
-        handle = tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
-        )
+        # (Not tempfile's: its files are private, 0600; this one has the umask's mode.)
+        partial = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:12]}.part")
         try:
-            with handle:
+            with open(partial, "xb") as handle:
                 np.savez(handle, **arrays)
-            os.replace(handle.name, path)
+            os.replace(partial, path)
         except BaseException:
-            Path(handle.name).unlink(missing_ok=True)
+            partial.unlink(missing_ok=True)
             raise
 
     @classmethod
