@@ -479,6 +479,35 @@ def test_a_worker_that_cannot_start_is_one_error(
         broken.close()
 
 
+def test_no_process_to_start_is_one_error_then_started_on_demand(
+    box: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from ethos.agents.publicagent import sql_worker
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")  # as fork would
+
+    assert box._pool.wait_warm()  # no replacement of the shared pool starts meanwhile
+    with monkeypatch.context() as patch:
+        patch.setattr(sql_worker, "_Worker", refuse)
+        starved = sql_worker.WorkerPool(2, 2**30)  # no worker yet, and no traceback
+        patch.setattr(box, "_pool", starved)
+        try:
+            with pytest.raises(SqlFailedError, match="did not start"):
+                box.run("SELECT 1")
+        except BaseException:
+            starved.close()
+            raise
+    try:
+        assert starved.pids() == []
+        monkeypatch.setattr(box, "_pool", starved)
+        assert box.run("SELECT count(*) FROM cities").rows == [[3]]  # started on demand
+    finally:
+        starved.close()
+
+
 ORPHAN_SCRIPT = """
 import os, threading, time
 import pandas as pd

@@ -369,8 +369,13 @@ class WorkerPool:
         self.replacements = 0
         self._pid = os.getpid()
         self._cond = threading.Condition()
-        self._idle: list[_Worker] = [_Worker(memory_cap_bytes) for _ in range(size)]
-        self._live = size
+        self._idle: list[_Worker] = []
+        for _ in range(size):
+            try:
+                self._idle.append(_Worker(memory_cap_bytes))
+            except OSError:  # out of processes or files: a query starts one later
+                break
+        self._live = len(self._idle)
         self._closed = False
 
     def pids(self) -> list[int]:
@@ -484,7 +489,10 @@ class WorkerPool:
         call = call or Call()
         data = json.dumps(request).encode("utf-8")
         call._wake = self._wake_waiters
-        worker = self._acquire(call)
+        try:
+            worker = self._acquire(call)
+        except OSError:  # no process could be started (out of processes or files)
+            return {"error": {"kind": "start"}, "peak": None}
         if worker is None:  # cancelled while every worker was busy
             return {"error": {"kind": "cancelled"}, "peak": None}
         healthy = sent = False
