@@ -334,7 +334,8 @@ async def discover(state: PublicAgentState, runtime: Any) -> dict[str, Any]:
     unknown = [i for i in picked.chosen if i not in candidates]
     if not chosen:
         why = f"ids not among the candidates: {unknown}" if unknown else "no candidate fits"
-        return _failed("discover", attempts, f"no data set chosen ({why})")
+        failed = _failed("discover", attempts, f"no data set chosen ({why})")
+        return {**failed, "models": _answered(DISCOVERY, result)}  # it answered, unusably
     from ethos.agents.publicagent.catalog import get_entry
 
     entries = [await get_entry(store, i) for i in chosen]
@@ -409,8 +410,9 @@ async def analyse(state: PublicAgentState, runtime: Any) -> dict[str, Any]:
         return _failed("analyse", attempts, exc)
     finally:
         sandbox.close()
-    if not kept:
-        return _failed("analyse", attempts, f"no query returned rows; last problems:\n{feedback}")
+    if not kept:  # the model answered, with queries that failed: the report names it
+        failed = _failed("analyse", attempts, f"no query returned rows; last problems:\n{feedback}")
+        return {**failed, "models": answered}
     return {
         "attempts": attempts,
         "done": ["analyse"],

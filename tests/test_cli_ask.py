@@ -130,3 +130,54 @@ def test_models_section_labels_only_scripted_models() -> None:
     assert models_markdown(ablated).splitlines()[2] == (
         "- Intent clarification: not run (ablated: the question was used as asked)"
     )
+
+
+def failing_sql_model(request) -> str:
+    """The packaged rules, except that the analysis agent's every query fails."""
+    from ethos.agents.publicagent import scripted
+
+    system = str(request.messages[0].get("content", ""))
+    if "data analysis" in system.splitlines()[0]:
+        return json.dumps({"experiments": [{"goal": "g", "sql": "SELECT no_such_column FROM t"}]})
+    return scripted.respond(request)
+
+
+@pytest.mark.slow
+async def test_a_failed_stage_names_the_model_whose_answer_failed(
+    store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The analysis model answered (with queries that all failed): the report
+    of the failed run names it, rather than saying it never answered."""
+    from ethos.agents.agent import AgentContext
+    from ethos.agents.publicagent import embedding, query_encoder
+    from ethos.agents.publicagent.catalog import ingest_folder
+    from ethos.graphs.publicagent import (
+        PublicAgentAnswer,
+        PublicAgentDeps,
+        build_graph,
+        models_markdown,
+        start_state,
+    )
+    from ethos.graphs.runtime import GraphRuntime
+    from ethos.models.script import Script, register_script
+
+    monkeypatch.setattr(embedding, "get_embedder", lambda: None)
+    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda: None)
+    folder = tmp_path / "rain"
+    folder.mkdir()
+    (folder / "rainfall.csv").write_text("city,rain_mm\nLyon,831\nNice,700\n")
+    await ingest_folder(store, folder)
+    model = register_script("ask-failing-sql", Script(failing_sql_model))
+    async with await GraphRuntime.open(store=store) as runtime:
+        graph = runtime.compile(build_graph(), name="publicagent")
+        outcome = await runtime.run(
+            graph,
+            start_state("How much rain falls in Lyon?"),
+            thread_id="failing-sql",
+            context=AgentContext(model=model, deps=PublicAgentDeps(store)),
+        )
+    answer = PublicAgentAnswer.from_state(outcome.output)
+    assert answer.failure == "analyse"
+    lines = models_markdown(answer).splitlines()
+    assert lines[4] == f"- Analysis: `{model}` ({SCRIPTED})"
+    assert lines[5] == "- Report: no answer (the run stopped before this agent answered)"
