@@ -338,6 +338,8 @@ async def test_arun(sandbox: Sandbox) -> None:
 async def test_arun_cancellation_interrupts_the_query(frames: dict[str, pd.DataFrame]) -> None:
     big = {"big": pd.DataFrame({"x": range(200_000)}), **frames}
     with Sandbox(big, timeout_s=60.0) as box:
+        assert box._pool.wait_warm()  # timed below: the queries, not a worker's start
+        replaced = box._pool.replacements
         started = time.perf_counter()
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(box.arun("SELECT count(*) FROM big a, big b, big c"), 0.5)
@@ -350,6 +352,9 @@ async def test_arun_cancellation_interrupts_the_query(frames: dict[str, pd.DataF
             await task
         assert time.perf_counter() - started < 3.0
         assert (await box.arun("SELECT count(*) FROM big")).rows == [[200_000]]
+        # both cancelled queries' workers were killed (and replaced), not left computing
+        assert box._pool.wait_warm()
+        assert box._pool.replacements == replaced + 2
 
 
 # -- construction and lifecycle ------------------------------------------------
