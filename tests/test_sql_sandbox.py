@@ -118,6 +118,7 @@ def test_truncation(frames: dict[str, pd.DataFrame]) -> None:
 
 
 def test_huge_lazy_result_is_capped_quickly(sandbox: Sandbox) -> None:
+    assert sandbox._pool.wait_warm()  # timed: the query, not a worker's start
     started = time.perf_counter()
     result = sandbox.run("SELECT * FROM range(10000000000)")
     assert result.truncated and result.row_count == 1000
@@ -274,6 +275,7 @@ def test_duckdb_errors_are_short_and_specific(sandbox: Sandbox) -> None:
 def test_runaway_cross_join_is_stopped(frames: dict[str, pd.DataFrame]) -> None:
     big = {"big": pd.DataFrame({"x": range(200_000)}), **frames}
     with Sandbox(big, timeout_s=1.0) as box:
+        assert box._pool.wait_warm()  # timed: the query, not a worker's start
         started = time.perf_counter()
         with pytest.raises(SqlTimeoutError) as caught:
             box.run("SELECT count(*) FROM big a, big b, big c")
