@@ -134,8 +134,8 @@ def find_file(source: str | Path) -> GgufSource:
     return GgufSource(path)
 
 
-def read_header(path: Path) -> dict[str, Any]:
-    """The metadata ethos records, read without loading a tensor."""
+def check_magic(path: Path) -> None:
+    """Refuse a file that does not start as every GGUF file does."""
     with path.open("rb") as f:
         magic = f.read(4)
     if magic != GGUF_MAGIC:
@@ -143,6 +143,11 @@ def read_header(path: Path) -> dict[str, Any]:
             f"{path} is not a GGUF file (it starts with {magic!r}, not {GGUF_MAGIC!r})",
             "pass a .gguf file as written by llama.cpp (Ollama and LM Studio keep them too)",
         )
+
+
+def read_header(path: Path) -> dict[str, Any]:
+    """The metadata ethos records, read without loading a tensor."""
+    check_magic(path)
     from gguf import GGUFReader
 
     try:
@@ -221,6 +226,13 @@ def import_gguf(
     if dtype not in DTYPES:
         raise GgufImportError(f"dtype {dtype!r} is not one of {', '.join(DTYPES)}", "use bfloat16")
     out = checkpoint_dir(name, settings)
+    started = time.monotonic()
+    check_magic(source.path)
+    sha256 = sha256_of(source.path)
+    existing = read_provenance(out) if out.is_dir() else None
+    if existing and existing.get("sha256") == sha256 and existing.get("dtype") == dtype:
+        # Checked before transformers is imported: a repeated import costs a hash.
+        return ImportResult(out, existing, False, time.monotonic() - started)
     header = read_header(source.path)
     model_type = model_type_of(header["architecture"])
     if not header["has_chat_template"]:
@@ -228,11 +240,6 @@ def import_gguf(
             f"{source.path} has no chat template (tokenizer.chat_template)",
             "import a chat (instruct) model's GGUF: ethos talks to local models in chat turns",
         )
-    started = time.monotonic()
-    sha256 = sha256_of(source.path)
-    existing = read_provenance(out) if out.is_dir() else None
-    if existing and existing.get("sha256") == sha256 and existing.get("dtype") == dtype:
-        return ImportResult(out, existing, False, time.monotonic() - started)
     if out.exists() and (out.is_file() or any(out.iterdir())):
         what = (
             f"from GGUF {existing['sha256'][:12]}... as {existing.get('dtype')}"
