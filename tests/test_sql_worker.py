@@ -514,6 +514,7 @@ import pandas as pd
 from ethos.agents.publicagent.sql import Sandbox
 box = Sandbox({"t": pd.DataFrame({"a": [1]})}, timeout_s=600)
 box.run("SELECT 1")
+print(box._dir, flush=True)
 print(" ".join(map(str, box._pool.pids())), flush=True)
 slow = "SELECT levenshtein(repeat('a', 100000), repeat('b', 100000))"
 threading.Thread(target=box.run, args=(slow,), daemon=True).start()
@@ -524,7 +525,9 @@ os.kill(os.getpid(), 9)
 
 @pytest.mark.slow
 def test_workers_exit_when_the_caller_is_killed() -> None:
-    """Even the worker busy with minutes of uninterruptible work."""
+    """Even the worker busy with minutes of uninterruptible work; and the
+    tables directory it leaves (no finalizer runs at -9) is deleted by the
+    next Sandbox, while a live sandbox's is not."""
     import subprocess
     import sys
 
@@ -532,12 +535,18 @@ def test_workers_exit_when_the_caller_is_killed() -> None:
         [sys.executable, "-c", ORPHAN_SCRIPT], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == -signal.SIGKILL, done.stderr
-    pids = [int(p) for p in done.stdout.split()]
+    directory, workers = done.stdout.splitlines()
+    pids = [int(p) for p in workers.split()]
     assert len(pids) == 2
     for pid in pids:
         # exited (a zombie counts: in a container whose init does not reap
         # orphans, an exited worker can stay one)
         _wait_gone(pid, reaped=False, timeout_s=10)
+    assert os.path.isdir(directory)
+    with Sandbox({"t": pd.DataFrame({"a": [1]})}) as live:
+        assert not os.path.exists(directory)
+        with Sandbox({"u": pd.DataFrame({"a": [2]})}):
+            assert os.path.exists(live._path)  # its owner is alive
 
 
 def test_time_zoned_values_come_back(box: Sandbox) -> None:

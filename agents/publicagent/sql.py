@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import decimal
+import fcntl
 import json
 import math
 import os
@@ -544,6 +545,52 @@ class _Control:
                 self._cursor.interrupt()
 
 
+_DIR_PREFIX = "ethos-sql-"
+_OWNER = "owner.lock"
+
+
+def _claim(directory: str) -> int:
+    """Lock a new sandbox directory for this process. The lock goes with the
+    process, so a directory whose lock can be taken belongs to one that is
+    gone (killed with -9, say: no finalizer ran). The lock is taken before
+    the file gets the name a sweep looks for."""
+    temporary = os.path.join(directory, ".owner")
+    fd = os.open(temporary, os.O_CREAT | os.O_WRONLY, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    os.rename(temporary, os.path.join(directory, _OWNER))
+    return fd
+
+
+def _remove(directory: str, fd: int) -> None:
+    shutil.rmtree(directory, ignore_errors=True)
+    os.close(fd)  # unlocked once the directory is gone
+
+
+def _sweep_orphans() -> None:
+    """Delete the sandbox directories (copies of the tables) of processes
+    that are gone; a live sandbox's lock is held, so it is left alone."""
+    root = tempfile.gettempdir()
+    try:
+        names = [n for n in os.listdir(root) if n.startswith(_DIR_PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        directory = os.path.join(root, name)
+        try:
+            fd = os.open(os.path.join(directory, _OWNER), os.O_RDONLY)
+        except OSError:
+            continue  # being created, another user's, or not a sandbox's
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)  # its process is alive
+            continue
+        try:
+            shutil.rmtree(directory, ignore_errors=True)
+        finally:
+            os.close(fd)
+
+
 class Sandbox:
     """Locked-down DuckDB tables, copied from DataFrames, queried in capped
     worker processes.
@@ -599,8 +646,9 @@ class Sandbox:
         cap_mb = self._pool.memory_cap_bytes // 2**20
         self._memory_limit = memory_limit or f"{cap_mb // 2}MB"
         self._conn: duckdb.DuckDBPyConnection | None = None
-        self._dir = tempfile.mkdtemp(prefix="ethos-sql-")  # private: mode 0700
-        self._cleanup = weakref.finalize(self, shutil.rmtree, self._dir, True)
+        _sweep_orphans()
+        self._dir = tempfile.mkdtemp(prefix=_DIR_PREFIX)  # private: mode 0700
+        self._cleanup = weakref.finalize(self, _remove, self._dir, _claim(self._dir))
         self._path = os.path.join(self._dir, "tables.duckdb")
         try:
             build = duckdb.connect(self._path)
@@ -640,8 +688,9 @@ class Sandbox:
 
     def close(self) -> None:
         """Close the database and delete its file; later queries raise
-        :class:`EthosError`. Workers drop their connection to it on their
-        next query."""
+        :class:`EthosError`. Idle workers drop their connection to it within
+        a second. (A process killed before this leaves the directory; the
+        next Sandbox created on the machine deletes it.)"""
         if self._conn is not None:
             conn, self._conn = self._conn, None
             conn.close()
