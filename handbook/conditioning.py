@@ -117,7 +117,10 @@ class BehaviorHandbook:
     retrieval's default); ``tags`` keeps behaviours with any of those tags.
     ``count_citations`` False leaves the cited counter to the caller, who
     knows the answer's outcome (:meth:`record_outcome`), as the
-    ``handbook/reuse`` eval does.
+    ``handbook/reuse`` eval does; ``count_retrievals`` False leaves the
+    retrieved counter to it too (``record_outcome(..., once=...)`` counts
+    both once per sample, so a resumed run's redone sample is not counted
+    twice).
 
     The object holds no per-call state: what :meth:`guidance` offered is
     kept in a context variable keyed by agent and task, which follows the
@@ -131,6 +134,7 @@ class BehaviorHandbook:
     threshold: float | None = None
     tags: Sequence[str] = ()
     count_citations: bool = True
+    count_retrievals: bool = True
     embedder: Any = "auto"  # retrieval's: "auto" (MiniLM when installed), None (BM25), or one
     _key: int = field(default=0, init=False, repr=False)
 
@@ -142,7 +146,12 @@ class BehaviorHandbook:
         from ethos.handbook.behavior import HandbookNotFoundError
         from ethos.handbook.retrieval import retrieve
 
-        kwargs: dict[str, Any] = {"k": self.k, "tags": tuple(self.tags), "embedder": self.embedder}
+        kwargs: dict[str, Any] = {
+            "k": self.k,
+            "tags": tuple(self.tags),
+            "embedder": self.embedder,
+            "count": self.count_retrievals,
+        }
         if self.threshold is not None:
             kwargs["threshold"] = self.threshold
         try:
@@ -209,14 +218,39 @@ class BehaviorHandbook:
         context was offered and cited."""
         return (_uses.get() or {}).get((self._key, agent, task))
 
-    async def record_outcome(self, use: Use, score: float) -> None:
+    async def record_outcome(
+        self, use: Use, score: float, *, once: tuple[str, int, int | None] | None = None
+    ) -> bool:
         """Count ``use``'s citations with the answer's outcome (a score in
         [0, 1]); what a caller with ``count_citations=False`` does once it
-        has scored the answer."""
+        has scored the answer. With ``once`` = (run id, sample pk, attempt)
+        the offered behaviours' retrievals (when ``count_retrievals`` is
+        off) and the citations are counted at most once for that sample
+        (:func:`ethos.handbook.store.count_use_once`); False when they
+        already were."""
+        if once is not None:
+            from ethos.handbook.store import count_use_once
+
+            run_id, sample_pk, attempt = once
+            return await count_use_once(
+                self.store,
+                self.handbook,
+                run_id=run_id,
+                sample_pk=sample_pk,
+                attempt=attempt,
+                retrieved=[] if self.count_retrievals else use.names,
+                cited=use.cited,
+                score=score,
+            )
+        if not self.count_retrievals and use.names:
+            from ethos.handbook.store import count_retrieved
+
+            await count_retrieved(self.store, self.handbook, use.names)
         if use.cited:
             from ethos.handbook.store import count_cited
 
             await count_cited(self.store, self.handbook, list(use.cited), score)
+        return True
 
     def _remember(self, agent: str, task: str, use: Use) -> None:
         uses = dict(_uses.get() or {})

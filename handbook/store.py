@@ -220,11 +220,81 @@ async def count_cited(
 ) -> None:
     """Add one to ``cited`` of each named behaviour and, when the citing
     answer was scored, its score to the outcome mean."""
+    await _bump(store, handbook, names, _cited_values(score))
+
+
+COUNTED_EVENT = "handbook_counted"
+
+
+async def count_use_once(
+    store: Store,
+    handbook: str,
+    *,
+    run_id: str,
+    sample_pk: int,
+    retrieved: Sequence[str],
+    cited: Sequence[str],
+    score: float | None = None,
+    attempt: int | None = None,
+) -> bool:
+    """Count one sample's use of ``handbook`` (``retrieved`` and ``cited``
+    with ``score``) at most once, however often the sample is redone.
+
+    A resumed run redoes a sample whose score was never committed, and its
+    solver calls the counters again; counted plainly, the redone sample's
+    retrievals and citations would be counted twice. Here the counters move
+    in the same transaction as a ``handbook_counted`` event on the sample
+    (a sample row is one (run, sample, epoch, arm)), and a sample that has
+    that event is not counted again. False when it already was.
+    """
+    from ethos.db.tables import EventRow, SampleRow
+
+    hid = await _cached_handbook_id(store, handbook)
+    async with store.engine.begin() as conn:
+        # Serialises two workers on one sample (PostgreSQL; SQLite has one writer).
+        await conn.execute(select(SampleRow.id).where(SampleRow.id == sample_pk).with_for_update())
+        seen = await conn.execute(
+            select(EventRow.id)
+            .where(EventRow.sample_pk == sample_pk, EventRow.kind == COUNTED_EVENT)
+            .limit(1)
+        )
+        if seen.first() is not None:
+            return False
+        await conn.execute(
+            insert(EventRow).values(
+                run_id=run_id,
+                sample_pk=sample_pk,
+                kind=COUNTED_EVENT,
+                payload={
+                    "handbook": handbook,
+                    "retrieved": sorted(set(retrieved)),
+                    "cited": sorted(set(cited)),
+                    "score": score,
+                },
+                attempt=attempt,
+                created_at=utcnow(),
+            )
+        )
+        for names, values in (
+            (retrieved, {"retrieved": BehaviorRow.retrieved + 1}),
+            (cited, _cited_values(score)),
+        ):
+            unique = sorted(set(names))
+            if unique:
+                await conn.execute(
+                    update(BehaviorRow)
+                    .where(BehaviorRow.handbook_id == hid, BehaviorRow.name.in_(unique))
+                    .values(**values)
+                )
+    return True
+
+
+def _cited_values(score: float | None) -> dict[str, Any]:
     values: dict[str, Any] = {"cited": BehaviorRow.cited + 1}
     if score is not None:
         values["outcome_sum"] = BehaviorRow.outcome_sum + float(score)
         values["outcome_n"] = BehaviorRow.outcome_n + 1
-    await _bump(store, handbook, names, values)
+    return values
 
 
 async def _bump(store: Store, handbook: str, names: Sequence[str], values: dict[str, Any]) -> None:

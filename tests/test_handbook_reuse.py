@@ -371,3 +371,48 @@ async def test_both_second_attempts_get_the_same_budget_and_a_failed_extraction_
     assert revised.method == "critique_revise" and revised.second.text.endswith("Answer: 7")
     assert revised.output_tokens == 6 + revised.second.output_tokens  # no extraction
     assert budgets == [32, 32, 32]  # every second attempt at the same budget
+
+
+async def test_a_redone_conditioned_sample_counts_its_retrievals_and_citations_once(
+    store: Store, tmp_path: Path
+) -> None:
+    """A resumed run redoes a sample whose score was never committed: its
+    solver runs again, and the handbook's counters must not move twice."""
+    from ethos.evals.handbook.problems import check
+    from ethos.evals.task import SolverContext
+    from ethos.handbook.behavior import BehaviorDraft
+    from ethos.handbook.store import add_behaviors
+    from ethos.recording import run_scope
+
+    problem = next(p for p in subset("test", 3) if p.category == "fractions")
+    await add_behaviors(
+        store,
+        "math",
+        [
+            BehaviorDraft(
+                name="common denominator then reduce",
+                instruction="Put fractions over their least common denominator before adding "
+                "them, then reduce the result.",
+            )
+        ],
+        embedder=None,
+    )
+    task = reuse(
+        problems=str(write_jsonl(tmp_path / "one.jsonl", [problem])),
+        handbook="math",
+        retrieval="bm25",
+    )
+    sample = task.samples[0]
+    arm = Arm(name="m", model=MODEL, options={"method": "conditioned"})
+    run = await store.create_run("handbook-redo")
+    row = await store.record_sample(run.id, sample.id, status="running", input=sample.input)
+    outputs = []
+    for attempt in (1, 2):  # the second: the same sample redone after a kill
+        ctx = SolverContext(arm=arm, epoch=0, seed=1, attempt=attempt)
+        with run_scope(store, run.id, sample_pk=row.id, attempt=attempt) as scope:
+            outputs.append(await task.solver(sample, ctx))
+            await scope.written()
+    assert outputs[0]["cited"] == outputs[1]["cited"] == ["behavior_common_denominator_then_reduce"]
+    (behavior,) = await list_behaviors(store, "math")
+    right = 1.0 if check(outputs[0]["answer"], str(sample.target)) else 0.0
+    assert (behavior.retrieved, behavior.cited, behavior.outcome_mean) == (1, 1, right)

@@ -196,13 +196,18 @@ def reuse(
                 handbook,
                 k=k,
                 count_citations=False,
+                count_retrievals=False,
                 embedder="auto" if retrieval == "auto" else None,
             )
             result = await solver_agent.run_result(question, replace(agent_ctx, handbook=book))
             use = book.last(SOLVER_AGENT, question)
             right = check(result.output, str(sample.target))
             if use is not None:
-                await book.record_outcome(use, 1.0 if right else 0.0)
+                # once per sample: a resumed run that redoes it counts nothing twice
+                once = None
+                if scope.sample_pk is not None:
+                    once = (scope.run_id, scope.sample_pk, scope.attempt)
+                await book.record_outcome(use, 1.0 if right else 0.0, once=once)
             tokens = result.completion.usage.output_tokens
             return {
                 "method": method,
