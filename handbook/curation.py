@@ -195,6 +195,9 @@ async def behaviors_of_trace(
             seed=seed,
         )
     except (OutputValidationError, ContextLengthError, ProviderError) as exc:
+        # The failed call's tokens were paid for too (both rounds of a repair).
+        spent = getattr(exc, "usage", None)
+        tokens += spent.output_tokens if spent is not None else 0
         return TraceBehaviors(
             [], skipped=f"the curator failed: {exc.problem}", output_tokens=tokens
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ethos.errors import EthosError
 
 
@@ -32,9 +34,12 @@ class ProviderError(ModelError):
 class OutputValidationError(ModelError):
     """The model's reply did not match the requested schema, even after repair."""
 
-    def __init__(self, problem: str, fix: str | None = None, *, text: str = "") -> None:
+    def __init__(
+        self, problem: str, fix: str | None = None, *, text: str = "", usage: Any = None
+    ) -> None:
         super().__init__(problem, fix)
         self.text = text
+        self.usage = usage  # the failed call's Usage (both rounds): paid for though it failed
 
 
 class ContextLengthError(ModelError):

@@ -351,6 +351,7 @@ class _Call:
                 f"({problem.splitlines()[0]}); text received: {text[:500]!r}",
                 "check the prompt, or use a model that follows formats",
                 text=text,
+                usage=self.usage,
             )
         return self.completion(
             response,

@@ -138,6 +138,12 @@ async def test_a_curator_that_never_answers_json_skips_the_trace() -> None:
     found = await behaviors_of_trace("What is 1/2 + 1/3?", "5/6", model=model)
     assert found.behaviors == []
     assert found.skipped.startswith("the curator failed: ")
+    # the failed reflection (a call and its repair round) was paid for: its tokens count
+    from ethos.models import acomplete
+
+    one = await acomplete(model, [{"role": "user", "content": "hi"}])
+    assert one.usage.output_tokens > 0
+    assert found.output_tokens == 2 * one.usage.output_tokens
     no_answer = await behaviors_of_trace("What is 1/2 + 1/3?", "   ", model=model)
     assert no_answer.skipped == "the trace has no answer"
 
