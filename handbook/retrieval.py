@@ -12,10 +12,14 @@ is the cosine between query and behaviour; without it, BM25 ranks and the
 score is the share of the query's (idf-weighted) words the behaviour holds.
 
 The index is rebuilt when this process changed the handbook (add, merge,
-prune bump a local generation), and checked against the database for other
-processes' changes: count and newest id at most every ``RECHECK_S``
-seconds (index-only, ~3 ms at 100,000 rows), the newest update (which a
-merge into an existing behaviour moves) every ``FULL_RECHECK_S``. Usage
+prune bump a local generation): its own writes reach retrieval at once.
+Other processes' writes are found by checking the database on a query:
+count and newest id at most every ``RECHECK_S`` (1 s; index-only, ~3 ms at
+100,000 rows), so behaviours another process adds or deletes reach
+retrieval within 1 s; the newest update every ``FULL_RECHECK_S`` (30 s), so
+a change another process makes in place (a merge adding tags and
+provenance to an existing behaviour) reaches retrieval within 30 s, and a query before then still sees the old behaviour
+(``tests/test_handbook_store.py`` shows both on a moved clock). Usage
 counters do not invalidate it: the counts on a retrieved Behavior are those
 of the last rebuild, while the database's are exact.
 """

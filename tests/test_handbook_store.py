@@ -256,6 +256,36 @@ async def test_retrieve_sees_another_process_write(store, monkeypatch) -> None:
     assert [r.behavior.name for r in tagged] == ["behavior_check_units"]
 
 
+async def test_another_process_change_in_place_reaches_retrieval_within_30_s(
+    store, monkeypatch
+) -> None:
+    """What the retrieval docstring promises, on a clock this test moves: a
+    change in place (no new or deleted row) is not seen at the 1 s check,
+    and is at the first query from FULL_RECHECK_S (30 s) on."""
+    clock = [1000.0]
+
+    class Clock:
+        @staticmethod
+        def monotonic() -> float:
+            return clock[0]
+
+    monkeypatch.setattr(retrieval, "time", Clock)
+    assert (retrieval.RECHECK_S, retrieval.FULL_RECHECK_S) == (1.0, 30.0)
+    await add_behaviors(store, "maths", [draft(*UNITS)], embedder=None)
+    hid = (await get_behavior(store, "maths", "behavior_check_units")).id
+    assert await retrieval.retrieve(store, "maths", "", tags=["units"], embedder=None) == []
+    async with store.engine.begin() as conn:  # another process: no in-process notice
+        await conn.execute(
+            text("UPDATE behaviors SET tags = :tags, updated_at = :now WHERE id = :id"),
+            {"tags": '["units"]', "now": utcnow(), "id": hid},
+        )
+    clock[0] += 2.0  # past the 1 s check: count and newest id are unchanged
+    assert await retrieval.retrieve(store, "maths", "", tags=["units"], embedder=None) == []
+    clock[0] += 28.0  # 30 s after the index was built
+    tagged = await retrieval.retrieve(store, "maths", "", tags=["units"], embedder=None)
+    assert [r.behavior.name for r in tagged] == ["behavior_check_units"]
+
+
 async def test_without_the_model_retrieval_uses_bm25_and_warns(store, monkeypatch, caplog) -> None:
     from ethos.models import embedding
 
