@@ -30,8 +30,8 @@ from ethos.db.store import Store
 
 @contextlib.contextmanager
 def environment_kept() -> Iterator[None]:
-    """``--config`` sets ETHOS_CONFIG for the process (a CLI process ends
-    after one command); in-process runs must not leak it to the next."""
+    """Each in-process run starts from the same environment, whatever a
+    command set (``--config`` restoring ETHOS_CONFIG is tested on its own)."""
     saved = dict(os.environ)
     try:
         yield
@@ -300,3 +300,26 @@ def test_a_read_only_command_leaves_an_empty_database_empty(db_url: str, tmp_pat
             return await store.revision()
 
     assert asyncio.run(revision()) is None  # not migrated behind the user's back
+
+
+def test_config_given_to_one_invocation_does_not_leak_into_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # --config reaches the command's own load_settings() calls through
+    # ETHOS_CONFIG; an in-process caller (tests, a notebook) runs the next
+    # command without it, not with the last one's file.
+    monkeypatch.delenv("ETHOS_CONFIG", raising=False)
+    config = tmp_path / "ethos.toml"
+    config.write_text("")
+    missing = tmp_path / "none.db"
+    with pytest.raises(SystemExit) as exited:
+        main(["--config", str(config), "--db", str(missing), "runs", "list"])
+    assert exited.value.code == 2  # it read the settings, then found no database
+    assert "ETHOS_CONFIG" not in os.environ
+    callers = tmp_path / "callers.toml"
+    callers.write_text("")
+    monkeypatch.setenv("ETHOS_CONFIG", str(callers))  # one the caller set is kept
+    with pytest.raises(SystemExit):
+        main(["--config", str(config), "--db", str(missing), "runs", "list"])
+    assert os.environ["ETHOS_CONFIG"] == str(callers)
+    assert not missing.exists()

@@ -55,6 +55,7 @@ def root(
     ),
 ) -> None:
     ctx.obj = CliContext(db=db_url, config=config)
+    ctx.call_on_close(ctx.obj.close)  # --config's ETHOS_CONFIG ends with the command
 
 
 app.add_typer(db.app, name="db")

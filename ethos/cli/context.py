@@ -27,6 +27,8 @@ class CliContext:
     db: str | None = None
     config: Path | None = None
     _settings: Settings | None = None
+    # ETHOS_CONFIG as it was before --config set it: restored by ``close``.
+    _saved_config_env: tuple[str | None] | None = None
 
     def settings(self) -> Settings:
         if self._settings is None:
@@ -35,9 +37,28 @@ class CliContext:
             from ethos.settings import CONFIG_ENV, load_settings
 
             if self.config is not None:
+                # Through the environment, so the command's own load_settings()
+                # calls (the gateway, the SQL workers it starts) read it too.
+                if self._saved_config_env is None:
+                    self._saved_config_env = (os.environ.get(CONFIG_ENV),)
                 os.environ[CONFIG_ENV] = str(self.config)
             self._settings = load_settings(database_url=self.db)
         return self._settings
+
+    def close(self) -> None:
+        """At the end of the command: ETHOS_CONFIG back as it was, so an
+        in-process caller's next command does not read this one's file."""
+        if self._saved_config_env is not None:
+            import os
+
+            from ethos.settings import CONFIG_ENV
+
+            (before,) = self._saved_config_env
+            self._saved_config_env = None
+            if before is None:
+                os.environ.pop(CONFIG_ENV, None)
+            else:
+                os.environ[CONFIG_ENV] = before
 
     async def open_store(self, *, upgrade: bool = True, create: bool = True) -> Store:
         from ethos.db.store import Store
