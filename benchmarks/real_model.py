@@ -158,8 +158,11 @@ async def publicagent(store: Any, settings: Any, questions: int) -> None:
         result = await run_eval(config, store=store, progress=False, settings=settings)
         report = await build_report(store, result.run_id)
         means = {m.name: m.mean for m in report.metrics}
+        # A sample that ran to the end may still be a failure report ("PublicAgent
+        # could not answer"): the catastrophic metric says which.
+        failed_share = means.get("catastrophic") or 0.0
         figures[name] = {
-            "answered": result.succeeded,
+            "answered": round(result.succeeded * (1 - failed_share)),
             "seconds": round(time.perf_counter() - started, 1),
             "run": result.run_id,
             "metrics": {k: v for k, v in means.items() if v is not None},
