@@ -61,7 +61,14 @@ NEEDS_API_BASE: dict[str, tuple[str, ...]] = {
     "litellm_proxy": ("LITELLM_PROXY_API_BASE",),
     "lm_studio": ("LM_STUDIO_API_BASE",),
     "oobabooga": (),
+    # litellm's chat path for these ignores their own *_API_BASE variables
+    # and uses the OpenAI client's: unset, the prompt goes to OpenAI.
+    "xinference": ("OPENAI_BASE_URL", "OPENAI_API_BASE"),
+    "aiohttp_openai": ("OPENAI_BASE_URL", "OPENAI_API_BASE"),
 }
+# ai21/ reaches AI21's API only for the chat models litellm lists; any other
+# ai21/ model takes litellm's OpenAI path, to OpenAI's public API.
+OPENAI_FALLBACK = ("OPENAI_BASE_URL", "OPENAI_API_BASE")
 
 
 def resolve_args(
@@ -93,8 +100,19 @@ def check_destination(model: str, args: ModelArgs) -> None:
     prompt would otherwise leave for litellm's default endpoint."""
     import os
 
-    provider = model.split("/", 1)[0] if "/" in model else ""
+    provider, _, name = model.partition("/") if "/" in model else ("", "", model)
     names = NEEDS_API_BASE.get(provider)
+    if provider == "ai21" and not _ai21_chat_model(name):
+        if (args.api_base or "").strip() or any(
+            os.environ.get(n, "").strip() for n in OPENAI_FALLBACK
+        ):
+            return
+        raise ModelConfigError(
+            f"{model} is not one of AI21's chat models that litellm knows, and litellm "
+            "would send it to OpenAI's public API, which nobody named",
+            f"write ai21_chat/{name} for AI21's API, or pass -M api_base=URL for a server "
+            "of your own",
+        )
     if names is None or (args.api_base or "").strip():
         return
     if any(os.environ.get(name, "").strip() for name in names):
@@ -106,3 +124,9 @@ def check_destination(model: str, args: ModelArgs) -> None:
         f"pass -M api_base=http://HOST:PORT/v1 or set api_base under "
         f'[models."{model}"] in ethos.toml{variables}',
     )
+
+
+def _ai21_chat_model(name: str) -> bool:
+    from ethos.models.providers import load_litellm
+
+    return name in load_litellm().ai21_chat_models

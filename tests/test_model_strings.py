@@ -4,6 +4,7 @@ stored or sent."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -108,7 +109,9 @@ def cli(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     return int(exited.value.code or 0), capsys.readouterr().err
 
 
-@pytest.mark.parametrize("model", ["hosted_vllm/x", "hosted_vllm/", "custom_openai/gpt-4o", ""])
+@pytest.mark.parametrize(
+    "model", ["hosted_vllm/x", "hosted_vllm/", "custom_openai/gpt-4o", "ai21/j2-ultra", ""]
+)
 @pytest.mark.parametrize("command", ["eval", "ask"])
 def test_commands_refuse_before_a_run_is_created(
     model: str,
@@ -128,7 +131,79 @@ def test_commands_refuse_before_a_run_is_created(
     assert line.startswith("error: ")
     assert any(
         says in line
-        for says in ("names no server", "names no model", "model name is empty", "no model to")
+        for says in (
+            "names no server",
+            "names no model",
+            "model name is empty",
+            "no model to",
+            "send it to OpenAI's public API",
+        )
     )
     assert not db.exists()  # refused before the database was opened
     assert nothing_sent == []
+
+
+@pytest.mark.slow
+def test_every_provider_litellm_sends_to_openai_unnamed_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """NEEDS_API_BASE is kept by hand: this asks litellm itself where each of
+    its providers sends an unknown model given no api_base (every HTTP request
+    is stopped before it leaves), and each one that lands on OpenAI's public
+    API without being an OpenAI provider must be refused by ethos first."""
+    import os
+
+    import httpx
+
+    from ethos.models.args import OPENAI_FALLBACK
+    from ethos.models.gateway import check_model
+    from ethos.settings import load_settings
+
+    for name in list(os.environ):
+        if name.endswith(("_API_BASE", "_BASE_URL")) or name in OPENAI_FALLBACK:
+            monkeypatch.delenv(name)
+    urls: list[str] = []
+
+    class Stopped(Exception):
+        pass
+
+    def stop(self: Any, request: httpx.Request, *args: Any, **kwargs: Any) -> Any:
+        urls.append(str(request.url))
+        raise Stopped(str(request.url))
+
+    async def astop(self: Any, request: httpx.Request, *args: Any, **kwargs: Any) -> Any:
+        return stop(self, request)
+
+    monkeypatch.setattr(httpx.Client, "send", stop)
+    monkeypatch.setattr(httpx.AsyncClient, "send", astop)
+    litellm = load_litellm()
+    openai_itself = {"openai", "text-completion-openai", "chatgpt"}
+    to_openai = []
+    for provider in sorted(str(getattr(p, "value", p)) for p in litellm.provider_list):
+        urls.clear()
+        with contextlib.suppress(Exception):  # litellm's own refusals: nothing sent
+            litellm.completion(
+                model=f"{provider}/unknown-model",
+                messages=[{"role": "user", "content": "where does this go?"}],
+                api_key="sk-not-a-key",
+                timeout=5,
+            )
+        if urls and "openai.com" in urls[0] and provider not in openai_itself:
+            to_openai.append(provider)
+    # The known ones first: litellm still routes them so.
+    assert {"hosted_vllm", "custom_openai", "xinference", "ai21"} <= set(to_openai)
+    settings = load_settings()
+    allowed = [
+        provider
+        for provider in to_openai
+        if not _refused(lambda p=provider: check_model(f"{p}/unknown-model", settings))
+    ]
+    assert allowed == []
+
+
+def _refused(check: Any) -> bool:
+    try:
+        check()
+    except ModelConfigError as exc:
+        return "OpenAI" in str(exc) or "names no server" in str(exc)
+    return False
