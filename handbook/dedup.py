@@ -12,7 +12,14 @@ and misses true paraphrases (the labelled set in
 
 The thresholds were set on that labelled set (written for this project:
 paraphrase pairs and distinct pairs of the same domain) with the packaged
-all-MiniLM-L6-v2; another embedding model needs its own.
+all-MiniLM-L6-v2; another embedding model needs its own. Embeddings put two
+directions of one operation (see :func:`opposite`) and two quantities of
+one kind (area and perimeter, see :func:`contrasting`) as close as
+paraphrases, so those are kept apart by their words. Measured with MiniLM:
+precision 0.931, recall 0.900 on the tuning set; on 80 held-out pairs
+0.846 and 0.825, short of the 0.9 the issue asks for (the paraphrases
+missed share few words at cosine 0.55 to 0.74, below what can be merged
+without merging distinct behaviours of one topic).
 """
 
 from __future__ import annotations
@@ -31,7 +38,8 @@ class DedupRule:
     and the instructions (or the names) share at least ``word_overlap`` of
     their words; without vectors, when the words of name and instruction
     overlap by ``lexical``. Never when one says the opposite operation of
-    the other (see :func:`opposite`)."""
+    the other (see :func:`opposite`) or another quantity of the same kind
+    (see :func:`contrasting`)."""
 
     cosine: float = 0.76
     cosine_with_words: float = 0.60
@@ -50,6 +58,25 @@ _OPPOSITES = tuple(
         ("add adding added plus sum", "subtract subtracting subtracted minus"),
         ("greatest largest maximum", "least smallest minimum"),
         ("increase increasing", "decrease decreasing"),
+    )
+)
+
+
+# Families of co-hyponyms: different quantities of one kind, which
+# distributional embeddings put close together because they occur in the
+# same contexts ("the area of a rectangle" and "its perimeter": cosine 0.78
+# with MiniLM). Each member is a set of synonyms. Two behaviours that each
+# name members of one family, and no member in common, measure different
+# things. Written for the domains of the shipped problem set and the
+# publicagent tasks, as families, not as the failing pairs of a test set.
+_CONTRASTS = tuple(
+    tuple(frozenset(stem(w) for w in member.split()) for member in family)
+    for family in (
+        ("area", "perimeter", "circumference", "volume"),
+        ("mean average", "median", "mode", "range", "variance deviation"),
+        ("divisor factor gcd gcf", "multiple lcm"),
+        ("simple", "compound"),
+        ("sine sin", "cosine cos", "tangent tan"),
     )
 )
 
@@ -86,6 +113,22 @@ def opposite(a: Features, b: Features) -> bool:
     return False
 
 
+def contrasting(a: Features, b: Features) -> bool:
+    """Each names a different member of one family of quantities (area
+    and perimeter, mean and median, divisor and multiple), in their names
+    or in their whole text, and neither names the other's."""
+
+    def members(family: tuple[frozenset[str], ...], words: frozenset[str]) -> set[int]:
+        return {i for i, member in enumerate(family) if member & words}
+
+    for family in _CONTRASTS:
+        for wa, wb in ((a.name_words, b.name_words), (a.all_words, b.all_words)):
+            ma, mb = members(family, wa), members(family, wb)
+            if ma and mb and not ma & mb:
+                return True
+    return False
+
+
 def is_duplicate(
     a: Features, b: Features, cosine: float | None, rule: DedupRule = DEFAULT_RULE
 ) -> bool:
@@ -93,7 +136,7 @@ def is_duplicate(
     embeddings: the words of name and instruction decide."""
     if a.name == b.name:
         return True
-    if opposite(a, b):
+    if opposite(a, b) or contrasting(a, b):
         return False
     if cosine is None:
         return jaccard(a.all_words, b.all_words) >= rule.lexical

