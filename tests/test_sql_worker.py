@@ -438,17 +438,38 @@ def _wait_for_pid(call: Call) -> int:
 def _wait_gone(pid: int, reaped: bool = True, timeout_s: float = 10.0) -> None:
     """Until the process is reaped, or (reaped=False) at least dead."""
     for _ in range(int(timeout_s * 100)):
-        try:
-            if not reaped:
-                with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-                    if stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
-                        return
-            else:
+        if not reaped:
+            if _dead(pid):
+                return
+        else:
+            try:
                 os.kill(pid, 0)
-        except (ProcessLookupError, FileNotFoundError):
-            return
+            except ProcessLookupError:
+                return
         time.sleep(0.01)
     raise AssertionError(f"worker {pid} is still there")
+
+
+def _dead(pid: int) -> bool:
+    """Whether every thread of the process has exited. Its main thread can
+    be a zombie while the others still exit; until they have, the process
+    is not waitable and the pool (rightly) still counts it alive."""
+    try:
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        pass  # not a child of this process (an orphan test's worker), or reaped
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return True
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat", encoding="ascii") as stat:
+                if stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X"):
+                    return False
+        except FileNotFoundError:
+            continue
+    return True
 
 
 async def test_the_analysis_agent_gets_the_error_as_feedback(box: Sandbox) -> None:
