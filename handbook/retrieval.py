@@ -18,7 +18,8 @@ count and newest id at most every ``RECHECK_S`` (1 s; index-only, ~3 ms at
 100,000 rows), so behaviours another process adds or deletes reach
 retrieval within 1 s; the newest update every ``FULL_RECHECK_S`` (30 s), so
 a change another process makes in place (a merge adding tags and
-provenance to an existing behaviour) reaches retrieval within 30 s, and a query before then still sees the old behaviour
+provenance to an existing behaviour) reaches retrieval within 30 s, and a
+query before then still sees the old behaviour
 (``tests/test_handbook_store.py`` shows both on a moved clock). Usage
 counters do not invalidate it: the counts on a retrieved Behavior are those
 of the last rebuild, while the database's are exact.
