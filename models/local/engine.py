@@ -12,6 +12,7 @@ others go on. Steering vectors are added, and expert masks applied
 from __future__ import annotations
 
 import inspect
+import math
 import queue
 import threading
 import time
@@ -529,13 +530,18 @@ class Engine:
     @staticmethod
     def _sample(logits: torch.Tensor, states: list[_Row]) -> list[int | Exception]:
         """Each row's next token, or the error that row alone fails with."""
-        # One device-to-host copy for both (each .tolist() is a sync on CUDA).
-        picks, finite = torch.stack(
-            [logits.argmax(dim=-1), torch.isfinite(logits).all(dim=-1).long()]
-        ).tolist()
-        tokens: list[int | Exception] = list(picks)
+        # The largest logit is NaN when any is, +inf when any is, -inf when
+        # all are: one reduction gives the greedy pick and tells a broken row
+        # (an -inf among finite logits is a masked token, not a broken row).
+        # Scanning the logits again with isfinite().all() cost up to 3x this
+        # reduction per decode step. Index and value come back in one
+        # device-to-host copy (each .tolist() is a sync on CUDA).
+        best, picks = logits.max(dim=-1)
+        # float32 holds any vocabulary index exactly (< 2**24), on every device.
+        indices, values = torch.stack([picks.float(), best.float()]).tolist()
+        tokens: list[int | Exception] = [int(i) for i in indices]
         for i, row in enumerate(states):
-            if not finite[i]:
+            if not math.isfinite(values[i]):
                 tokens[i] = NonFiniteOutputError(
                     f"{_NON_FINITE} after {row.generated} generated tokens", _NON_FINITE_FIX
                 )
