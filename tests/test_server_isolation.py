@@ -87,6 +87,33 @@ async def test_a_row_whose_logits_turn_nan_fails_alone_and_its_batch_goes_on(
     assert "not finite" in str(bad)
 
 
+def test_a_row_is_broken_by_nan_or_infinity_not_by_a_masked_token() -> None:
+    import torch
+
+    from ethos.models.local.engine import Engine
+
+    class Greedy:
+        generator = None
+        generated = 3
+
+    inf, nan = math.inf, math.nan
+    logits = torch.tensor(
+        [
+            [0.5, 2.0, -1.0],  # ordinary
+            [0.5, nan, 2.0],  # NaN anywhere
+            [0.5, inf, 2.0],  # +inf anywhere
+            [-inf, 0.5, 0.25],  # a masked token: still a good row
+            [-inf, -inf, -inf],  # nothing to pick
+            [1.0, 1.0, 0.0],  # a tie: the first, as argmax (and transformers) picks
+        ]
+    )
+    tokens = Engine._sample(logits, [Greedy()] * len(logits))  # type: ignore[list-item]
+    assert tokens[0] == 1 and tokens[3] == 1 and tokens[5] == 0
+    for broken in (tokens[1], tokens[2], tokens[4]):
+        assert isinstance(broken, NonFiniteOutputError)
+        assert "not finite" in str(broken) and "after 3 generated tokens" in str(broken)
+
+
 async def test_a_batch_that_raises_is_run_again_request_by_request(batched: LocalModel) -> None:
     expected = await alone(batched, max_tokens=4)
     before = batched.batch_sizes
@@ -247,7 +274,10 @@ def test_eight_requests_beside_a_nan_alpha_all_succeed(served: Served, alpha: fl
         thread.join(timeout=120)
     statuses = [results[i][0] for i in range(len(bodies))]
     assert statuses == [200] * 8 + [400]
-    assert all(results[i][1]["choices"][0]["message"]["content"] is not None for i in range(8))
+    for i in range(8):  # each one answered in full, not an empty or cut-off reply
+        (choice,) = results[i][1]["choices"]
+        assert isinstance(choice["message"]["content"], str) and choice["message"]["content"]
+        assert choice["finish_reason"] in {"stop", "length"}
     error = results[8][1]["error"]
     assert error["param"] == "ethos.interventions.0.alpha"
     assert "finite number" in error["message"]
@@ -276,27 +306,42 @@ def timed_beside_health(served: Served, body: bytes) -> tuple[float, dict[str, A
     return outcome["seconds"], outcome["payload"]["error"], latencies
 
 
+def within_bounds(
+    served: Served, body: bytes, *, refused_in: float, health_in: float, attempts: int = 3
+) -> dict[str, Any]:
+    """The error of a try in which ``body`` was refused within ``refused_in``
+    seconds and every /health meanwhile answered within ``health_in``.
+
+    Up to ``attempts`` tries: on a busy 2-core CI box one try can lose a
+    scheduler slice longer than these bounds, but a server that does the work
+    on its event loop (the issue measured ~48 s) misses them in every try."""
+    tries = []
+    for _ in range(attempts):
+        seconds, error, latencies = timed_beside_health(served, body)
+        tries.append((round(seconds, 3), round(max(latencies, default=math.inf), 3)))
+        if seconds < refused_in and latencies and max(latencies) < health_in:
+            return error
+    raise AssertionError(f"(refused in s, slowest /health in s) of each try: {tries}")
+
+
 @pytest.mark.slow
 def test_a_10mb_prompt_is_refused_at_once_and_health_keeps_answering(served: Served) -> None:
     body = json.dumps(chat(served, [{"role": "user", "content": "word " * 2_000_000}])).encode()
     assert len(body) > 10_000_000
-    seconds, error, latencies = timed_beside_health(served, body)
-    # Refused unparsed: no prompt that fits a 2048-token context needs this many bytes.
-    assert f"the request body has {len(body)} bytes" in error["message"]
     # The issue's bounds: refused within 1 s (it took ~48 s, tokenising on the
     # event loop), /health within 50 ms meanwhile.
-    assert seconds < 1.0, seconds
-    assert latencies and max(latencies) < 0.05, latencies
+    error = within_bounds(served, body, refused_in=1.0, health_in=0.05)
+    # Refused unparsed: no prompt that fits a 2048-token context needs this many bytes.
+    assert f"the request body has {len(body)} bytes" in error["message"]
 
 
 @pytest.mark.slow
 def test_a_prompt_over_the_context_is_refused_before_tokenising(served: Served) -> None:
-    # 1 MB: small enough to be parsed, far too long to tokenise for nothing.
+    # 1 MB: small enough to be parsed, far too long to tokenise for nothing
+    # (tokenising it takes ~3 s: benchmarks/serve_hostile.py).
     body = json.dumps(chat(served, [{"role": "user", "content": "word " * 200_000}])).encode()
-    seconds, error, latencies = timed_beside_health(served, body)
+    error = within_bounds(served, body, refused_in=1.0, health_in=0.05)
     assert "the prompt has at least" in error["message"]
-    assert seconds < 1.0, seconds
-    assert latencies  # /health answered while it was handled
 
 
 @pytest.mark.slow
