@@ -265,10 +265,12 @@ async def count_use_once(
                 run_id=run_id,
                 sample_pk=sample_pk,
                 kind=COUNTED_EVENT,
+                # counts, not names: a run kept without text (ETHOS_TRANSCRIPTS=false)
+                # keeps none here either; the handbook events carry the names
                 payload={
                     "handbook": handbook,
-                    "retrieved": sorted(set(retrieved)),
-                    "cited": sorted(set(cited)),
+                    "retrieved": len(set(retrieved)),
+                    "cited": len(set(cited)),
                     "score": score,
                 },
                 attempt=attempt,
