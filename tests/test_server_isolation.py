@@ -137,6 +137,54 @@ async def test_a_batch_that_raises_is_run_again_request_by_request(batched: Loca
     assert (batched.batch_sizes - before) == {9: 1, 1: 9}
 
 
+class FailsMidDecode:
+    """The model, except that the batch's 4th forward (its 3rd decode step)
+    raises while more than one row is in it: a fault after text has gone out."""
+
+    def __init__(self, model: Any) -> None:
+        self.model, self.calls = model, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.model, name)
+
+    def __call__(self, **inputs: Any) -> Any:
+        if inputs["input_ids"].shape[0] > 1:
+            self.calls += 1
+            if self.calls == 4:
+                raise RuntimeError("a fault in the middle of decoding")
+        return self.model(**inputs)
+
+
+async def test_a_batch_failing_mid_decode_sends_no_text_twice(
+    batched: LocalModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Streams that already sent text fail with the fault (running them again
+    # would send their first words twice); requests that sent nothing are run
+    # again alone and answered in full.
+    expected = await alone(batched, max_tokens=8)
+    streamed: dict[int, list[str]] = {0: [], 1: []}
+
+    async def stream(i: int) -> str:
+        async for delta in batched.stream(PROMPTS[i], max_tokens=8):
+            streamed[i].append(delta.text)
+        return "".join(streamed[i])
+
+    monkeypatch.setattr(batched._engine, "model", FailsMidDecode(batched._engine.model))
+    before = batched.batch_sizes
+    results = await asyncio.gather(
+        stream(0),
+        stream(1),
+        *(batched.generate(p, max_tokens=8) for p in PROMPTS[2:4]),
+        return_exceptions=True,
+    )
+    for i in (0, 1):  # text went out, then the fault; nothing after it
+        assert isinstance(results[i], RuntimeError), results[i]
+        sent = "".join(streamed[i])
+        assert sent and expected[i].startswith(sent) and sent != expected[i]
+    assert [g.text for g in results[2:]] == expected[2:4]  # run again, answered once
+    assert (batched.batch_sizes - before) == {4: 1, 1: 2}
+
+
 async def test_steering_the_dtype_cannot_hold_is_refused_before_queueing(
     batched: LocalModel,
 ) -> None:
