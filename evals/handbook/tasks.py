@@ -20,7 +20,8 @@ last number) must equal the target exactly.
   stored handbook ``-T handbook=NAME`` (top ``-T k=5``; ``-T
   retrieval=bm25`` ranks by words even where MiniLM is installed): retrieved
   behaviours in its prompt, their citations parsed, counted with the
-  answer's outcome, and written to the transcript.
+  answer's outcome (once per sample, even when a resumed run redoes it), and
+  written to the transcript.
 - ``self_improve``: behaviour-guided self-improvement: the ``none`` answer
   (R1) is reflected on and turned into behaviours by the curator (role
   ``curator``, default the arm's model), and R2 answers from them.
