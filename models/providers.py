@@ -14,7 +14,6 @@ ethos' own typed error instead of litellm's re-wrapped one.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import threading
@@ -217,8 +216,9 @@ def _make_handlers(litellm: Any) -> dict[str, Any]:
                     "give tools to a hosted model, or call local/ models without tools=",
                 )
             local = await get_local_model(model, settings=options.settings)
-            # Templating and tokenising on a thread, not the caller's event loop.
-            prompt_tokens = await asyncio.to_thread(local.count_tokens, messages)
+            # A long prompt is templated and tokenised on a thread, not the
+            # caller's event loop.
+            prompt_tokens = await local.prepare(messages, local.count_tokens, messages)
             if options.choices:
                 scores = await local.score_choices(
                     messages, options.choices, interventions=options.interventions

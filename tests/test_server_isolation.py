@@ -214,6 +214,27 @@ async def test_a_prompt_far_over_the_context_is_refused_without_tokenising(
     assert shown > batched.context_length
 
 
+async def test_a_long_prompt_is_prepared_on_a_thread_and_a_short_one_in_place(
+    batched: LocalModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In place, a short prompt costs about what the hop to a thread costs;
+    # a long one must never hold the event loop.
+    loop_thread = threading.current_thread()
+    seen: list[bool] = []
+    encode = batched.encode_chat
+
+    def recording(messages: Any) -> list[int]:
+        seen.append(threading.current_thread() is loop_thread)
+        return encode(messages)
+
+    monkeypatch.setattr(batched, "encode_chat", recording)
+    long = [{"role": "user", "content": "a word " * 1000}]  # 7,000 characters
+    await batched.generate(PROMPTS[0], max_tokens=1)
+    await batched.generate(long, max_tokens=1)
+    await batched.score_choices(long, ["yes", "no"])
+    assert seen == [True, False, False]
+
+
 # -- intervention specs given as data --------------------------------------------------
 
 VECTOR = [0.5] * HIDDEN

@@ -220,10 +220,18 @@ class LocalModel:
     ) -> Generation:
         """Continue the conversation as the assistant. ``max_tokens`` is
         clamped to what fits the context (finish_reason "length")."""
-        # Templating, tokenising and checking on a thread: a long prompt never
-        # holds up the event loop (other requests, /health).
-        request = await asyncio.to_thread(
-            self._request, messages, max_tokens, temperature, top_p, seed, stop, interventions
+        # Templating, tokenising and checking off the event loop when the
+        # prompt is long: it never holds up other requests or /health.
+        request = await self.prepare(
+            messages,
+            self._request,
+            messages,
+            max_tokens,
+            temperature,
+            top_p,
+            seed,
+            stop,
+            interventions,
         )
         deltas = self._run(*request, incremental=False)
         try:
@@ -266,11 +274,28 @@ class LocalModel:
         interventions: Interventions = (),
     ) -> AsyncIterator[StreamDelta]:
         """``stream`` for servers: the request is templated, tokenised and
-        checked on a thread, and bad input raises at this await."""
-        request = await asyncio.to_thread(
-            self._request, messages, max_tokens, temperature, top_p, seed, stop, interventions
+        checked (a long prompt on a thread), and bad input raises at this await."""
+        request = await self.prepare(
+            messages,
+            self._request,
+            messages,
+            max_tokens,
+            temperature,
+            top_p,
+            seed,
+            stop,
+            interventions,
         )
         return self._run(*request, incremental=True)
+
+    async def prepare(self, messages: Messages, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)``: the templating and tokenising of ``messages``. On a
+        thread when their text is long, so it never holds up the event loop;
+        in place when short, where it costs about what the hop to a thread
+        does (~0.1 ms each on the tiny model; a one-forward request ~2.4 ms)."""
+        if _short(messages):
+            return fn(*args)
+        return await asyncio.to_thread(fn, *args)
 
     def _request(
         self,
@@ -339,7 +364,7 @@ class LocalModel:
         each is one token, one forward of the prompt scores them all."""
         if not choices:
             raise ModelConfigError("score_choices got no choices", "pass at least one option")
-        prompt = await asyncio.to_thread(self.encode_chat, messages)
+        prompt = await self.prepare(messages, self.encode_chat, messages)
         encode = self.tokenizer.backend_tokenizer.encode
         endings = [encode(choice, add_special_tokens=False).ids for choice in choices]
         for i, ending in enumerate(endings):
@@ -367,7 +392,7 @@ class LocalModel:
         self, messages: Messages, *, interventions: Interventions = ()
     ) -> torch.Tensor:
         """fp32 logits (on the CPU) of the token after the templated prompt."""
-        prompt = await asyncio.to_thread(self.encode_chat, messages)
+        prompt = await self.prepare(messages, self.encode_chat, messages)
         self.check_fits(len(prompt))
         steers, masks = self._check_interventions(interventions)
         job = ForwardJob([prompt], None, steers, masks=masks)
@@ -473,6 +498,26 @@ def _stop_strings(stop: str | Sequence[str] | None) -> tuple[str, ...]:
     if stop is None:
         return ()
     return tuple(s for s in ([stop] if isinstance(stop, str) else stop) if s)
+
+
+# Messages whose text is at most this many characters are templated and
+# tokenised on the event loop (well under a millisecond).
+INLINE_CHARS = 4096
+
+
+def _short(messages: Any) -> bool:
+    """Whether ``messages`` is a list of dicts with str contents of at most
+    INLINE_CHARS characters in all (anything else goes to a thread, where
+    ``_request`` refuses what is malformed)."""
+    if not isinstance(messages, list):
+        return False
+    total = 0
+    for message in messages:
+        content = message.get("content") if isinstance(message, dict) else None
+        if not isinstance(content, str):
+            return False
+        total += len(content)
+    return total <= INLINE_CHARS
 
 
 def _max_token_chars(tokenizer: Any) -> int:
