@@ -140,6 +140,18 @@ def _check_axelrod(rivals: Sequence[str]) -> None:
             opponent(name)
 
 
+def _arm_player(kind: str, ctx: SolverContext, framing: dict[str, Any]) -> Any:
+    """The arm's model as a player of ``kind``, with the arm's model
+    arguments and interventions: the one way a task seats the arm, so a
+    steered arm is steered in every task and in self-play's both seats."""
+    return PLAYERS[kind](
+        model=ctx.model,
+        model_args=dict(ctx.model_args),
+        interventions=tuple(ctx.interventions),
+        **framing,
+    )
+
+
 def match_task(
     name: str,
     games: Sequence[tuple[str, Game]],
@@ -170,12 +182,7 @@ def match_task(
 
     async def solve(sample: Sample, ctx: SolverContext) -> MatchOutput:
         spec = sample.input
-        me = PLAYERS[player](
-            model=ctx.model,
-            model_args=dict(ctx.model_args),
-            interventions=tuple(ctx.interventions),
-            **framing,
-        )
+        me = _arm_player(player, ctx, framing)
         rival = opponent(spec["opponent"])
         pair = (me, rival) if spec["seat"] == 0 else (rival, me)
         names = (me.name, spec["opponent"]) if spec["seat"] == 0 else (spec["opponent"], me.name)
@@ -387,23 +394,13 @@ def llm_match(
 
     async def solve(sample: Sample, ctx: SolverContext) -> LLMMatchOutput:
         spec = sample.input
-        me = PLAYERS[player](
-            model=ctx.model,
-            model_args=dict(ctx.model_args),
-            interventions=tuple(ctx.interventions),
-            **framing,
-        )
+        me = _arm_player(player, ctx, framing)
         if "opponent" in ctx.roles:
             model = ctx.roles["opponent"]
             other = PLAYERS[opponent_player](model=model, model_args=ctx.args_for(model), **framing)
         else:  # self-play: the arm, as configured, in both seats
             model = ctx.model
-            other = PLAYERS[opponent_player](
-                model=model,
-                model_args=dict(ctx.model_args),
-                interventions=tuple(ctx.interventions),
-                **framing,
-            )
+            other = _arm_player(opponent_player, ctx, framing)
         mine, theirs = f"{me.name} (arm {ctx.arm.name})", f"{other.name} (opponent)"
         seat = spec["seat"]
         pair, names = ((me, other), (mine, theirs)) if seat == 0 else ((other, me), (theirs, mine))
