@@ -43,9 +43,8 @@ from ethos.models.interventions import ExpertMask, Steer, parse_interventions
 INTERVENTIONS_HEADER = "x-ethos-interventions"
 MAX_DEPTH = 400  # JSON nesting of a request body; no OpenAI request comes near it
 MAX_BODY = 16 * 1024 * 1024
-# JSON spends at most 12 bytes on one character of text (a surrogate pair
-# written as two \uXXXX escapes); the rest of a chat request is small.
-BYTES_PER_CHAR = 12
+# Characters of a chat request's JSON that are not its prompt's text (the
+# roles, sampling settings, interventions' vectors) at most.
 OTHER_FIELDS = 1024 * 1024
 log = logging.getLogger("ethos.serve")
 
@@ -274,34 +273,44 @@ class Server:
         finally:
             self.in_flight -= 1
 
-    def body_limit(self) -> int:
-        """The most bytes a request whose prompt fits the context can take:
-        a larger body is refused unparsed (parsing 10 MB of JSON holds the
-        event loop for tens of milliseconds; tokenising it, for seconds)."""
-        prompt_chars = self.local.context_length * self.local.max_token_chars
-        return min(MAX_BODY, prompt_chars * BYTES_PER_CHAR + OTHER_FIELDS)
+    def prompt_chars(self) -> int:
+        """The most characters of text a prompt that fits the context has
+        (no token of the model decodes to more than ``max_token_chars``)."""
+        return self.local.context_length * self.local.max_token_chars
 
     async def _read(self, request: web.Request) -> bytes | web.Response:
-        """The body, read in chunks (other requests are served in between);
-        one over ``body_limit`` is drained unkept and refused."""
-        limit = self.body_limit()
+        """The body, read in chunks (other requests are served in between).
+        One with more text than any prompt that fits the context is refused
+        unparsed: json.loads holds the GIL, so parsing 10 MB takes 50-90 ms
+        of the event loop on any thread; tokenising it, seconds."""
         kept = bytearray()
         size = 0
         async for chunk in request.content.iter_any():
             size += len(chunk)
-            if size <= limit:
+            if size <= MAX_BODY:
                 kept += chunk
-        if size > limit:
-            return error_response(
-                400,
-                f"the request body has {size} bytes; a request whose prompt fits "
-                f"{self.model_id}'s context of {self.local.context_length} tokens has at "
-                f"most {limit}",
-                kind="invalid_request_error",
-                code="context_length_exceeded",
-                param="messages",
-            )
-        return bytes(kept)
+        prompt_chars = self.prompt_chars()
+        at_least = size
+        if size <= MAX_BODY:
+            try:  # ~1 ms for 10 MB of ASCII
+                text = kept.decode()
+            except UnicodeDecodeError:
+                return bytes(kept)  # the parser says what is wrong with it
+            # Outside OTHER_FIELDS every character of the JSON is one of the
+            # prompt's text, except escapes: each starts with a backslash and
+            # spends at most 6 characters (\uXXXX) on at least half of one.
+            at_least = len(text) - 6 * text.count("\\") - OTHER_FIELDS
+            if at_least <= prompt_chars:
+                return bytes(kept)
+        return error_response(
+            400,
+            f"the request body has {size} bytes, at least {at_least} characters of text; "
+            f"a prompt that fits {self.model_id}'s context of {self.local.context_length} "
+            f"tokens has at most {prompt_chars}",
+            kind="invalid_request_error",
+            code="context_length_exceeded",
+            param="messages",
+        )
 
     async def _parse(self, request: web.Request) -> ChatRequest | web.Response:
         data = await self._read(request)

@@ -498,3 +498,60 @@ async def test_a_stream_that_fails_midway_ends_with_an_error_event() -> None:
     assert json.loads(events[1])["choices"][0]["delta"] == {"content": "Coop"}
     assert "not finite" in json.loads(events[2])["error"]["message"]
     assert events[-1] == "[DONE]"
+
+
+class LongContext:
+    """A test double of the local host with a real model's long context
+    (32,768 tokens, none longer than 48 characters): the bytes a prompt that
+    fits may take exceed MAX_BODY, so only the text counts. A prompt that
+    reaches it gets an error saying so."""
+
+    name = "long"
+    context_length = 32768
+    max_token_chars = 48
+
+    async def generate(self, messages: Any, **sampling: Any) -> Any:
+        raise ContextLengthError("the prompt reached the model", "(a test double)")
+
+    async def aclose(self) -> None:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("content", "refused"),
+    [
+        ("word " * 2_000_000, True),  # 10 MB of text: more than 32,768 x 48 characters
+        ("\U0001f642" * 200_000, False),  # 2.4 MB of escapes, only 200,000 characters
+    ],
+)
+async def test_a_body_with_more_text_than_the_context_holds_is_refused_unparsed(
+    monkeypatch: pytest.MonkeyPatch, content: str, refused: bool
+) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from ethos.models import server as served_module
+
+    parsed: list[int] = []
+    real_loads = json.loads
+
+    def loads(data: Any, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(len(data))
+        return real_loads(data, *args, **kwargs)
+
+    app = served_module.create_app("local/long")
+    app.on_startup.clear()  # no checkpoint: the double stands in for the model
+    app["server"].local = LongContext()
+    body = json.dumps({"model": "long", "messages": [{"role": "user", "content": content}]})
+    monkeypatch.setattr(served_module.json, "loads", loads)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        response = await client.post(
+            "/v1/chat/completions", data=body, headers={"Content-Type": "application/json"}
+        )
+        error = (await response.json(loads=real_loads))["error"]
+    if refused:
+        assert response.status == 400
+        assert f"the request body has {len(body)} bytes" in error["message"]
+        assert parsed == []  # refused before json.loads held the event loop
+    else:  # parsed, and on to the model (which this double refuses)
+        assert parsed == [len(body)]
+        assert "reached the model" in error["message"]
