@@ -38,10 +38,12 @@ import numpy as np
 from sqlalchemy import func, select
 
 from ethos.db.tables import BehaviorRow
-from ethos.handbook.behavior import Behavior, Provenance, name_words
+from ethos.handbook.behavior import Behavior, name_words
 from ethos.handbook.embedder import TextEmbedder, default_embedder, embed, from_bytes
 from ethos.handbook.store import (
+    BEHAVIOR_COLUMNS,
     DEFAULT_HANDBOOK,
+    behavior_from_row,
     count_retrieved,
     handbook_id,
     local_generation,
@@ -139,19 +141,7 @@ class HandbookIndex:
         return len(self.rows)
 
     def behavior(self, i: int) -> Behavior:
-        r = self.rows[i]
-        return Behavior.model_construct(
-            id=int(r.id),
-            handbook=self.handbook,
-            name=r.name,
-            instruction=r.instruction,
-            tags=list(r.tags or []),
-            provenance=[Provenance.model_validate(p) for p in r.provenance or []],
-            version=int(r.version),
-            retrieved=int(r.retrieved),
-            cited=int(r.cited),
-            outcome_mean=(r.outcome_sum / r.outcome_n) if r.outcome_n else None,
-        )
+        return behavior_from_row(self.rows[i], self.handbook)
 
     def _allowed(self, tags: Sequence[str]) -> np.ndarray | None:
         if not tags:
@@ -268,20 +258,8 @@ def _top(
 _indexes: dict[tuple[str, str, str | None], HandbookIndex] = {}
 _locks: dict[tuple[str, str, str | None, int], asyncio.Lock] = {}
 
-_ROW_COLUMNS = (
-    BehaviorRow.id,
-    BehaviorRow.name,
-    BehaviorRow.instruction,
-    BehaviorRow.tags,
-    BehaviorRow.provenance,
-    BehaviorRow.version,
-    BehaviorRow.retrieved,
-    BehaviorRow.cited,
-    BehaviorRow.outcome_sum,
-    BehaviorRow.outcome_n,
-    BehaviorRow.embedding,
-    BehaviorRow.embedding_model,
-)
+# the store's columns and the two the dense index reads
+_ROW_COLUMNS = (*BEHAVIOR_COLUMNS, BehaviorRow.embedding, BehaviorRow.embedding_model)
 
 
 async def _stamp(store: Store, hid: int, *, full: bool) -> tuple[Any, ...]:

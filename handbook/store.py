@@ -138,7 +138,10 @@ async def _lock_handbook(conn: AsyncConnection, hid: int) -> None:
 # -- reading -------------------------------------------------------------------
 
 
-def _behavior(row: Any, handbook: str) -> Behavior:
+def behavior_from_row(row: Any, handbook: str) -> Behavior:
+    """A Behavior from a row holding ``BEHAVIOR_COLUMNS``: the one mapping
+    that the store's reads and the retrieval index share, so a behaviour
+    reads the same whichever way it was found."""
     return Behavior.model_construct(
         id=int(row.id),
         handbook=handbook,
@@ -153,7 +156,7 @@ def _behavior(row: Any, handbook: str) -> Behavior:
     )
 
 
-_COLUMNS = (
+BEHAVIOR_COLUMNS = (
     BehaviorRow.id,
     BehaviorRow.name,
     BehaviorRow.instruction,
@@ -170,9 +173,9 @@ _COLUMNS = (
 async def list_behaviors(store: Store, handbook: str = DEFAULT_HANDBOOK) -> list[Behavior]:
     """Every behaviour of a handbook, oldest first."""
     hid = await handbook_id(store, handbook)
-    query = select(*_COLUMNS).where(BehaviorRow.handbook_id == hid).order_by(BehaviorRow.id)
+    query = select(*BEHAVIOR_COLUMNS).where(BehaviorRow.handbook_id == hid).order_by(BehaviorRow.id)
     async with store.engine.connect() as conn:
-        return [_behavior(r, handbook) for r in await conn.execute(query)]
+        return [behavior_from_row(r, handbook) for r in await conn.execute(query)]
 
 
 async def get_behavior(store: Store, handbook: str, name: str) -> Behavior:
@@ -188,7 +191,9 @@ async def get_behavior(store: Store, handbook: str, name: str) -> Behavior:
     async with store.engine.connect() as conn:
         row = (
             await conn.execute(
-                select(*_COLUMNS).where(BehaviorRow.handbook_id == hid, BehaviorRow.name == wanted)
+                select(*BEHAVIOR_COLUMNS).where(
+                    BehaviorRow.handbook_id == hid, BehaviorRow.name == wanted
+                )
             )
         ).first()
         if row is None:
@@ -203,7 +208,7 @@ async def get_behavior(store: Store, handbook: str, name: str) -> Behavior:
             f"did you mean {', '.join(close)}?" if close else "list them with: ethos handbook list"
         )
         raise BehaviorNotFoundError(f"handbook {handbook!r} has no behaviour {wanted!r}", hint)
-    return _behavior(row, handbook)
+    return behavior_from_row(row, handbook)
 
 
 # -- usage counters --------------------------------------------------------------
