@@ -22,12 +22,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
-from ethos.db.tables import SampleRow, ScoreRow
 from ethos.evals.metrics import DeltaSummary, MetricSummary, mean_summary, paired_delta
 from ethos.evals.metrics import rate_summary as wilson_summary
 from ethos.evals.report import ReportSection, SuitePlot, SuiteSection
+from ethos.evals.report.collect import succeeded_scores
 from ethos.evals.report.plots import text
 
 if TYPE_CHECKING:
@@ -35,7 +34,6 @@ if TYPE_CHECKING:
     from ethos.evals.report import EvalReport, RunFacts
 
 SCORERS = ("correct", "output_tokens", "answer_tokens", "citations")
-_ROWS_PER_FETCH = 2000
 
 
 class ArmFigures(BaseModel):
@@ -91,24 +89,9 @@ class _Tally:
 
 
 async def tally(store: Store, run_id: str) -> dict[str, _Tally]:
-    query = (
-        select(SampleRow.arm, SampleRow.sample_id, ScoreRow.scorer, ScoreRow.value, ScoreRow.meta)
-        .select_from(SampleRow)
-        .join(ScoreRow, ScoreRow.sample_pk == SampleRow.id)
-        .where(
-            SampleRow.run_id == run_id,
-            SampleRow.status == "succeeded",
-            ScoreRow.scorer.in_(SCORERS),
-        )
-        .order_by(SampleRow.id)
-        .execution_options(yield_per=_ROWS_PER_FETCH)
-    )
     arms: dict[str, _Tally] = {}
-    async with store.engine.connect() as conn:
-        result = await conn.stream(query)
-        async for rows in result.partitions():
-            for arm, sample, scorer, value, meta in rows:
-                arms.setdefault(arm, _Tally()).add(sample, scorer, value, meta)
+    async for arm, sample, scorer, value, meta in succeeded_scores(store, run_id, SCORERS):
+        arms.setdefault(arm, _Tally()).add(sample, scorer, value, meta)
     return arms
 
 

@@ -20,11 +20,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from ethos.db.tables import SampleRow, ScoreRow
 from ethos.evals.metrics import mean_summary, wilson_interval
 from ethos.evals.report import ReportSection, SuitePlot, SuiteSection
+from ethos.evals.report.collect import succeeded_scores
 from ethos.evals.report.plots import text
 
 if TYPE_CHECKING:
@@ -33,7 +31,6 @@ if TYPE_CHECKING:
 
 CRITERIA = ("Q", "accuracy", "completeness", "relevance", "coherence")
 SCORERS = ("rubric", "pairwise", "catastrophic", "discovery_hit")
-_ROWS_PER_FETCH = 2000
 
 
 @dataclass
@@ -82,24 +79,9 @@ def _outcome(share: float) -> str:
 
 async def tally(store: Store, run_id: str) -> dict[str, ArmTally]:
     """One streamed pass over the run's succeeded samples' PublicAgent scores."""
-    query = (
-        select(SampleRow.arm, ScoreRow.scorer, ScoreRow.value, ScoreRow.meta)
-        .select_from(SampleRow)
-        .join(ScoreRow, ScoreRow.sample_pk == SampleRow.id)
-        .where(
-            SampleRow.run_id == run_id,
-            SampleRow.status == "succeeded",
-            ScoreRow.scorer.in_(SCORERS),
-        )
-        .order_by(SampleRow.id)
-        .execution_options(yield_per=_ROWS_PER_FETCH)
-    )
     arms: dict[str, ArmTally] = {}
-    async with store.engine.connect() as conn:
-        result = await conn.stream(query)
-        async for rows in result.partitions():
-            for arm, scorer, value, meta in rows:
-                arms.setdefault(arm, ArmTally()).add(scorer, value, meta)
+    async for arm, _sample, scorer, value, meta in succeeded_scores(store, run_id, SCORERS):
+        arms.setdefault(arm, ArmTally()).add(scorer, value, meta)
     return arms
 
 

@@ -5,6 +5,7 @@ their transcripts) that the HTML browser shows."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator, Collection
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -144,6 +145,32 @@ async def collect_run(store: Store, run_id: str, options: Options) -> Collected:
     seen = sorted(set(collected.statuses) - set(collected.arms))
     collected.arms.extend(seen)
     return collected
+
+
+async def succeeded_scores(
+    store: Store, run_id: str, scorers: Collection[str]
+) -> AsyncIterator[tuple[str, str, str, Any, Any]]:
+    """(arm, sample id, scorer, value, meta) of each score named in
+    ``scorers`` of the run's succeeded samples, in sample order: the one
+    streamed pass that the suites' report sections fold into their tallies,
+    fetched ``_ROWS_PER_FETCH`` rows at a time so memory stays flat."""
+    query = (
+        select(SampleRow.arm, SampleRow.sample_id, ScoreRow.scorer, ScoreRow.value, ScoreRow.meta)
+        .select_from(SampleRow)
+        .join(ScoreRow, ScoreRow.sample_pk == SampleRow.id)
+        .where(
+            SampleRow.run_id == run_id,
+            SampleRow.status == "succeeded",
+            ScoreRow.scorer.in_(scorers),
+        )
+        .order_by(SampleRow.id)
+        .execution_options(yield_per=_ROWS_PER_FETCH)
+    )
+    async with store.engine.connect() as conn:
+        result = await conn.stream(query)
+        async for rows in result.partitions():
+            for arm, sample, scorer, value, meta in rows:
+                yield arm, sample, scorer, value, meta
 
 
 def error_class(error: str) -> str:
