@@ -90,7 +90,7 @@ async def test_a_row_whose_logits_turn_nan_fails_alone_and_its_batch_goes_on(
 def test_a_row_is_broken_by_nan_or_infinity_not_by_a_masked_token() -> None:
     import torch
 
-    from ethos.models.local.engine import Engine
+    from ethos.models.local.engine import Engine, _best
 
     class Greedy:
         generator = None
@@ -112,6 +112,11 @@ def test_a_row_is_broken_by_nan_or_infinity_not_by_a_masked_token() -> None:
     for broken in (tokens[1], tokens[2], tokens[4]):
         assert isinstance(broken, NonFiniteOutputError)
         assert "not finite" in str(broken) and "after 3 generated tokens" in str(broken)
+    # The accelerator's way (one copy to the host) reads the same numbers.
+    picks, values = _best(logits.to(torch.bfloat16), one_copy=True)
+    assert picks == [1, 1, 1, 1, 0, 0]
+    assert [math.isfinite(v) for v in values] == [True, False, False, True, False, True]
+    assert _best(logits, one_copy=False)[0] == picks
 
 
 async def test_a_batch_that_raises_is_run_again_request_by_request(batched: LocalModel) -> None:

@@ -534,12 +534,9 @@ class Engine:
         # all are: one reduction gives the greedy pick and tells a broken row
         # (an -inf among finite logits is a masked token, not a broken row).
         # Scanning the logits again with isfinite().all() cost up to 3x this
-        # reduction per decode step. Index and value come back in one
-        # device-to-host copy (each .tolist() is a sync on CUDA).
-        best, picks = logits.max(dim=-1)
-        # float32 holds any vocabulary index exactly (< 2**24), on every device.
-        indices, values = torch.stack([picks.float(), best.float()]).tolist()
-        tokens: list[int | Exception] = [int(i) for i in indices]
+        # reduction per decode step.
+        picks, values = _best(logits, one_copy=logits.device.type != "cpu")
+        tokens: list[int | Exception] = list(picks)
         for i, row in enumerate(states):
             if not math.isfinite(values[i]):
                 tokens[i] = NonFiniteOutputError(
@@ -551,6 +548,17 @@ class Engine:
                 except RuntimeError as exc:  # torch's sampling errors name no row
                     tokens[i] = exc
         return tokens
+
+
+def _best(logits: torch.Tensor, *, one_copy: bool) -> tuple[list[int], list[float]]:
+    """Each row's largest logit's index and value, as Python numbers."""
+    best, picks = logits.max(dim=-1)
+    if not one_copy:  # on the CPU there is no copy to make: the fewest ops
+        return picks.tolist(), best.tolist()
+    # One device-to-host copy (each .tolist() is a sync on CUDA); float32
+    # holds any vocabulary index exactly (< 2**24).
+    indices, values = torch.stack([picks.float(), best.float()]).tolist()
+    return [int(i) for i in indices], values
 
 
 _NON_FINITE = "the model's logits for this request were not finite (NaN or infinity)"
