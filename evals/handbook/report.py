@@ -111,22 +111,15 @@ def figures(
         # A rate over samples (epochs averaged): Wilson on the rounded count.
         k = round(sum(correct.values()))
         out["accuracy"] = wilson_summary("correct", arm, k, len(correct), confidence)
-    if tokens:
-        out["output_tokens"] = mean_summary(
-            "output_tokens",
-            arm,
-            list(tokens.values()),
-            confidence=confidence,
-            seed=_seed("output_tokens", arm),
-        )
-    if final:
-        out["answer_tokens"] = mean_summary(
-            "answer_tokens",
-            arm,
-            list(final.values()),
-            confidence=confidence,
-            seed=_seed("answer_tokens", arm),
-        )
+    for measure, values in (("output_tokens", tokens), ("answer_tokens", final)):
+        if values:
+            out[measure] = mean_summary(
+                measure,
+                arm,
+                list(values.values()),
+                confidence=confidence,
+                seed=_seed(measure, arm),
+            )
     if base is not None and arm != baseline:
         for measure, key in (("correct", "accuracy_delta"), ("output_tokens", "tokens_delta")):
             mine, theirs = t.per_sample(measure), base.per_sample(measure)
