@@ -1,10 +1,13 @@
-"""litellm, loaded lazily and offline, with ethos' two providers registered.
+"""ethos' two providers, and litellm, loaded lazily and offline.
 
-``script/<name>`` and ``local/<name-or-path>`` are litellm custom providers,
-so every call (hosted, scripted or local) takes one path: the same
-retries, usage accounting and recording. Importing litellm costs seconds
-and phones home unless told not to, so it happens on the first call, with
-the cost map forced local and telemetry off.
+``script/<name>`` and ``local/<name-or-path>`` are answered in-process:
+the gateway calls their handlers directly (``answer_directly``), through
+the same retries, usage accounting and recording as every other call, so
+a run of scripted, local or OpenAI-compatible models never imports
+litellm (seconds of import, and ~6 ms of CPU per call; issue 19). With
+``-M transport=litellm`` the same handlers are litellm custom providers.
+Importing litellm phones home unless told not to, so it happens only when
+a model needs it, with the cost map forced local and telemetry off.
 
 Gateway-only options (choices, schema, interventions) reach our handlers
 in-process as one ``CallOptions`` object under the ``ethos`` key; errors a
@@ -15,7 +18,9 @@ ethos' own typed error instead of litellm's re-wrapped one.
 from __future__ import annotations
 
 import json
+import math
 import os
+import random
 import threading
 from dataclasses import dataclass, field
 from functools import cache
@@ -50,6 +55,7 @@ def load_litellm() -> Any:
             litellm.telemetry = False
             litellm.suppress_debug_info = True
             litellm.turn_off_message_logging = True
+            _quiet(litellm)
             handlers = _make_handlers(litellm)
             litellm.custom_provider_map = [
                 *(p for p in litellm.custom_provider_map if p["provider"] not in OUR_PROVIDERS),
@@ -70,7 +76,7 @@ def known_providers() -> tuple[str, ...]:
 
 
 def _response(
-    litellm: Any,
+    litellm: Any,  # None: the gateway's own reply type (no litellm)
     model: str,
     text: str,
     prompt_tokens: int,
@@ -79,6 +85,10 @@ def _response(
     hidden: dict[str, Any],
     tool_calls: list[dict[str, Any]] | None = None,
 ) -> Any:
+    if litellm is None:
+        from ethos.models.openai_transport import reply
+
+        return reply(model, text, prompt_tokens, output_tokens, finish_reason, hidden, tool_calls)
     message: dict[str, Any] = {"role": "assistant", "content": text}
     if tool_calls:
         message["tool_calls"] = tool_calls
@@ -119,14 +129,61 @@ async def _streamed(local: Any, messages: Any, sampling: dict[str, Any], on_toke
     )
 
 
+def pick_choice(logprobs: dict[str, float], temperature: float | None, seed: int | None) -> str:
+    """The option a scored call answers with. At temperature 0 (or unset) the
+    arg max, as greedy decoding would pick. Above 0 a draw from the options'
+    own distribution, softmax(log-probability / temperature), as sampling a
+    reply would: an arm run at temperature 0.7 then measures a sampled policy
+    instead of repeating the arg max. The draw is fixed by the call's seed
+    (the harness gives each sample, round and arm one), so a run replays;
+    without a seed it differs call to call, as generation does."""
+    best = max(logprobs, key=logprobs.__getitem__)
+    if not temperature or temperature <= 0:
+        return best
+    scaled = {option: value / temperature for option, value in logprobs.items()}
+    top = scaled[best]
+    if not math.isfinite(top):  # no option has any probability: nothing to draw from
+        return best
+    weights = [(option, math.exp(value - top)) for option, value in scaled.items()]
+    point = random.Random(seed).random() * sum(w for _, w in weights)
+    for option, weight in weights:
+        point -= weight
+        if point < 0:
+            return option
+    return best  # rounding left the point at the very end
+
+
 def _words(messages: list[dict[str, Any]]) -> int:
     return sum(len(str(m.get("content") or "").split()) for m in messages)
 
 
-def _make_handlers(litellm: Any) -> dict[str, Any]:
-    from litellm import CustomLLM
+@cache
+def _direct_handlers() -> dict[str, Any]:
+    return _make_handlers(None)
 
-    class _Handler(CustomLLM):
+
+async def answer_directly(provider: str, request: dict[str, Any]) -> Any:
+    """A script/ or local/ call answered in-process, without litellm; a
+    handler's error travels on the options as through litellm."""
+    handler = _direct_handlers()[provider]
+    options = request.get("ethos") or CallOptions()
+    try:
+        return await handler._answer(
+            request["model"].split("/", 1)[1], request["messages"], request, options
+        )
+    except Exception as exc:
+        options.error = exc
+        raise
+
+
+def _make_handlers(litellm: Any) -> dict[str, Any]:
+    """The handlers; litellm None: plain objects returning the gateway's reply."""
+    if litellm is None:
+        base: type = object
+    else:
+        from litellm import CustomLLM as base
+
+    class _Handler(base):  # type: ignore[valid-type, misc]
         async def _answer(
             self,
             model: str,
@@ -224,7 +281,7 @@ def _make_handlers(litellm: Any) -> dict[str, Any]:
                     messages, options.choices, interventions=options.interventions
                 )
                 logprobs = dict(zip(options.choices, scores, strict=True))
-                choice = max(logprobs, key=lambda o: logprobs[o])
+                choice = pick_choice(logprobs, params.get("temperature"), params.get("seed"))
                 return _response(
                     litellm,
                     f"local/{model}",
