@@ -36,3 +36,10 @@ HANDBOOK = Suite(
     description="behaviour reuse after Didolkar et al. (2025): conditioned, self-improved, "
     "critique-and-revise",
 )
+
+CODA = Suite(
+    name="coda",
+    tasks=("ethos.evals.coda.tasks",),
+    report="ethos.evals.coda.report:SECTION",
+    description="CODA after Sun et al. (2025): a planner and an executor in applications",
+)

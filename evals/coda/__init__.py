@@ -1,0 +1,1 @@
+"""The CODA suite: ``coda/solve`` and its report section."""
