@@ -147,7 +147,7 @@ def check_models(config: EvalConfig, task: Task, settings: Any) -> None:
                 f"arm {arm.name!r} has unknown option(s) {', '.join(unknown)}",
                 f"known options: {', '.join(sorted(known))}",
             )
-        args = _check_model(arm.model, _model_args(config, arm), settings)
+        args = _check_model(arm.model, _model_args(config, arm), settings, what=f"arm {arm.name!r}")
         canonical, provider = resolve_model(arm.model)
         check_interventions(
             canonical, provider, args, parse_interventions(arm.options.get("interventions", []))
@@ -156,18 +156,17 @@ def check_models(config: EvalConfig, task: Task, settings: Any) -> None:
     for role, model in config.model_roles.items():
         # A role's model is called with its own [models."..."] arguments, none of an arm's.
         _check_model(model, arm_args.get(model, {}), settings, what=f"role {role!r}")
+    check_arms = task.metadata.get("check_arms")
+    if check_arms is not None:  # the task's own check of its arms (e.g. needs a local model)
+        check_arms(config.arms)
 
 
 def _check_model(model: str, args: dict[str, Any], settings: Any, what: str = "") -> Any:
-    from ethos.models.args import resolve_args
-    from ethos.models.gateway import resolve_model
+    """The preflight of one model (ethos.models.preflight): provider, arguments,
+    script registered, checkpoint on disk, key in the environment."""
+    from ethos.models.preflight import check_one
 
-    canonical, provider = resolve_model(model)
-    if provider == "local":
-        from ethos.models.local.paths import resolve_checkpoint
-
-        resolve_checkpoint(canonical.split("/", 1)[1], settings=settings)
-    return resolve_args(canonical, settings.models, args)
+    return check_one(model, settings, args, what=what)
 
 
 def _model_args(config: EvalConfig, arm: Arm) -> dict[str, Any]:

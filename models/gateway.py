@@ -3,8 +3,11 @@
 ``acomplete`` resolves the model string, merges its arguments, limits
 concurrency per model, retries transient provider faults within bounds,
 validates structured output (with one repair round), resolves ``choices``,
-and records the call under the active run. litellm does the talking;
-everything ethos promises about a call is enforced here, once.
+and records the call under the active run. The talking is a transport's:
+the openai SDK for OpenAI-compatible endpoints (ethos.models.openai_transport),
+in-process handlers for script/ and local/, litellm for every other provider
+(imported only then); everything ethos promises about a call is enforced
+here, once.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from ethos.models.errors import (
 )
 from ethos.models.interventions import ExpertMask, Steer, parse_interventions
 from ethos.models.limits import limit_for
+from ethos.models.openai_transport import OPENAI_COMPATIBLE, TransportFault, transport_of
 from ethos.models.providers import OUR_PROVIDERS, CallOptions, known_providers, load_litellm
 from ethos.models.types import Completion, ToolCall, Usage
 from ethos.recording import current_scope
@@ -42,6 +46,9 @@ log = logging.getLogger("ethos.models")
 Messages = str | Sequence[Mapping[str, Any]]
 KEYLESS_OK = frozenset({"openai", "hosted_vllm", "custom_openai", "openai_like"})
 RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
+_MISSING_CREDENTIALS = re.compile(
+    r"missing credentials|api_key client option must be set|no api key provided", re.IGNORECASE
+)
 _jitter = random.Random()
 
 
@@ -66,8 +73,8 @@ def resolve_model(model: str) -> tuple[str, str]:
             f"model {model!r} names no model after {provider}/",
             f"write {provider}/MODEL, e.g. {provider}/my-model",
         )
-    if provider in OUR_PROVIDERS:
-        return text, provider
+    if provider in OUR_PROVIDERS or provider in OPENAI_COMPATIBLE:
+        return text, provider  # known without asking litellm (its import takes seconds)
     known = known_providers()
     if provider in known:
         return text, provider
@@ -128,9 +135,10 @@ async def acomplete(
     from ethos.settings import load_settings
 
     settings = settings or load_settings()
-    load_litellm()  # its import (seconds, once) is not the model's latency
     canonical, provider = resolve_model(model)
     args = resolve_args(canonical, settings.models, model_args)
+    if transport_of(provider, args) == "litellm":
+        load_litellm()  # its import (seconds, once) is not the model's latency
     specs = parse_interventions([_as_dict(i) for i in interventions])
     check_interventions(canonical, provider, args, specs)
     chat = _with_instructions(_as_messages(messages), output, choices)
@@ -282,7 +290,7 @@ def _request(
         if options.interventions:
             body = {"interventions": [s.model_dump() for s in options.interventions]}
             request["extra_body"] = {"ethos": body}
-        if output is not None and _supports_schema(model):
+        if output is not None and _supports_schema(model, provider, args):
             request["response_format"] = output
     return request
 
@@ -300,7 +308,11 @@ def _confirm_interventions(model: str, response: Any, sent: int) -> None:
         )
 
 
-def _supports_schema(model: str) -> bool:
+def _supports_schema(model: str, provider: str = "", args: Any = None) -> bool:
+    if provider and transport_of(provider, args) != "litellm":
+        from ethos.models.pricing import supports_response_schema
+
+        return supports_response_schema(model)  # litellm's table, without litellm
     try:
         return bool(load_litellm().supports_response_schema(model=model))
     except Exception:
@@ -395,20 +407,41 @@ class _Call:
         return response
 
 
-async def _with_retries(call: _Call, request: dict[str, Any]) -> Any:
+def _send(call: _Call, request: dict[str, Any]) -> Any:
+    """One attempt through the call's transport (ethos.models.openai_transport)."""
+    route = transport_of(call.provider, call.args)
+    if route == "openai":
+        from ethos.models.openai_transport import send
+
+        return send(call, request)
+    if route == "direct":
+        from ethos.models.providers import answer_directly
+
+        return answer_directly(call.provider, request)
     litellm = load_litellm()
+    if request.get("stream"):
+        return _consume_stream(litellm, call, request)
+    return litellm.acompletion(**request)
+
+
+def _loaded_litellm() -> Any:
+    """litellm if this process imported it, else None: an error cannot be one
+    of litellm's then, and asking would cost its import."""
+    import sys
+
+    return load_litellm() if "litellm" in sys.modules else None
+
+
+async def _with_retries(call: _Call, request: dict[str, Any]) -> Any:
     args = call.args
     deadline = time.monotonic() + args.retry_max_time
     local = call.provider in OUR_PROVIDERS
     for attempt in range(1, args.max_retries + 2):
         call.attempts += 1
         call.options.error = None
+        began = time.monotonic()
         try:
-            pending = (
-                _consume_stream(litellm, call, request)
-                if request.get("stream")
-                else litellm.acompletion(**request)
-            )
+            pending = _send(call, request)
             # Custom providers get no timeout: local generation may be long and
             # cannot be cut off mid-batch anyway.
             response = await (
@@ -424,7 +457,7 @@ async def _with_retries(call: _Call, request: dict[str, Any]) -> Any:
             reason = _redact(_describe(exc, status), _secrets(request))
             if not retryable:
                 raise _permanent(call.model, status, reason, exc, args) from None
-            delay = _backoff(args, attempt, wait_hint)
+            delay = _backoff(args, attempt, wait_hint, status, time.monotonic() - began)
             if attempt > args.max_retries:
                 raise ProviderError(
                     f"{call.model} failed {attempt} times; last: {reason}",
@@ -482,11 +515,18 @@ def _classify(exc: BaseException) -> tuple[int | None, bool, float | None]:
         return 408, True, None
     if isinstance(exc, EmptyResponseError):
         return None, True, None
-    litellm = load_litellm()
-    if isinstance(exc, litellm.ContextWindowExceededError):
+    if isinstance(exc, TransportFault):
+        status = exc.status_code
+        return status, exc.transient or status in RETRYABLE_STATUS, _retry_after(exc)
+    litellm = _loaded_litellm()
+    if litellm is not None and isinstance(exc, litellm.ContextWindowExceededError):
         return 400, False, None
     status = getattr(exc, "status_code", None)
-    if isinstance(exc, litellm.Timeout | litellm.APIConnectionError):
+    if _MISSING_CREDENTIALS.search(str(exc)):
+        # The OpenAI client's "Missing credentials" reaches litellm as a 500:
+        # no retry can set a key.
+        return 401, False, None
+    if litellm is not None and isinstance(exc, litellm.Timeout | litellm.APIConnectionError):
         return status, True, None
     if isinstance(status, int):
         return status, status in RETRYABLE_STATUS, _retry_after(exc)
@@ -503,8 +543,24 @@ def _retry_after(exc: BaseException) -> float | None:
         return None
 
 
-def _backoff(args: ModelArgs, attempt: int, wait_hint: float | None) -> float:
-    ceiling = min(args.backoff_max, args.backoff_base * 2 ** (attempt - 1))
+# The least first backoff after a quick 5xx: a server that answers at once
+# is up, and its fault is most often one request's, so waiting backoff_base
+# (0.5 s) stretched a run's tail under 10% 500s by 38% (issue 19).
+QUICK_FAULT_FLOOR = 0.02
+
+
+def _backoff(
+    args: ModelArgs,
+    attempt: int,
+    wait_hint: float | None,
+    status: int | None = None,
+    took: float | None = None,
+) -> float:
+    base = args.backoff_base
+    if status is not None and 500 <= status < 600 and took is not None:
+        # Start at twice the time the failing answer took, never above backoff_base.
+        base = min(base, max(QUICK_FAULT_FLOOR, 2 * took))
+    ceiling = min(args.backoff_max, base * 2 ** (attempt - 1))
     delay = ceiling / 2 + _jitter.uniform(0, ceiling / 2)  # equal jitter: never zero
     if wait_hint is not None:
         # The server knows when it can take us again; retry_max_time still bounds it.
@@ -522,8 +578,8 @@ def _describe(exc: BaseException, status: int | None) -> str:
 def _permanent(
     model: str, status: int | None, reason: str, exc: BaseException, args: ModelArgs
 ) -> ModelError:
-    litellm = load_litellm()
-    if isinstance(exc, litellm.ContextWindowExceededError):
+    litellm = _loaded_litellm()
+    if litellm is not None and isinstance(exc, litellm.ContextWindowExceededError):
         return ContextLengthError(
             f"the prompt does not fit {model}'s context window ({reason})",
             "shorten the messages or lower max_tokens",

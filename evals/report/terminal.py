@@ -11,6 +11,7 @@ from ethos.evals.report.model import Comparison, EvalReport
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
 
 def print_report(console: Console, report: EvalReport) -> None:
@@ -45,22 +46,61 @@ def print_report(console: Console, report: EvalReport) -> None:
         counts.add_row(escape(arm_label(c.arm)), str(c.succeeded), failed, str(c.other))
     console.print(counts)
 
+    if report.metrics:
+        print_metrics(console, report)
+    else:
+        console.print("[bold]no scores[/]: no sample succeeded with a score yet")
+    print_failures(console, report)
+    for note in [*report.notes, *(report.section.notes if report.section else [])]:
+        console.print(f"[dim]note: {escape(note)}[/]")
+
+
+def print_metrics(console: Console, report: EvalReport) -> None:
+    """One row per metric and arm with its Delta to the baseline: one table
+    where it fits the console's width, else one block per metric (its name
+    on a line of its own, whole) so that a narrow terminal never cuts two
+    names to the same ``game.coord…``."""
+    from rich.measure import Measurement
+
+    wide = _metrics_table(report, with_name=True)
+    unbounded = console.options.update_width(10_000)  # the width it would take
+    if Measurement.get(console, unbounded, wide).maximum <= console.width:
+        console.print(wide)
+        return
+    console.print("[bold]metrics[/]")
+    for name in dict.fromkeys(m.name for m in report.metrics):
+        console.print(f"[bold]{escape(name)}[/]", soft_wrap=True)
+        console.print(_metrics_table(report, with_name=False, only=name))
+
+
+def _metrics_table(report: EvalReport, *, with_name: bool, only: str | None = None) -> Table:
+    from rich.table import Table
+
+    run = report.run
     level = f"{report.confidence:.0%}"
-    table = Table(title="metrics", box=None, header_style="bold")
-    for column in ("metric", "arm", "n", "mean", f"{level} CI", "method"):
-        table.add_column(column, justify="right" if column in ("n", "mean") else "left")
+    table = Table(title="metrics" if with_name else None, box=None, header_style="bold")
+    if with_name:
+        table.add_column("metric", no_wrap=True)
+    table.add_column("arm")
+    table.add_column("n", justify="right")
+    table.add_column("mean", justify="right")
+    table.add_column(f"{level} CI", no_wrap=True)
+    table.add_column("method")
     table.add_column(f"Δ vs {escape(arm_label(run.baseline or ''))}", justify="right")
-    table.add_column(f"Δ {level} CI")
+    table.add_column(f"Δ {level} CI", no_wrap=True)
     deltas = {(d.name, d.arm): d for d in report.deltas}
     previous = None
     for m in report.metrics:
+        if only is not None and m.name != only:
+            continue
         delta = deltas.get((m.name, m.arm))
         shown = ["", ""]
         if delta is not None:
             style = "green" if delta.ci_low > 0 else "red" if delta.ci_high < 0 else "dim"
             shown = [f"[{style}]{signed(delta.mean)}[/]", interval(delta.ci_low, delta.ci_high)]
+        name = [escape(m.name) if m.name != previous else ""] if with_name else []
         table.add_row(
-            escape(m.name) if m.name != previous else "",
+            *name,
             escape(arm_label(m.arm)),
             f"{m.n:,}",
             num(m.mean),
@@ -69,13 +109,7 @@ def print_report(console: Console, report: EvalReport) -> None:
             *shown,
         )
         previous = m.name
-    if report.metrics:
-        console.print(table)
-    else:
-        console.print("[bold]no scores[/]: no sample succeeded with a score yet")
-    print_failures(console, report)
-    for note in [*report.notes, *(report.section.notes if report.section else [])]:
-        console.print(f"[dim]note: {escape(note)}[/]")
+    return table
 
 
 def print_failures(console: Console, report: EvalReport) -> None:
