@@ -11,7 +11,7 @@ so keys stay out of files, logs and the database.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -39,6 +39,13 @@ class ModelArgs(BaseModel):
     accepts_interventions: bool = Field(
         False, description="the endpoint is `ethos serve` and applies interventions"
     )
+    transport: Literal["auto", "openai", "litellm"] = Field(
+        "auto",
+        description="auto: OpenAI-compatible models through the openai SDK, others through "
+        "litellm; litellm: force litellm (ethos.models.openai_transport)",
+    )
+    input_cost_per_token: float | None = Field(None, ge=0, description="USD, overrides the table")
+    output_cost_per_token: float | None = Field(None, ge=0, description="USD, overrides the table")
 
 
 def parse_cli_args(pairs: Iterable[str]) -> dict[str, Any]:
@@ -92,7 +99,21 @@ def resolve_args(
             "fix it in -M or [models] of ethos.toml",
         ) from None
     check_destination(model, args)
+    check_transport(model, args)
     return args
+
+
+def check_transport(model: str, args: ModelArgs) -> None:
+    """``transport=openai`` only for a provider that speaks chat completions."""
+    from ethos.models.openai_transport import OPENAI_COMPATIBLE
+
+    provider = model.partition("/")[0]
+    if args.transport == "openai" and provider not in OPENAI_COMPATIBLE:
+        raise ModelConfigError(
+            f"{model} is not an OpenAI-compatible model, so transport=openai cannot reach it",
+            f"drop transport (auto), or use transport=litellm; transport=openai is for "
+            f"{', '.join(sorted(OPENAI_COMPATIBLE))} models",
+        )
 
 
 def check_destination(model: str, args: ModelArgs) -> None:

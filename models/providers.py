@@ -68,6 +68,52 @@ def load_litellm() -> Any:
     return _litellm
 
 
+def _quiet(litellm: Any) -> None:
+    """Switch off litellm's per-call work that ethos already does: the
+    success-logging task (a deep copy of the call for redaction, then the
+    callbacks) while nobody registered a callback, since the gateway records
+    every call itself; and the cost lookup of a model its price map does not
+    list (about 2.7 ms a call to learn "unknown", which is None either way).
+    Guarded: a litellm without these internals is left as it is."""
+    try:
+        import litellm.utils as utils
+        from litellm.litellm_core_utils.litellm_logging import Logging
+    except ImportError:
+        return
+    schedule = getattr(utils, "_schedule_async_success_logging", None)
+    if schedule is not None and not getattr(schedule, "_ethos", False):
+
+        def quiet_schedule(**kwargs: Any) -> None:
+            if _has_callbacks(litellm):
+                schedule(**kwargs)
+
+        quiet_schedule._ethos = True  # type: ignore[attr-defined]
+        utils._schedule_async_success_logging = quiet_schedule
+    calculate = getattr(Logging, "response_cost_calculator", None)
+    if calculate is not None and not getattr(calculate, "_ethos", False):
+
+        def priced_only(self: Any, result: object, *args: Any, **kwargs: Any) -> float | None:
+            provider = (getattr(self, "model_call_details", None) or {}).get("custom_llm_provider")
+            model = str(getattr(self, "model", "") or "")
+            params = getattr(self, "litellm_params", None) or {}
+            custom = params.get("input_cost_per_token") or params.get("output_cost_per_token")
+            table = litellm.model_cost
+            if not custom and (
+                provider in OUR_PROVIDERS
+                or (model not in table and f"{provider}/{model}" not in table)
+            ):
+                return None
+            return calculate(self, result, *args, **kwargs)
+
+        priced_only._ethos = True  # type: ignore[attr-defined]
+        Logging.response_cost_calculator = priced_only
+
+
+def _has_callbacks(litellm: Any) -> bool:
+    names = ("callbacks", "success_callback", "_async_success_callback", "input_callback")
+    return any(getattr(litellm, name, None) for name in names)
+
+
 @cache
 def known_providers() -> tuple[str, ...]:
     """Every provider litellm knows (ours included), sorted; computed once."""

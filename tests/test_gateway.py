@@ -1,5 +1,9 @@
 """The model gateway: scripted models, hosted models over loopback HTTP with
-injected faults, structured output, choices, limits and recording."""
+injected faults, structured output, choices, limits and recording.
+
+Every test against the loopback server runs through both transports of an
+OpenAI-compatible model: the native one (the openai SDK) and litellm
+(``-M transport=litellm``); they must behave alike."""
 
 from __future__ import annotations
 
@@ -47,14 +51,16 @@ class Move(BaseModel):
     confidence: float
 
 
-@pytest.fixture
-def server() -> Iterator[FakeOpenAI]:
+@pytest.fixture(params=["openai", "litellm"])
+def server(request: pytest.FixtureRequest) -> Iterator[FakeOpenAI]:
     with FakeOpenAI() as fake:
+        fake.transport = request.param  # type: ignore[attr-defined]
         yield fake
 
 
 def hosted(server: FakeOpenAI, **extra: object) -> dict[str, object]:
-    return {"api_base": server.base_url, **FAST, **extra}
+    transport = server.transport  # type: ignore[attr-defined]
+    return {"api_base": server.base_url, **FAST, "transport": transport, **extra}
 
 
 # -- scripted models ---------------------------------------------------------------
@@ -238,7 +244,8 @@ async def test_model_arguments_from_ethos_toml(server: FakeOpenAI, tmp_path: Pat
         f'[models."hosted_vllm/tiny"]\napi_base = "{server.base_url}"\nmax_tokens = 9\n'
         f'extra_headers = {{ "X-Team" = "ethos" }}\n'
     )
-    answer = await acomplete("hosted_vllm/tiny", "configured", model_args=FAST)
+    args = {**FAST, "transport": server.transport}  # type: ignore[attr-defined]
+    answer = await acomplete("hosted_vllm/tiny", "configured", model_args=args)
     assert answer.text == "configured"
     assert server.requests[0]["max_tokens"] == 9
     assert server.headers[0]["X-Team"] == "ethos"

@@ -20,9 +20,12 @@ from tests.support.openai_server import FakeOpenAI
 FAST = {"backoff_base": 0.01, "backoff_max": 0.05}
 
 
-@pytest.fixture
-def server() -> Iterator[FakeOpenAI]:
+@pytest.fixture(params=["openai", "litellm"])
+def server(request: pytest.FixtureRequest) -> Iterator[FakeOpenAI]:
+    """The loopback server, reached through each transport of an
+    OpenAI-compatible model (the openai SDK, and litellm)."""
     with FakeOpenAI(reply=lambda body: "one two three four") as fake:
+        fake.transport = request.param  # type: ignore[attr-defined]
         yield fake
 
 
@@ -33,7 +36,7 @@ async def test_a_hosted_plain_call_streams_token_by_token(server: FakeOpenAI, st
         out = await acomplete(
             "openai/fake",
             "count to four",
-            model_args={"api_base": server.base_url, **FAST},
+            model_args={"api_base": server.base_url, **FAST, "transport": server.transport},
             on_token=pieces.append,
         )
     assert server.requests[-1]["stream"] is True
@@ -52,7 +55,7 @@ async def test_a_structured_hosted_call_gives_the_whole_answer(server: FakeOpenA
         "openai/fake",
         "how many?",
         output=Count,
-        model_args={"api_base": server.base_url, **FAST},
+        model_args={"api_base": server.base_url, **FAST, "transport": server.transport},
         on_token=pieces.append,
     )
     assert not server.requests[-1].get("stream")
