@@ -10,6 +10,7 @@ folder is named after the transformers version, so an upgrade converts afresh.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import time
 from importlib.util import find_spec
@@ -34,7 +35,11 @@ def smollm2_checkpoint(request: pytest.FixtureRequest) -> Path:
     root = Path(request.config.cache.mkdir("ethos-real-model"))
     out = root / f"smollm2-transformers-{transformers.__version__}"
     started = time.monotonic()
-    result = import_gguf(find_in_package(PACKAGE), str(out))
+    # pytest-xdist workers share the cache folder: the first imports, the others
+    # wait on the lock and then find the import done.
+    with (root / "import.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = import_gguf(find_in_package(PACKAGE), str(out))
     seconds = time.monotonic() - started
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
