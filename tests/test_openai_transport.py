@@ -1,0 +1,475 @@
+"""The native transport for OpenAI-compatible endpoints (issue 19): litellm
+imported only where a model needs it, the same requests, prices and
+transcripts as through litellm, one clear error from an endpoint that does
+not speak chat completions, and a short backoff after a quick 5xx."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from ethos.models import acomplete
+from ethos.models.args import ModelArgs
+from ethos.models.errors import ModelConfigError, ProviderError
+from ethos.models.gateway import _backoff
+from ethos.models.openai_transport import client_for, transport_of
+from ethos.models.pricing import call_cost, model_entry
+from ethos.recording import run_scope
+from tests.support.openai_server import FakeOpenAI
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = {"backoff_base": 0.01, "backoff_max": 0.05}
+TRANSPORTS = ["openai", "litellm"]
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+def run_python(code: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+        cwd=ROOT,
+    )
+
+
+# -- litellm only where it is needed -----------------------------------------------------
+
+
+def test_a_run_of_openai_compatible_and_scripted_models_never_imports_litellm(
+    tmp_path: Path,
+) -> None:
+    done = run_python(
+        f"""
+        import asyncio, sys
+        from ethos.db.store import Store
+        from ethos.evals.run import EvalConfig, run_eval
+        from ethos.evals.task import Arm, Sample, Score, Task, scorer
+        from ethos.models import acomplete
+        from ethos.settings import load_settings
+        from tests.support.openai_server import FakeOpenAI
+
+        @scorer("same")
+        def same(sample, output, ctx):
+            return Score(value=output == sample.target)
+
+        async def solve(sample, ctx):
+            hosted = (await ctx.complete(str(sample.input))).text
+            scripted = (await acomplete("script/echo", hosted)).text
+            return scripted
+
+        async def main():
+            store = await Store.open("sqlite:///{tmp_path / "run.db"}")
+            with FakeOpenAI() as server:
+                for model in ("openai/fake", "hosted_vllm/fake"):
+                    arm = Arm(name="a", model=model, options={{"api_base": server.base_url}})
+                    task = Task(
+                        name="t-" + model.split("/")[0],
+                        samples=[Sample(id=f"s{{i}}", input=f"n{{i}}", target=f"n{{i}}")
+                                 for i in range(3)],
+                        solver=solve,
+                        scorers=[same],
+                    )
+                    result = await run_eval(
+                        EvalConfig(task=task.name, arms=[arm]), store=store, task=task,
+                        progress=False, settings=load_settings(),
+                    )
+                    print(model, result.succeeded)
+            await store.close()
+            print("litellm loaded:", sorted(m for m in sys.modules if m.startswith("litellm"))[:3])
+
+        asyncio.run(main())
+        """
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines == ["openai/fake 3", "hosted_vllm/fake 3", "litellm loaded: []"]
+
+
+def test_a_call_to_another_provider_imports_litellm_once(tmp_path: Path) -> None:
+    done = run_python(
+        """
+        import asyncio, sys
+        from ethos.models import acomplete
+        from ethos.models.errors import ModelError
+        from tests.support.openai_server import FakeOpenAI
+
+        async def main():
+            with FakeOpenAI(always=500) as server:
+                args = {"api_base": server.base_url, "max_retries": 0}
+                await acomplete("openai/fake", "x", model_args={**args, "max_retries": 1,
+                                                            "backoff_base": 0.01})
+                print("after openai:", "litellm" in sys.modules)
+        try:
+            asyncio.run(main())
+        except ModelError as exc:
+            print("after openai:", "litellm" in sys.modules, type(exc).__name__)
+
+        import ethos.models.providers as providers
+
+        async def anthropic():
+            for _ in range(2):
+                try:
+                    await acomplete("anthropic/claude-3-5-haiku-20241022", "x",
+                                    model_args={"api_base": "http://127.0.0.1:9/v1",
+                                                "api_key_env": "PATH", "max_retries": 0})
+                except ModelError:
+                    pass
+                print("after anthropic:", "litellm" in sys.modules, id(providers._litellm))
+        asyncio.run(anthropic())
+        import litellm
+        ours = [p["provider"] for p in litellm.custom_provider_map]
+        print("script handlers:", ours.count("script"))
+        """
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[0] == "after openai: False ProviderError"
+    first, second = lines[1], lines[2]
+    assert first.startswith("after anthropic: True") and first == second  # one module, once
+    assert lines[3] == "script handlers: 1"
+
+
+# -- bad input ---------------------------------------------------------------------------
+
+
+def test_an_unknown_transport_is_one_line_and_exit_2(server: FakeOpenAI) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ethos",
+            "models",
+            "call",
+            "openai/fake",
+            "hi",
+            "-M",
+            f"api_base={server.base_url}",
+            "-M",
+            "transport=carrier-pigeon",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2
+    message = (done.stderr + done.stdout).strip()
+    assert len(message.splitlines()) == 1
+    assert "'transport'" in message and "'auto', 'openai' or 'litellm'" in message
+    assert server.requests == []
+
+
+async def test_transport_openai_for_a_provider_that_is_not_openai_compatible() -> None:
+    with pytest.raises(ModelConfigError, match="not an OpenAI-compatible model") as info:
+        await acomplete(
+            "anthropic/claude-3-5-haiku-20241022", "x", model_args={"transport": "openai"}
+        )
+    assert "transport=litellm" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("html", "it answered text/html"),
+        ("no-choices", "its answer has no choices: status, detail"),
+        ("wrong-path", "HTTP 404"),
+    ],
+)
+async def test_an_endpoint_that_does_not_speak_chat_completions_fails_once(
+    server: FakeOpenAI, kind: str, said: str
+) -> None:
+    async def not_chat(request: web.Request, body: dict[str, Any], fault: Any) -> web.Response:
+        if kind == "html":
+            return web.Response(text="<html><body>Welcome</body></html>", content_type="text/html")
+        return web.json_response({"status": "ok", "detail": "this is a health endpoint"})
+
+    server._answer = not_chat  # type: ignore[method-assign]
+    base = server.base_url.removesuffix("/v1") + "/nowhere" if kind == "wrong-path" else None
+    with pytest.raises(ProviderError, match="does not speak the chat completions API") as info:
+        await acomplete(
+            "openai/fake", "x", model_args={"api_base": base or server.base_url, **FAST}
+        )
+    assert said in str(info.value) and "api_base" in str(info.value)
+    assert info.value.attempts == 1
+    assert len(server.requests) == (0 if kind == "wrong-path" else 1)
+
+
+async def test_a_missing_openai_key_is_named_before_any_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    monkeypatch.delenv("OPENAI_API_BASE", raising=False)
+    with pytest.raises(ProviderError, match=r"\$OPENAI_API_KEY is not set") as info:
+        await acomplete("openai/gpt-4o-mini", "x")
+    assert info.value.attempts == 1
+
+
+# -- the same call, either way -----------------------------------------------------------
+
+
+class Verdict(BaseModel):
+    guilty: bool
+    reason: str
+
+
+async def both_ways(server: FakeOpenAI, model: str, prompt: str, **kw: Any) -> dict[str, Any]:
+    """The answer and the request body the server saw, per transport."""
+    out = {}
+    for transport in TRANSPORTS:
+        answer = await acomplete(
+            model,
+            prompt,
+            model_args={"api_base": server.base_url, "transport": transport, **FAST},
+            **kw,
+        )
+        out[transport] = (answer, server.requests[-1])
+    return out
+
+
+async def test_both_transports_send_the_same_request_and_read_the_same_answer(
+    server: FakeOpenAI,
+) -> None:
+    server.reply = lambda body: '{"guilty": false, "reason": "no evidence"}'
+    got = await both_ways(
+        server, "openai/gpt-4o-mini", "judge", output=Verdict, temperature=0.2, seed=3
+    )
+    (ours, sent), (theirs, sent_litellm) = got["openai"], got["litellm"]
+    assert ours.parsed == theirs.parsed == Verdict(guilty=False, reason="no evidence")
+    assert sent["response_format"] == sent_litellm["response_format"]
+    assert sent["response_format"]["json_schema"]["name"] == "Verdict"
+    for key in ("model", "messages", "temperature", "seed"):
+        assert sent[key] == sent_litellm[key]
+    assert (ours.usage, ours.finish_reason) == (theirs.usage, theirs.finish_reason)
+    # gpt-4o-mini is priced from litellm's table, read without litellm.
+    assert ours.cost_usd == pytest.approx(theirs.cost_usd, rel=1e-12)
+    assert ours.cost_usd == pytest.approx(
+        ours.usage.input_tokens * 1.5e-07 + ours.usage.output_tokens * 6e-07
+    )
+
+
+async def test_a_model_the_table_does_not_list_has_no_price_either_way(
+    server: FakeOpenAI,
+) -> None:
+    got = await both_ways(server, "hosted_vllm/my-own-model", "hello")
+    assert got["openai"][0].cost_usd is None and got["litellm"][0].cost_usd is None
+    priced = await acomplete(
+        "hosted_vllm/my-own-model",
+        "hello",
+        model_args={
+            "api_base": server.base_url,
+            "input_cost_per_token": 1e-6,
+            "output_cost_per_token": 2e-6,
+        },
+    )
+    assert priced.cost_usd == pytest.approx(1 * 1e-6 + 1 * 2e-6)
+
+
+@pytest.mark.parametrize("model", ["openai/gpt-4o-mini", "openai/o3-mini", "gpt-4o"])
+def test_the_price_table_agrees_with_litellm(model: str) -> None:
+    from ethos.models.providers import load_litellm
+
+    litellm = load_litellm()
+    response = litellm.ModelResponse(
+        model=model, usage={"prompt_tokens": 1234, "completion_tokens": 567, "total_tokens": 1801}
+    )
+    expected = litellm.completion_cost(completion_response=response, model=model)
+    assert call_cost(model, 1234, 567) == pytest.approx(expected, rel=1e-9)
+    assert model_entry("hosted_vllm/gpt-4o-mini") is None  # litellm does not price it either
+
+
+async def test_both_transports_record_the_same_transcript(store, server: FakeOpenAI) -> None:
+    run = await store.create_run("test", name="transports")
+    pks = await store.prepare_samples(run.id, [{"sample_id": t} for t in TRANSPORTS])
+    server.reply = lambda body: "hi"
+    for transport in TRANSPORTS:
+        with run_scope(store, run.id, sample_pk=pks[(transport, 0, "")]):
+            server.plan = [503, "ok"]
+            await acomplete(
+                "openai/gpt-4o-mini",
+                [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hi"}],
+                choices=["hi", "bye"],
+                max_tokens=5,
+                model_args={"api_base": server.base_url, "transport": transport, **FAST},
+            )
+    events = {}
+    for transport in TRANSPORTS:
+        sample = await store.find_sample(run.id, transport)
+        (event,) = [e async for e in store.transcript(sample.id)]
+        events[transport] = {k: v for k, v in event.data.items() if k != "latency_s"}
+    assert events["openai"] == events["litellm"]
+    assert events["openai"]["attempts"] == 2 and events["openai"]["output"]["choice"] == "hi"
+
+
+# -- one client per endpoint, and recovery ---------------------------------------------
+
+
+async def test_one_client_per_endpoint_and_key_on_a_loop() -> None:
+    a = client_for("http://127.0.0.1:1/v1", "k")
+    assert client_for("http://127.0.0.1:1/v1", "k") is a
+    assert client_for("http://127.0.0.1:2/v1", "k") is not a
+    assert client_for("http://127.0.0.1:1/v1", "other") is not a
+
+
+def test_calls_share_a_client_and_its_connections(server: FakeOpenAI) -> None:
+    """Many calls on one loop reuse the pool: the server sees few connections."""
+    ports: set[int] = set()
+    original = server._answer
+
+    async def remember(request: web.Request, body: dict[str, Any], fault: Any) -> Any:
+        ports.add(request.transport.get_extra_info("peername")[1])  # type: ignore[union-attr]
+        return await original(request, body, fault)
+
+    server._answer = remember  # type: ignore[method-assign]
+
+    async def calls() -> None:
+        args = {"api_base": server.base_url, "max_connections": 4}
+        for _ in range(5):
+            await asyncio.gather(
+                *(acomplete("openai/pool", "x", model_args=args) for _ in range(4))
+            )
+
+    asyncio.run(calls())
+    assert len(server.requests) == 20 and len(ports) <= 4
+
+
+def test_transports_by_provider() -> None:
+    auto, forced = ModelArgs(), ModelArgs(transport="litellm")
+    assert [transport_of(p, auto) for p in ("openai", "hosted_vllm", "script", "anthropic")] == [
+        "openai",
+        "openai",
+        "direct",
+        "litellm",
+    ]
+    assert {transport_of(p, forced) for p in ("openai", "script", "local")} == {"litellm"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    took=st.floats(0.0, 5.0),
+    attempt=st.integers(1, 8),
+    status=st.sampled_from([500, 502, 503, 429, 408, None]),
+    base=st.floats(0.0, 2.0),
+)
+def test_backoff_starts_small_after_a_quick_5xx_and_stays_bounded(
+    took: float, attempt: int, status: int | None, base: float
+) -> None:
+    args = ModelArgs(backoff_base=base, backoff_max=20.0)
+    delay = _backoff(args, attempt, None, status, took)
+    usual = min(20.0, base * 2 ** (attempt - 1))
+    assert delay <= usual + 1e-9  # never longer than before
+    if status is not None and status >= 500:
+        # Doubling from twice the failing answer's time (at least 20 ms), never above base.
+        ceiling = min(20.0, min(base, max(0.02, 2 * took)) * 2 ** (attempt - 1))
+    else:
+        ceiling = usual  # 429s and timeouts keep the usual schedule
+    assert ceiling / 2 - 1e-9 <= delay <= ceiling + 1e-9
+
+
+async def test_the_retry_loop_backs_off_by_the_faults_status_and_answer_time(
+    server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ethos.models.gateway as gateway
+
+    seen: list[tuple[int | None, float, float]] = []
+
+    def spy(args: ModelArgs, attempt: int, hint: Any, status: Any = None, took: Any = None):
+        delay = _backoff(args, attempt, hint, status, took)
+        seen.append((status, took, delay))
+        return delay
+
+    monkeypatch.setattr(gateway, "_backoff", spy)
+    server.plan = [500, 429, "ok"]
+    answer = await acomplete(
+        "openai/fake", "again", model_args={"api_base": server.base_url, "backoff_base": 0.2}
+    )
+    assert answer.attempts == 3
+    (s1, took1, d1), (s2, _, d2) = seen
+    assert (s1, s2) == (500, 429)
+    assert d1 <= max(0.02, 2 * took1) + 1e-9  # the 500: from its own answer time
+    assert 0.2 <= d2 <= 0.4  # the 429 (attempt 2): the usual 0.2 * 2, half of it at least
+
+
+def test_price_table_is_read_without_importing_litellm() -> None:
+    done = run_python(
+        """
+        import sys
+        from ethos.models.pricing import call_cost, supports_response_schema
+        print(call_cost("openai/gpt-4o-mini", 1000, 500), supports_response_schema("openai/gpt-4o"),
+              "litellm" in sys.modules)
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    cost, schema, imported = done.stdout.split()
+    assert float(cost) == pytest.approx(0.00045) and schema == "True" and imported == "False"
+
+
+# -- ethos serve, through both transports ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(tiny_checkpoints) -> Iterator[Any]:
+    from tests.test_serve import ARCH, Served
+
+    server = Served(tiny_checkpoints(ARCH))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.local_model
+async def test_ethos_serve_answers_and_confirms_interventions_through_both_transports(
+    served: Any,
+) -> None:
+    from ethos.models import Steer
+    from tests.test_serve import HIDDEN, MESSAGES
+
+    texts = {}
+    for transport in TRANSPORTS:
+        args = {"api_base": f"{served.url}/v1", "transport": transport}
+        for provider in ("openai", "hosted_vllm"):
+            plain = await acomplete(
+                f"{provider}/{served.name}", MESSAGES, max_tokens=8, model_args=args
+            )
+            streamed: list[str] = []
+            again = await acomplete(
+                f"{provider}/{served.name}",
+                MESSAGES,
+                max_tokens=8,
+                model_args=args,
+                on_token=streamed.append,
+            )
+            assert again.text == plain.text == "".join(streamed)  # greedy, streamed or not
+            assert plain.usage == again.usage and plain.usage.output_tokens <= 8
+            texts[(transport, provider)] = plain.text
+        steered = await acomplete(
+            f"openai/{served.name}",
+            MESSAGES,
+            max_tokens=8,
+            interventions=[Steer(layer=0, vector=(0.5,) * HIDDEN, alpha=4.0)],
+            model_args={**args, "accepts_interventions": True},
+        )  # raises UnsupportedInterventionError unless the server confirms it applied one
+        assert steered.finish_reason in {"stop", "length"}
+    assert len(set(texts.values())) == 1
