@@ -48,13 +48,15 @@ async def test_the_browser_shows_each_samples_transcript(store: Store) -> None:
     for role in ("system", "user", "tool"):
         assert f'<span class="role role-{role}">{role}</span>' in page
     assert page.count('<span class="role role-assistant">answer</span>') == 3
-    assert "tool population by guide" in page and "&quot;city&quot;: &quot;Bergen&quot;" in page
-    assert "result 290000" in page and "tools offered: population" in page
-    assert "options: {&quot;" in page and "&quot;seed&quot;" in page
-    assert "&quot;advice&quot;: &quot;990000 people in both&quot;" in page
+    # arguments and results as fields, not JSON; the options as one line
+    assert "tool population by guide" in page and "<dt>city</dt><dd><pre>Bergen</pre>" in page
+    assert "result <code>290000</code>" in page and "tools offered: population" in page
+    assert "→ tool call population({&#34;city&#34;: &#34;Bergen&#34;})" in page
+    assert "options: seed " in page and " · output Plan</p>" in page
+    assert "{&#34;advice&#34;: &#34;990000 people in both&#34;}" in page
     # the score, with its explanation
     assert (
-        '<b>exact</b>: true <span class="note">advice &#x27;990000 people in both&#x27;</span>'
+        '<b>exact</b>: true <span class="note">advice &#39;990000 people in both&#39;</span>'
         in page
     )
 

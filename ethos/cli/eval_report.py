@@ -30,10 +30,11 @@ def report(
     failures by error class (a run whose every sample failed is reported
     too; --html writes its errors and each shown sample's transcript)."""
     from ethos.errors import EthosError
-    from ethos.evals.report import BROWSE, build_report, print_report, write_html
+    from ethos.evals.report import build_report, print_report, write_html
 
     async def work(store):
-        return await build_report(store, run_id, reducer=reducer, browse=BROWSE if html else 0)
+        # --html holds every sample row: its browser filters, sorts and pages them.
+        return await build_report(store, run_id, reducer=reducer, browse=2**31 - 1 if html else 0)
 
     built = cli_context(ctx).with_store(work, create=False)
     if not built.metrics and not built.failures:

@@ -1,115 +1,102 @@
 """The report as one self-contained HTML page: facts, metrics and Deltas,
-plots inline, the failures by error class, and a paginated browser of the
-first samples with their transcripts. Nothing is fetched when it is opened."""
+plots inline, the failures by error class, and a sample browser (filter by
+arm, epoch, status, error class and score, sort by any column, search the
+text, open a sample's transcript as a conversation). Nothing is fetched
+when it is opened: the CSS and JavaScript are inlined from
+``templates/``, and the page is rendered by Jinja2 with autoescaping, so
+no stored text can become markup."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ethos.evals.report.escape import clip, esc
+from markupsafe import Markup
+
+from ethos.evals.report.escape import CLIP_CHARS
 from ethos.evals.report.formatting import arm_label, interval, num, signed
 from ethos.evals.report.model import ArmCounts, EvalReport, SampleBrowser, SampleView
-from ethos.evals.report.plots import bar_chart, forest, histogram_chart, png
+from ethos.evals.report.plots import bar_chart, constant_metrics, forest, histogram_chart, png
 from ethos.evals.report.sections import section_of, section_plots
-from ethos.evals.report.transcript_html import TRANSCRIPT_STYLE, transcript_html
+from ethos.evals.report.transcript_html import environment, transcript_events
 
-_BROWSER_PAGE = 20
-
-
-def _table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    head = "".join(f"<th>{esc(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+_TEMPLATES = Path(__file__).parent / "templates"
+_CELL_CHARS = 40
 
 
-def _sample_card(view: SampleView) -> str:
-    status = f'<span class="{esc(view.status)}">{esc(view.status)}</span>'
-    scores = "".join(
-        f"<li><b>{esc(k)}</b>: {esc(json.dumps(v))}"
-        + (
-            f' <span class="note">{esc(view.explanations[k])}</span>'
-            if k in view.explanations
-            else ""
+@cache
+def _assets() -> tuple[Markup, Markup]:
+    """The inlined stylesheet and browser script (read once)."""
+    css = (_TEMPLATES / "report.css").read_text(encoding="utf-8")
+    js = (_TEMPLATES / "browser.js").read_text(encoding="utf-8")
+    return Markup(css), Markup(js)  # our own files, not stored text
+
+
+def _cell(value: Any) -> tuple[str, str]:
+    """A score as a browser cell: (the key it filters and sorts by, its text)."""
+    if value is None:
+        return "", "-"
+    if isinstance(value, bool):
+        return ("true", "true") if value else ("false", "false")
+    if isinstance(value, int | float):
+        return repr(value), num(float(value)) if isinstance(value, float) else str(value)
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    shown = text if len(text) <= _CELL_CHARS else text[: _CELL_CHARS - 1] + "…"
+    return text[:CLIP_CHARS], shown
+
+
+def _error_class(view: SampleView) -> str:
+    if not view.error:
+        return ""
+    from ethos.evals.report.collect import error_class
+
+    return error_class(view.error.strip())
+
+
+def _browser(samples: SampleBrowser) -> dict[str, Any]:
+    shown = len(samples.shown)
+    more = samples.total - shown
+    summary = f"showing all {shown:,} sample rows"
+    if more > 0:
+        summary = (
+            f"showing the first {shown:,} of {samples.total:,} sample rows; "
+            f"{more:,} more are in the database and not shown here"
         )
-        + "</li>"
-        for k, v in view.scores.items()
-    )
-    parts = [
-        f"<h4>{esc(view.sample_id)} · epoch {view.epoch} · arm {esc(arm_label(view.arm))} "
-        f"· {status}</h4>",
-        f"<ul>{scores}</ul>" if scores else "<p>scores: <i>none</i></p>",
-    ]
-    if view.error:
-        parts.append(f'<pre class="error">{clip(view.error)}</pre>')
-    for label, value in (("input", view.input), ("target", view.target), ("output", view.output)):
-        if value is not None:
-            parts.append(f"<details><summary>{label}</summary><pre>{clip(value)}</pre></details>")
-    parts.append(transcript_html(view))
-    return '<div class="sample">' + "".join(parts) + "</div>"
-
-
-def _failures(report: EvalReport) -> str:
-    total = sum(f.count for f in report.failures)
+    metrics = sorted({name for view in samples.shown for name in view.scores})
     rows = []
-    for f in report.failures:
-        more = f.count - len(f.sample_ids)
-        ids = ", ".join(f.sample_ids) + (f", … ({more:,} more rows)" if more > 0 else "")
+    for view in samples.shown:
+        cells = []
+        for name in metrics:
+            key, text = _cell(view.scores.get(name))
+            cells.append({"metric": name, "key": key, "text": text})
         rows.append(
-            (
-                f'<span class="error">{esc(f.error_class)}</span>',
-                f"{f.count:,}",
-                f"<pre>{clip(f.first_message)}</pre>",
-                esc(ids),
-            )
+            {
+                "view": view,
+                "error_class": _error_class(view),
+                "cells": cells,
+                "events": transcript_events(view),
+            }
         )
-    header = ["error", "count", "first message", "sample ids"]
-    return f"<h2>Failures ({total:,} sample rows)</h2>" + _table(header, rows)
-
-
-_STYLE = """
-body{font-family:system-ui,sans-serif;margin:2rem;max-width:72rem;color:#222}
-table{border-collapse:collapse;margin:.5rem 0 1.5rem}
-th,td{padding:.2rem .7rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
-.scripted{background:#b00020;color:#fff;padding:1rem;font-weight:bold;font-size:1.2rem}
-.sample{border:1px solid #ccc;border-radius:4px;padding:.3rem .8rem;margin:.5rem 0}
-.failed,.error{color:#b00020}.succeeded{color:#1b7f3b}
-pre{white-space:pre-wrap;background:#f6f6f6;padding:.4rem;max-height:20rem;overflow:auto}
-.up{color:#1b7f3b}.down{color:#b00020}.note{color:#666}
-img{max-width:100%}
-"""
-
-_PAGER = """
-(function(){
- var cards=document.querySelectorAll('#browser .sample'),size=%d,page=0,
-     pages=Math.max(1,Math.ceil(cards.length/size));
- function show(){
-  for(var i=0;i<cards.length;i++){cards[i].hidden=Math.floor(i/size)!==page;}
-  document.getElementById('page').textContent='page '+(page+1)+' of '+pages;
- }
- window.ethosPage=function(step){page=Math.min(pages-1,Math.max(0,page+step));show();};
- show();
-})();
-"""
+    return {
+        "summary": summary,
+        "samples": rows,
+        "metrics": metrics,
+        "arms": sorted({view.arm for view in samples.shown}),
+        "epochs": sorted({view.epoch for view in samples.shown}),
+        "statuses": sorted({view.status for view in samples.shown}),
+        "error_classes": sorted({row["error_class"] for row in rows} - {""}),
+    }
 
 
 def render_html(report: EvalReport) -> str:
     """The report as one self-contained HTML page: the scripted label, the
     run's facts, counts, the metrics and Deltas with intervals, plots inline
-    as base64 PNG, and a paginated browser of the first samples. Nothing is
-    fetched from anywhere when it is opened."""
+    as base64 PNG (a metric with one value everywhere gets a line, not a
+    histogram), the failures, and the sample browser. Nothing is fetched
+    from anywhere when it is opened."""
     run = report.run
-    level = f"{report.confidence:.0%}"
-    parts = [
-        f"<!doctype html><html lang=en><head><meta charset=utf-8>"
-        f"<title>ethos eval report: {esc(run.task)} ({esc(run.id[:16])})</title>"
-        f"<style>{_STYLE}{TRANSCRIPT_STYLE}</style></head><body>",
-    ]
-    if run.scripted_label:
-        parts.append(f'<div class="scripted">{esc(run.scripted_label)}</div>')
-    parts.append(f"<h1>{esc(run.task)}</h1>")
     facts = [
         ("run", run.id),
         ("status", run.status),
@@ -118,102 +105,102 @@ def render_html(report: EvalReport) -> str:
         ("task arguments", json.dumps(run.task_args, ensure_ascii=False)),
         ("epochs / seed", f"{run.epochs or '-'} / {run.seed if run.seed is not None else '-'}"),
         ("epoch reducer", report.reducer),
-        ("confidence", level),
+        ("confidence", f"{report.confidence:.0%}"),
     ]
     if run.error:
         facts.append(("error", run.error))
-    parts.append(_table(["fact", "value"], [(esc(k), esc(v)) for k, v in facts]))
-    parts.append("<h2>Arms</h2>")
     counts = {c.arm: c for c in report.counts}
-    arm_rows = []
+    arms = []
     for name in dict.fromkeys([*(a.name for a in run.arms), *counts]):
         spec = next((a for a in run.arms if a.name == name), None)
         c = counts.get(name, ArmCounts(arm=name))
-        arm_rows.append(
-            (
-                esc(arm_label(name)) + (" <b>(baseline)</b>" if name == run.baseline else ""),
-                esc(spec.model if spec and spec.model else "-"),
-                esc(json.dumps(spec.options if spec else {}, ensure_ascii=False)),
-                f'<span class="succeeded">{c.succeeded}</span>',
-                f'<span class="{"failed" if c.failed else ""}">{c.failed}</span>',
-                str(c.other),
-            )
+        arms.append(
+            {
+                "name": arm_label(name),
+                "baseline": name == run.baseline,
+                "model": spec.model if spec and spec.model else "-",
+                "options": json.dumps(spec.options if spec else {}, ensure_ascii=False),
+                "succeeded": c.succeeded,
+                "failed": c.failed,
+                "other": c.other,
+            }
         )
-    parts.append(_table(["arm", "model", "options", "succeeded", "failed", "other"], arm_rows))
-    parts.append("<h2>Metrics</h2>")
-    parts.append(
-        _table(
-            ["metric", "arm", "n", "mean", f"{level} CI", "method"],
-            [
-                (
-                    esc(m.name),
-                    esc(arm_label(m.arm)),
-                    f"{m.n:,}",
-                    num(m.mean),
-                    interval(m.ci_low, m.ci_high),
-                    m.method + (f" (from {m.sampled:,})" if m.sampled else ""),
-                )
-                for m in report.metrics
-            ],
-        )
-    )
-    if report.deltas:
-        parts.append(f"<h2>Delta to the baseline arm ({esc(arm_label(run.baseline or ''))})</h2>")
-        rows = []
-        for d in report.deltas:
-            mark = "up" if d.ci_low > 0 else "down" if d.ci_high < 0 else ""
-            rows.append(
-                (
-                    esc(d.name),
-                    esc(arm_label(d.arm)),
-                    f"{d.n:,}",
-                    f'<span class="{mark}">{signed(d.mean)}</span>',
-                    interval(d.ci_low, d.ci_high),
-                    d.method,
-                )
-            )
-        parts.append(_table(["metric", "arm", "pairs", "Delta", f"{level} CI", "method"], rows))
-    parts.append("<h2>Plots</h2>")
+    metrics = [
+        {
+            "name": m.name,
+            "arm": arm_label(m.arm),
+            "n": f"{m.n:,}",
+            "mean": num(m.mean),
+            "ci": interval(m.ci_low, m.ci_high),
+            "method": m.method + (f" (from {m.sampled:,})" if m.sampled else ""),
+        }
+        for m in report.metrics
+    ]
+    deltas = [
+        {
+            "name": d.name,
+            "arm": arm_label(d.arm),
+            "n": f"{d.n:,}",
+            "mean": signed(d.mean),
+            "ci": interval(d.ci_low, d.ci_high),
+            "method": d.method,
+            "mark": "up" if d.ci_low > 0 else "down" if d.ci_high < 0 else "",
+        }
+        for d in report.deltas
+    ]
     plots = []
     if report.metrics:
         plots.append(("Metrics by arm, whiskers at the interval", bar_chart(report.metrics)))
     if report.deltas:
         plots.append(("Delta to the baseline arm", forest(report.deltas)))
-    if report.histograms:
-        plots.append(("Per-sample values", histogram_chart(report.histograms)))
+    constant = constant_metrics(report.histograms)
+    varied = [h for h in report.histograms if h.name not in constant]
+    if varied:
+        plots.append(("Per-sample values", histogram_chart(varied)))
     section = section_of(run) if report.section is not None else None
     for plot in section_plots(section, report) if section else []:
         plots.append((plot.title, (png(plot.figure), plot.left_out)))
-    for title, (image, left_out) in plots:
-        more = f' <span class="note">({left_out} more not plotted)</span>' if left_out else ""
-        parts.append(f"<h3>{esc(title)}{more}</h3>{image}")
-    if not plots:
-        parts.append('<p class="note">no scores yet</p>')
-    if report.failures:
-        parts.append(_failures(report))
-    notes = [*report.notes, *(report.section.notes if report.section else [])]
-    parts.extend(f'<p class="note">note: {esc(note)}</p>' for note in notes)
-    if report.samples is not None:
-        parts.append(_browser(report.samples))
-    parts.append("</body></html>")
-    return "\n".join(parts)
-
-
-def _browser(samples: SampleBrowser) -> str:
-    shown = len(samples.shown)
-    more = samples.total - shown
-    summary = f"showing all {shown:,} sample rows"
-    if more:
-        summary = (
-            f"showing the first {shown:,} of {samples.total:,} sample rows; "
-            f"{more:,} more are in the database and not shown here"
-        )
-    cards = "".join(_sample_card(view) for view in samples.shown)
+    plot_notes = [
+        f"{name}: {num(value)} in every sample row with a value, so no histogram"
+        for name, value in constant.items()
+    ]
+    css, js = _assets()
     return (
-        f"<h2>Samples</h2><p>{summary}</p>"
-        '<nav><button onclick="ethosPage(-1)">previous</button> <span id="page"></span> '
-        '<button onclick="ethosPage(1)">next</button></nav>'
-        f'<div id="browser">{cards}</div><script>{_PAGER % _BROWSER_PAGE}</script>'
+        environment()
+        .get_template("report.html")
+        .render(
+            run=run,
+            css=css,
+            js=js,
+            facts=facts,
+            arms=arms,
+            level=f"{report.confidence:.0%}",
+            metrics=metrics,
+            deltas=deltas,
+            baseline=arm_label(run.baseline or ""),
+            plots=[
+                {"title": title, "image": Markup(image), "left_out": left_out}  # our <img> tag
+                for title, (image, left_out) in plots
+            ],
+            plot_notes=plot_notes,
+            failures=[
+                {
+                    "error_class": f.error_class,
+                    "count": f.count,
+                    "first_message": f.first_message,
+                    "ids": ", ".join(f.sample_ids)
+                    + (
+                        f", … ({f.count - len(f.sample_ids):,} more rows)"
+                        if f.count > len(f.sample_ids)
+                        else ""
+                    ),
+                }
+                for f in report.failures
+            ],
+            failures_total=sum(f.count for f in report.failures),
+            notes=[*report.notes, *(report.section.notes if report.section else [])],
+            browser=_browser(report.samples) if report.samples is not None else None,
+        )
     )
 
 

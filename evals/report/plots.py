@@ -92,6 +92,18 @@ def forest(deltas: list[DeltaSummary]) -> tuple[str, int]:
     return png(figure), len(deltas) - len(rows)
 
 
+def constant_metrics(histograms: list[Histogram]) -> dict[str, float]:
+    """Metrics whose every per-sample value is one number, in every arm, with
+    that number: a histogram of them is one bar on a made-up axis, so the
+    report says the value instead. The summary gives such a metric a single
+    bin (as many bins as distinct values, at most 20), centred on the value."""
+    constant: dict[str, float] = {}
+    for name, group in _grouped(histograms).items():
+        if all(len(h.edges) == 2 for h in group):
+            constant[name] = (group[0].edges[0] + group[0].edges[1]) / 2
+    return constant
+
+
 def histogram_chart(histograms: list[Histogram]) -> tuple[str, int]:
     """One panel per numeric metric, each arm's share of values per bin."""
     groups = _grouped(histograms)

@@ -1,7 +1,9 @@
-"""A sample's transcript in the HTML browser: each model call's messages
-with their roles, the options that shaped it and what came back (text,
-tool calls, the chosen option with its log-probabilities, the parsed
-output), tool calls with their results, graph nodes and suite events.
+"""A sample's transcript in the HTML browser, as a conversation: each model
+call's messages with their roles, the options that shaped it and what came
+back (text, tool calls, the chosen option with its log-probabilities, the
+parsed output), tool calls with their arguments and results, graph nodes
+and suite events. Rendered by the Jinja2 templates in ``templates/``
+(``transcript.html``, with ``values.html`` for stored values).
 
 A conversation is resent whole at every turn; a call whose messages begin
 with the previous call's shows only the messages that are new, so a long
@@ -11,43 +13,155 @@ conversation reads (and weighs) once.
 from __future__ import annotations
 
 import json
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from ethos.evals.report.escape import clip, esc
-from ethos.evals.report.model import SampleView, TranscriptEntry
-
-TRANSCRIPT_STYLE = """
-.transcript{border-left:3px solid #ccc;padding-left:.6rem;margin:.3rem 0}
-.msg{margin:.2rem 0}.role{font-weight:bold;font-size:.8rem;text-transform:uppercase;color:#555}
-.role-system{color:#8a6d3b}.role-assistant{color:#1f5f99}.role-tool{color:#6a3d9a}
-.event{margin:.4rem 0}.event h5{margin:.2rem 0;font-size:.9rem}
-"""
+from ethos.evals.report.escape import CLIP_CHARS
+from ethos.evals.report.model import SampleView
 
 _OPTIONS = ("temperature", "max_tokens", "seed", "output", "choices", "stop", "interventions")
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def clipped(value: Any, limit: int = CLIP_CHARS) -> str:
+    """``value`` (a string, or anything as indented JSON), at most ``limit``
+    characters of it, saying how many were left out. Not escaped: the
+    templates escape every value they print."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=1)
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n… ({len(text) - limit:,} more characters)"
+
+
+def compact(value: Any) -> str:
+    """One line of JSON, clipped: a list of numbers reads as ``[1, 2, 3]``."""
+    return clipped(json.dumps(value, ensure_ascii=False))
+
+
+def scalar(value: Any) -> str:
+    """A score or leaf value as text: ``true``, ``0.5``, ``null``, a string as is."""
+    return value if isinstance(value, str) else compact(value)
+
+
+def _call_text(call: Any) -> str:
+    """A tool call as ``name({"arg": ...})`` whichever shape stored it."""
+    if not isinstance(call, dict):
+        return compact(call)
+    function = call.get("function") if isinstance(call.get("function"), dict) else call
+    name = function.get("name", "?")
+    arguments = function.get("arguments")
+    if isinstance(arguments, str):
+        try:
+            arguments = json.loads(arguments)
+        except ValueError:
+            return clipped(f"{name}({arguments})")
+    return clipped(f"{name}({json.dumps(arguments, ensure_ascii=False)})")
+
+
+def _option(key: str, value: Any) -> str:
+    if key == "choices" and isinstance(value, list):
+        return " | ".join(map(str, value))
+    return scalar(value)
+
+
+def _latency(value: Any) -> str:
+    return f"latency {value:.3f} s" if isinstance(value, float) else ""
+
+
+def _logprobs(values: Any) -> str:
+    if not isinstance(values, dict):
+        return compact(values)
+    return ", ".join(
+        f"{option} {value:.3f}" if isinstance(value, float) else f"{option} {value}"
+        for option, value in values.items()
+    )
+
+
+def _is_chat(value: Any) -> bool:
+    return bool(value) and all(isinstance(m, dict) and "role" in m for m in value)
+
+
+@cache
+def environment() -> Any:
+    """The Jinja2 environment of the report's templates (autoescaped)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    # Not StrictUndefined: stored data is irregular, a missing field reads as empty.
+    env = Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+    env.filters.update(
+        clipped=clipped,
+        compact=compact,
+        scalar=scalar,
+        inline=compact,
+        call_text=_call_text,
+        logprobs=_logprobs,
+        all_scalars=lambda v: all(isinstance(x, _SCALARS) for x in v),
+        is_chat=_is_chat,
+    )
+    return env
+
+
+def transcript_events(view: SampleView) -> list[dict[str, Any]]:
+    """The transcript's events as the template shows them: model calls with
+    only their new messages, their options and facts as one line each."""
+    events: list[dict[str, Any]] = []
+    previous: list[Any] = []
+    for entry in view.transcript:
+        data = entry.data
+        if entry.kind != "model_call":
+            events.append({"kind": entry.kind, "data": data})
+            continue
+        messages = _messages(data)
+        repeated = _shared_prefix(messages, previous)
+        previous = [*messages, *_reply(data)]
+        options = data.get("options") if isinstance(data.get("options"), dict) else {}
+        chosen = [
+            f"{k} {_option(k, v)}" for k in _OPTIONS if (v := options.get(k)) not in (None, [], {})
+        ]
+        tools = [
+            str(t.get("name") or (t.get("function") or {}).get("name"))
+            for t in data.get("tools") or []
+            if isinstance(t, dict)
+        ]
+        usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+        facts = [
+            f"tokens in {usage.get('input_tokens', '?')} / out {usage.get('output_tokens', '?')}",
+            f"latency {data['latency_s']:.3f} s"
+            if isinstance(data.get("latency_s"), float)
+            else "",
+            f"cost ${data['cost_usd']:.6f}" if isinstance(data.get("cost_usd"), float) else "",
+            f"{data['attempts']} attempts" if (data.get("attempts") or 1) > 1 else "",
+        ]
+        events.append(
+            {
+                "kind": "model_call",
+                "model": data.get("model", "?"),
+                "scripted": bool(data.get("scripted")),
+                "options": " · ".join(chosen),
+                "tools": ", ".join(tools),
+                "repeated": repeated,
+                "messages": messages[repeated:],
+                "error": data.get("error"),
+                "output": data.get("output"),
+                "facts": " · ".join(f for f in facts if f),
+            }
+        )
+    return events
 
 
 def transcript_html(view: SampleView) -> str:
     """The transcript part of a sample card (empty when there is none)."""
-    if not view.transcript and not view.transcript_note:
-        return ""
-    events = []
-    previous: list[Any] = []
-    for entry in view.transcript:
-        if entry.kind == "model_call":
-            events.append(_model_call(entry.data, previous))
-            previous = [*_messages(entry.data), *_reply(entry.data)]
-        elif entry.kind == "tool_call":
-            events.append(_tool_call(entry.data))
-        elif entry.kind == "node":
-            node, phase = entry.data.get("node"), entry.data.get("phase")
-            events.append(f'<div class="event note">node {esc(node)} {esc(phase)}</div>')
-        else:
-            events.append(_other(entry))
-    note = f'<p class="note">{esc(view.transcript_note)}</p>' if view.transcript_note else ""
-    count = f"{len(view.transcript):,} events"
-    return (
-        f"<details><summary>transcript ({count})</summary>"
-        f'<div class="transcript">{"".join(events)}{note}</div></details>'
+    template = environment().from_string(
+        '{% from "transcript.html" import transcript %}{{ transcript(events, count, note) }}'
+    )
+    return template.render(
+        events=transcript_events(view), count=len(view.transcript), note=view.transcript_note
     )
 
 
@@ -78,86 +192,3 @@ def _shared_prefix(messages: list[Any], previous: list[Any]) -> int:
             break
         count += 1
     return count
-
-
-def _model_call(data: dict[str, Any], previous: list[Any]) -> str:
-    messages = _messages(data)
-    repeated = _shared_prefix(messages, previous)
-    scripted = " · scripted test double" if data.get("scripted") else ""
-    head = f"<h5>model call · {esc(data.get('model', '?'))}{scripted}</h5>"
-    options = data.get("options") if isinstance(data.get("options"), dict) else {}
-    chosen = {k: options[k] for k in _OPTIONS if options.get(k) not in (None, [], {})}
-    parts = [head]
-    if chosen:
-        parts.append(f'<p class="note">options: {esc(json.dumps(chosen, ensure_ascii=False))}</p>')
-    if data.get("tools"):
-        names = [t.get("name") or t.get("function", {}).get("name") for t in data["tools"]]
-        parts.append(f'<p class="note">tools offered: {esc(", ".join(map(str, names)))}</p>')
-    if repeated:
-        parts.append(
-            f'<p class="note">{repeated} earlier message{"s" if repeated > 1 else ""}, '
-            "as in the calls above</p>"
-        )
-    parts.extend(_message(m) for m in messages[repeated:])
-    parts.append(_output(data))
-    usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
-    facts = [
-        f"tokens in {usage.get('input_tokens', '?')} / out {usage.get('output_tokens', '?')}",
-        f"latency {data['latency_s']:.3f} s" if isinstance(data.get("latency_s"), float) else "",
-        f"cost ${data['cost_usd']:.6f}" if isinstance(data.get("cost_usd"), float) else "",
-        f"{data['attempts']} attempts" if (data.get("attempts") or 1) > 1 else "",
-    ]
-    parts.append(f'<p class="note">{esc(" · ".join(f for f in facts if f))}</p>')
-    return '<div class="event">' + "".join(parts) + "</div>"
-
-
-def _message(message: Any) -> str:
-    if not isinstance(message, dict):
-        return f'<div class="msg"><pre>{clip(message)}</pre></div>'
-    role = str(message.get("role", "?"))
-    content = message.get("content")
-    body = [f"<pre>{clip(content)}</pre>"] if content not in (None, "") else []
-    for call in message.get("tool_calls") or []:
-        body.append(f"<pre>→ tool call {clip(call)}</pre>")
-    return (
-        f'<div class="msg"><span class="role role-{esc(role)}">{esc(role)}</span>'
-        f"{''.join(body)}</div>"
-    )
-
-
-def _output(data: dict[str, Any]) -> str:
-    if data.get("error"):
-        return f'<pre class="error">error: {clip(data["error"])}</pre>'
-    output = data.get("output")
-    if not isinstance(output, dict):
-        return ""
-    parts = ['<div class="msg"><span class="role role-assistant">answer</span>']
-    if output.get("text") not in (None, ""):
-        parts.append(f"<pre>{clip(output['text'])}</pre>")
-    for call in output.get("tool_calls") or []:
-        parts.append(f"<pre>→ tool call {clip(call)}</pre>")
-    if output.get("choice") is not None:
-        logprobs = output.get("choice_logprobs")
-        shown = f" (log-probabilities {esc(json.dumps(logprobs))})" if logprobs else ""
-        parts.append(f"<p>chose <b>{esc(output['choice'])}</b>{shown}</p>")
-    if output.get("parsed") is not None:
-        parts.append(f"<details><summary>parsed</summary><pre>{clip(output['parsed'])}</pre>")
-        parts.append("</details>")
-    if output.get("finish_reason"):
-        parts.append(f'<span class="note">finish: {esc(output["finish_reason"])}</span>')
-    return "".join(parts) + "</div>"
-
-
-def _tool_call(data: dict[str, Any]) -> str:
-    who = f" by {esc(data['agent'])}" if data.get("agent") else ""
-    parts = [f"<h5>tool {esc(data.get('tool', '?'))}{who}</h5>"]
-    parts.append(f"<pre>arguments {clip(data.get('arguments'))}</pre>")
-    if data.get("error"):
-        parts.append(f'<pre class="error">error: {clip(data["error"])}</pre>')
-    else:
-        parts.append(f"<pre>result {clip(data.get('result'))}</pre>")
-    return '<div class="event">' + "".join(parts) + "</div>"
-
-
-def _other(entry: TranscriptEntry) -> str:
-    return f'<div class="event"><h5>{esc(entry.kind)}</h5><pre>{clip(entry.data)}</pre></div>'
