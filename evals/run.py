@@ -307,12 +307,13 @@ async def run_eval(
     task: Task | None = None,
     resume: str | None = None,
     new_run: bool = False,
-    progress: bool | None = None,
+    progress: bool | str | None = None,
     settings: Any = None,
 ) -> EvalResult:
     """Run (or finish, or join) the evaluation ``config`` describes; returns
     its tally. ``new_run`` starts a new run even where an unfinished one of
-    the same command exists."""
+    the same command exists. ``progress``: ``"rich"``, ``"plain"`` (lines on
+    stderr, for logs), ``"none"``; True/False/None as in ``display_mode``."""
     from ethos.settings import load_settings
 
     settings = settings or load_settings()
@@ -440,7 +441,7 @@ class _Runner:
         self.claiming = asyncio.Lock()
         self.poll_s = min(1.0, config.lease_s / 4)
 
-    async def run(self, progress: bool | None) -> tuple[str, str | None]:
+    async def run(self, progress: bool | str | None) -> tuple[str, str | None]:
         try:
             async with contextlib.AsyncExitStack() as stack:
                 if _is_graph_builder(self.task.solver) and self.pending:
@@ -685,18 +686,46 @@ async def _maybe_await(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
 
 
-class _Progress:
-    """A rich progress bar on a terminal; silent otherwise."""
+DISPLAYS = ("rich", "plain", "none")
 
-    def __init__(self, runner: _Runner, enabled: bool | None) -> None:
+
+def display_mode(progress: bool | str | None) -> str:
+    """``rich``, ``plain`` or ``none`` from run_eval's ``progress``: True is a
+    rich bar, False nothing, None a rich bar on a terminal and nothing
+    elsewhere (the command line asks for ``plain`` off a terminal itself)."""
+    if progress is None:
         from rich.console import Console
 
+        return "rich" if Console(stderr=True).is_terminal else "none"
+    if isinstance(progress, bool):
+        return "rich" if progress else "none"
+    if progress not in DISPLAYS:
+        raise EthosError(f"unknown display {progress!r}", f"use one of: {', '.join(DISPLAYS)}")
+    return progress
+
+
+class _Progress:
+    """Progress on stderr: a rich bar (``rich``), or (``plain``, for logs and
+    pipes) one line at each tenth of the run and at least every
+    ``PLAIN_INTERVAL_S`` seconds, so a long run is never silent; ``none``
+    prints nothing."""
+
+    PLAIN_INTERVAL_S = 10.0
+
+    def __init__(self, runner: _Runner, enabled: bool | str | None) -> None:
         self.runner = runner
-        self.enabled = Console().is_terminal if enabled is None else enabled
+        self.mode = display_mode(enabled)
         self.bar: Any = None
+        self.started = self.last = 0.0
+        self.next_step = 0
 
     def __enter__(self) -> _Progress:
-        if self.enabled:
+        import time
+
+        self.started = self.last = time.monotonic()
+        done = self.runner.total - self.runner.pending
+        if self.mode == "rich":
+            from rich.console import Console
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
@@ -711,20 +740,60 @@ class _Progress:
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[stats]}"),
                 TimeRemainingColumn(),
+                console=Console(stderr=True),
             )
             self.bar.start()
-            done = self.runner.total - self.runner.pending
             self.task = self.bar.add_task(
                 self.runner.config.task, total=self.runner.total, completed=done, stats=""
             )
+        elif self.mode == "plain":
+            already = f" ({done:,} already done)" if done else ""
+            self._line(f"started: {self.runner.pending:,} of {self.runner.total:,} to run{already}")
+            self.next_step = 1
         return self
 
-    def advance(self) -> None:
-        if self.bar is None:
-            return
+    def _done(self) -> int:
+        return self.runner.total - self.runner.pending + self.runner.succeeded + self.runner.failed
+
+    def _stats(self) -> str:
         meter = self.runner.meter
-        stats = f"errors {self.runner.failed}  tokens {meter.input_tokens + meter.output_tokens:,}"
-        self.bar.update(self.task, advance=1, stats=stats)
+        tokens = meter.input_tokens + meter.output_tokens
+        return f"errors {self.runner.failed}  tokens {tokens:,}"
+
+    def _line(self, text: str) -> None:
+        import sys
+
+        task = self.runner.config.task
+        if "@" in task:  # a file task: its file's name, not the whole path, on every line
+            file, _, function = task.rpartition("@")
+            task = f"{Path(file).name}@{function}"
+        print(f"eval {task} {text}", file=sys.stderr, flush=True)
+
+    def advance(self) -> None:
+        if self.mode == "rich" and self.bar is not None:
+            self.bar.update(self.task, advance=1, stats=self._stats())
+        elif self.mode == "plain":
+            import time
+
+            now = time.monotonic()
+            worked = self.runner.succeeded + self.runner.failed
+            pending = max(self.runner.pending, 1)
+            step = worked * 10 // pending  # tenths of this process's share
+            if step >= self.next_step or now - self.last >= self.PLAIN_INTERVAL_S:
+                self.next_step = step + 1
+                self.last = now
+                total = self.runner.total
+                done = self._done()
+                pct = 100 * done / total if total else 100.0
+                rate = worked / (now - self.started) if now > self.started else 0.0
+                togo = self.runner.pending - worked
+                left = f", ~{togo / rate:.0f}s left" if rate and togo else ""
+                meter = self.runner.meter
+                tokens = meter.input_tokens + meter.output_tokens
+                self._line(
+                    f"{done:,}/{total:,} ({pct:.0f}%) {self.runner.failed:,} failed, "
+                    f"{tokens:,} tokens, {now - self.started:.1f}s{left}"
+                )
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

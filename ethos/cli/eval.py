@@ -8,6 +8,8 @@ from typing import Any
 import typer
 
 from ethos.cli.context import cli_context
+from ethos.cli.display import Display, display_option
+from ethos.cli.display import resolve as resolve_display
 from ethos.cli.eval_report import compare, report
 
 app = typer.Typer(help="Run evaluations and report on them.", no_args_is_help=True)
@@ -64,7 +66,13 @@ def run(
     ),
     model_arg: list[str] = typer.Option([], "--model-arg", "-M", help="Model argument, k=v."),
     model_role: list[str] = typer.Option([], "--model-role", help="role=model (repeatable)."),
-    progress: bool | None = typer.Option(None, "--progress/--no-progress"),
+    progress: bool | None = typer.Option(
+        None,
+        "--progress/--no-progress",
+        help="Older spelling of --display rich / --display none.",
+        hidden=True,
+    ),
+    display: Display | None = display_option(),
 ) -> None:
     """Run a task (or finish an interrupted run of it) and print its report."""
 
@@ -104,6 +112,9 @@ def run(
             f"invalid run options: {exc}", "fix the --arm/--baseline values"
         ) from None
     _check_model_strings(config, settings)
+    if display is None and progress is not None:
+        display = Display.rich if progress else Display.none
+    mode = resolve_display(display)
 
     async def work(store):
         from ethos.evals.report import build_report
@@ -113,7 +124,7 @@ def run(
             store=store,
             resume=resume,
             new_run=new_run,
-            progress=progress,
+            progress=mode,
             settings=settings,
         )
         return result, await build_report(store, result.run_id)

