@@ -15,7 +15,7 @@ import click
 import typer
 
 from ethos import __version__
-from ethos.cli import ask, catalog, db, demo, doctor, handbook, models, moe, runs
+from ethos.cli import ask, catalog, coda, db, demo, doctor, handbook, models, moe, runs
 from ethos.cli import eval as eval_commands
 from ethos.cli.context import CliContext
 from ethos.cli.serve import serve as serve_command
@@ -65,6 +65,7 @@ app.add_typer(moe.app, name="moe")
 app.add_typer(models.app, name="models")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(handbook.app, name="handbook")
+app.add_typer(coda.app, name="coda")
 app.command("ask")(ask.ask)
 app.command("doctor")(doctor.doctor)
 app.command("demo")(demo.demo)
@@ -73,8 +74,10 @@ app.command("serve")(serve_command)
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``ethos`` script and ``python -m ethos``."""
+    from ethos.cli.helptext import escape_help
     from ethos.errors import EthosError
 
+    escape_help(app)  # "[roles]" in a help text is text, not a rich style tag
     try:
         # Without standalone mode click returns (not raises) a command's
         # typer.Exit code; it must still become the process's exit status.

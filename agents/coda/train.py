@@ -1,0 +1,231 @@
+"""A real GRPO step on the planner: a local model with LoRA, the executor frozen.
+
+Only the planner learns (CODA's decoupling): for each training prompt (a
+step of a task's reference trajectory, :func:`ethos.agents.coda.grpo.step_prompt`)
+the planner samples a group of thoughts, the frozen executor turns each into
+an action, and each is rewarded as stage 1 rewards it
+(:func:`ethos.agents.coda.grpo.collect_group`). The update is GRPO's
+objective written in torch (the brief's alternative to TRL's GRPOTrainer,
+which would add TRL and the ``datasets`` stack for a loop this small, and
+whose reward functions are synchronous where our executor is an async
+gateway call):
+
+    loss = - 1/G sum_i A_i * 1/|o_i| sum_t log pi(o_i,t | prompt, o_i,<t)
+
+with A_i the group-normalised advantages. One gradient step per sampled
+batch makes the policy ratio 1, so PPO's clip never binds and is left out;
+the KL penalty to the reference model is left out too (beta = 0, as DAPO
+and Dr. GRPO do), so no frozen copy of the model is held. Only LoRA weights
+(``peft``) change; the base stays frozen.
+
+Mean reward before and after are measured on the same prompts with the
+same sampling seeds (common random numbers), with the adapter at its start
+(LoRA's B is zero, so the model is the base model) and after training.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ethos.agents.coda.environment import CodaError, EnvTask
+from ethos.agents.coda.grpo import Complete, collect_group, group_advantages, step_prompt
+
+
+class TrainConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    group: int = Field(8, ge=2, description="planner samples per prompt (G)")
+    steps: int = Field(6, ge=1, description="gradient steps")
+    lr: float = Field(2e-3, gt=0)
+    max_new_tokens: int = Field(24, ge=1)
+    temperature: float = Field(1.0, gt=0)
+    lora_r: int = Field(8, ge=1)
+    seed: int = 0
+    eval_seed: int = 12345
+
+
+class TrainResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    model: str
+    prompts: list[str]
+    config: TrainConfig
+    before: float = Field(description="mean reward before training (same prompts and seeds)")
+    after: float = Field(description="mean reward after training")
+    rewards: list[float] = Field(description="mean reward of each training batch")
+    seconds: float
+    adapter: str | None = None
+
+
+def _load(checkpoint: Path, seed: int, lora_r: int) -> tuple[Any, Any]:
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    torch.manual_seed(seed)
+    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+    base = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=torch.float32)
+    config = LoraConfig(
+        r=lora_r,
+        lora_alpha=2 * lora_r,
+        lora_dropout=0.0,
+        target_modules=["q_proj", "v_proj"],
+        task_type="CAUSAL_LM",
+    )
+    model = get_peft_model(base, config)
+    return model, tokenizer
+
+
+def _prompt_ids(tokenizer: Any, messages: list[dict[str, str]]) -> Any:
+    import torch
+
+    if getattr(tokenizer, "chat_template", None):
+        text = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+    else:
+        text = "\n".join(f"{m['role']}: {m['content']}" for m in messages) + "\nassistant: "
+    ids = tokenizer(text, return_tensors="pt", add_special_tokens=False)["input_ids"]
+    return ids if isinstance(ids, torch.Tensor) else torch.tensor(ids)
+
+
+def _sample(model: Any, tokenizer: Any, ids: Any, cfg: TrainConfig, g: int, seed: int) -> Any:
+    """G completions of one prompt: (token ids, mask of the completion's
+    tokens up to and including its end token)."""
+    import torch
+
+    torch.manual_seed(seed)
+    batch = ids.repeat(g, 1)
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    with torch.no_grad():
+        out = model.generate(
+            input_ids=batch,
+            attention_mask=torch.ones_like(batch),
+            do_sample=True,
+            temperature=cfg.temperature,
+            top_k=0,
+            top_p=1.0,
+            max_new_tokens=cfg.max_new_tokens,
+            pad_token_id=pad,
+        )
+    completion = out[:, batch.shape[1] :]
+    eos = tokenizer.eos_token_id
+    ended = (completion == eos).int() if eos is not None else torch.zeros_like(completion)
+    after_end = (ended.cumsum(dim=1) - ended) > 0  # positions after the first end token
+    mask = ~after_end
+    return completion, mask
+
+
+def _texts(tokenizer: Any, completion: Any, mask: Any) -> list[str]:
+    return [
+        tokenizer.decode(row[m].tolist(), skip_special_tokens=True)
+        for row, m in zip(completion, mask, strict=True)
+    ]
+
+
+def _loss(model: Any, ids: Any, completion: Any, mask: Any, advantages: Sequence[float]) -> Any:
+    import torch
+
+    g = completion.shape[0]
+    full = torch.cat([ids.repeat(g, 1), completion], dim=1)
+    n = completion.shape[1]
+    logits = model(input_ids=full, attention_mask=torch.ones_like(full)).logits[:, -n - 1 : -1]
+    logp = torch.log_softmax(logits.float(), dim=-1).gather(2, completion.unsqueeze(-1)).squeeze(-1)
+    m = mask.float()
+    per_sample = (logp * m).sum(dim=1) / m.sum(dim=1).clamp(min=1.0)
+    adv = torch.tensor(list(advantages), dtype=per_sample.dtype)
+    return -(adv * per_sample).mean()
+
+
+async def _rewards(task: EnvTask, k: int, texts: Sequence[str], executor: Complete) -> list[float]:
+    return [r.reward for r in await collect_group(task, k, texts, executor)]
+
+
+async def mean_reward(
+    model: Any,
+    tokenizer: Any,
+    prompts: Sequence[tuple[EnvTask, int, Any]],
+    executor: Complete,
+    cfg: TrainConfig,
+) -> float:
+    """The mean reward of G samples per prompt, with fixed sampling seeds."""
+    total, count = 0.0, 0
+    model.eval()
+    for index, (task, k, ids) in enumerate(prompts):
+        completion, mask = await asyncio.to_thread(
+            _sample, model, tokenizer, ids, cfg, cfg.group, cfg.eval_seed + index
+        )
+        rewards = await _rewards(task, k, _texts(tokenizer, completion, mask), executor)
+        total += sum(rewards)
+        count += len(rewards)
+    return total / count
+
+
+async def train_planner(
+    checkpoint: Path,
+    steps: Sequence[tuple[EnvTask, int]],
+    executor: Complete,
+    cfg: TrainConfig | None = None,
+    *,
+    model_name: str | None = None,
+    out: Path | None = None,
+) -> TrainResult:
+    """GRPO on the planner at ``checkpoint`` (a transformers checkpoint
+    directory) over the reference steps ``steps`` ((task, k) pairs), the
+    executor frozen; saves the LoRA adapter to ``out`` when given."""
+    import torch
+
+    cfg = cfg or TrainConfig()
+    if not steps:
+        raise CodaError("no training prompts", "name at least one task step")
+    started = time.perf_counter()
+    random.seed(cfg.seed)
+    model, tokenizer = await asyncio.to_thread(_load, checkpoint, cfg.seed, cfg.lora_r)
+    prompts = []
+    for task, k in steps:
+        messages, _, env = await step_prompt(task, k)
+        await env.close()
+        prompts.append((task, k, _prompt_ids(tokenizer, messages)))
+    before = await mean_reward(model, tokenizer, prompts, executor, cfg)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimiser = torch.optim.Adam(params, lr=cfg.lr)
+    batch_rewards: list[float] = []
+    for step in range(cfg.steps):
+        task, k, ids = prompts[step % len(prompts)]
+        model.eval()
+        completion, mask = await asyncio.to_thread(
+            _sample, model, tokenizer, ids, cfg, cfg.group, cfg.seed * 1000 + step
+        )
+        rewards = await _rewards(task, k, _texts(tokenizer, completion, mask), executor)
+        batch_rewards.append(sum(rewards) / len(rewards))
+        advantages = group_advantages(rewards)
+        if not any(advantages):
+            continue  # an all-equal group has no gradient
+
+        def update(
+            ids: Any = ids, completion: Any = completion, mask: Any = mask, adv: Any = advantages
+        ) -> None:
+            model.train()
+            optimiser.zero_grad()
+            _loss(model, ids, completion, mask, adv).backward()
+            optimiser.step()
+
+        await asyncio.to_thread(update)
+    after = await mean_reward(model, tokenizer, prompts, executor, cfg)
+    if out is not None:
+        await asyncio.to_thread(model.save_pretrained, str(out))
+    return TrainResult(
+        model=model_name or str(checkpoint),
+        prompts=[f"{t.app}/{t.id}#{k}" for t, k, _ in prompts],
+        config=cfg,
+        before=before,
+        after=after,
+        rewards=batch_rewards,
+        seconds=time.perf_counter() - started,
+        adapter=str(out) if out is not None else None,
+    )
