@@ -101,7 +101,10 @@ def main(argv: list[str] | None = None) -> None:
         _print_error(_usage_line(exc))
         sys.exit(2)
     except KeyboardInterrupt:
-        _print_error("interrupted")
+        from ethos.cli.display import quiet_cancellation
+
+        quiet_cancellation()
+        _print_error("cancelled: run the same command to resume")
         sys.exit(130)
 
 

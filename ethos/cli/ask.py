@@ -199,7 +199,11 @@ async def _ask_person(value: dict) -> str:
         typer.echo(f"  - '{item['term']}': {item['issue']} -> {item['proposal']}", err=True)
     typer.echo(f"Restated: {value.get('restated')}", err=True)
     return await asyncio.to_thread(
-        typer.prompt, "Accept? (yes, or type the question as you mean it)", default="yes"
+        # On stderr, as the proposals above: stdout is the report, maybe redirected.
+        typer.prompt,
+        "Accept? (yes, or type the question as you mean it)",
+        default="yes",
+        err=True,
     )
 
 

@@ -63,3 +63,16 @@ class Steps:
             )
         else:
             print(f"{self.what} {elapsed:.1f}s: {text}", file=sys.stderr, flush=True)
+
+
+def quiet_cancellation() -> None:
+    """After Ctrl-C: the coroutines and tasks the interrupted event loop left
+    behind are collected without "coroutine ... was never awaited" or "Task
+    was destroyed but it is pending" noise; the run itself was marked
+    cancelled on the way out, and running the same command resumes it."""
+    import logging
+    import warnings
+
+    warnings.filterwarnings("ignore", message=r"coroutine .* was never awaited")
+    warnings.filterwarnings("ignore", category=ResourceWarning)
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)

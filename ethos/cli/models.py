@@ -7,6 +7,8 @@ from pathlib import Path
 import typer
 
 from ethos.cli.context import cli_context
+from ethos.cli.display import Display, Steps, display_option
+from ethos.cli.display import resolve as resolve_display
 
 app = typer.Typer(
     help="Models: call one through the gateway; build and list local checkpoints.",
@@ -30,6 +32,9 @@ def build_tiny(
         show_default=False,
     ),
     seed: int = typer.Option(0, help="Seed of the random weights (same seed, same weights)."),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace a checkpoint already at NAME (or --out)."
+    ),
 ) -> None:
     """Write a tiny Mixture-of-Experts checkpoint with random weights and its own tokenizer."""
     import os
@@ -39,10 +44,26 @@ def build_tiny(
     from ethos.models.local.tiny import build_tiny as build
     from ethos.models.local.tiny import describe
 
-    path = build(out or name, arch, seed, settings=cli_context(ctx).settings())
+    settings = cli_context(ctx).settings()
+    refuse_overwrite(str(out or name), settings, overwrite)
+    path = build(out or name, arch, seed, settings=settings)
     info = describe(path)
     typer.echo(f"wrote {arch} checkpoint to {path} ({info['parameters']:,} parameters)")
     typer.echo(f"use it as local/{path if out else name}")
+
+
+def refuse_overwrite(ref: str, settings, overwrite: bool) -> None:
+    """A checkpoint already at ``ref`` is replaced only when asked: it may be
+    the one a week of runs were measured with."""
+    from ethos.errors import ConfigError
+    from ethos.models.local.paths import checkpoint_dir, is_checkpoint
+
+    path = checkpoint_dir(ref, settings)
+    if is_checkpoint(path) and not overwrite:
+        raise ConfigError(
+            f"{path} already holds a checkpoint",
+            "pass --overwrite to replace it, or choose another NAME or --out",
+        )
 
 
 @app.command("list")
@@ -113,6 +134,7 @@ def import_model(
     dtype: str = typer.Option(
         "bfloat16", "--dtype", help="Weights as bfloat16, float16 or float32 safetensors."
     ),
+    display: Display | None = display_option(),
 ) -> None:
     """Convert a GGUF model (llama.cpp, Ollama, LM Studio files) into a local
     checkpoint, once: it then loads in seconds as local/NAME."""
@@ -126,7 +148,11 @@ def import_model(
         raise typer.BadParameter(f"NAME {name!r} is a path; give a bare name like smollm2")
     found = find_in_package(source) if from_package else find_file(source)
     result = import_gguf(
-        found, name, dtype=dtype, settings=cli_context(ctx).settings(), log=typer.echo
+        found,
+        name,
+        dtype=dtype,
+        settings=cli_context(ctx).settings(),
+        log=Steps(resolve_display(display), "import"),
     )
     p = result.provenance
     if not result.imported:
@@ -155,9 +181,15 @@ def call(
     choice: list[str] = typer.Option(
         [], "--choice", "-c", help="An option the answer must be (repeat for each)."
     ),
-    max_tokens: int | None = typer.Option(None, min=1),
-    temperature: float | None = typer.Option(None, min=0),
-    seed: int | None = typer.Option(None),
+    max_tokens: int | None = typer.Option(
+        None, min=1, help="Most tokens to generate (default: the model's [models] setting)."
+    ),
+    temperature: float | None = typer.Option(
+        None, min=0, help="Sampling temperature; 0 picks the most likely token."
+    ),
+    seed: int | None = typer.Option(
+        None, help="Sampling seed, for a repeatable answer where the backend honours one."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the Completion as JSON."),
 ) -> None:
     """Ask one model one question through the gateway, and show what came back."""
@@ -212,13 +244,16 @@ def train_tiny_command(
         show_default=False,
     ),
     steps: int = typer.Option(200, "--steps", min=1, help="Optimiser steps."),
-    batch_size: int = typer.Option(32, "--batch-size", min=1),
-    lr: float = typer.Option(3e-3, "--lr", min=0),
+    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Examples per training step."),
+    lr: float = typer.Option(3e-3, "--lr", min=0, help="The optimiser's learning rate."),
     seed: int = typer.Option(0, "--seed", help="Seeds the weights and the batches."),
     max_seconds: float | None = typer.Option(
         180, "--max-seconds", help="Stop training after this long (the rates are still measured)."
     ),
     no_eval: bool = typer.Option(False, "--no-eval", help="Skip the held-out refusal rates."),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace a checkpoint already at NAME (or --out)."
+    ),
 ) -> None:
     """Train a tiny MoE on CPU to refuse one kind of request (picking locks, making
     weapons...) and answer others; prints the held-out refusal rates."""
@@ -228,6 +263,7 @@ def train_tiny_command(
     from ethos.models.local.tiny import check_arch
 
     check_arch(arch)
+    refuse_overwrite(str(out or name), cli_context(ctx).settings(), overwrite)
     from ethos.models.local.train import train_tiny
 
     report = train_tiny(

@@ -9,7 +9,8 @@ import typer
 from ethos.cli.context import cli_context
 
 app = typer.Typer(
-    help="Mixture-of-Experts: profile which experts a behaviour routes to.",
+    help="Mixture-of-Experts: profile which experts a behaviour routes to (fTRI), prune "
+    "experts into a smaller checkpoint (EASY-EP) and measure ablations.",
     no_args_is_help=True,
 )
 
@@ -186,8 +187,12 @@ def prune_command(
 
     source = resolve_checkpoint(model.removeprefix("local/"), settings=settings)
     target = checkpoint_dir(out, settings)
-    options = {"clamp_top_k": clamp_top_k, "drop_groups": drop_groups, "overwrite": overwrite}
+    from ethos.cli.models import refuse_overwrite
+
+    options = {"clamp_top_k": clamp_top_k, "drop_groups": drop_groups, "overwrite": True}
     check_prune(source, target, keep, **options)  # a bad request fails before any compute
+    refuse_overwrite(out, settings, overwrite)  # the one refusal that names --overwrite
+    options["overwrite"] = overwrite
 
     from ethos.models.local.host import LocalModel
     from ethos.models.pruning import easy_ep_scores, prune
