@@ -6,6 +6,7 @@ not speak chat completions, and a short backoff after a quick 5xx."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -473,3 +474,48 @@ async def test_ethos_serve_answers_and_confirms_interventions_through_both_trans
         )  # raises UnsupportedInterventionError unless the server confirms it applied one
         assert steered.finish_reason in {"stop", "length"}
     assert len(set(texts.values())) == 1
+
+
+async def test_a_stream_that_breaks_off_is_retried_without_repeating_text(
+    server: FakeOpenAI,
+) -> None:
+    """Native transport: a connection lost mid-stream is a transient fault;
+    the retry's text reaches on_token only beyond what was already shown."""
+    original = server._answer
+    broken = []
+
+    async def break_first(request: web.Request, body: dict[str, Any], fault: Any) -> Any:
+        if broken:
+            return await original(request, body, fault)
+        broken.append(1)
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        chunk = {
+            "id": "x",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "fake",
+            "choices": [{"index": 0, "delta": {"content": "one "}, "finish_reason": None}],
+        }
+        await response.write(f"data: {json.dumps(chunk)}\n\n".encode())
+        request.transport.close()  # type: ignore[union-attr]
+        return response
+
+    server._answer = break_first  # type: ignore[method-assign]
+    server.reply = lambda body: "one two three"
+    pieces: list[str] = []
+    answer = await acomplete(
+        "openai/fake",
+        "count",
+        model_args={"api_base": server.base_url, **FAST},
+        on_token=pieces.append,
+    )
+    assert answer.text == "one two three " and answer.attempts == 2
+    assert "".join(pieces) == "one two three "
+
+
+async def test_a_model_named_without_its_provider_is_sent_by_its_own_name(
+    server: FakeOpenAI,
+) -> None:
+    answer = await acomplete("gpt-4o-mini", "plain name", model_args={"api_base": server.base_url})
+    assert answer.text == "plain name" and server.requests[0]["model"] == "gpt-4o-mini"
