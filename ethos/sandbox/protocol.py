@@ -44,6 +44,9 @@ class CommandResult(BaseModel):
     truncated: bool = False  # output was cut at the output cap
     duration_s: float = 0.0
     changes: tuple[FileChange, ...] = Field(default_factory=tuple)
+    # the shell had ended (``exit``, a stuck command killed at its timeout) and
+    # this command ran in a fresh one: working directory and variables were reset
+    shell_restarted: bool = False
 
 
 @runtime_checkable
