@@ -43,3 +43,11 @@ CODA = Suite(
     report="ethos.evals.coda.report:SECTION",
     description="CODA after Sun et al. (2025): a planner and an executor in applications",
 )
+
+SCHEMING = Suite(
+    name="scheming",
+    tasks=("ethos.evals.scheming.tasks",),
+    report="ethos.evals.scheming.report:SECTION",
+    description="in-context scheming after Meinke et al. (2024): six agentic evaluations in a "
+    "bubblewrap sandbox, follow-up interrogation",
+)
