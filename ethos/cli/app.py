@@ -17,6 +17,7 @@ import typer
 from ethos import __version__
 from ethos.cli import ask, catalog, coda, db, demo, doctor, handbook, models, moe, runs
 from ethos.cli import eval as eval_commands
+from ethos.cli import sandbox as sandbox_commands
 from ethos.cli.context import CliContext
 from ethos.cli.serve import serve as serve_command
 
@@ -65,6 +66,7 @@ app.add_typer(moe.app, name="moe")
 app.add_typer(models.app, name="models")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(handbook.app, name="handbook")
+app.add_typer(sandbox_commands.app, name="sandbox")
 app.add_typer(coda.app, name="coda")
 app.command("ask")(ask.ask)
 app.command("doctor")(doctor.doctor)

@@ -132,9 +132,13 @@ def get_scenario(name: str) -> Scenario:
         found = _registry.get(name)
         known = sorted(_registry)
     if found is None:
+        import difflib
+
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
         raise ScenarioNotFound(
             f"no sandbox scenario is called {name!r}",
-            f"pick one of: {', '.join(known)} (see 'ethos sandbox scenarios')",
+            f"{hint}'ethos sandbox scenarios' lists the {len(known)} there are",
         )
     return found
 
