@@ -66,10 +66,8 @@ class SchemingOutput(BaseModel):
 @contextlib.asynccontextmanager
 async def open_sandbox(spec: Any) -> AsyncIterator[Any]:
     """A fresh episode of ``spec`` in the bubblewrap sandbox."""
-    try:
-        from ethos.sandbox import open_episode  # type: ignore[attr-defined]
-    except ImportError:
-        from ethos.sandbox.bwrap import open_bwrap_episode as open_episode
+    from ethos.sandbox import open_episode
+
     async with open_episode(spec) as sandbox:
         yield sandbox
 
