@@ -32,6 +32,10 @@ KEYLESS = frozenset(
     {"ollama", "ollama_chat", "hosted_vllm", "custom_openai", "openai_like", "lm_studio"}
 )
 
+# Providers the gateway calls through the openai SDK, not litellm (see
+# ethos.models.openai_transport): their key variable, known without litellm.
+NATIVE_KEYS = {"openai": ("OPENAI_API_KEY",)}
+
 
 class MissingKeyError(ModelConfigError):
     """A hosted model's provider needs a key that is not in the environment."""
@@ -48,6 +52,9 @@ def missing_keys(canonical: str, provider: str, args: ModelArgs) -> list[str]:
         return [] if os.environ.get(args.api_key_env, "").strip() else [args.api_key_env]
     if args.api_base or provider in KEYLESS or provider in CREDENTIAL_CHAINS:
         return []  # a server of one's own, or credentials only the provider can judge
+    if provider in NATIVE_KEYS:  # called without litellm: checked without importing it
+        wanted = list(NATIVE_KEYS[provider])
+        return [] if any(os.environ.get(k, "").strip() for k in wanted) else wanted
     from ethos.models.providers import load_litellm
 
     try:

@@ -287,3 +287,138 @@ async def test_the_games_report_at_80_columns_has_every_metric_name_whole(store)
     wide = io.StringIO()
     print_report(Console(file=wide, width=160, force_terminal=False), report)
     assert re.search(r"^ metric +arm +n +mean", wide.getvalue(), re.MULTILINE)
+
+
+# -- help -----------------------------------------------------------------------------
+
+
+def test_help_text_is_shown_as_written_and_every_option_documented() -> None:
+    import typer
+
+    from ethos.cli.app import app
+    from ethos.cli.helptext import escape_help
+
+    shown = run_ethos("ask", "--help", columns=200)
+    assert shown.returncode == 0, shown.stderr
+    assert "(default: [roles] in ethos.toml)" in shown.stdout  # rich ate "[roles]"
+    arm = run_ethos("eval", "run", "--help", columns=200).stdout
+    assert "name=model[,key=value...]" in arm
+
+    escape_help(app)
+    undocumented = []
+
+    def walk(command, path: str) -> None:
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            walk(sub, f"{path} {name}")
+        for param in command.params:
+            if param.name != "help" and not getattr(param, "hidden", False):
+                if not (getattr(param, "help", None) or "").strip():
+                    undocumented.append(f"{path} {param.name}")
+
+    walk(typer.main.get_command(app), "ethos")
+    assert undocumented == []
+
+
+def test_eval_list_is_a_table_of_tasks_with_sentences_and_defaults(ethos_env: Path) -> None:
+    from ethos.cli.eval import first_sentence, task_arguments
+
+    listed = run_ethos("eval", "list", columns=250)
+    assert listed.returncode == 0, listed.stderr
+    header = listed.stdout.splitlines()[0].split()
+    assert header[:2] == ["task", "description"] and "arguments" in header
+    (row,) = [line for line in listed.stdout.splitlines() if " games/prisoners_dilemma " in line]
+    assert "rounds=10 (int)" in row
+
+    def factory(rounds: int = 10, story: str | None = None, *, seats="both"):
+        """Play the game. Ends when
+        the rounds are done (e.g. after 10).
+
+        More detail here."""
+
+    assert first_sentence(factory) == "Play the game."
+    assert task_arguments(factory) == "rounds=10 (int), story=None (str | None), seats='both'"
+
+
+# -- writers and cancellation ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("models", "build-tiny", "mine", "--arch", "qwen3_moe"),
+        ("models", "train-tiny", "mine", "--steps", "1"),
+    ],
+)
+def test_a_checkpoint_is_replaced_only_with_overwrite(
+    ethos_env: Path, command: tuple[str, ...]
+) -> None:
+    mine = ethos_env / "models" / "mine"
+    mine.mkdir(parents=True)
+    (mine / "config.json").write_text('{"model_type": "kept"}')
+    line = error_line(run_ethos(*command, env={"ETHOS_DATA_DIR": str(ethos_env)}))
+    assert f"{mine} already holds a checkpoint; pass --overwrite to replace it" in line
+    assert (mine / "config.json").read_text() == '{"model_type": "kept"}'
+
+
+@pytest.mark.slow
+def test_moe_prune_names_overwrite(tiny_checkpoints, ethos_env: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pruned"
+    out.mkdir()
+    (out / "config.json").write_text('{"model_type": "kept"}')  # a checkpoint already there
+    demos = tmp_path / "demos.txt"
+    demos.write_text("one demonstration\nand another\n")
+    ref = f"local/{tiny_checkpoints('mixtral')}"
+    args = ["--model", ref, "--demos", str(demos), "--keep", "4", "--raw", "--out", str(out)]
+    line = error_line(run_ethos("moe", "prune", *args))
+    assert f"{out} already holds a checkpoint; pass --overwrite to replace it" in line
+    assert (out / "config.json").read_text() == '{"model_type": "kept"}'
+
+
+@pytest.mark.slow
+def test_ctrl_c_says_how_to_resume_without_warnings_and_the_same_command_resumes(
+    ethos_env: Path,
+) -> None:
+    import signal
+
+    command = [
+        sys.executable, "-m", "ethos", "eval", "run", f"{TASKS}@echo", "-T", "n=60",
+        "-T", "delay=0.2", "-m", "script/echo", "--max-connections", "2", "--display", "plain",
+    ]  # fmt: skip
+    clean = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean
+    )
+    assert process.stderr is not None
+    lines = []
+    for line in process.stderr:  # the run exists and is being worked
+        lines.append(line)
+        if "started:" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    lines += list(process.stderr)  # to the end, through the same buffer
+    out = process.stdout.read() if process.stdout else ""
+    process.wait(timeout=120)
+    err = "".join(lines)
+    assert process.returncode == 130, (out, err)
+    assert err.strip().splitlines()[-1] == "error: cancelled: run the same command to resume"
+    assert "never awaited" not in err and "Traceback" not in err and "destroyed" not in err
+    (run,) = runs_in(ethos_env)
+    assert run["status"] == "cancelled"
+    again = run_ethos(*command[3:])
+    assert again.returncode == 0, again.stderr
+    assert f"run {run['id']} succeeded: 60 of 60 samples succeeded" in again.stdout
+
+
+@pytest.mark.slow
+def test_interactive_prompts_go_to_the_terminal_not_stdout(catalogue: Path) -> None:
+    result = run_ethos(
+        "ask",
+        "Do heavier cars have lower mpg (wt, mpg) in the motor trend data?",
+        "-m",
+        "script/publicagent-rules",
+        "--interactive",
+        input="yes\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Accept?" in result.stderr and "Accept?" not in result.stdout
+    assert "(confirmed by the person)" in result.stdout

@@ -65,8 +65,11 @@ def test_the_built_in_suites_are_plug_ins_too() -> None:
 def test_an_installed_suite_is_listed_and_a_broken_one_is_one_line(plugin_path: Path) -> None:
     listed = ethos(plugin_path, "eval", "list")
     assert listed.returncode == 0, listed.stderr
-    assert "toy/repeat(words='apple,pear')  Ask the model to repeat each word." in listed.stdout
-    assert "games/prisoners_dilemma(" in listed.stdout and "publicagent(" in listed.stdout
+    # one table row per task: name, first sentence, arguments with defaults and types
+    (row,) = [line for line in listed.stdout.splitlines() if "toy/repeat" in line]
+    words = ["toy/repeat", *"Ask the model to repeat each word.".split()]
+    assert row.split() == [*words, "words='apple,pear'", "(str)"]
+    assert "games/prisoners_dilemma " in listed.stdout and "publicagent " in listed.stdout
     assert listed.stderr.strip().splitlines() == [
         "warning: suite plug-in 'broken' (ethos_toy_suite.broken:SUITE, from ethos-toy-suite) "
         "cannot be loaded: ModuleNotFoundError: No module named "

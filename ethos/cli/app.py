@@ -84,6 +84,8 @@ def main(argv: list[str] | None = None) -> None:
         # Without standalone mode click returns (not raises) a command's
         # typer.Exit code; it must still become the process's exit status.
         status = app(args=argv, prog_name="ethos", standalone_mode=False)
+        if status == 130:  # typer turns Ctrl-C into a returned 130, silently
+            _cancelled()
         if isinstance(status, int) and status:
             sys.exit(status)
     except EthosError as exc:
@@ -95,6 +97,8 @@ def main(argv: list[str] | None = None) -> None:
         _print_error("aborted: a prompt was declined or got no answer")
         sys.exit(2)
     except (click.exceptions.Exit, typer.Exit) as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # typer's Ctrl-C: Exit(130)
+            _cancelled()
         sys.exit(exc.exit_code)
     except _NO_ARGS_IS_HELP as exc:  # a group named alone: its help is the answer
         exc.show()
@@ -103,11 +107,16 @@ def main(argv: list[str] | None = None) -> None:
         _print_error(_usage_line(exc))
         sys.exit(2)
     except KeyboardInterrupt:
-        from ethos.cli.display import quiet_cancellation
-
-        quiet_cancellation()
-        _print_error("cancelled: run the same command to resume")
+        _cancelled()
         sys.exit(130)
+
+
+def _cancelled() -> None:
+    """Ctrl-C: the run was marked cancelled on the way out; say how to go on."""
+    from ethos.cli.display import quiet_cancellation
+
+    quiet_cancellation()
+    _print_error("cancelled: run the same command to resume")
 
 
 def _click_errors() -> tuple[type[Exception], ...]:

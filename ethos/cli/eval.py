@@ -77,7 +77,6 @@ def run(
     """Run a task (or finish an interrupted run of it) and print its report."""
 
     from ethos.errors import ConfigError
-    from ethos.evals.run import EvalConfig, run_eval
     from ethos.keyvalue import parse_pairs
 
     context = cli_context(ctx)
@@ -92,6 +91,13 @@ def run(
                 "no model to evaluate", 'pass --model, --arm, or set [roles] default = "..."'
             )
         arms = [{"name": "default", "model": default}]
+    model_args = parse_pairs(model_arg, "-M")
+    roles = {k: str(v) for k, v in parse_pairs(model_role, "--model-role").items()}
+    # Before the harness (and SQLAlchemy) is imported: a missing key is refused in well
+    # under a second, and nothing, not even a database file, is left behind.
+    _preflight(arms, roles, model_args, max_connections, settings)
+    from ethos.evals.run import EvalConfig, run_eval
+
     try:
         config = EvalConfig(
             task=task,
@@ -104,14 +110,13 @@ def run(
             max_connections=max_connections,
             fail_on_error=fail_on_error,
             lease_s=lease,
-            model_args=parse_pairs(model_arg, "-M"),
-            model_roles={k: str(v) for k, v in parse_pairs(model_role, "--model-role").items()},
+            model_args=model_args,
+            model_roles=roles,
         )
     except ValueError as exc:
         raise ConfigError(
             f"invalid run options: {exc}", "fix the --arm/--baseline values"
         ) from None
-    _check_model_strings(config, settings)
     if display is None and progress is not None:
         display = Display.rich if progress else Display.none
     mode = resolve_display(display)
@@ -148,36 +153,74 @@ def run(
 
 @app.command("list")
 def list_tasks() -> None:
-    """List the registered tasks (of every installed suite) and the
-    arguments each takes; a suite plug-in that fails to load is one line on
-    stderr, and the others are still listed."""
-    import inspect
+    """List the registered tasks (of every installed suite) as a table: name,
+    what it measures (the first sentence of its description) and its -T
+    arguments with their defaults. A suite plug-in that fails to load is one
+    line on stderr, and the others are still listed."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
 
     from ethos.evals.suite import problems
     from ethos.evals.task import registered
 
     for problem in problems():
         typer.echo(f"warning: {problem}", err=True)
-    for name, factory in registered().items():
-        params = inspect.signature(factory).parameters.values()
-        args = ", ".join(
-            f"{p.name}={p.default!r}" if p.default is not p.empty else p.name for p in params
-        )
-        doc = (inspect.getdoc(factory) or "").splitlines()
-        typer.echo(f"{name}({args})" + (f"  {doc[0]}" if doc else ""))
+    table = Table(box=None, header_style="bold", show_lines=False)
+    table.add_column("task", no_wrap=True)
+    table.add_column("description", ratio=3)
+    table.add_column("arguments (-T name=value)", ratio=2)
+    for name, factory in sorted(registered().items()):
+        described, arguments = first_sentence(factory), task_arguments(factory)
+        table.add_row(escape(name), escape(described), escape(arguments))
+    Console().print(table)
 
 
-def _check_model_strings(config, settings) -> None:
-    """Each arm's and role's model string and where it sends prompts, before
-    the database is opened: a refused model leaves nothing behind, not even
-    a new database file (run_eval checks the rest against the task)."""
-    from ethos.evals.run import _model_args
+def first_sentence(factory: Any) -> str:
+    """The first sentence of a factory's docstring, whole (never cut mid-word)."""
+    import inspect
+
+    paragraph = (inspect.getdoc(factory) or "").split("\n\n", 1)[0]
+    text = " ".join(paragraph.split())
+    match = re.search(r"(?<=[.!?])\s+(?=[A-Z(`\"'])", text)
+    return text[: match.start()] if match else text
+
+
+def task_arguments(factory: Any) -> str:
+    """``name=default`` per argument, ``name`` for a required one, with its type."""
+    import inspect
+
+    shown = []
+    for p in inspect.signature(factory).parameters.values():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        kind = p.annotation
+        kind = kind if isinstance(kind, str) else getattr(kind, "__name__", "")
+        typed = f" ({kind})" if kind and kind != "Any" and p.annotation is not p.empty else ""
+        default = f"={p.default!r}" if p.default is not p.empty else ""
+        shown.append(f"{p.name}{default}{typed}")
+    return ", ".join(shown) or "-"
+
+
+def _preflight(arms, roles, model_args, max_connections, settings) -> None:
+    """Each arm's and role's model string, its arguments, where it sends
+    prompts and its key, before the database is opened: a refused model
+    leaves nothing behind, not even a new database file. The arguments merge
+    as the harness merges them (ethos.evals.run._model_args); script names
+    are checked by run_eval, once the task file has registered its own."""
+    from ethos.models.args import ModelArgs
     from ethos.models.preflight import check_all
 
-    arm_args = {arm.model: _model_args(config, arm) for arm in config.arms}
-    entries = [(f"arm {a.name!r}", a.model, _model_args(config, a)) for a in config.arms]
-    entries += [(f"role {r!r}", m, arm_args.get(m, {})) for r, m in config.model_roles.items()]
-    # Script names are checked by run_eval, once the task file has registered its own.
+    def args_of(arm: dict[str, Any]) -> dict[str, Any]:
+        options = arm.get("options") or {}
+        direct = {k: v for k, v in options.items() if k in ModelArgs.model_fields}
+        merged = {**model_args, **(options.get("model_args") or {}), **direct}
+        merged.setdefault("max_connections", max_connections)
+        return merged
+
+    arm_args = {a["model"]: args_of(a) for a in arms}
+    entries = [(f"arm {a['name']!r}", a["model"], args_of(a)) for a in arms]
+    entries += [(f"role {r!r}", m.strip(), arm_args.get(m.strip(), {})) for r, m in roles.items()]
     check_all(entries, settings, scripts=False)
 
 
