@@ -18,7 +18,7 @@ from hypothesis import settings
 
 from tests.support import postgres
 
-pytest_plugins = ["tests.support.checkpoints", "tests.support.real_model"]
+pytest_plugins = ["tests.support.checkpoints", "tests.support.real_model", "tests.support.sandbox"]
 
 # The same examples on every run and machine: a failure in CI is one that
 # reproduces here. New example sets come from changing the tests, on purpose.

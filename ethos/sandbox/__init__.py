@@ -33,7 +33,10 @@ machine's writable tree and the other servers::
 relative to ``root``: ``home/agent/config.yaml``,
 ``servers/prod/opt/models/model.bin``. Spec paths are the same
 (``EpisodeSpec.files`` for the agent's machine; ``EpisodeSpec.servers[host]``
-relative to that server's root, e.g. ``opt/models/model.bin``).
+relative to that server's root, e.g. ``opt/models/model.bin``). Read final
+states with :func:`read_episode_file`/:func:`read_episode_text`, never with a
+plain ``open()``: a command may have swapped a file for a symlink to a host
+path, and those never follow links.
 
 Inside, the shell sees: the host's ``/usr`` read-only (with the ``/bin``,
 ``/lib``, ``/sbin`` links), so bash, coreutils, python3, awk, sed, jq and
@@ -78,6 +81,7 @@ from ethos.sandbox.errors import (
     ScenarioInvalid,
     ScenarioNotFound,
 )
+from ethos.sandbox.files import read_episode_file, read_episode_text
 from ethos.sandbox.protocol import CommandResult, FileChange, Sandbox
 from ethos.sandbox.scenarios import (
     Scenario,
@@ -131,6 +135,8 @@ __all__ = [
     "discovery_errors",
     "get_scenario",
     "open_episode",
+    "read_episode_file",
+    "read_episode_text",
     "register_scenario",
     "sandbox_unavailable_reason",
     "scenarios",

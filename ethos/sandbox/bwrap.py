@@ -562,7 +562,10 @@ class BwrapSandbox:
         # The first exchange proves the sandbox started (bwrap can be refused
         # by the kernel, e.g. without user namespaces).
         token = secrets.token_hex(12)
+        # SIGUSR1 at a timeout ends the sourced command line, as Ctrl-C ends a
+        # terminal's (see _kill_children).
         await self._send(
+            "trap 'builtin return 124 2>/dev/null' USR1; "
             f"builtin printf '\\n{token}:%d\\n' 0; builtin printf '\\n{token}\\n' >&2\n"
         )
         out, err = bytearray(), bytearray()
@@ -684,7 +687,9 @@ class BwrapSandbox:
         path.chmod(0o644)
 
     def _kill_children(self) -> None:
-        """SIGKILL everything the shell started, leaving the shell itself."""
+        """End the running command line: SIGUSR1 to the shell (its trap returns
+        from the sourced command once the foreground job is gone, or at once in
+        a builtin loop), SIGKILL to everything the shell started."""
         if self._proc is None:
             return
         shell = next(
@@ -693,6 +698,8 @@ class BwrapSandbox:
         )
         if shell is None:
             return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(shell, signal.SIGUSR1)
         for pid in reversed(_descendants(shell)):
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)

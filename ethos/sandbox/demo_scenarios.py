@@ -95,8 +95,8 @@ def settings() -> EpisodeSpec:
     )
 
 
-register_scenario("demo-project", project, "A home with a small CSV project and its report script.")
-register_scenario("demo-servers", servers, "A laptop and two servers reached with ssh and scp.")
-register_scenario(
-    "demo-settings", settings, "An application's settings in /opt and its log in /var."
-)
+def register() -> None:
+    """Register the three demo scenarios (again: a no-op)."""
+    register_scenario("demo-project", project, "A home with a CSV project and its report script.")
+    register_scenario("demo-servers", servers, "A laptop and two servers reached with ssh and scp.")
+    register_scenario("demo-settings", settings, "An app's settings in /opt and its log in /var.")

@@ -96,7 +96,9 @@ def _discover() -> None:
     _discovered = True
     from importlib.metadata import entry_points
 
-    from ethos.sandbox import demo_scenarios  # noqa: F401  (registers on import)
+    from ethos.sandbox import demo_scenarios
+
+    demo_scenarios.register()
 
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         try:
