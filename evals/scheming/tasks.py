@@ -292,6 +292,9 @@ def build_task(
     email_file: str,
     sandbagging_file: str,
 ) -> Task:
+    from ethos.evals.scheming import scripted
+
+    scripted.register()  # script/scheming-* resolve in any process that builds the task
     if scenarios < 1:
         raise TaskError(f"scenarios must be at least 1, not {scenarios}", "pass -T scenarios=10")
     if max_steps < 1:
