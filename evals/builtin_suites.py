@@ -44,6 +44,14 @@ CODA = Suite(
     description="CODA after Sun et al. (2025): a planner and an executor in applications",
 )
 
+PERSONALITY = Suite(
+    name="personality",
+    tasks=("ethos.evals.personality.tasks",),
+    report="ethos.evals.personality.report:SECTION",
+    description="Big Five measured and changed three ways (persona prompt, steering, LoRA), "
+    "priced by within-run Delta after Handa et al. (2025)",
+)
+
 SCHEMING = Suite(
     name="scheming",
     tasks=("ethos.evals.scheming.tasks",),

@@ -45,8 +45,10 @@ def checkpoint_dir(ref: str, settings: Settings | None = None) -> Path:
 
 
 def is_checkpoint(path: Path) -> bool:
-    """A directory with a ``config.json``: what ``from_pretrained`` needs first."""
-    return (path / "config.json").is_file()
+    """A directory with a ``config.json`` (what ``from_pretrained`` needs
+    first), or a LoRA adapter's (``adapter_config.json``, naming its base;
+    see ethos.models.local.adapters)."""
+    return (path / "config.json").is_file() or (path / "adapter_config.json").is_file()
 
 
 def resolve_checkpoint(ref: str, *, settings: Settings | None = None) -> Path:

@@ -1,0 +1,1 @@
+"""The personality suite: the Big Five measured, changed three ways and priced (issue 16)."""
