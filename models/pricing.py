@@ -13,6 +13,7 @@ list has no price (None: unknown, not free), as litellm reports it.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import threading
@@ -48,8 +49,10 @@ def _read_table() -> dict[str, Any]:
     return {}
 
 
+@functools.lru_cache(maxsize=1024)
 def model_entry(model: str) -> dict[str, Any] | None:
-    """The table's entry for a canonical model string, or None."""
+    """The table's entry for a canonical model string, or None (looked up
+    once per model: a run asks for every call)."""
     provider, _, name = model.partition("/")
     table = price_table()
     entry = table.get(model)
