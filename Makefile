@@ -42,6 +42,11 @@ test: install-test
 	@if [ "$$(id -u)" = 0 ] && ! command -v chromium >/dev/null 2>&1; then \
 		apt-get install -y -q chromium >/dev/null 2>&1 \
 		|| echo "chromium did not install: the report browser test will skip"; fi
+	@# The sandbox for model-written commands is bubblewrap (its tests skip without it).
+	@if [ "$$(id -u)" = 0 ] && ! command -v bwrap >/dev/null 2>&1; then \
+		{ apt-get install -y -q bubblewrap >/dev/null 2>&1 \
+		  || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q bubblewrap >/dev/null 2>&1; }; } \
+		|| echo "bubblewrap did not install: the sandbox tests will skip"; fi
 	$(PY) -m pytest
 
 lint: install-test
