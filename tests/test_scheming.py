@@ -89,6 +89,20 @@ def test_a_scenario_file_that_does_not_validate_names_the_file_entry_and_field(
         schema.load_file(tmp_path / "broken.toml", "worlds")
 
 
+def test_the_cli_refuses_a_bad_scenario_file_in_one_line_with_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_cli_misuse import one_line, run
+
+    monkeypatch.setenv("ETHOS_DATABASE_URL", f"sqlite:///{tmp_path / 'ethos.db'}")
+    bad = tmp_path / "worlds.toml"
+    text = (schema.SCENARIO_DIR / "worlds.toml").read_text()
+    bad.write_text(text.replace('tool = "harvest_plan_selector"', 'tool = "Harvest Plan"', 1))
+    args = ["eval", "run", "scheming/goal_guarding", "--model", scripted.HONEST]
+    line = one_line(*run([*args, "-T", f"worlds_file={bad}"]))
+    assert line.startswith(f"error: {bad}: world[2] ('forest-logging') field tool:")
+
+
 def test_unknown_variant_is_refused_with_the_known_ones() -> None:
     with pytest.raises(TaskError, match=r"unknown variant.*nudge, no_nudge"):
         resolve_task("scheming/goal_guarding", {"variants": "loud"})
