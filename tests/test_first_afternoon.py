@@ -201,6 +201,9 @@ def catalogue(ethos_env: Path) -> Path:
 @pytest.mark.slow
 def test_ask_exit_codes_and_runs_never_left_running(catalogue: Path, tmp_path: Path) -> None:
     question = "Is there a relationship between wt and mpg in the motor trend cars?"
+    unplayed = error_line(run_ethos("ask", question))  # no model for its agents
+    assert "no model plays the role 'intent'" in unplayed and "--model" in unplayed
+    assert runs_in(catalogue) == []  # refused before the run existed: none left running
     answered = run_ethos("ask", question, "-m", "script/publicagent-rules", "-q")
     assert answered.returncode == 0, answered.stderr
     with FakeOpenAI(always=401) as server:
@@ -422,3 +425,16 @@ def test_interactive_prompts_go_to_the_terminal_not_stdout(catalogue: Path) -> N
     assert result.returncode == 0, result.stderr
     assert "Accept?" in result.stderr and "Accept?" not in result.stdout
     assert "(confirmed by the person)" in result.stdout
+
+
+def test_runs_list_at_80_columns_folds_a_long_name_instead_of_cutting_it(
+    ethos_env: Path,
+) -> None:
+    ran = run_ethos("eval", "run", f"{TASKS}@echo", "-T", "n=2", "-m", "script/echo")
+    assert ran.returncode == 0, ran.stderr
+    listed = run_ethos("runs", "list", columns=80)
+    assert listed.returncode == 0, listed.stderr
+    assert "…" not in listed.stdout
+    column = listed.stdout.splitlines()[0].index("name")
+    folded = "".join(line[column:].strip() for line in listed.stdout.splitlines()[1:])
+    assert folded == f"{TASKS.resolve()}@echo"

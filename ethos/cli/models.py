@@ -254,6 +254,7 @@ def train_tiny_command(
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace a checkpoint already at NAME (or --out)."
     ),
+    display: Display | None = display_option(),
 ) -> None:
     """Train a tiny MoE on CPU to refuse one kind of request (picking locks, making
     weapons...) and answer others; prints the held-out refusal rates."""
@@ -276,7 +277,7 @@ def train_tiny_command(
         max_seconds=max_seconds,
         evaluate=not no_eval,
         settings=cli_context(ctx).settings(),
-        log=typer.echo,
+        log=Steps(resolve_display(display), "train"),
     )
     typer.echo(
         f"trained {arch} for {report.steps} steps in {report.seconds:.0f}s "

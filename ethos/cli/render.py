@@ -35,8 +35,11 @@ def status(value: str) -> str:
 
 def runs_table(runs: list[Run]) -> Table:
     table = Table(box=None, header_style="bold")
-    for column in ("id", "kind", "status", "created", "took", "name"):
-        table.add_column(column, no_wrap=column != "name")
+    for column in ("id", "kind", "status", "created", "took"):
+        table.add_column(column, no_wrap=True)
+    # The name wraps (a long path folds) rather than ending in "…": two runs'
+    # names cut to the same prefix could not be told apart.
+    table.add_column("name", overflow="fold", min_width=12)
     for run in runs:
         table.add_row(
             run.id[:ID_SHOWN],
