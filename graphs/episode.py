@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ethos.recording import record_event
 
 Ended = Literal["done", "step_limit", "no_action", "stopped_calling_tools"]
-Protocol = Literal["native", "text"]
+ToolProtocol = Literal["native", "text"]
 
 BASH_DESCRIPTION = (
     "Run one bash command on your Linux machine and see its output and exit status. "
@@ -102,7 +102,7 @@ class EpisodeRecord(BaseModel):
     steps: list[Step] = Field(default_factory=list)
     ended: Ended = "no_action"
     final_message: str | None = None
-    protocol: Protocol = "native"
+    protocol: ToolProtocol = "native"
     model_calls: int = 0
     messages: list[dict[str, Any]] = Field(default_factory=list)
 
@@ -140,7 +140,7 @@ class _State:
 Complete = Callable[..., Awaitable[Any]]
 
 
-def protocol_for(model: str) -> Protocol:
+def protocol_for(model: str) -> ToolProtocol:
     """``text`` for models whose backend parses no tool calls (``local/``)."""
     return "text" if model.startswith("local/") else "native"
 
@@ -153,7 +153,7 @@ async def run_episode(
     user: str,
     tools: Sequence[EpisodeTool] = (),
     max_steps: int = 20,
-    protocol: Protocol = "native",
+    protocol: ToolProtocol = "native",
     command_timeout_s: float | None = None,
     done_tool: bool = True,
 ) -> EpisodeRecord:
