@@ -415,3 +415,18 @@ def test_limits_are_validated() -> None:
         SandboxLimits(timeout_s=0)
     with pytest.raises(ValidationError, match="greater than or equal to 8"):
         SandboxLimits(processes=2)
+
+
+def test_episodes_of_dead_processes_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    from ethos.sandbox.bwrap import _process_identity, remove_orphaned_episodes
+
+    dead, live, stranger = (tmp_path / f"ethos-episode-{n}" for n in ("dead", "live", "x"))
+    for folder in (dead, live, stranger):
+        (folder / "root").mkdir(parents=True)
+    (dead / "owner").write_text(f"{os.getpid()} 1")  # this pid, but another start time
+    (live / "owner").write_text(_process_identity(os.getpid()) or "")
+    (tmp_path / "other-dir").mkdir()
+    assert remove_orphaned_episodes(tmp_path) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "ethos-episode-live", "ethos-episode-x", "other-dir",
+    ]  # fmt: skip

@@ -41,8 +41,9 @@ path, and those never follow links.
 Inside, the shell sees: the host's ``/usr`` read-only (with the ``/bin``,
 ``/lib``, ``/sbin`` links), so bash, coreutils, python3, awk, sed, jq and
 whatever the host installed are real; a generated ``/etc`` (passwd, group,
-hosts, hostname; nothing from the host but the ``/etc/alternatives`` links
-into /usr); a fresh ``/proc`` of its own PID namespace; a minimal ``/dev``
+hosts, hostname; nothing from the host but, read-only, the
+``/etc/alternatives`` links and ``/etc/ld.so.cache``); a fresh ``/proc`` of
+its own PID namespace; a minimal ``/dev``
 (null, zero, random, urandom, tty); the directories above, writable; every
 other path read-only or absent. No network (only a loopback interface of its
 own: the host's 127.0.0.1 services are unreachable), its own host name

@@ -108,6 +108,51 @@ def episode_parent() -> str:
     )
 
 
+_OWNER = "owner"
+
+
+def _process_identity(pid: int) -> str | None:
+    """``pid`` and its start time: a pid reused by another process differs."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return f"{pid} {fields[19]}"  # field 22 of stat: start time in clock ticks
+
+
+def remove_orphaned_episodes(parent: Path) -> int:
+    """Remove episode directories whose process is gone (killed before it
+    could close them); another live process's episodes are left alone.
+    Returns how many were removed."""
+    removed = 0
+    try:
+        candidates = [p for p in parent.iterdir() if p.name.startswith("ethos-episode-")]
+    except OSError:
+        return 0
+    for base in candidates:
+        try:
+            info = base.lstat()
+        except OSError:
+            continue
+        if info.st_uid != os.geteuid():
+            continue
+        try:
+            owner = (base / _OWNER).read_text()
+        except FileNotFoundError:  # no owner: being created, or left half-made long ago
+            if time.time() - info.st_mtime > 600:
+                _remove_tree(base)
+                removed += 1
+            continue
+        except OSError:
+            continue
+        pid = owner.split(" ", 1)[0]
+        if not pid.isdigit() or _process_identity(int(pid)) != owner:
+            _remove_tree(base)
+            removed += 1
+    return removed
+
+
 @dataclass
 class _Entry:
     key: tuple[int, int, int, int]  # inode, size, mtime_ns, ctime_ns
@@ -260,8 +305,9 @@ def _passwd(user: str) -> str:
 
 
 def _make_etc(etc: Path, spec: EpisodeSpec) -> None:
-    """A minimal /etc of the episode's own: accounts, host names, and the
-    host's /etc/alternatives links (``awk`` -> mawk) that point into /usr."""
+    """A minimal /etc of the episode's own: accounts and host names. The
+    host's /etc/alternatives (symlinks such as ``awk`` -> mawk) and
+    ld.so.cache are bound read-only over the two empty mount points here."""
     etc.mkdir()
     (etc / "passwd").write_text(_passwd(spec.user))
     (etc / "group").write_text(f"root:x:0:\n{spec.user}:x:{SANDBOX_UID}:\nnogroup:x:65534:\n")
@@ -269,15 +315,16 @@ def _make_etc(etc: Path, spec: EpisodeSpec) -> None:
     (etc / "hosts").write_text(f"127.0.0.1\tlocalhost\n127.0.1.1\t{spec.hostname}\n")
     (etc / "resolv.conf").write_text("")
     (etc / "shells").write_text("/bin/sh\n/bin/bash\n")
-    alternatives = etc / "alternatives"
-    alternatives.mkdir()
-    with contextlib.suppress(OSError):
-        for item in os.scandir("/etc/alternatives"):
-            target = os.readlink(item.path) if item.is_symlink() else None
-            if target is not None and target.startswith("/usr/"):
-                os.symlink(target, alternatives / item.name)
-    with contextlib.suppress(OSError):
-        shutil.copyfile("/etc/ld.so.cache", etc / "ld.so.cache")
+    for name, is_dir in _HOST_ETC:
+        if (Path("/etc") / name).exists():
+            if is_dir:
+                (etc / name).mkdir()
+            else:
+                (etc / name).touch()
+
+
+#: What the sandbox's /etc takes from the host, read-only: (name, is a directory).
+_HOST_ETC = (("alternatives", True), ("ld.so.cache", False))
 
 
 def _chmod_readable(top: Path) -> None:
@@ -440,7 +487,9 @@ class BwrapSandbox:
         """Write the episode's files and start its shell."""
         bwrap_binary()
         parent = await asyncio.to_thread(episode_parent)
+        await asyncio.to_thread(remove_orphaned_episodes, Path(parent))
         base = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="ethos-episode-", dir=parent))
+        (base / _OWNER).write_text(_process_identity(os.getpid()) or "")
         sandbox = cls(spec, limits, base)
         try:
             await asyncio.to_thread(sandbox._prepare)
@@ -491,6 +540,9 @@ class BwrapSandbox:
         """The full bwrap command line for this episode's shell."""
         spec, limits = self.spec, self.limits
         args = [self._bwrap, *system_binds(), "--ro-bind", str(self._base / "etc"), "/etc"]
+        for name, _ in _HOST_ETC:
+            if (self._base / "etc" / name).exists():
+                args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
         args += ["--proc", "/proc", "--dev", "/dev"]
         for item in sorted(os.listdir(self._root)):
             if item == "servers":
