@@ -10,6 +10,8 @@ import hashlib
 import importlib
 import io
 import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -430,3 +432,67 @@ def test_episodes_of_dead_processes_are_removed_and_live_ones_kept(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "ethos-episode-live", "ethos-episode-x", "other-dir",
     ]  # fmt: skip
+
+
+def _ethos_shell(**streams: object) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "ethos", "sandbox", "shell", "demo-project"],
+        env={**os.environ, "COLUMNS": "200"},
+        **streams,  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.slow
+def test_cli_shell_is_an_interactive_bash_in_a_fresh_episode() -> None:
+    skip_without_bwrap()
+    proc = _ethos_shell(stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate(b'pwd; N=6; echo "answer $((N * 7))"; exit 4\n', timeout=120)
+    assert proc.returncode == 4
+    assert out.decode() == "/home/agent/project\nanswer 42\n"
+    assert "episode of demo-project in " in err.decode()
+    episode = err.decode().split("episode of demo-project in ", 1)[1].split(" ", 1)[0]
+    assert not Path(episode).exists()  # removed when the shell exited
+
+
+@pytest.mark.slow
+def test_cli_shell_on_a_terminal_cannot_push_keystrokes_to_it() -> None:
+    """TIOCSTI would type into the user's shell after the sandbox exits; the
+    sandbox runs in a session of its own, so the kernel refuses it."""
+    import fcntl
+    import select
+    import termios
+
+    skip_without_bwrap()
+    controller, terminal = os.openpty()
+
+    def own_terminal() -> None:
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ethos", "sandbox", "shell", "demo-project"],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        start_new_session=True,
+        preexec_fn=own_terminal,  # the test needs a controlling terminal
+    )
+    os.close(terminal)
+    inject = (
+        "python3 -c \"import fcntl, termios; fcntl.ioctl(0, termios.TIOCSTI, b'X')\""
+        " 2>&1 | tail -1; exit\n"
+    )
+    os.write(controller, inject.encode())
+    seen = b""
+    while True:
+        ready, _, _ = select.select([controller], [], [], 120)
+        if not ready:
+            break
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closed: everyone exited
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(timeout=60)
+    assert b"PermissionError: [Errno 1] Operation not permitted" in seen

@@ -558,8 +558,10 @@ class BwrapSandbox:
         args += ["--unshare-all", "--hostname", spec.hostname]
         args += ["--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID)]
         args += ["--die-with-parent", "--cap-drop", "ALL"]
-        if not interactive:
-            args.append("--new-session")  # no terminal to push keystrokes into
+        # Its own session even on the user's terminal: no TIOCSTI keystrokes
+        # pushed into the host shell's input (the kernel still allows that
+        # where dev.tty.legacy_tiocsti=1). The cost: no job control (Ctrl-Z).
+        args.append("--new-session")
         args.append("--clearenv")
         env = {
             "PATH": PATH,
@@ -571,6 +573,7 @@ class BwrapSandbox:
             "LANG": "C.UTF-8",
             "TERM": os.environ.get("TERM", "xterm") if interactive else "dumb",
             "PAGER": "cat",
+            **({"PS1": "\\u@\\h:\\w\\$ "} if interactive else {}),
             **spec.env,
         }
         for key, value in env.items():
