@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from ethos import open_store
-from ethos.evals.report import build_report, write_html
+from ethos.evals.report import build_report, render_html, write_html
 from ethos.evals.run import EvalConfig, run_eval
 from ethos.evals.task import Arm, Sample, Score, SolverContext, Task
 from ethos.models.script import Script, ScriptAnswer, ScriptRequest, register_script
@@ -216,3 +216,27 @@ async def test_filter_sort_search_page_and_open_a_transcript(report_page: Path) 
         assert any(s.startswith("grade: 4 4 words") for s in scores), scores
         assert errors == []
         await browser.close()
+
+
+async def test_a_constant_metric_gets_a_line_not_a_histogram(tmp_path: Path) -> None:
+    config = {"task": "t", "arms": [{"name": "a", "model": "script/echo"}], "epochs": 1}
+    async with await open_store(str(tmp_path / "constant.db")) as store:
+        run = await store.create_run("eval", "t", config=config, metadata={"scripted": True})
+        for i in range(6):
+            sample = await store.record_sample(
+                run.id, f"s{i}", arm="a", input={"ids": [1, 2, 3], "text": f"q{i}"}
+            )
+            await store.record_score(run.id, sample.id, "always", 1.0)
+            await store.record_score(run.id, sample.id, "varies", float(i % 3))
+        await store.finish_run(run.id)
+        report = await build_report(store, run.id)
+    assert {h.name for h in report.histograms} == {"always", "varies"}
+    page = render_html(report)
+    assert "always: 1.000 in every sample row with a value, so no histogram" in page
+    assert page.count("data:image/png;base64,") == 2  # bars, and the histogram of varies
+    only_constant = report.model_copy(
+        update={"histograms": [h for h in report.histograms if h.name == "always"]}
+    )
+    assert render_html(only_constant).count("data:image/png;base64,") == 1
+    # a list of numbers on one line, beside the other fields
+    assert "<dt>ids</dt><dd><code>[1, 2, 3]</code></dd>" in page
