@@ -213,10 +213,17 @@ async def answer_directly(provider: str, request: dict[str, Any]) -> Any:
     handler's error travels on the options as through litellm."""
     handler = _direct_handlers()[provider]
     options = request.get("ethos") or CallOptions()
+    # As litellm hands them to a custom provider: a tool-calling assistant
+    # turn without text has no content key (scripts written against it see
+    # the same messages either way).
+    messages = [
+        {k: v for k, v in m.items() if k != "content"}
+        if m.get("content") is None and "content" in m
+        else m
+        for m in request["messages"]
+    ]
     try:
-        return await handler._answer(
-            request["model"].split("/", 1)[1], request["messages"], request, options
-        )
+        return await handler._answer(request["model"].split("/", 1)[1], messages, request, options)
     except Exception as exc:
         options.error = exc
         raise

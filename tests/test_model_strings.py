@@ -31,17 +31,25 @@ def server() -> Iterator[FakeOpenAI]:
 
 @pytest.fixture
 def nothing_sent(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Every request that reaches litellm, whatever its destination: a refused
-    model must leave this empty."""
+    """Every request that reaches litellm or the native OpenAI-compatible
+    transport, whatever its destination: a refused model must leave this empty."""
+    import ethos.models.openai_transport as native
+
     litellm = load_litellm()
     sent: list[dict[str, Any]] = []
     real = litellm.acompletion
+    real_native = native.send
 
     async def recording(*args: Any, **kwargs: Any) -> Any:
         sent.append(kwargs)
         return await real(*args, **kwargs)
 
+    async def native_recording(call: Any, request: dict[str, Any]) -> Any:
+        sent.append(request)
+        return await real_native(call, request)
+
     monkeypatch.setattr(litellm, "acompletion", recording)
+    monkeypatch.setattr(native, "send", native_recording)
     for names in NEEDS_API_BASE.values():
         for name in names:
             monkeypatch.delenv(name, raising=False)
