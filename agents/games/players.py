@@ -200,7 +200,9 @@ class LLMPlayer(BaseModel):
             self.model,
             messages,
             choices=framing.listed(),
-            temperature=self.temperature,
+            # A temperature set for the model (an arm's ``temperature=0.7``) wins
+            # over the player's default of 0, as the gateway gives call values priority.
+            temperature=None if "temperature" in (self.model_args or {}) else self.temperature,
             seed=derive_seed(history.seed, history.round, len(messages)) % 2**31,
             model_args=self.model_args,
             interventions=self.interventions,
