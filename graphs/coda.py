@@ -13,11 +13,12 @@ Three nodes on the graph runtime (:mod:`ethos.graphs.runtime`):
 - ``finish``: the success check on the final state.
 
 Every step (observation, thought, action, result, reward, error) is a
-``coda_step`` event of the sample's transcript (:func:`ethos.recording.record_event`)
-and is kept in the graph's state, whose checkpoint is written after every
-node: a run killed mid-episode resumes at its last finished node, and the
-environment (never checkpointed itself) is rebuilt by replaying the
-recorded actions, the applications being deterministic.
+``coda_step`` event of the sample's transcript (:func:`ethos.recording.record_event`),
+committed before the episode goes on, and is kept in the graph's state,
+whose checkpoint is written after every node: a run killed mid-episode
+resumes at its last finished node, and the environment (never
+checkpointed itself) is rebuilt by replaying the recorded actions, the
+applications being deterministic.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from ethos.agents.coda.roles import (
     read_planner,
     retry_message,
 )
-from ethos.recording import record_event
+from ethos.recording import current_scope, record_event
 
 EXECUTOR_TRIES = 3
 MAX_ERROR_CHARS = 500
@@ -130,7 +131,7 @@ async def plan(state: CodaState, runtime: Any) -> dict[str, Any]:
     action = env.action_space.action(ANSWER, text=reply.answer)
     step = await _apply(env, action, _new_step(steps, observation, None))
     step["answer"] = reply.answer
-    record_event("coda_step", **step)
+    await _record_step(step)
     return {"steps": [*steps, step], "thought": None, "done": True, "stop": "answer"}
 
 
@@ -161,7 +162,7 @@ async def execute(state: CodaState, runtime: Any) -> dict[str, Any]:
         )
     else:
         step = await _apply(env, action, step)
-    record_event("coda_step", **step)
+    await _record_step(step)
     done = bool(step.get("done"))
     return {
         "steps": [*steps, step],
@@ -187,6 +188,20 @@ async def finish(state: CodaState, runtime: Any) -> dict[str, Any]:
         stop=state.get("stop") or "done",
     )
     return {"success": success}
+
+
+async def _record_step(step: dict[str, Any]) -> None:
+    """A ``coda_step`` event, committed before the episode goes on (the
+    group commit model calls use: a few milliseconds), so a step the
+    checkpoint holds is in the transcript too, whenever the process dies."""
+    record_event("coda_step", **step)
+    scope = current_scope()
+    if scope is None or not scope.transcripts:
+        return
+    if scope.writer is not None:
+        await scope.writer.committed()
+    else:
+        await scope.written()
 
 
 def _new_step(steps: list[dict[str, Any]], observation: str, thought: str | None) -> dict[str, Any]:

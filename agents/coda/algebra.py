@@ -40,6 +40,7 @@ RESERVED = frozenset(
     | {"solve", "evaluate", "answer", "wrt", "for", "as", "at", "lambda", "oo"}
 )
 _SAFE_EXPR = re.compile(r"[A-Za-z0-9_+\-*/^().,\s]+")
+_ATTRIBUTE = re.compile(r"\.\s*[A-Za-z_]")  # x.func: attribute access, never a number
 _MAX_EXPR_CHARS = 300
 
 SPECS = [
@@ -142,7 +143,7 @@ def parse_expression(text: str, names: dict[str, Any]) -> Any:
     text = text.strip()
     if not text or len(text) > _MAX_EXPR_CHARS:
         raise ExpressionError(f"an expression of 1 to {_MAX_EXPR_CHARS} characters, not {text!r}")
-    if not _SAFE_EXPR.fullmatch(text) or "__" in text:
+    if not _SAFE_EXPR.fullmatch(text) or "__" in text or _ATTRIBUTE.search(text):
         raise ExpressionError(
             f"{text!r} holds characters an expression cannot (use names, numbers, + - * / ** ^ "
             "and brackets)"

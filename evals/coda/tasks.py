@@ -26,12 +26,27 @@ and arm with Wilson intervals (:mod:`ethos.evals.coda.report`).
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from typing import Any
 
 from ethos.evals.task import Sample, Score, SolverContext, Task, TaskError, scorer, task
 
 ARMS = {"coda": "executor", "planner-only": "planner"}
 MAX_TOKENS = 256
+_LOCKS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _opening() -> asyncio.Lock:
+    """One graph runtime opens at a time per event loop: concurrent opens
+    on a fresh PostgreSQL schema deadlock in the checkpointer's setup (its
+    advisory lock against CREATE INDEX CONCURRENTLY), which failed 5 of 6
+    samples of a run before this."""
+    loop = asyncio.get_running_loop()
+    lock = _LOCKS.get(loop)
+    if lock is None:
+        lock = _LOCKS[loop] = asyncio.Lock()
+    return lock
 
 
 def select_tasks(env: str, tasks: str, limit: int | None) -> list[Any]:
@@ -119,7 +134,9 @@ def solve(
         planner, executor = episode_models(ctx)
         episode = CodaContext(env_task, planner, executor, max_steps=max_steps)
         thread = f"{scope.run_id}/{sample.id}/{ctx.epoch}/{ctx.arm.name}"
-        async with await GraphRuntime.open(store=scope.store) as runtime:
+        async with _opening():  # see _opening
+            runtime = await GraphRuntime.open(store=scope.store)
+        async with runtime:
             state = await run_episode(runtime, episode, thread_id=thread)
         return {
             "app": env_task.app,
