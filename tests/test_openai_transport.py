@@ -519,3 +519,33 @@ async def test_a_model_named_without_its_provider_is_sent_by_its_own_name(
 ) -> None:
     answer = await acomplete("gpt-4o-mini", "plain name", model_args={"api_base": server.base_url})
     assert answer.text == "plain name" and server.requests[0]["model"] == "gpt-4o-mini"
+
+
+async def test_litellm_logs_a_call_only_when_someone_listens(
+    server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through litellm, its per-call success-logging task (a deep copy of the
+    call, then the callbacks) is skipped while no callback is registered:
+    the gateway records the call itself. A callback a user adds still fires."""
+    import importlib
+
+    from ethos.models.providers import load_litellm
+
+    litellm = load_litellm()
+    from litellm.integrations.custom_logger import CustomLogger
+
+    # (``litellm.responses`` is also a function: the module is imported by name)
+    background = importlib.import_module("litellm.responses.streaming_iterator")
+    spawned: list[str] = []
+
+    def spy(loop: Any, coroutine: Any, *, task_name: str) -> None:
+        spawned.append(task_name)
+        coroutine.close()
+
+    monkeypatch.setattr(background, "spawn_logging_task", spy)
+    args = {"api_base": server.base_url, "transport": "litellm"}
+    await acomplete("openai/fake", "nobody listens", model_args=args)
+    assert spawned == []
+    monkeypatch.setattr(litellm, "callbacks", [CustomLogger()])
+    await acomplete("openai/fake", "someone listens", model_args=args)
+    assert spawned == ["success callback enqueue"]
