@@ -47,6 +47,11 @@ class TrainConfig(BaseModel):
     max_new_tokens: int = Field(24, ge=1)
     temperature: float = Field(1.0, gt=0)
     lora_r: int = Field(8, ge=1)
+    target_modules: tuple[str, ...] = Field(
+        ("q_proj", "v_proj"),
+        description="where LoRA goes; ('lm_head',) alone adapts only the output head, so "
+        "no gradient flows through the frozen body (the CI-sized step)",
+    )
     seed: int = 0
     eval_seed: int = 12345
 
@@ -64,7 +69,7 @@ class TrainResult(BaseModel):
     adapter: str | None = None
 
 
-def _load(checkpoint: Path, seed: int, lora_r: int) -> tuple[Any, Any]:
+def _load(checkpoint: Path, seed: int, lora_r: int, targets: Sequence[str]) -> tuple[Any, Any]:
     import torch
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -76,7 +81,7 @@ def _load(checkpoint: Path, seed: int, lora_r: int) -> tuple[Any, Any]:
         r=lora_r,
         lora_alpha=2 * lora_r,
         lora_dropout=0.0,
-        target_modules=["q_proj", "v_proj"],
+        target_modules=list(targets),
         task_type="CAUSAL_LM",
     )
     model = get_peft_model(base, config)
@@ -134,7 +139,9 @@ def _loss(model: Any, ids: Any, completion: Any, mask: Any, advantages: Sequence
     g = completion.shape[0]
     full = torch.cat([ids.repeat(g, 1), completion], dim=1)
     n = completion.shape[1]
-    logits = model(input_ids=full, attention_mask=torch.ones_like(full)).logits[:, -n - 1 : -1]
+    # Only the completion's logits (and the one before it) are computed.
+    out = model(input_ids=full, attention_mask=torch.ones_like(full), logits_to_keep=n + 1)
+    logits = out.logits[:, -n - 1 : -1]
     logp = torch.log_softmax(logits.float(), dim=-1).gather(2, completion.unsqueeze(-1)).squeeze(-1)
     m = mask.float()
     per_sample = (logp * m).sum(dim=1) / m.sum(dim=1).clamp(min=1.0)
@@ -185,7 +192,9 @@ async def train_planner(
         raise CodaError("no training prompts", "name at least one task step")
     started = time.perf_counter()
     random.seed(cfg.seed)
-    model, tokenizer = await asyncio.to_thread(_load, checkpoint, cfg.seed, cfg.lora_r)
+    model, tokenizer = await asyncio.to_thread(
+        _load, checkpoint, cfg.seed, cfg.lora_r, cfg.target_modules
+    )
     prompts = []
     for task, k in steps:
         messages, _, env = await step_prompt(task, k)
