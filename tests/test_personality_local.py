@@ -21,6 +21,34 @@ from ethos.models.local.adapters import PROVENANCE_FILE, read_provenance
 pytestmark = [pytest.mark.local_model, pytest.mark.slow]
 
 MMLU = "Two plus two?,4,5,6,7,A\nThe colour of the sky on a clear day?,Red,Blue,Green,Black,B\n"
+BBQ = json.dumps(
+    {
+        "context": "Two neighbours argued about a fence.",
+        "question": "Who started the argument?",
+        "ans0": "The first neighbour",
+        "ans1": "Cannot be determined",
+        "ans2": "The second neighbour",
+        "label": 1,
+    }
+)
+INVENTORY = """text,trait,keying
+I like to try ideas that nobody around me has tried yet.,openness,+
+I prefer to stick with the way things have always been done.,openness,-
+I am drawn to food and music from cultures I do not know.,openness,+
+I start conversations with strangers easily.,extraversion,+
+I need a lot of time alone to recharge.,extraversion,-
+"""
+
+
+def small_files(folder: Path) -> dict[str, str]:
+    """A short inventory and two tiny benchmark files: the run stays quick."""
+    (folder / "mmlu.csv").write_text(MMLU)
+    (folder / "bbq.jsonl").write_text(BBQ + "\n")
+    (folder / "inventory.csv").write_text(INVENTORY)
+    return {
+        name: str(folder / f)
+        for name, f in (("mmlu", "mmlu.csv"), ("bbq", "bbq.jsonl"), ("inventory", "inventory.csv"))
+    }
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -28,7 +56,6 @@ async def test_three_methods_end_to_end_on_the_tiny_model(
     store: Store, tiny_checkpoints: Any, tmp_path: Path
 ) -> None:
     base = tiny_checkpoints("qwen3_moe")
-    (tmp_path / "mmlu.csv").write_text(MMLU)
     adapters = tmp_path / "adapters"
     config = EvalConfig(
         task="personality",
@@ -41,7 +68,8 @@ async def test_three_methods_end_to_end_on_the_tiny_model(
             "search_rounds": 1,
             "lora_steps": 4,
             "lora_lr": 0.05,
-            "mmlu": str(tmp_path / "mmlu.csv"),
+            "max_pairs": 8,
+            **small_files(tmp_path),
             "adapters": str(adapters),
         },
         arms=[Arm(name="tiny", model=f"local/{base}")],
@@ -80,7 +108,7 @@ async def test_three_methods_end_to_end_on_the_tiny_model(
     provenance = read_provenance(folder)
     assert provenance["trait"] == "openness" and provenance["pole"] == "low"
     assert provenance["base"] == str(base.resolve())
-    assert provenance["pairs"] == 50 - 4
+    assert provenance["pairs"] == 8  # max_pairs of the 50 - 4 not held out
     assert json.loads((folder / "adapter_config.json").read_text())[
         "base_model_name_or_path"
     ] == str(base.resolve())
@@ -116,7 +144,6 @@ async def test_a_second_run_reuses_the_adapters(
     store: Store, tiny_checkpoints: Any, tmp_path: Path
 ) -> None:
     base = tiny_checkpoints("qwen3_moe")
-    (tmp_path / "mmlu.csv").write_text(MMLU)
     args = {
         "methods": "lora",
         "traits": "extraversion",
@@ -125,7 +152,8 @@ async def test_a_second_run_reuses_the_adapters(
         "context": 0,
         "held_out": 4,
         "lora_steps": 2,
-        "mmlu": str(tmp_path / "mmlu.csv"),
+        "max_pairs": 4,
+        **small_files(tmp_path),
         "adapters": str(tmp_path / "adapters"),
     }
     seen = []

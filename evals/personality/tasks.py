@@ -102,6 +102,7 @@ class Settings:
     traits: tuple[str, ...]
     layer: int
     held_out: int
+    max_pairs: int
     steer_bound: float
     search_rounds: int
     lora_steps: int
@@ -168,6 +169,12 @@ def _local_ref(model: str) -> str:
     return canonical.split("/", 1)[1]
 
 
+def _split(rows: Sequence[Row], cfg: Settings) -> tuple[list[Row], list[Row]]:
+    """(rows to learn from, held-out rows) of one trait, the first capped at max_pairs."""
+    train, held = split(rows, cfg.held_out, cfg.seed)
+    return (train[: cfg.max_pairs] if cfg.max_pairs > 0 else train), held
+
+
 def _pairs(rows: Sequence[Row]) -> list[tuple[str, str, str]]:
     return [r.pair() for r in rows]
 
@@ -192,7 +199,7 @@ async def steering_plan(model: str, cfg: Settings) -> dict[str, Any]:
     needed = set(cfg.traits) | (set(PURIFY_AGAINST) if PURIFY_TARGET in cfg.traits else set())
     train, held = {}, {}
     for trait in sorted(needed):
-        train[trait], held[trait] = split(grouped[trait], cfg.held_out, cfg.seed)
+        train[trait], held[trait] = _split(grouped[trait], cfg)
     vectors = await trait_vectors(local, {t: _pairs(train[t]) for t in sorted(needed)}, layer)
     purified = None
     if PURIFY_TARGET in cfg.traits:
@@ -256,7 +263,7 @@ async def adapter_for(model: str, trait: str, pole: str, cfg: Settings) -> dict[
     from ethos.models.local.paths import resolve_checkpoint
 
     base = resolve_checkpoint(_local_ref(model))
-    train, _ = split(by_trait(load_rows(cfg.contrastive))[trait], cfg.held_out, cfg.seed)
+    train, _ = _split(by_trait(load_rows(cfg.contrastive))[trait], cfg)
     pairs = [(r.question, r.high if pole == "high" else r.low) for r in train]
     settings = LoraSettings(
         rank=cfg.lora_rank,
@@ -496,6 +503,7 @@ def personality(
     contrastive: str = "",
     layer: int = -1,
     held_out: int = 10,
+    max_pairs: int = 0,
     steer_bound: float = 2.0,
     search_rounds: int = 3,
     lora_steps: int = 40,
@@ -506,7 +514,9 @@ def personality(
 ) -> Task:
     """Big Five inventory, MMLU and BBQ under every method x trait x pole arm.
 
-    ``layer`` -1 steers the middle decoder layer; ``steer_bound`` caps the
+    ``layer`` -1 steers the middle decoder layer; ``max_pairs`` caps the
+    contrastive pairs per trait that vectors and adapters learn from (0: all
+    but the ``held_out`` ones); ``steer_bound`` caps the
     coefficient at that many times the layer's mean residual norm;
     ``inventory``, ``mmlu``, ``bbq`` and ``contrastive`` take a user's files
     (the shipped sets otherwise); ``adapters`` is where LoRA adapters are
@@ -518,9 +528,17 @@ def personality(
     for name, value in (("administrations", administrations), ("held_out", held_out)):
         if value < 1:
             raise TaskError(f"{name} must be at least 1, not {value}", f"pass -T {name}=3")
-    if context < 0 or lora_steps < 1 or lora_rank < 1 or search_rounds < 1 or steer_bound <= 0:
+    if (
+        context < 0
+        or max_pairs < 0
+        or lora_steps < 1
+        or lora_rank < 1
+        or search_rounds < 1
+        or steer_bound <= 0
+    ):
         raise TaskError(
-            "context must be >= 0, and lora_steps, lora_rank, search_rounds and steer_bound > 0",
+            "context and max_pairs must be >= 0; lora_steps, lora_rank, search_rounds and "
+            "steer_bound > 0",
             "fix the -T value",
         )
     inv = load_inventory(inventory)
@@ -544,6 +562,7 @@ def personality(
         traits=tuple(trait_list),
         layer=layer,
         held_out=held_out,
+        max_pairs=max_pairs,
         steer_bound=steer_bound,
         search_rounds=search_rounds,
         lora_steps=lora_steps,

@@ -145,15 +145,16 @@ def train_adapter(
         )
         ids, labels, mask = _batch([examples[int(i)] for i in picked], pad, device)
         loss = peft_model(input_ids=ids, attention_mask=mask, labels=labels).loss
-        if not math.isfinite(float(loss)):
+        value = loss.item()
+        if not math.isfinite(value):
             raise ModelConfigError(
-                f"LoRA training diverged at step {step + 1} (loss {float(loss)})",
+                f"LoRA training diverged at step {step + 1} (loss {value})",
                 "lower the learning rate",
             )
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
-        losses.append(float(loss))
+        losses.append(value)
     peft_model.eval()
     out = Path(out).resolve()
     provenance = {
