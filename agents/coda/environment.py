@@ -192,7 +192,7 @@ class Environment(Protocol):
 
 # -- the applications and their tasks ------------------------------------------------
 
-APPS: tuple[str, ...] = ("algebra",)  # "files" joins when its application lands
+APPS: tuple[str, ...] = ("algebra", "files")
 
 
 def make_environment(app: str) -> Environment:
