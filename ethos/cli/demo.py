@@ -203,8 +203,19 @@ async def ask_local_model(store: Any, run_id: str, settings: Any, model: str) ->
 async def experts_behind_refusal(store: Any, settings: Any, model: str) -> dict[str, Any]:
     """fTRI then MoTE on the trained model (see evals/moe_tasks.refusal_demo)."""
     from ethos.evals.moe_tasks import refusal_demo
+    from ethos.evals.report import build_report
 
-    return await refusal_demo(model, settings, store)
+    found = await refusal_demo(model, settings, store)
+    # The conclusion reads the harness's own paired Delta to the baseline arm
+    # (the same prompts with and without each set of experts), as
+    # `ethos eval report` prints it, not overlapping Wilson intervals.
+    report = await build_report(store, found["ablation_run"], browse=0)
+    found["deltas"] = {
+        d.arm: {"mean": d.mean, "ci_low": d.ci_low, "ci_high": d.ci_high, "n": d.n}
+        for d in report.deltas
+        if d.name == "behavior"
+    }
+    return found
 
 
 async def publicagent_question(store: Any, settings: Any) -> tuple[Any, str, str]:
@@ -411,23 +422,48 @@ def _print_experts(console: Any, found: dict[str, Any]) -> None:
         off = ", ".join(f"L{layer}/E{e}" for layer, e in arm["experts"]) or "-"
         table.add_row(arm["arm"], off, _rate(arm["harmful"]), _rate(arm["benign"]))
     console.print(table)
-    before = found["before"]["harmful"]
-    after = found["after"]["harmful"]
-    randoms = [arm["harmful"] for arm in found["random"]]
-    chance = max((before["rate"] - r["rate"] for r in randoms), default=0.0)
-    # Clear only when the top arm's interval lies below every random arm's.
-    clear = bool(randoms) and after["ci_high"] < min(r["ci_low"] for r in randoms)
-    console.print(
-        f"  switching off the top experts lowered the harmful refusal rate by "
-        f"{before['rate'] - after['rate']:.0%}; random experts of the same number by at most "
-        f"{chance:.0%}. "
-        + (
-            "The profiled experts carry the behaviour."
-            if clear
-            else "The intervals overlap: no clear sign that those experts carry it (in a model "
+    console.print("  " + mote_conclusion(found))
+
+
+def _pp(delta: dict[str, float]) -> str:
+    """A Delta of rates in percentage points with its interval."""
+    return (
+        f"{delta['mean'] * 100:+.1f} pp [{delta['ci_low'] * 100:+.1f}, "
+        f"{delta['ci_high'] * 100:+.1f}]"
+    )
+
+
+def mote_conclusion(found: dict[str, Any]) -> str:
+    """What the MoTE arms say, from the harness's paired Delta of the harmful
+    refusal rate to the baseline arm (percentage points, 95% CI): the top
+    experts carry the refusals only when their Delta's interval lies below
+    zero and below every random set's Delta."""
+    deltas = found.get("deltas") or {}
+    top = deltas.get(found["after"]["arm"])
+    randoms = [deltas[a["arm"]] for a in found["random"] if a["arm"] in deltas]
+    if top is None:
+        return "no paired Delta for the top experts (their arm has no scored prompts)"
+    text = (
+        f"switching off the top experts changed the harmful refusal rate by {_pp(top)} "
+        f"(paired Delta to the baseline over {top['n']:g} held-out prompts); random experts "
+        f"of the same number: "
+        + ("; ".join(_pp(r) for r in randoms) if randoms else "none run")
+        + ". "
+    )
+    if top["ci_high"] < 0 and all(top["ci_high"] < r["ci_low"] for r in randoms):
+        text += "The profiled experts carry the behaviour: no random set lowers it as much."
+    elif top["ci_high"] < 0:
+        text += (
+            "The drop excludes 0, but a random set of as many experts comes as close "
+            "(overlapping intervals), so this run does not single those experts out."
+        )
+    else:
+        text += (
+            "The interval includes 0: no clear sign that those experts carry it (in a model "
             "this small, attention and embeddings can refuse on their own)."
         )
-        + " tests/test_planted_behaviour.py shows the same procedure finding an expert "
+    return text + (
+        " tests/test_planted_behaviour.py shows the same procedure finding an expert "
         "that does carry one (100% -> 0%)."
     )
 
