@@ -1,0 +1,326 @@
+"""The README's examples run, and show what they say.
+
+Every ```python block runs as a file in a fresh interpreter (no top-level
+await), against a data directory holding ``local/tiny`` built as the README
+builds it; the gateway block also reaches a real ``ethos serve`` over
+loopback. Every ``ethos ...`` command in a ```sh block is parsed by the real
+command line (the command exists, every option is known, every argument
+fits); the cheap ones run, with local/tiny and scripted models, and the
+arm example is checked for the effect its comment claims. The ```toml
+blocks load (the ethos.toml through the settings loader, which refuses
+unknown keys). Each checker is shown to fail on a deliberately broken copy.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+ETHOS = str(Path(sys.executable).with_name("ethos"))
+
+
+def blocks(text: str, lang: str) -> list[str]:
+    """The fenced code blocks of one language, in order."""
+    return re.findall(rf"^```{lang}\n(.*?)^```", text, flags=re.M | re.S)
+
+
+def commands(text: str) -> list[list[str]]:
+    """Every ``ethos ...`` command of the sh blocks, continuation lines
+    joined, comments dropped, as argv after ``ethos``."""
+    found = []
+    for block in blocks(text, "sh"):
+        joined = re.sub(r"\\\n\s*", " ", block).replace("[--", "--").replace("]", "")
+        for line in joined.splitlines():
+            words = shlex.split(line, comments=True)
+            if words and words[0] == "ethos":
+                found.append(words[1:])
+    return found
+
+
+class UsageProblem(ValueError):
+    """A README command the command line refuses, with click's message."""
+
+
+def parse(argv: list[str]) -> Any:
+    """Parse ``argv`` with the real command line down to its command, without
+    running it; raises UsageProblem for an unknown command, option or value.
+    (typer carries its own copy of click, so its classes are not click's.)"""
+    import typer.main
+
+    from ethos.cli.app import app
+
+    command = typer.main.get_command(app)
+    name, args, parent = "ethos", list(argv), None
+    while True:
+        try:
+            ctx = command.make_context(name, args, parent=parent)
+        except Exception as exc:
+            if type(exc).__name__ == "Exit":  # --help
+                return command
+            if hasattr(exc, "format_message"):
+                raise UsageProblem(exc.format_message()) from exc
+            raise
+        if not hasattr(command, "resolve_command"):  # a command, not a group
+            return command
+        rest = [*getattr(ctx, "_protected_args", []), *ctx.args]
+        if not rest:
+            return command
+        name, found, args = command.resolve_command(ctx, rest)
+        assert found is not None, argv
+        command, parent = found, ctx
+
+
+def environment(data: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ETHOS_", "ANTHROPIC_"))}
+    env.update(ETHOS_DATA_DIR=str(data), HF_HUB_OFFLINE="1", LITELLM_LOCAL_MODEL_COST_MAP="True")
+    return env
+
+
+def run_python(code: str, path: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    path.write_text(code, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, str(path)],
+        cwd=path.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def ethos(env: dict[str, str], cwd: Path, *argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [ETHOS, *argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    return README.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def tiny_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with local/tiny, built by the README's own command."""
+    data = tmp_path_factory.mktemp("readme-data")
+    built = ethos(environment(data), data, "models", "build-tiny", "tiny", "--arch", "qwen3_moe")
+    assert built.returncode == 0, built.stderr
+    return data
+
+
+@pytest.fixture(scope="module")
+def served(tiny_home: Path) -> Iterator[str]:
+    """``ethos serve --model local/tiny`` on a free loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [ETHOS, "serve", "--model", "local/tiny", "--port", str(port)],
+        env=environment(tiny_home),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):  # a poll of the health endpoint, not a sleep for a guess
+            if server.poll() is not None:
+                pytest.fail(f"ethos serve exited: {server.stderr.read() if server.stderr else ''}")
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield f"{url}/v1"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+# -- the python blocks ------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.local_model
+def test_every_python_block_runs_as_a_file(
+    text: str, tiny_home: Path, served: str, tmp_path: Path
+) -> None:
+    found = blocks(text, "python")
+    assert len(found) == 5
+    handbook, gateway, store, graph, service = found
+    env = environment(tiny_home)
+
+    ran = run_python(handbook, tmp_path / "handbook.py", env)
+    assert ran.returncode == 0, ran.stderr
+    assert "What is 2/7 + 1/3?" in ran.stdout  # an empty handbook leaves the prompt as it was
+
+    ran = run_python(gateway, tmp_path / "gateway.py", {**env, "ETHOS_SERVE_URL": served})
+    assert ran.returncode == 0, ran.stderr
+    lines = {line.split(" ", 1)[0]: line for line in ran.stdout.splitlines()}
+    plain, masked = (lines[k].split(" ", 2) for k in ("plain", "masked"))
+    # The mask's claim: it changes the log-probabilities, here enough to flip the choice.
+    assert plain[1] == "C" and masked[1] == "D", ran.stdout
+    plain_lp = ast.literal_eval(plain[2])  # the dict the block printed
+    masked_lp = ast.literal_eval(masked[2])
+    assert plain_lp["C"] == pytest.approx(-9.19, abs=0.01) and plain_lp["D"] < plain_lp["C"]
+    assert masked_lp["D"] - plain_lp["D"] > 2.5
+    assert lines["scripted"] == "scripted C" and lines["served"].startswith("served '")
+
+    ran = run_python(store, tmp_path / "store.py", env)
+    assert ran.returncode == 0, ran.stderr
+    assert "events=11" in ran.stdout, ran.stdout
+
+    ran = run_python(graph, tmp_path / "graph.py", env)
+    assert ran.returncode == 0, ran.stderr
+    assert "{'city': 'Paris', 'population': 2102650}" in ran.stdout
+    assert "tool_call" in ran.stdout
+
+    # "continuing the example above": the service block after the graph's
+    ran = run_python(graph + "\n" + service, tmp_path / "service.py", env)
+    assert ran.returncode == 0, ran.stderr
+
+
+# -- the commands ------------------------------------------------------------------
+
+
+def test_every_command_parses(text: str) -> None:
+    # every fenced block is one of the kinds these tests run (a ```bash block would be missed)
+    assert set(re.findall(r"^```(\w*)$", text, flags=re.M)) == {"python", "sh", "toml", ""}
+    found = commands(text)
+    assert len(found) >= 45
+    for argv in found:
+        try:
+            parse(argv)
+        except UsageProblem as exc:
+            pytest.fail(f"README: ethos {shlex.join(argv)}: {exc}")
+
+
+@pytest.mark.slow
+@pytest.mark.local_model
+def test_the_cheap_commands_run_and_the_arm_example_measures(
+    text: str, tiny_home: Path, tmp_path: Path
+) -> None:
+    env = environment(tiny_home)
+    found = commands(text)
+    for argv in (["--help"], ["models", "list"], ["eval", "list"], ["db", "current"]):
+        assert argv in found
+        ran = ethos(env, tmp_path, *argv)
+        assert ran.returncode == 0, (argv, ran.stderr)
+    call = next(a for a in found if a[:3] == ["models", "call", "local/tiny"])
+    ran = ethos(env, tmp_path, *call)
+    assert ran.returncode == 0 and "cooperate" in ran.stdout and "defect" in ran.stdout
+
+    # the arm example: greedy against sampled at 0.7, and the Delta its comment quotes
+    (arms,) = [a for a in found if "sampled=local/tiny,temperature=0.7" in " ".join(a)]
+    ran = ethos(env, tmp_path, *arms, "--display", "plain")
+    assert ran.returncode == 0, ran.stderr
+    run_id = ran.stdout.split("report: ethos eval report ")[1].split()[0]
+    page = tmp_path / "report.html"
+    report = ethos(env, tmp_path, "eval", "report", run_id, "--json", "--html", str(page))
+    assert report.returncode == 0, report.stderr
+    deltas = {d["name"]: d for d in json.loads(report.stdout)["deltas"] if d["arm"] == "sampled"}
+    rate = deltas["game.option_0_rate"]
+    assert (rate["mean"], rate["ci_low"], rate["ci_high"]) == pytest.approx(
+        (-0.167, -0.278, -0.056), abs=0.001
+    )
+    assert "Delta -0.167 [-0.278, -0.056]" in text
+    assert page.stat().st_size > 0
+
+
+# -- the toml blocks ---------------------------------------------------------------
+
+
+def check_toml(block: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry-point table parses; an ethos.toml loads through the settings."""
+    data = tomllib.loads(block)
+    if "project" in data:
+        assert data["project"]["entry-points"]["ethos.suites"]
+        return
+    from ethos.settings import load_settings
+
+    path = tmp_path / "ethos.toml"
+    path.write_text(block, encoding="utf-8")
+    monkeypatch.setenv("ETHOS_CONFIG", str(path))
+    settings = load_settings()
+    assert settings.roles == {"planner": "openai/gpt-4o", "player": "local/tiny-moe"}
+
+
+def test_every_toml_block_loads(text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = blocks(text, "toml")
+    assert len(found) == 2
+    for block in found:
+        check_toml(block, tmp_path, monkeypatch)
+
+
+# -- a broken README fails ---------------------------------------------------------
+
+
+def test_a_broken_copy_fails_each_check(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ethos.errors import EthosError
+
+    broken = text.replace("--epochs 3", "--epoch 3").replace("store.counts(", "store.count(")
+    broken = broken.replace('database_url = "postgresql:', 'database_uri = "postgresql:')
+    failures = []
+    for argv in commands(broken):
+        try:
+            parse(argv)
+        except UsageProblem as exc:
+            failures.append(str(exc))
+    assert failures == ["No such option: --epoch (Possible options: --epochs)"], failures
+
+    store_block = blocks(broken, "python")[2]
+    ran = run_python(store_block, tmp_path / "store.py", environment(tmp_path / "data"))
+    assert ran.returncode == 1 and "has no attribute 'count'" in ran.stderr
+
+    with pytest.raises(EthosError, match="database_uri"):
+        check_toml(blocks(broken, "toml")[1], tmp_path, monkeypatch)
+
+
+# -- the demo's MoTE sentence ------------------------------------------------------
+
+
+def test_the_demo_concludes_from_the_paired_delta_in_points() -> None:
+    """The numbers of issue 18: Wilson intervals that overlap, while the
+    harness's paired Delta for the same arms is -0.125 [-0.250, -0.031]."""
+    from ethos.cli.demo import mote_conclusion
+
+    arm = {"experts": [], "harmful": None, "benign": None}
+    found = {
+        "after": {**arm, "arm": "top3"},
+        "random": [{**arm, "arm": "random1"}, {**arm, "arm": "random2"}],
+        "deltas": {
+            "top3": {"mean": -0.125, "ci_low": -0.25, "ci_high": -0.03125, "n": 16},
+            "random1": {"mean": 0.0, "ci_low": -0.0625, "ci_high": 0.0625, "n": 16},
+            "random2": {"mean": -0.0625, "ci_low": -0.1875, "ci_high": 0.0, "n": 16},
+        },
+    }
+    said = mote_conclusion(found)
+    assert said.startswith(
+        "switching off the top experts changed the harmful refusal rate by "
+        "-12.5 pp [-25.0, -3.1] (paired Delta to the baseline over 16 held-out prompts); "
+        "random experts of the same number: +0.0 pp [-6.2, +6.2]; -6.2 pp [-18.8, +0.0]."
+    )
+    assert "no clear sign" not in said and "does not single those experts out" in said
+    for name in ("random1", "random2"):  # random sets that move nothing
+        found["deltas"][name] = {"mean": 0.0, "ci_low": -0.02, "ci_high": 0.02, "n": 16}
+    assert "The profiled experts carry the behaviour" in mote_conclusion(found)
+    found["deltas"]["top3"] = {"mean": -0.0625, "ci_low": -0.1875, "ci_high": 0.0625, "n": 16}
+    assert "The interval includes 0: no clear sign" in mote_conclusion(found)
