@@ -108,6 +108,7 @@ def test_keying_and_scale_by_hand(files: dict[str, str]) -> None:
         Item("x", "t", "openness", "+").score(6)
 
 
+@pytest.mark.slow
 async def test_a_scripted_respondent_scored_by_hand(store: Store, files: dict[str, str]) -> None:
     config = EvalConfig(
         task="personality",
@@ -220,6 +221,8 @@ def test_steering_and_lora_refused_up_front_for_a_hosted_model(
     ]
 
 
+@pytest.mark.slow
+@pytest.mark.local_model
 def test_a_layer_out_of_range_is_refused_up_front(tiny_checkpoints: Any) -> None:
     from ethos.settings import load_settings
 
@@ -345,3 +348,25 @@ async def test_the_generator_marks_its_rows(store: Store, tmp_path: Path) -> Non
     rows = load_rows(out)
     assert len(rows) == len(shipped_rows()) + 3
     assert sum(r.generated for r in rows) == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["-T", "methods=icl,steer"], "steer needs a local model"),
+        (["-T", "traits=charm"], "unknown trait 'charm'"),
+        (["-T", "inventory={bad}"], "unknown keying 'sideways'"),
+        (["-T", "bbq={bad}"], "a BBQ file has one object per line"),
+    ],
+)
+def test_the_command_line_says_one_line_and_exits_2(
+    args: list[str], says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_cli_misuse import one_line, run
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-real")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,trait,keying\nI like tea.,openness,sideways\n")
+    argv = [a.format(bad=bad) for a in args]
+    line = one_line(*run(["eval", "run", "personality", "--model", "openai/gpt-4o", *argv]))
+    assert says in line
