@@ -151,8 +151,10 @@ def collect(
     seed: int = typer.Option(0, help="Sample i of a group uses seed + i."),
     out: Path = typer.Option(..., "--out", "-o", help="Directory for stage1-<env>.jsonl."),
 ) -> None:
-    """Stage-1 data: for every step, a group of planner thoughts executed by
-    the frozen executor, rewarded, with group-normalised advantages."""
+    """Write stage-1 GRPO data: groups of planner thoughts, rewarded.
+
+    For every step, a group of planner thoughts is executed by the frozen
+    executor and rewarded; advantages are group-normalised."""
     import asyncio
 
     from ethos.agents.coda.grpo import collect_group, step_prompt, write_jsonl
@@ -195,8 +197,9 @@ def export(
     out: Path = typer.Option(..., "--out", "-o", help="The stage-2 JSONL file to write."),
     arm: str = typer.Option("coda", help="The arm whose successful episodes are pooled."),
 ) -> None:
-    """Stage-2 data: the successful trajectories of the runs, every
-    application pooled, as the planner's chat turns."""
+    """Write stage-2 SFT data: the runs' successful trajectories.
+
+    Every application pooled, one record per planner turn."""
     from ethos.agents.coda.grpo import stage2_records, write_jsonl
 
     async def work(store: Any) -> tuple[list[Any], bool]:
@@ -251,8 +254,10 @@ def train(
     seed: int = typer.Option(0, help="Seed of the weights' LoRA init and the sampling."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Save the LoRA adapter here."),
 ) -> None:
-    """GRPO on the planner (LoRA), the executor frozen; prints the mean
-    reward before and after on the same prompts and seeds, as JSON."""
+    """Train the planner with GRPO (LoRA), the executor frozen.
+
+    Prints the mean reward before and after, on the same prompts and
+    sampling seeds, as JSON."""
     import asyncio
 
     from ethos.agents.coda.environment import CodaError
