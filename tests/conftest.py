@@ -28,11 +28,15 @@ settings.load_profile("ethos")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    import shutil
+
     reason = postgres.unavailable_reason()
-    if reason:
-        return f"postgres: cases SKIPPED: {reason}"
-    return f"postgres: {postgres.server_url()}"
+    where = f"cases SKIPPED: {reason}" if reason else postgres.server_url()
+    lines = [f"postgres: {where}"]
+    if not shutil.which("chromium"):  # tests/test_report_browser.py drives it
+        lines.append("chromium: the HTML report browser test SKIPPED: apt-get install -y chromium")
+    return lines
 
 
 @pytest.fixture(autouse=True)
