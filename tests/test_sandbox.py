@@ -174,6 +174,7 @@ async def test_scenario_files_are_there_with_their_bits(project: Sandbox) -> Non
     assert result.stdout == (
         "hill-tank\t75.0\nnorth-well\t810.5\nriver-intake\t2398.0\nexec\n 00 01 02 03\n"
     )
+    assert isinstance(project, Sandbox)  # the backend keeps the protocol suites code against
     listing = await project.run("ls -ld out; id -un; hostname")
     assert listing.stdout.split()[-2:] == ["agent", "workstation"]
 

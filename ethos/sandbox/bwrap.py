@@ -35,6 +35,7 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ethos.sandbox.errors import SandboxClosed, SandboxError, SandboxUnavailable
 from ethos.sandbox.protocol import CommandResult, FileChange
@@ -596,20 +597,47 @@ class BwrapSandbox:
             args.append("-i")
         return args
 
-    def _user_kwargs(self) -> dict[str, object]:
+    def _user_kwargs(self) -> dict[str, Any]:
         if self._as_nobody:
             return {"user": NOBODY, "group": NOBODY, "extra_groups": []}
         return {}
 
+    async def _spawn(self, argv: list[str], **kwargs: object) -> asyncio.subprocess.Process:
+        """Start bwrap with its options on a pipe (``--args FD``): the
+        sandbox's pid 1 shares bwrap's command line, which would otherwise be
+        two kilobytes of host paths in every ``ps``. (Not a secret kept: a
+        command can still read the bind sources in /proc/self/mountinfo.)"""
+        split = argv.index("/usr/bin/prlimit")  # options go on the pipe, the command stays
+        read_end, write_end = os.pipe()
+        try:
+            payload = b"".join(arg.encode() + b"\0" for arg in argv[1:split])
+            if len(payload) > 60_000:  # a pipe holds 64 KiB before a writer blocks
+                raise SandboxError(f"the sandbox's command line is too long ({len(payload)} bytes)")
+            os.write(write_end, payload)
+            os.close(write_end)
+            write_end = -1
+            return await asyncio.create_subprocess_exec(
+                argv[0],
+                "--args",
+                str(read_end),
+                *argv[split:],
+                pass_fds=(read_end,),
+                env={"PATH": "/usr/bin:/bin"},
+                **self._user_kwargs(),
+                **kwargs,  # type: ignore[arg-type]
+            )
+        finally:
+            os.close(read_end)
+            if write_end >= 0:
+                os.close(write_end)
+
     async def _start(self) -> None:
-        self._proc = await asyncio.create_subprocess_exec(
-            *self.argv(),
+        self._proc = await self._spawn(
+            self.argv(),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-            env={"PATH": "/usr/bin:/bin"},
             start_new_session=True,
-            **self._user_kwargs(),  # type: ignore[arg-type]
         )
         assert self._proc.stdout is not None and self._proc.stderr is not None
         self._stdout = _Stream(self._proc.stdout)
@@ -762,11 +790,7 @@ class BwrapSandbox:
     async def interactive(self) -> int:
         """Run an interactive bash on the caller's terminal in this episode
         (its own shell, beside the one :meth:`run` drives); returns its exit status."""
-        proc = await asyncio.create_subprocess_exec(
-            *self.argv(interactive=True),
-            env={"PATH": "/usr/bin:/bin"},
-            **self._user_kwargs(),  # type: ignore[arg-type]
-        )
+        proc = await self._spawn(self.argv(interactive=True))
         return await proc.wait()
 
 
