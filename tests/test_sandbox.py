@@ -266,6 +266,22 @@ async def test_a_shell_that_ignores_the_stop_is_replaced(project: Sandbox) -> No
     assert (after.stdout, after.shell_restarted) == ("alive\n", True)
 
 
+async def test_a_cancelled_command_leaves_a_working_episode(project: Sandbox) -> None:
+    import asyncio
+
+    running = asyncio.ensure_future(project.run("touch started; sleep 30; echo late"))
+    started = project.root / "home/agent/project/started"
+    for _ in range(3000):  # until the command is running (it makes the file first)
+        if started.exists():  # noqa: ASYNC240
+            break
+        await asyncio.sleep(0.01)
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    after = await project.run("echo next")
+    assert (after.stdout, after.stderr, after.shell_restarted) == ("next\n", "", True)
+
+
 async def test_a_command_that_reads_stdin_gets_end_of_file(project: Sandbox) -> None:
     result = await project.run('cat; read line; echo "read:$?"')
     assert (result.stdout, result.timed_out) == ("read:1\n", False)

@@ -446,7 +446,7 @@ class BwrapSandbox:
         self._stderr: _Stream | None = None
         self._count = 0
         self._closed = False
-        self._restarted = False
+        self._abandoned = False
         self._bwrap = bwrap_binary()
         self._as_nobody = os.geteuid() == 0
 
@@ -470,7 +470,21 @@ class BwrapSandbox:
         async with self._lock:
             if self._closed:
                 raise SandboxClosed("this sandbox episode is closed", "open a new episode")
-            return await self._run(command, timeout_s or self.limits.timeout_s)
+            try:
+                return await self._run(command, timeout_s or self.limits.timeout_s)
+            except asyncio.CancelledError:
+                # The caller gave up mid-command: the shell's output streams are
+                # mid-command too, so the next command gets a fresh shell.
+                self._abandon()
+                raise
+
+    def _abandon(self) -> None:
+        """Kill the shell now (no await: we may be mid-cancellation); the
+        next command reaps it and starts another."""
+        if self._proc is not None and self._proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._proc.pid, signal.SIGKILL)
+        self._abandoned = True
 
     async def close(self) -> None:
         """Kill every process of the episode and remove its directory."""
@@ -695,7 +709,8 @@ class BwrapSandbox:
 
     async def _run(self, command: str, timeout_s: float) -> CommandResult:
         restarted = False
-        if self._proc is None or self._proc.returncode is not None:
+        if self._proc is None or self._proc.returncode is not None or self._abandoned:
+            self._abandoned = False
             await self._stop()
             await self._start()
             restarted = True
