@@ -272,7 +272,7 @@ async def test_a_cancelled_command_leaves_a_working_episode(project: Sandbox) ->
     running = asyncio.ensure_future(project.run("touch started; sleep 30; echo late"))
     started = project.root / "home/agent/project/started"
     for _ in range(3000):  # until the command is running (it makes the file first)
-        if started.exists():  # noqa: ASYNC240
+        if started.exists():
             break
         await asyncio.sleep(0.01)
     running.cancel()
