@@ -181,7 +181,8 @@ def pick_choice(logprobs: dict[str, float], temperature: float | None, seed: int
     own distribution, softmax(log-probability / temperature), as sampling a
     reply would: an arm run at temperature 0.7 then measures a sampled policy
     instead of repeating the arg max. The draw is fixed by the call's seed
-    (the harness gives each sample, round and arm one), so a run replays;
+    (the harness gives each sample, epoch and round one, the same in every
+    arm), so a run replays;
     without a seed it differs call to call, as generation does."""
     best = max(logprobs, key=logprobs.__getitem__)
     if not temperature or temperature <= 0:
