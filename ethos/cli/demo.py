@@ -35,6 +35,8 @@ import typer
 
 from ethos import __version__
 from ethos.cli.context import cli_context
+from ethos.cli.display import Display, Steps, display_option
+from ethos.cli.display import resolve as resolve_display
 
 TRANSCRIPT = [
     ("state", {"step": "start", "python": sys.version.split()[0], "ethos": __version__}),
@@ -302,7 +304,10 @@ def standings(samples: list[Any], model: str = "the model") -> Any:
     return table
 
 
-def demo(ctx: typer.Context) -> None:
+def demo(
+    ctx: typer.Context,
+    display: Display | None = display_option(),
+) -> None:
     """Record a run (store round trip, the trained tiny MoE through the
     gateway), find the experts behind its refusals and switch them off, play
     a games tournament, answer one PublicAgent question, learn behaviours
@@ -315,6 +320,8 @@ def demo(ctx: typer.Context) -> None:
     settings = context.settings()
     with_model = find_spec("torch") is not None and find_spec("transformers") is not None
     with_data = find_spec("duckdb") is not None and find_spec("pandas") is not None
+    step = Steps(resolve_display(display), "demo")  # each step on stderr as it starts
+    step("the demo's models: trained and imported on first use, found after")
     model = ensure_trained_model(settings) if with_model else None
     # The games are played by a real chat model where its wheel is installed.
     real = ensure_real_model(settings) if with_model else None
@@ -323,6 +330,7 @@ def demo(ctx: typer.Context) -> None:
     async def work(store):
         run = await store.create_run("demo", name="foundation and model path")
         try:
+            step("recording a run: a store round trip, the tiny MoE through the gateway")
             same = await record_round_trip(store, run.id, settings)
             local = await ask_local_model(store, run.id, settings, model) if model else None
         except BaseException as exc:
@@ -333,7 +341,11 @@ def demo(ctx: typer.Context) -> None:
             "succeeded" if same else "failed",
             error=None if same else "events read back differ from those written",
         )
+        if model:
+            step("profiling the experts behind the refusals, then switching them off")
         experts = await experts_behind_refusal(store, settings, model) if model else None
+        if player:
+            step(f"a games tournament played by {player}")
         games = (
             await games_tournament(
                 store, settings, player, REAL_OPPONENTS if real else TOURNAMENT_OPPONENTS
@@ -341,10 +353,14 @@ def demo(ctx: typer.Context) -> None:
             if player
             else None
         )
+        if with_data:
+            step("one PublicAgent question over the data catalogue")
         public = await publicagent_question(store, settings) if with_data else None
         from ethos.evals.handbook.demo import handbook_demo
 
+        step("learning behaviours from a run and reusing them in one answer")
         handbook = await handbook_demo(store, settings)
+        step("done: the results")
         return (
             store.url,
             final,
