@@ -43,9 +43,9 @@ Inside, the shell sees: the host's ``/usr`` read-only (with the ``/bin``,
 whatever the host installed are real; a generated ``/etc`` (passwd, group,
 hosts, hostname; nothing from the host but, read-only, the
 ``/etc/alternatives`` links and ``/etc/ld.so.cache``); a fresh ``/proc`` of
-its own PID namespace; a minimal ``/dev``
-(null, zero, random, urandom, tty); the directories above, writable; every
-other path read-only or absent. No network (only a loopback interface of its
+its own PID namespace; a minimal ``/dev`` (null, zero, full, random,
+urandom, tty, pts and the fd links); the directories above, writable;
+every other path read-only or absent. No network (only a loopback interface of its
 own: the host's 127.0.0.1 services are unreachable), its own host name
 (``EpisodeSpec.hostname``), user ``EpisodeSpec.user`` with uid 1000, and
 only the environment the episode sets (PATH, HOME, USER, LOGNAME, SHELL,
@@ -68,6 +68,18 @@ the episode's processes counted together against ``processes``. When ethos
 runs as root the sandbox runs as the host's ``nobody``, since the kernel does
 not apply the process limit to root. The total disk an episode writes is
 bounded only by file size times time: run episodes on a disk that can hold that.
+
+Between commands: a timeout ends the whole command line (as Ctrl-C does) and
+keeps the shell; a shell that exited, was cancelled mid-command or ignored
+the stop is replaced before the next command (``shell_restarted``: working
+directory and variables reset). Background jobs keep running between
+commands; files they change show in the next command's ``changes``.
+Episode directories live under ``ETHOS_SANDBOX_DIR``, else the temp
+directory (as root, /var/tmp when /tmp is closed to others); those of a
+killed process are removed by the next episode opened. What the walls do not
+hide: the host's kernel (bubblewrap adds no seccomp filter, and nested user
+namespaces stay allowed because ``ssh`` needs them) and the host paths of the
+episode's bind mounts, readable in /proc/self/mountinfo.
 """
 
 from __future__ import annotations

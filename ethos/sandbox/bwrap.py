@@ -472,6 +472,12 @@ class BwrapSandbox:
                 raise SandboxClosed("this sandbox episode is closed", "open a new episode")
             try:
                 return await self._run(command, timeout_s or self.limits.timeout_s)
+            except OSError as exc:  # the host side: the episode directory, the pipes
+                self._abandon()
+                raise SandboxError(
+                    f"the sandbox failed on the host: {exc}",
+                    "check the disk holding the episode directories (ETHOS_SANDBOX_DIR)",
+                ) from exc
             except asyncio.CancelledError:
                 # The caller gave up mid-command: the shell's output streams are
                 # mid-command too, so the next command gets a fresh shell.
