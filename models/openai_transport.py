@@ -252,32 +252,62 @@ def _fault_from_status(exc: Any, url: str, model: str) -> BaseException:
 
 # -- clients: one per endpoint, key and event loop -----------------------------------
 
-_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, str], Any]] = (
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Any, Any]] = (
     weakref.WeakKeyDictionary()
 )
 _clients_lock = threading.Lock()
+_CLOSER = "closer"  # the per-loop entry that closes that loop's clients
 
 
 def client_for(base_url: str, api_key: str) -> Any:
     """The process's ``AsyncOpenAI`` for an endpoint on the running loop: its
     connection pool is reused by every call (an httpx pool belongs to one
-    event loop, hence one per loop)."""
+    event loop, hence one per loop). The clients close with their loop."""
     loop = asyncio.get_running_loop()
     with _clients_lock:
-        per_loop = _clients.setdefault(loop, {})
+        per_loop = _clients.get(loop)
+        if per_loop is None:
+            per_loop = _clients[loop] = {_CLOSER: _start_closer(loop)}
         client = per_loop.get((base_url, api_key))
         if client is None:
             import openai
 
             # Wide enough for any max_connections; the gateway's limit is the bound.
-            limits = openai.DefaultAsyncHttpxClient(
+            http = openai.DefaultAsyncHttpxClient(
                 limits=_limits(), timeout=None, follow_redirects=True
             )
             client = openai.AsyncOpenAI(
-                api_key=api_key, base_url=base_url, max_retries=0, http_client=limits
+                api_key=api_key, base_url=base_url, max_retries=0, http_client=http
             )
             per_loop[(base_url, api_key)] = client
     return client
+
+
+async def _close_with_loop(loop: asyncio.AbstractEventLoop) -> Any:
+    """An async generator left suspended: ``asyncio.run`` (and any runner
+    that calls ``loop.shutdown_asyncgens()``) closes it before closing the
+    loop, and closing it closes the loop's clients and their connections
+    (else each open socket is reported as an unclosed transport)."""
+    try:
+        yield
+    finally:
+        with _clients_lock:
+            clients = [c for k, c in (_clients.pop(loop, None) or {}).items() if k != _CLOSER]
+        for client in clients:
+            try:
+                await client.close()
+            except Exception:  # closing is best effort: the loop is going away
+                pass
+
+
+def _start_closer(loop: asyncio.AbstractEventLoop) -> Any:
+    closer = _close_with_loop(loop)
+    try:
+        # Run it to its yield: the loop's asyncgen hook registers it then.
+        closer.__anext__().send(None)
+    except StopIteration:
+        pass
+    return closer  # held by the loop's entry: the loop keeps only a weak reference
 
 
 def _limits() -> Any:

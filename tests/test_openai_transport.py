@@ -549,3 +549,46 @@ async def test_litellm_logs_a_call_only_when_someone_listens(
     monkeypatch.setattr(litellm, "callbacks", [CustomLogger()])
     await acomplete("openai/fake", "someone listens", model_args=args)
     assert spawned == ["success callback enqueue"]
+
+
+def test_the_clients_close_with_their_event_loop() -> None:
+    """A pooled connection left open when asyncio.run ends is reported as an
+    unclosed transport; the loop's clients are closed before it closes."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-W",
+            "always::ResourceWarning",
+            "-c",
+            textwrap.dedent(
+                """
+                import asyncio
+                from ethos.models import acomplete
+                from tests.support.openai_server import FakeOpenAI
+
+                async def main(server):
+                    args = {"api_base": server.base_url}
+                    texts = await asyncio.gather(
+                        *(acomplete("openai/fake", f"n{i}", model_args=args) for i in range(6))
+                    )
+                    print(len(texts), len(server.requests))
+
+                with FakeOpenAI() as server:
+                    asyncio.run(main(server))
+                    asyncio.run(main(server))  # a second loop gets clients of its own
+                import gc
+                gc.collect()
+                """
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["6", "6", "6", "12"]
+    # (the test server's own loop is left open by tests.support: not ours)
+    assert "unclosed transport" not in done.stderr
+    assert "Event loop is closed" not in done.stderr
