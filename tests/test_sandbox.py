@@ -12,7 +12,7 @@ import io
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -513,3 +513,42 @@ def test_cli_shell_on_a_terminal_cannot_push_keystrokes_to_it() -> None:
         seen += chunk
     proc.wait(timeout=60)
     assert b"PermissionError: [Errno 1] Operation not permitted" in seen
+
+
+@pytest.fixture
+def refusing_bwrap(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A bwrap that the kernel refuses, as on a host without user namespaces
+    (in a folder the sandbox's user, nobody when tests run as root, can reach)."""
+    import shutil
+    import tempfile
+
+    from ethos.sandbox.bwrap import episode_parent
+
+    folder = Path(tempfile.mkdtemp(prefix="ethos-test-bwrap-", dir=episode_parent()))
+    folder.chmod(0o755)
+    fake = folder / "bwrap"
+    fake.write_text(
+        "#!/bin/sh\necho 'bwrap: No permissions to create a new namespace' >&2\nexit 1\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setattr(shutil, "which", lambda name: str(fake) if name == "bwrap" else None)
+    try:
+        yield str(fake)
+    finally:
+        shutil.rmtree(folder)
+
+
+async def test_a_kernel_that_refuses_bwrap_is_named_with_the_fix(refusing_bwrap: str) -> None:
+    from ethos.sandbox import sandbox_unavailable_reason
+
+    reason = sandbox_unavailable_reason()
+    assert reason == (
+        "bwrap could not start a sandbox: bwrap: No permissions to create a new namespace; "
+        "bwrap needs unprivileged user namespaces (sysctl user.max_user_namespaces > 0 and "
+        "kernel.apparmor_restrict_unprivileged_userns=0 where AppArmor restricts them)"
+    )
+    with pytest.raises(SandboxUnavailable, match="No permissions to create a new namespace"):
+        async with open_episode(EpisodeSpec()):
+            pass
+    code, _, err = cli(["sandbox", "exec", "demo-project", "--", "ls"])
+    assert code == 2 and err.count("\n") == 1 and "user namespaces" in err

@@ -121,15 +121,12 @@ async def open_episode(
 
 
 def sandbox_unavailable_reason() -> str | None:
-    """Why no sandbox can start here (one line), or None when ``bwrap`` is
-    installed. Tests skip with this line; the suites refuse with it."""
-    from ethos.sandbox.bwrap import bwrap_binary
+    """Why no sandbox can start here (one line: bwrap missing, or refused by
+    the kernel), or None when one can. A throwaway sandbox is started once
+    per process to find out; tests skip with this line, the CLI refuses with it."""
+    from ethos.sandbox.bwrap import probe
 
-    try:
-        bwrap_binary()
-    except SandboxUnavailable as exc:
-        return str(exc)
-    return None
+    return probe()
 
 
 __all__ = [

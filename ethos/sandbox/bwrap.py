@@ -24,12 +24,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import difflib
+import functools
 import hashlib
 import os
 import secrets
 import shutil
 import signal
 import stat
+import subprocess
 import tempfile
 import time
 from collections.abc import AsyncIterator
@@ -61,6 +63,45 @@ def bwrap_binary() -> str:
     if found is None:
         raise SandboxUnavailable("bwrap (bubblewrap) is not installed", _INSTALL_FIX)
     return found
+
+
+_USERNS_FIX = (
+    "bwrap needs unprivileged user namespaces (sysctl user.max_user_namespaces > 0 "
+    "and kernel.apparmor_restrict_unprivileged_userns=0 where AppArmor restricts them)"
+)
+
+
+def probe() -> str | None:
+    """None when a sandbox can start here, else why not, in one line: bwrap
+    missing (looked up each call), or refused by the kernel (a throwaway
+    sandbox, started once per process and bwrap path, synchronously: for the
+    CLI and test headers, not for an event loop)."""
+    try:
+        binary = bwrap_binary()
+    except SandboxUnavailable as exc:
+        return str(exc)
+    return _probe_start(binary)
+
+
+@functools.cache
+def _probe_start(binary: str) -> str | None:
+    user = {"user": NOBODY, "group": NOBODY, "extra_groups": []} if os.geteuid() == 0 else {}
+    try:
+        done = subprocess.run(
+            [binary, *system_binds(), "--unshare-all", "--die-with-parent", "/usr/bin/true"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={"PATH": "/usr/bin:/bin"},
+            **user,  # type: ignore[arg-type]
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"bwrap could not be run: {exc}; {_USERNS_FIX}"
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        said = lines[-1] if lines else f"exit status {done.returncode}"
+        return f"bwrap could not start a sandbox: {said}; {_USERNS_FIX}"
+    return None
 
 
 def system_binds() -> list[str]:
@@ -652,13 +693,16 @@ class BwrapSandbox:
                 os.close(write_end)
 
     async def _start(self) -> None:
-        self._proc = await self._spawn(
-            self.argv(),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            start_new_session=True,
-        )
+        try:
+            self._proc = await self._spawn(
+                self.argv(),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                start_new_session=True,
+            )
+        except OSError as exc:  # not executable by the sandbox's user, say
+            raise SandboxUnavailable(f"bwrap could not be run: {exc}", _INSTALL_FIX) from exc
         assert self._proc.stdout is not None and self._proc.stderr is not None
         self._stdout = _Stream(self._proc.stdout)
         self._stderr = _Stream(self._proc.stderr)
@@ -684,8 +728,7 @@ class BwrapSandbox:
             reason = err.decode(errors="replace").strip().splitlines()
             raise SandboxUnavailable(
                 f"bwrap could not start a sandbox: {reason[-1] if reason else 'no message'}",
-                "bwrap needs unprivileged user namespaces (sysctl user.max_user_namespaces > 0 "
-                "and kernel.apparmor_restrict_unprivileged_userns=0 where AppArmor restricts them)",
+                _USERNS_FIX,
             )
         await self._stderr.read_until(f"\n{token}".encode(), 4096, err)
 
