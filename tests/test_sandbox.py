@@ -552,3 +552,18 @@ async def test_a_kernel_that_refuses_bwrap_is_named_with_the_fix(refusing_bwrap:
             pass
     code, _, err = cli(["sandbox", "exec", "demo-project", "--", "ls"])
     assert code == 2 and err.count("\n") == 1 and "user namespaces" in err
+
+
+def test_removing_an_episode_never_touches_the_folder_holding_it(tmp_path: Path) -> None:
+    from ethos.sandbox.bwrap import _remove_tree
+
+    holder = tmp_path / "holder"
+    base = holder / "ethos-episode-x"
+    (base / "root/locked/deep").mkdir(parents=True)
+    (base / "root/locked/deep/file").write_text("x")
+    (base / "root/locked").chmod(0)
+    holder.chmod(0o1777)
+    _remove_tree(base)
+    _remove_tree(holder / "ethos-episode-missing")  # gone already: nothing to widen
+    assert not base.exists()
+    assert oct(holder.stat().st_mode & 0o7777) == oct(0o1777)

@@ -386,14 +386,31 @@ def _chown_tree(root: Path, uid: int, gid: int) -> None:
 
 
 def _remove_tree(path: Path) -> None:
-    def make_writable(func, failed, _exc):  # type: ignore[no-untyped-def]
+    """Remove an episode directory, including what a command made hard to
+    remove (a directory chmod 000, as a non-root host user; a file a dying
+    process wrote while the tree was going). Permissions are only ever
+    widened *inside* ``path``: never on its parent (the temp directory)."""
+    top = os.path.abspath(path)
+
+    def inside(candidate: str) -> bool:
+        return os.path.abspath(candidate).startswith(top + os.sep)
+
+    def retry(func, failed, _exc):  # type: ignore[no-untyped-def]
+        parent = os.path.dirname(failed)
         with contextlib.suppress(OSError):
-            os.chmod(os.path.dirname(failed), 0o700)
-            os.chmod(failed, 0o700)
+            if inside(parent) or parent == top:
+                os.chmod(parent, stat.S_IMODE(os.lstat(parent).st_mode) | stat.S_IRWXU)
+            if inside(failed) and not os.path.islink(failed):
+                os.chmod(failed, stat.S_IMODE(os.lstat(failed).st_mode) | stat.S_IRWXU)
         with contextlib.suppress(OSError):
+            if func is os.rmdir and os.path.isdir(failed) and not os.path.islink(failed):
+                shutil.rmtree(failed, ignore_errors=True)  # refilled while we removed it
             func(failed)
 
-    shutil.rmtree(path, onerror=make_writable)
+    for _ in range(2):
+        shutil.rmtree(path, onerror=retry)
+        if not os.path.lexists(path):
+            return
 
 
 class _Stream:
