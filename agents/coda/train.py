@@ -26,6 +26,7 @@ same sampling seeds (common random numbers), with the adapter at its start
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 from collections.abc import Sequence
@@ -36,6 +37,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ethos.agents.coda.environment import CodaError, EnvTask
 from ethos.agents.coda.grpo import Complete, collect_group, group_advantages, step_prompt
+
+
+log = logging.getLogger("ethos.coda.train")
 
 
 class TrainConfig(BaseModel):
@@ -99,31 +103,53 @@ def _prompt_ids(tokenizer: Any, messages: list[dict[str, str]]) -> Any:
     return ids if isinstance(ids, torch.Tensor) else torch.tensor(ids)
 
 
-def _sample(model: Any, tokenizer: Any, ids: Any, cfg: TrainConfig, g: int, seed: int) -> Any:
-    """G completions of one prompt: (token ids, mask of the completion's
-    tokens up to and including its end token)."""
+def _repeat_cache(cache: Any, g: int) -> None:
+    layers = getattr(cache, "layers", None)
+    if layers is None:
+        cache.batch_repeat_interleave(g)
+        return
+    for layer in layers:
+        layer.batch_repeat_interleave(g)
+
+
+def _prefill(model: Any, ids: Any, g: int) -> tuple[Any, Any]:
+    """The prompt's cache, computed once and repeated for ``g`` rows (a
+    group shares its prompt: prefilling it G times would cost G times)."""
     import torch
 
-    torch.manual_seed(seed)
-    batch = ids.repeat(g, 1)
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     with torch.no_grad():
-        out = model.generate(
-            input_ids=batch,
-            attention_mask=torch.ones_like(batch),
-            do_sample=True,
-            temperature=cfg.temperature,
-            top_k=0,
-            top_p=1.0,
-            max_new_tokens=cfg.max_new_tokens,
-            pad_token_id=pad,
-        )
-    completion = out[:, batch.shape[1] :]
+        out = model(input_ids=ids, use_cache=True)
+    cache = out.past_key_values
+    _repeat_cache(cache, g)
+    return cache, out.logits[:, -1].repeat(g, 1)
+
+
+def _sample(model: Any, tokenizer: Any, ids: Any, cfg: TrainConfig, g: int, seed: int) -> Any:
+    """G completions of one prompt, sampled at ``cfg.temperature`` from the
+    full distribution: (token ids, mask of each completion's tokens up to
+    and including its end token)."""
+    import torch
+
+    generator = torch.Generator().manual_seed(seed)
     eos = tokenizer.eos_token_id
-    ended = (completion == eos).int() if eos is not None else torch.zeros_like(completion)
-    after_end = (ended.cumsum(dim=1) - ended) > 0  # positions after the first end token
-    mask = ~after_end
-    return completion, mask
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else eos
+    cache, logits = _prefill(model, ids, g)
+    done = torch.zeros(g, dtype=torch.bool)
+    tokens, masks = [], []
+    with torch.no_grad():
+        for _ in range(cfg.max_new_tokens):
+            probs = torch.softmax(logits.float() / cfg.temperature, dim=-1)
+            nxt = torch.multinomial(probs, 1, generator=generator).squeeze(1)
+            masks.append(~done)
+            nxt = torch.where(done, torch.full_like(nxt, pad), nxt)
+            tokens.append(nxt)
+            if eos is not None:
+                done = done | (nxt == eos)
+            if bool(done.all()):
+                break
+            out = model(input_ids=nxt.unsqueeze(1), past_key_values=cache, use_cache=True)
+            cache, logits = out.past_key_values, out.logits[:, -1]
+    return torch.stack(tokens, dim=1), torch.stack(masks, dim=1)
 
 
 def _texts(tokenizer: Any, completion: Any, mask: Any) -> list[str]:
@@ -134,19 +160,32 @@ def _texts(tokenizer: Any, completion: Any, mask: Any) -> list[str]:
 
 
 def _loss(model: Any, ids: Any, completion: Any, mask: Any, advantages: Sequence[float]) -> Any:
+    """GRPO's loss for one group (see the module docstring). When LoRA sits
+    on the output head alone, no gradient reaches the body, so the prompt
+    (but its last token) is run once without gradient and shared by the
+    group, exactly; otherwise the whole sequences run with gradient."""
     import torch
 
-    g = completion.shape[0]
-    full = torch.cat([ids.repeat(g, 1), completion], dim=1)
-    n = completion.shape[1]
-    # Only the completion's logits (and the one before it) are computed.
-    out = model(input_ids=full, attention_mask=torch.ones_like(full), logits_to_keep=n + 1)
-    logits = out.logits[:, -n - 1 : -1]
+    g, n = completion.shape
+    if _head_only(model):
+        cache, _ = _prefill(model, ids[:, :-1], g)
+        tail = torch.cat([ids[:, -1:].repeat(g, 1), completion[:, :-1]], dim=1)
+        logits = model(input_ids=tail, past_key_values=cache, use_cache=True).logits
+    else:
+        full = torch.cat([ids.repeat(g, 1), completion], dim=1)
+        # Only the completion's logits (and the one before it) are computed.
+        out = model(input_ids=full, attention_mask=torch.ones_like(full), logits_to_keep=n + 1)
+        logits = out.logits[:, -n - 1 : -1]
     logp = torch.log_softmax(logits.float(), dim=-1).gather(2, completion.unsqueeze(-1)).squeeze(-1)
     m = mask.float()
     per_sample = (logp * m).sum(dim=1) / m.sum(dim=1).clamp(min=1.0)
     adv = torch.tensor(list(advantages), dtype=per_sample.dtype)
     return -(adv * per_sample).mean()
+
+
+def _head_only(model: Any) -> bool:
+    names = [n for n, p in model.named_parameters() if p.requires_grad]
+    return bool(names) and all("lm_head" in n for n in names)
 
 
 async def _rewards(task: EnvTask, k: int, texts: Sequence[str], executor: Complete) -> list[float]:
@@ -201,6 +240,7 @@ async def train_planner(
         await env.close()
         prompts.append((task, k, _prompt_ids(tokenizer, messages)))
     before = await mean_reward(model, tokenizer, prompts, executor, cfg)
+    log.info("mean reward before: %.3f", before)
     params = [p for p in model.parameters() if p.requires_grad]
     optimiser = torch.optim.Adam(params, lr=cfg.lr)
     batch_rewards: list[float] = []
@@ -212,6 +252,7 @@ async def train_planner(
         )
         rewards = await _rewards(task, k, _texts(tokenizer, completion, mask), executor)
         batch_rewards.append(sum(rewards) / len(rewards))
+        log.info("GRPO step %d: mean reward %.3f", step + 1, batch_rewards[-1])
         advantages = group_advantages(rewards)
         if not any(advantages):
             continue  # an all-equal group has no gradient
