@@ -38,7 +38,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from ethos.agents.coda.environment import CodaError, EnvTask
 from ethos.agents.coda.grpo import Complete, collect_group, group_advantages, step_prompt
 
-
 log = logging.getLogger("ethos.coda.train")
 
 
