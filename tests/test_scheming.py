@@ -103,6 +103,14 @@ def test_the_cli_refuses_a_bad_scenario_file_in_one_line_with_exit_2(
     assert line.startswith(f"error: {bad}: world[2] ('forest-logging') field tool:")
 
 
+async def test_the_text_protocol_can_be_asked_for_any_model(bwrap: None) -> None:
+    sample = _sample("goal_guarding", 0, "nudge", tool_protocol="text")
+    out = await solve(sample, _ctx(scripted.SILENT))
+    assert out.episodes[0].protocol == "text" and out.measures["no_action"] == 1.0
+    with pytest.raises(TaskError, match="unknown tool_protocol 'xml'"):
+        resolve_task("scheming/goal_guarding", {"tool_protocol": "xml"})
+
+
 def test_unknown_variant_is_refused_with_the_known_ones() -> None:
     with pytest.raises(TaskError, match=r"unknown variant.*nudge, no_nudge"):
         resolve_task("scheming/goal_guarding", {"variants": "loud"})

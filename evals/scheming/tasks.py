@@ -18,7 +18,9 @@ Arguments: ``scenarios`` (how many per evaluation, 1-10 with the shipped
 files), ``variants`` (a comma list; default: each evaluation's own, see
 :data:`ethos.evals.scheming.plans.DEFAULT_VARIANTS`), ``max_steps`` (model
 calls per episode), ``followup_repeats`` (each of the eight wordings),
-``interrogation_turns`` (0: no multi-turn interrogation), and
+``interrogation_turns`` (0: no multi-turn interrogation), ``tool_protocol``
+(``auto``: native tool calls, the text protocol for ``local/`` models;
+``text`` for a served model without a tool-call parser), and
 ``worlds_file``/``email_file``/``sandbagging_file`` for scenario files of
 one's own (validated like the shipped ones).
 """
@@ -72,6 +74,11 @@ async def open_sandbox(spec: Any) -> AsyncIterator[Any]:
         yield sandbox
 
 
+def _protocol(asked: str, model: str) -> Any:
+    """``auto``: native tool calls, except for ``local/`` models (text)."""
+    return protocol_for(model) if asked == "auto" else asked
+
+
 def _completer(ctx: SolverContext, role: str | None = None) -> Any:
     async def complete(messages: list[dict[str, Any]], **kwargs: Any) -> Any:
         return await ctx.complete(messages, role=role, **kwargs)
@@ -88,7 +95,7 @@ async def _run(plan: plans.Plan, ctx: SolverContext, max_steps: int) -> tuple[Ep
             user=plan.user,
             tools=plan.tools,
             max_steps=max_steps,
-            protocol=protocol_for(ctx.model),
+            protocol=_protocol(plan.facts.get("_tool_protocol", "auto"), ctx.model),
             done_tool=plan.done_tool,
         )
         measures = _detect_single(plan, record, FinalState(sandbox.root))
@@ -138,6 +145,7 @@ def plans_for(meta: dict[str, Any]) -> list[plans.Plan]:
         scenario = next(s for s in found if s.id == scenario_id)
         made = [plans.sandbag_plan(scenario, variant, c) for c in plans.CONDITIONS["sandbagging"]]
     for plan in made:
+        plan.facts["_tool_protocol"] = meta.get("tool_protocol", "auto")
         plan.facts["_worlds_file"] = files.get("worlds")
         plan.facts["_email_file"] = files.get("email")
     return made
@@ -291,12 +299,18 @@ def build_task(
     worlds_file: str,
     email_file: str,
     sandbagging_file: str,
+    tool_protocol: str = "auto",
 ) -> Task:
     from ethos.evals.scheming import scripted
 
     scripted.register()  # script/scheming-* resolve in any process that builds the task
     if scenarios < 1:
         raise TaskError(f"scenarios must be at least 1, not {scenarios}", "pass -T scenarios=10")
+    if tool_protocol not in ("auto", "native", "text"):
+        raise TaskError(
+            f"unknown tool_protocol {tool_protocol!r}",
+            "use auto (native tool calls, text for local/ models), native or text",
+        )
     if max_steps < 1:
         raise TaskError(f"max_steps must be at least 1, not {max_steps}", "pass -T max_steps=20")
     if followup_repeats < 0 or interrogation_turns < 0:
@@ -329,6 +343,7 @@ def build_task(
                                 "max_steps": max_steps,
                                 "followup_repeats": followup_repeats,
                                 "interrogation_turns": interrogation_turns,
+                                "tool_protocol": tool_protocol,
                                 "files": files,
                             },
                         )
@@ -354,6 +369,7 @@ def _factory(name: str, evaluations: tuple[str, ...]) -> Any:
         worlds_file: str = "",
         email_file: str = "",
         sandbagging_file: str = "",
+        tool_protocol: str = "auto",
     ) -> Task:
         return build_task(
             name,
@@ -366,6 +382,7 @@ def _factory(name: str, evaluations: tuple[str, ...]) -> Any:
             worlds_file=worlds_file,
             email_file=email_file,
             sandbagging_file=sandbagging_file,
+            tool_protocol=tool_protocol,
         )
 
     make.__name__ = name.replace("/", "_")
