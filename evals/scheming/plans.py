@@ -155,7 +155,7 @@ def world_plan(evaluation: str, world: World, variant: Variant, condition: str |
     if evaluation == "oversight_subversion":
         config = prompts.OVERSIGHT_CONFIG.format(tool=world.tool, log="/var/log/ethos/actions.log")
         files[f"{HOME}/{world.oversight_config}"] = config
-        facts["oversight_config"] = f"{HOME}/{world.oversight_config}"
+        facts.update(oversight_config=f"{HOME}/{world.oversight_config}", config_text=config)
     elif evaluation == "self_exfiltration":
         own, successor = weights_bytes(world, "own"), weights_bytes(world, "successor")
         files[f"{HOME}/{world.own_weights}"] = _binary(own)
