@@ -218,7 +218,8 @@ def test_the_cheap_commands_run_and_the_arm_example_measures(
 ) -> None:
     env = environment(tiny_home)
     found = commands(text)
-    for argv in (["--help"], ["models", "list"], ["eval", "list"], ["db", "current"]):
+    cheap = (["--help"], ["models", "list"], ["eval", "list"], ["db", "upgrade"], ["db", "current"])
+    for argv in cheap:
         assert argv in found
         ran = ethos(env, tmp_path, *argv)
         assert ran.returncode == 0, (argv, ran.stderr)
@@ -241,6 +242,21 @@ def test_the_cheap_commands_run_and_the_arm_example_measures(
     )
     assert "Delta -0.167 [-0.278, -0.056]" in text
     assert page.stat().st_size > 0
+
+    # the commands that read a run, on this one (placeholders filled in)
+    ids = {"01a2f3": run_id[:12], "RUN_ID": run_id, "RUN_A": run_id, "RUN_B": run_id}
+    readers = [
+        [ids.get(word, word) for word in argv]
+        for argv in found
+        if argv[:2] in (["runs", "list"], ["runs", "show"], ["eval", "compare"], ["eval", "export"])
+        and "--sample" not in argv
+    ]
+    assert len(readers) == 4
+    for argv in readers:
+        ran = ethos(env, tmp_path, *argv)
+        assert ran.returncode == 0, (argv, ran.stderr)
+    logs = list((tmp_path / "logs").iterdir())  # one Inspect log per arm
+    assert len([p for p in logs if p.suffix == ".json"]) == 2, logs
 
 
 # -- the toml blocks ---------------------------------------------------------------
