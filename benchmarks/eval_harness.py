@@ -25,7 +25,7 @@
    conversation's distinct text (goal: at most 1.5x).
 
     python benchmarks/eval_harness.py [--overhead-samples 2000] [--samples 1000]
-        [--reps 5] [--conversations 200]
+        [--reps 5] [--conversations 200] [--with-litellm]
         [--only overhead|throughput|fixed|transcripts]
 """
 
@@ -264,19 +264,32 @@ def figure(name: str, value: float, unit: str, anchor: str, anchor_value: float,
     )
 
 
-async def throughput_figures(store: Store, n: int, reps: int, folder: Path) -> None:
+async def throughput_figures(
+    store: Store, n: int, reps: int, folder: Path, with_litellm: bool = False
+) -> None:
     server = ServerProcess(latency_s=0.05)
+    kinds = ["ethos", "bare", *(["litellm"] if with_litellm else [])]
     try:
+        # Warm up every path first (imports, clients, litellm), outside the figures.
+        for kind in kinds:
+            if kind == "bare":
+                await bare_openai(20, server.base_url, 64)
+            else:
+                transport = {"transport": "litellm"} if kind == "litellm" else {}
+                options = {"api_base": server.base_url, **transport}
+                await harness(store, 20, Arm(name="warm", model="openai/fake", options=options), 64)
         for rate, label in ((0.0, "no faults"), (0.1, "10% HTTP 500s")):
             server.stats(rate)
-            spans: dict[str, list[float]] = {"ethos": [], "bare": []}
-            cpu: dict[str, list[float]] = {"ethos": [], "bare": []}
+            spans: dict[str, list[float]] = {k: [] for k in kinds}
+            cpu: dict[str, list[float]] = {k: [] for k in kinds}
             for rep in range(reps):
-                for kind in ("ethos", "bare") if rep % 2 == 0 else ("bare", "ethos"):
+                for kind in kinds if rep % 2 == 0 else kinds[::-1]:
                     used = time.process_time()  # this process only: the server has its own
-                    if kind == "ethos":
-                        arm = Arm(name="http", model="openai/fake",
-                                  options={"api_base": server.base_url})  # fmt: skip
+                    if kind != "bare":
+                        options = {"api_base": server.base_url}
+                        if kind == "litellm":  # the same run through -M transport=litellm
+                            options["transport"] = "litellm"
+                        arm = Arm(name="http", model="openai/fake", options=options)
                         await harness(store, n, arm, 64)
                     else:
                         await bare_openai(n, server.base_url, 64)
@@ -297,6 +310,19 @@ async def throughput_figures(store: Store, n: int, reps: int, folder: Path) -> N
                 ethos_spans_s=[round(x, 3) for x in spans["ethos"]],
                 bare_spans_s=[round(x, 3) for x in spans["bare"]],
             )
+            if with_litellm:
+                forced = statistics.median(spans["litellm"])
+                figure(
+                    f"samples_per_s_loopback_50ms_64_connections{suffix}_transport_litellm",
+                    n / forced,
+                    "samples/s",
+                    f"the bare loop, same runs, {label} (server's span, median of {reps})",
+                    n / theirs,
+                    theirs / forced,
+                    "(reported: the transport before issue 19)",
+                    spans_s=[round(x, 3) for x in spans["litellm"]],
+                    cpu_ms_per_sample=round(statistics.median(cpu["litellm"]), 3),
+                )
             ours_cpu, theirs_cpu = statistics.median(cpu["ethos"]), statistics.median(cpu["bare"])
             # On a shared, loaded machine the spans swing with others' work;
             # the client's CPU per sample is what bounds its rate when the box is busy.
@@ -500,6 +526,11 @@ async def main() -> None:
     parser.add_argument("--reps", type=int, default=5, help="interleaved repetitions")
     parser.add_argument("--conversations", type=int, default=200)
     parser.add_argument(
+        "--with-litellm",
+        action="store_true",
+        help="also run the throughput samples through -M transport=litellm",
+    )
+    parser.add_argument(
         "--only",
         choices=["overhead", "throughput", "fixed", "transcripts"],
         help="run only this part (all of them take minutes)",
@@ -531,7 +562,7 @@ async def main() -> None:
                     ms_per_sample_total=round(ours / n * 1000, 3),
                 )
             if "throughput" in parts:
-                await throughput_figures(store, ns.samples, ns.reps, folder)
+                await throughput_figures(store, ns.samples, ns.reps, folder, ns.with_litellm)
             if "transcripts" in parts:
                 await transcripts_figures(store, ns.conversations)
         finally:
