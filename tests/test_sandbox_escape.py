@@ -206,6 +206,22 @@ async def test_huge_files_stop_at_the_file_size_limit(box: Sandbox) -> None:
     assert change.diff is None  # binary: no diff, only hashes
 
 
+async def test_filling_the_disk_stops_at_the_episode_limit() -> None:
+    skip_without_bwrap()
+    limits = SandboxLimits(disk_bytes=8 << 20, file_bytes=1 << 20, timeout_s=20)
+    async with open_episode(get_scenario("demo-project").spec(), limits=limits) as box:
+        result = await box.run(
+            "for i in $(seq 400); do head -c 1000000 /dev/zero > fill$i; done; echo finished"
+        )
+        assert result.disk_exceeded and not result.timed_out
+        assert "finished" not in result.stdout
+        assert result.stderr.endswith("passed the disk limit of 8388608 bytes\n")
+        written = sum(1 for c in result.changes if c.path.startswith("home/agent/project/fill"))
+        assert 8 <= written < 400  # stopped soon after the limit, not at the end
+        cleaned = await box.run("rm -f fill*; echo ok")
+        assert (cleaned.stdout, cleaned.disk_exceeded) == ("ok\n", False)
+
+
 async def test_memory_is_capped_per_process(box: Sandbox) -> None:
     result = await box.run("python3 -c 'x = bytearray(3 << 30)' 2>&1 | tail -1")
     assert "MemoryError" in result.stdout

@@ -64,10 +64,11 @@ in its /home/<user> when that exists. An unknown host fails as ssh does
 Limits (:class:`SandboxLimits`): a per-command timeout (exit code 124,
 ``timed_out``), each output stream cut at ``output_bytes`` (``truncated``),
 and per-process CPU seconds, address space, file size and open files, with
-the episode's processes counted together against ``processes``. When ethos
-runs as root the sandbox runs as the host's ``nobody``, since the kernel does
-not apply the process limit to root. The total disk an episode writes is
-bounded only by file size times time: run episodes on a disk that can hold that.
+the episode's processes counted together against ``processes``, and all
+its files together against ``disk_bytes`` (watched while a command runs:
+passing it stops the command, ``disk_exceeded``). When ethos runs as root
+the sandbox runs as the host's ``nobody``, since the kernel does not apply
+the process limit to root.
 
 Between commands: a timeout ends the whole command line (as Ctrl-C does) and
 keeps the shell; a shell that exited, was cancelled mid-command or ignored

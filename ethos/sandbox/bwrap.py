@@ -55,6 +55,27 @@ _INSTALL_FIX = (
     "or your distribution's bubblewrap package"
 )
 _RESTART_GRACE_S = 2.0
+_DISK_POLL_S = 0.25
+
+
+def _bytes_used(root: Path) -> int:
+    """Disk blocks of everything under ``root`` in bytes (links not followed)."""
+    total = 0
+    stack = [str(root)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as listing:
+                for item in listing:
+                    try:
+                        info = item.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    total += info.st_blocks * 512
+                    if stat.S_ISDIR(info.st_mode):
+                        stack.append(item.path)
+        except OSError:
+            continue
+    return total
 
 
 def bwrap_binary() -> str:
@@ -505,6 +526,7 @@ class BwrapSandbox:
         self._count = 0
         self._closed = False
         self._abandoned = False
+        self._disk_exceeded = False
         self._bwrap = bwrap_binary()
         self._as_nobody = os.geteuid() == 0
 
@@ -798,12 +820,14 @@ class BwrapSandbox:
             self._stderr.read_until(f"\n{token}".encode(), cap, err),
         )
         timed_out = False
+        self._disk_exceeded = False
         if not await self._send(line):
             reads.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await reads
             results = ((None, False), (None, False))
         else:
+            watchdog = asyncio.ensure_future(self._watch_disk())
             try:
                 results = await asyncio.wait_for(asyncio.shield(reads), timeout_s)
             except TimeoutError:
@@ -815,6 +839,16 @@ class BwrapSandbox:
                     # The shell itself is stuck: a fresh one serves the next command.
                     await self._stop()
                     results = await reads
+            finally:
+                watchdog.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watchdog
+        if self._disk_exceeded:
+            note = (
+                f"ethos sandbox: command stopped: the episode's files passed the disk "
+                f"limit of {self.limits.disk_bytes} bytes\n"
+            ).encode()
+            err += note
         (status, cut_out), (_, cut_err) = results
         duration = time.monotonic() - started
         if status is None:  # the shell ended (``exit``, a kill, a resource limit)
@@ -841,7 +875,18 @@ class BwrapSandbox:
             duration_s=duration,
             changes=changes,
             shell_restarted=restarted,
+            disk_exceeded=self._disk_exceeded,
         )
+
+    async def _watch_disk(self) -> None:
+        """Stop the running command once the episode's files pass the disk limit."""
+        while True:
+            await asyncio.sleep(_DISK_POLL_S)
+            used = await asyncio.to_thread(_bytes_used, self._root)
+            if used > self.limits.disk_bytes:
+                self._disk_exceeded = True
+                await asyncio.to_thread(self._kill_children)
+                return
 
     def _write_command(self, name: str, command: str) -> None:
         for old in self._ctl.iterdir():

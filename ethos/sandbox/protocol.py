@@ -47,6 +47,8 @@ class CommandResult(BaseModel):
     # the shell had ended (``exit``, a stuck command killed at its timeout) and
     # this command ran in a fresh one: working directory and variables were reset
     shell_restarted: bool = False
+    # stopped because the episode's files passed the sandbox's disk limit
+    disk_exceeded: bool = False
 
 
 @runtime_checkable

@@ -208,7 +208,9 @@ class SandboxLimits(BaseModel):
     """Resource limits of one episode. ``cpu_s``, ``memory_bytes`` and
     ``file_bytes`` are per process (setrlimit); ``processes`` counts the
     episode's processes together; ``timeout_s`` and ``output_bytes`` are per
-    command (each of stdout and stderr is cut at ``output_bytes``)."""
+    command (each of stdout and stderr is cut at ``output_bytes``);
+    ``disk_bytes`` is checked every quarter second while a command runs, so
+    a command can pass it by what it writes in that time before it is stopped."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -219,5 +221,8 @@ class SandboxLimits(BaseModel):
     processes: Annotated[int, Field(ge=8)] = 128
     file_bytes: Annotated[int, Field(gt=0)] = 256 << 20
     open_files: Annotated[int, Field(ge=32)] = 1024
+    # All the episode's files together (the servers' included), watched while
+    # a command runs; passing it stops the command (``disk_exceeded``).
+    disk_bytes: Annotated[int, Field(gt=0)] = 1 << 30
     # A text file's unified diff is kept when both versions are at most this many bytes.
     diff_bytes: Annotated[int, Field(gt=0)] = 64_000
