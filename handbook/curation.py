@@ -9,6 +9,14 @@
    name-and-instruction pairs, typed output through the gateway (repair and
    retry on invalid JSON).
 
+A curator that cannot write JSON (the small SmolLM2-135M answers the typed
+calls with prose) gets the plain-line format instead (``*_LINES_*``): a
+review in plain sentences, then one ``behavior_<name>: <instruction>`` line
+per behaviour, read by :func:`parse_behavior_lines`, which keeps what it can
+and reports every line it drops and why. ``output_format="auto"`` (the
+default) falls back to it when the typed calls fail after their repair
+round; ``"lines"`` uses it from the start, ``"json"`` never.
+
 The drafts then go through :func:`ethos.handbook.store.add_behaviors`, which
 merges near-duplicates and keeps every provenance. Traces come from a
 stored run (each sample's input, the model answers in its transcript, its
@@ -22,17 +30,24 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 
 from ethos.errors import EthosError
 from ethos.handbook import prompts
-from ethos.handbook.behavior import BehaviorDraft, Provenance, invalid_draft
+from ethos.handbook.behavior import (
+    PREFIX,
+    BehaviorDraft,
+    Provenance,
+    invalid_draft,
+    normalize_name,
+)
 from ethos.handbook.store import DEFAULT_HANDBOOK, AddReport, Merge, add_behaviors
 
 if TYPE_CHECKING:
@@ -41,6 +56,13 @@ if TYPE_CHECKING:
 
 MAX_BEHAVIORS = 5  # per trace: the paper's handbooks hold about one per solved problem
 CONCURRENCY = 4
+
+# Output tokens a curator call may spend: a review or five behaviours need a
+# few hundred; a small model that never stops is cut here, not at its context.
+CURATOR_MAX_TOKENS = 768
+
+OutputFormat = Literal["auto", "json", "lines"]
+FORMATS: tuple[str, ...] = ("auto", "json", "lines")
 
 
 class Reflection(BaseModel):
@@ -97,6 +119,8 @@ class TraceBehaviors:
     reflection: Reflection | None = None
     rejected: list[str] | None = None
     scripted: bool = False
+    output_format: str = "json"  # the format the behaviours came in: json or lines
+    dropped: list[str] | None = None  # lines of a plain-line answer that were not behaviours
 
 
 class ExtractReport(BaseModel):
@@ -115,6 +139,13 @@ class ExtractReport(BaseModel):
     output_tokens: int = 0
     scripted: bool = False
     embedded: bool = False
+    output_format: str = "auto"
+    line_format: int = Field(
+        default=0, description="traces curated in the plain-line format (asked, or fallen back to)"
+    )
+    dropped: list[str] = Field(
+        default_factory=list, description="plain-line answers' lines that were not behaviours"
+    )
 
 
 def _clip(text: str, limit: int = prompts.TRACE_CHARS) -> str:
@@ -133,6 +164,100 @@ def _as_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+# -- plain lines: what a curator that cannot write JSON answers ----------------------
+
+_BULLET = re.compile(r"^\s*(?:[-*+\u2022>]+|\(?\d+[.):]|#+)\s*")
+_LINE = re.compile(r"^(behaviou?r[\w \t-]*?)\s*(?::|\s-\s|\s\u2013\s|\s\u2014\s|=)\s*(.+)$", re.I)
+_FIELD = re.compile(r"^(name|instruction)\s*[:=]\s*(.+)$", re.I)
+_PLACEHOLDER = re.compile(r"[<>{}\[\]]|short_name")
+
+
+def _clean(line: str) -> str:
+    line = _BULLET.sub("", line.strip())
+    return line.replace("**", "").replace("`", "").strip().strip("\"'").strip()
+
+
+def parse_behavior_lines(
+    text: str, *, limit: int = MAX_BEHAVIORS
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """(normalised name, instruction) pairs from a plain-line answer, and
+    each dropped line with why. Lenient: list bullets, numbering, bold, quotes and
+    ``behaviour``/``Behavior`` spellings are tolerated, ``-`` or ``=`` may
+    stand for the colon, and a ``name: ...`` line followed by an
+    ``instruction: ...`` line is one behaviour. Dropped: lines that are not
+    of that form, lines that keep the format's placeholder or copy its
+    example, repeated names, and lines past ``limit``. Blank lines are
+    ignored, not dropped."""
+    from ethos.handbook.prompts import LINES_EXAMPLE
+
+    found: list[tuple[str, str]] = []
+    dropped: list[str] = []
+    seen: set[str] = set()
+    pending_name: str | None = None
+    example = _clean(LINES_EXAMPLE).lower()
+
+    def take(name: str, instruction: str, raw: str) -> None:
+        if _PLACEHOLDER.search(name) or _PLACEHOLDER.search(instruction):
+            dropped.append(f"the format's placeholder, not a behaviour: {raw[:120]}")
+            return
+        try:  # "Behaviour Check Units" -> behavior_check_units
+            key = normalize_name(re.sub(r"^behaviour", "behavior", name.strip(), flags=re.I))
+        except ValueError as exc:
+            dropped.append(f"{exc}: {raw[:120]}")
+            return
+        if f"{key}: {instruction}".lower() == example or key == example.split(":")[0]:
+            dropped.append(f"a copy of the format's example: {raw[:120]}")
+        elif key in seen:
+            dropped.append(f"a name given twice: {raw[:120]}")
+        elif len(found) >= limit:
+            dropped.append(f"past the {limit} behaviours asked for: {raw[:120]}")
+        else:
+            seen.add(key)
+            found.append((key, instruction))
+
+    for raw in text.splitlines():
+        line = _clean(raw)
+        if not line:
+            continue
+        field = _FIELD.match(line)
+        if field and field.group(1).lower() == "name":
+            if pending_name is not None:
+                dropped.append(f"a name with no instruction: {pending_name[:120]}")
+            pending_name = _clean(field.group(2))
+            continue
+        if field and pending_name is not None:
+            take(pending_name, _clean(field.group(2)), raw.strip())
+            pending_name = None
+            continue
+        match = _LINE.match(line)
+        if not match and line.lower().startswith("behavio") and _PLACEHOLDER.search(line):
+            dropped.append(f"the format's placeholder, not a behaviour: {raw.strip()[:120]}")
+        elif match and _clean(match.group(2)):
+            take(match.group(1).strip(), _clean(match.group(2)), raw.strip())
+        else:
+            dropped.append(f"not a {PREFIX}<name>: <instruction> line: {raw.strip()[:120]}")
+    if pending_name is not None:
+        dropped.append(f"a name with no instruction: {pending_name[:120]}")
+    return found, dropped
+
+
+def _drafts(
+    items: Sequence[tuple[str, str, list[str]]], provenance: Sequence[Provenance]
+) -> tuple[list[BehaviorDraft], list[str]]:
+    drafts: list[BehaviorDraft] = []
+    rejected: list[str] = []
+    for name, instruction, tags in items:
+        try:
+            drafts.append(
+                BehaviorDraft(
+                    name=name, instruction=instruction, tags=tags, provenance=list(provenance)
+                )
+            )
+        except ValidationError as exc:
+            rejected.append(invalid_draft(exc, name).problem)
+    return drafts, rejected
+
+
 async def behaviors_of_trace(
     question: str,
     solution: str,
@@ -143,13 +268,20 @@ async def behaviors_of_trace(
     provenance: Sequence[Provenance] = (),
     max_behaviors: int = MAX_BEHAVIORS,
     seed: int | None = 0,
+    output_format: OutputFormat = "auto",
 ) -> TraceBehaviors:
     """Reflect on one trace and extract its behaviours (not stored). A
-    trace with no answer, or a curator reply that stays malformed after the
-    gateway's repair round, gives no behaviours and says why in ``skipped``."""
+    trace with no answer, or a curator reply that stays malformed (after
+    the gateway's repair round, and in the plain-line format when
+    ``output_format`` allows it), gives no behaviours and says why in
+    ``skipped``."""
     from ethos.models import acomplete
     from ethos.models.errors import ContextLengthError, OutputValidationError, ProviderError
 
+    if output_format not in FORMATS:
+        raise EthosError(
+            f"unknown curation format {output_format!r}", f"use one of {', '.join(FORMATS)}"
+        )
     solution = (solution or "").strip()
     answer = (answer if answer is not None else solution).strip()
     if not answer:
@@ -160,70 +292,141 @@ async def behaviors_of_trace(
     )
     tokens = 0
     scripted = False
+    reflection: Reflection | None = None
+    failed = ""
+    if output_format != "lines":
+        try:
+            reflected = await acomplete(
+                model,
+                [
+                    {"role": "system", "content": prompts.REFLECT_SYSTEM},
+                    {
+                        "role": "user",
+                        "content": prompts.REFLECT_USER.format(
+                            question=question,
+                            trace=shown,
+                            answer=_clip(answer, 500),
+                            verdict=verdict,
+                        ),
+                    },
+                ],
+                output=Reflection,
+                seed=seed,
+                max_tokens=CURATOR_MAX_TOKENS,
+            )
+            tokens += reflected.usage.output_tokens
+            scripted = reflected.scripted
+            reflection = reflected.parsed
+            extracted = await acomplete(
+                model,
+                [
+                    {
+                        "role": "system",
+                        "content": prompts.EXTRACT_SYSTEM.format(limit=max_behaviors),
+                    },
+                    {
+                        "role": "user",
+                        "content": prompts.EXTRACT_USER.format(
+                            question=question,
+                            trace=shown,
+                            reflection=reflection.model_dump_json(indent=1),
+                        ),
+                    },
+                ],
+                output=Extraction,
+                seed=seed,
+                max_tokens=CURATOR_MAX_TOKENS,
+            )
+        except (OutputValidationError, ContextLengthError, ProviderError) as exc:
+            # The failed call's tokens were paid for too (both rounds of a repair).
+            spent = getattr(exc, "usage", None)
+            tokens += spent.output_tokens if spent is not None else 0
+            if output_format == "json" or not isinstance(exc, OutputValidationError):
+                return TraceBehaviors(
+                    [], skipped=f"the curator failed: {exc.problem}", output_tokens=tokens
+                )
+            failed = exc.problem
+        else:
+            tokens += extracted.usage.output_tokens
+            found: Extraction = extracted.parsed
+            drafts, rejected = _drafts(
+                [(b.name, b.instruction, b.tags) for b in found.behaviors[:max_behaviors]],
+                provenance,
+            )
+            return TraceBehaviors(
+                drafts,
+                skipped=None if drafts else "the curator proposed no usable behaviour",
+                output_tokens=tokens,
+                reflection=reflection,
+                rejected=rejected,
+                scripted=scripted or extracted.scripted,
+            )
+    # the plain-line format: asked for, or the typed calls failed
     try:
-        reflected = await acomplete(
+        if reflection is None:
+            reviewed = await acomplete(
+                model,
+                [
+                    {"role": "system", "content": prompts.REFLECT_SYSTEM},
+                    {
+                        "role": "user",
+                        "content": prompts.REFLECT_LINES_USER.format(
+                            question=question,
+                            trace=shown,
+                            answer=_clip(answer, 500),
+                            verdict=verdict,
+                        ),
+                    },
+                ],
+                seed=seed,
+                max_tokens=CURATOR_MAX_TOKENS,
+            )
+            tokens += reviewed.usage.output_tokens
+            scripted = scripted or reviewed.scripted
+            review = reviewed.text.strip()
+            reflection = Reflection(mistakes=review[:2000])
+        else:
+            review = reflection.model_dump_json(indent=1)
+        written = await acomplete(
             model,
             [
-                {"role": "system", "content": prompts.REFLECT_SYSTEM},
+                {
+                    "role": "system",
+                    "content": prompts.EXTRACT_LINES_SYSTEM.format(
+                        limit=max_behaviors, example=prompts.LINES_EXAMPLE
+                    ),
+                },
                 {
                     "role": "user",
-                    "content": prompts.REFLECT_USER.format(
-                        question=question, trace=shown, answer=_clip(answer, 500), verdict=verdict
+                    "content": prompts.EXTRACT_LINES_USER.format(
+                        question=question, trace=shown, reflection=_clip(review, 2000)
                     ),
                 },
             ],
-            output=Reflection,
             seed=seed,
+            max_tokens=CURATOR_MAX_TOKENS,
         )
-        tokens += reflected.usage.output_tokens
-        scripted = reflected.scripted
-        reflection: Reflection = reflected.parsed
-        extracted = await acomplete(
-            model,
-            [
-                {"role": "system", "content": prompts.EXTRACT_SYSTEM.format(limit=max_behaviors)},
-                {
-                    "role": "user",
-                    "content": prompts.EXTRACT_USER.format(
-                        question=question,
-                        trace=shown,
-                        reflection=reflection.model_dump_json(indent=1),
-                    ),
-                },
-            ],
-            output=Extraction,
-            seed=seed,
-        )
-    except (OutputValidationError, ContextLengthError, ProviderError) as exc:
-        # The failed call's tokens were paid for too (both rounds of a repair).
+    except (ContextLengthError, ProviderError) as exc:
         spent = getattr(exc, "usage", None)
         tokens += spent.output_tokens if spent is not None else 0
         return TraceBehaviors(
             [], skipped=f"the curator failed: {exc.problem}", output_tokens=tokens
         )
-    tokens += extracted.usage.output_tokens
-    found: Extraction = extracted.parsed
-    drafts: list[BehaviorDraft] = []
-    rejected: list[str] = []
-    for item in found.behaviors[:max_behaviors]:
-        try:
-            drafts.append(
-                BehaviorDraft(
-                    name=item.name,
-                    instruction=item.instruction,
-                    tags=item.tags,
-                    provenance=list(provenance),
-                )
-            )
-        except ValidationError as exc:
-            rejected.append(invalid_draft(exc, item.name).problem)
+    tokens += written.usage.output_tokens
+    pairs, dropped = parse_behavior_lines(written.text, limit=max_behaviors)
+    drafts, rejected = _drafts([(n, i, []) for n, i in pairs], provenance)
+    why = "the curator wrote no behavior_<name>: <instruction> line"
+    if failed:
+        why += f" (after its JSON failed: {failed})"
     return TraceBehaviors(
         drafts,
-        skipped=None if drafts else "the curator proposed no usable behaviour",
+        skipped=None if drafts else why,
         output_tokens=tokens,
         reflection=reflection,
         rejected=rejected,
-        scripted=scripted or extracted.scripted,
+        scripted=scripted or written.scripted,
+        output_format="lines",
+        dropped=dropped,
     )
 
 
@@ -237,11 +440,18 @@ async def extract_traces(
     embedder: TextEmbedder | Any = "auto",
     concurrency: int = CONCURRENCY,
     max_behaviors: int = MAX_BEHAVIORS,
+    output_format: OutputFormat = "auto",
 ) -> ExtractReport:
     """Curate each trace (``concurrency`` at a time) and add its behaviours
     to ``handbook`` as soon as it is done, so an interrupted extraction
     keeps what it finished."""
-    report = ExtractReport(handbook=handbook, model=model, source=source, traces=len(traces))
+    report = ExtractReport(
+        handbook=handbook,
+        model=model,
+        source=source,
+        traces=len(traces),
+        output_format=output_format,
+    )
     report.skipped.extend(t for t in traces if isinstance(t, Skipped))
     todo = [t for t in traces if isinstance(t, Trace)]
     if embedder == "auto":
@@ -261,6 +471,7 @@ async def extract_traces(
                 scores=trace.scores,
                 provenance=[trace.provenance],
                 max_behaviors=max_behaviors,
+                output_format=output_format,
             )
             added = None
             if found.behaviors:
@@ -271,6 +482,8 @@ async def extract_traces(
         report.output_tokens += found.output_tokens
         report.scripted = report.scripted or found.scripted
         report.rejected.extend(f"{trace.key}: {r}" for r in found.rejected or [])
+        report.dropped.extend(f"{trace.key}: {d}" for d in found.dropped or [])
+        report.line_format += found.output_format == "lines"
         if added is None:
             report.skipped.append(Skipped(trace=trace.key, reason=found.skipped or "nothing found"))
             continue
@@ -364,6 +577,7 @@ async def extract_from_run(
     embedder: TextEmbedder | Any = "auto",
     concurrency: int = CONCURRENCY,
     max_behaviors: int = MAX_BEHAVIORS,
+    output_format: OutputFormat = "auto",
 ) -> ExtractReport:
     """Behaviours from every succeeded sample of a stored run."""
     traces = await run_traces(store, run_id, curator=model)
@@ -376,6 +590,7 @@ async def extract_from_run(
         embedder=embedder,
         concurrency=concurrency,
         max_behaviors=max_behaviors,
+        output_format=output_format,
     )
 
 
@@ -441,6 +656,7 @@ async def extract_from_jsonl(
     embedder: TextEmbedder | Any = "auto",
     concurrency: int = CONCURRENCY,
     max_behaviors: int = MAX_BEHAVIORS,
+    output_format: OutputFormat = "auto",
 ) -> ExtractReport:
     """Behaviours from a JSONL file of (question, solution or answer) pairs."""
     traces = await asyncio.to_thread(file_traces, path, curator=model)
@@ -453,4 +669,5 @@ async def extract_from_jsonl(
         embedder=embedder,
         concurrency=concurrency,
         max_behaviors=max_behaviors,
+        output_format=output_format,
     )

@@ -57,3 +57,45 @@ Write the behaviours, each with a name, an instruction and one to three topic ta
 # How much of a trace the prompts quote: the end holds the answer and the
 # steps that led to it, so a longer trace is cut from the front.
 TRACE_CHARS = 6000
+
+# -- the plain-line format, for a curator that cannot write JSON -----------------------
+# A small model (SmolLM2-135M) answers the typed calls above with prose or
+# broken JSON. These ask for plain text: a short review, then one behaviour
+# a line, "behavior_<name>: <instruction>", parsed leniently by
+# ethos.handbook.curation.parse_behavior_lines.
+
+REFLECT_LINES_USER = """Problem:
+{question}
+
+Worked solution:
+{trace}
+
+Final answer given: {answer}
+{verdict}
+In two or three plain sentences (no lists, no JSON): is the final answer right, \
+and which general step would have made the solution shorter or safer?"""
+
+EXTRACT_LINES_SYSTEM = """You write behaviours for a handbook that later solvers read \
+before they start. A behaviour is a reusable step, not the answer to a problem. Write \
+one behaviour a line and nothing else, in this form:
+behavior_<short_name_in_snake_case>: <one sentence saying what to do>
+For example:
+{example}
+Do not mention this problem's numbers. Write at most {limit} lines."""
+
+LINES_EXAMPLE = (
+    "behavior_check_the_question_again: "
+    "Read the question once more before giving the final answer."
+)
+"""The format's example; a line that copies it is dropped, not learned."""
+
+EXTRACT_LINES_USER = """Problem:
+{question}
+
+Worked solution:
+{trace}
+
+Review of the solution:
+{reflection}
+
+Write the behaviours, one a line, each starting with behavior_."""

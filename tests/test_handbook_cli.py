@@ -117,3 +117,38 @@ def test_bad_input_is_one_line_and_exit_2(capsys, db, tmp_path) -> None:
     assert code == 2 and "no handbook named 'nope'" in err
     code, _, err = run(capsys, "--db", db, "handbook", "prune", "--min-retrievals", "0")
     assert code == 2 and "must be at least 1" in err
+    code, _, err = run(
+        capsys,
+        "--db",
+        db,
+        "handbook",
+        "extract",
+        str(_traces(tmp_path)),
+        "-m",
+        "script/test-curator",
+        "--format",
+        "xml",
+    )
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "--format 'xml' is not a curation format" in err and "json, lines" in err
+
+
+def test_extract_in_plain_lines_reports_what_it_dropped(capsys, db, tmp_path) -> None:
+    """--format lines: the scripted curator (a test double that answers plain
+    calls with one sentence) writes no behaviour line, and the output says
+    which line was dropped and why."""
+    code, out, _ = run(
+        capsys,
+        "--db",
+        db,
+        "handbook",
+        "extract",
+        str(_traces(tmp_path)),
+        "-m",
+        "script/test-curator",
+        "--format",
+        "lines",
+    )
+    assert code == 0
+    assert "3 traces curated in the plain-line format, 3 lines dropped" in out
+    assert "dropped solved.jsonl:1: not a behavior_<name>: <instruction> line: The scripted" in out

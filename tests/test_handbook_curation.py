@@ -8,12 +8,20 @@ replies are not JSON."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ethos.errors import EthosError
 from ethos.handbook.behavior import HandbookNotFoundError, Provenance
-from ethos.handbook.curation import behaviors_of_trace, extract_from_jsonl, extract_from_run
+from ethos.handbook.curation import (
+    behaviors_of_trace,
+    extract_from_jsonl,
+    extract_from_run,
+    parse_behavior_lines,
+)
 from ethos.handbook.retrieval import retrieve
 from ethos.handbook.store import get_behavior, list_behaviors
 from ethos.models.script import Script, register_script, replies
@@ -135,7 +143,7 @@ async def test_a_malformed_file_is_one_error_and_stores_nothing(store, curator, 
 
 async def test_a_curator_that_never_answers_json_skips_the_trace() -> None:
     model = register_script("not-json-curator", replies("I would rather chat.", cycle=True))
-    found = await behaviors_of_trace("What is 1/2 + 1/3?", "5/6", model=model)
+    found = await behaviors_of_trace("What is 1/2 + 1/3?", "5/6", model=model, output_format="json")
     assert found.behaviors == []
     assert found.skipped.startswith("the curator failed: ")
     # the failed reflection (a call and its repair round) was paid for: its tokens count
@@ -146,6 +154,96 @@ async def test_a_curator_that_never_answers_json_skips_the_trace() -> None:
     assert found.output_tokens == 2 * one.usage.output_tokens
     no_answer = await behaviors_of_trace("What is 1/2 + 1/3?", "   ", model=model)
     assert no_answer.skipped == "the trace has no answer"
+    # by default the plain-line format is tried next: chat there is no behaviour either
+    auto = await behaviors_of_trace("What is 1/2 + 1/3?", "5/6", model=model)
+    assert auto.behaviors == [] and auto.output_format == "lines"
+    assert auto.skipped.startswith("the curator wrote no behavior_<name>: <instruction> line")
+    assert "after its JSON failed" in auto.skipped
+    assert auto.dropped == ["not a behavior_<name>: <instruction> line: I would rather chat."]
+    assert auto.output_tokens == 4 * one.usage.output_tokens  # two typed rounds, review, lines
+    with pytest.raises(EthosError, match="unknown curation format 'xml'"):
+        await behaviors_of_trace("q", "a", model=model, output_format="xml")  # type: ignore[arg-type]
+
+
+SMALL_MODEL_LINES = """Here are the behaviors:
+1. **behavior_convert_units_first**: Convert every quantity to one unit before adding them.
+- Behaviour Check Answer - Put the answer back into the problem to see that it fits.
+name: behavior_estimate_first
+instruction: Estimate the size of the answer before computing it exactly.
+behavior_<short_name_in_snake_case>: <one sentence saying what to do>
+behavior_check_the_question_again: Read the question once more before giving the final answer.
+behavior_convert_units_first: Convert all units first.
+
+I hope this helps!
+"""
+
+
+def test_plain_lines_are_read_leniently_and_every_dropped_line_says_why() -> None:
+    pairs, dropped = parse_behavior_lines(SMALL_MODEL_LINES)
+    assert pairs == [
+        ("behavior_convert_units_first", "Convert every quantity to one unit before adding them."),
+        ("behavior_check_answer", "Put the answer back into the problem to see that it fits."),
+        ("behavior_estimate_first", "Estimate the size of the answer before computing it exactly."),
+    ]
+    assert [d.split(":")[0] for d in dropped] == [
+        "not a behavior_<name>",
+        "the format's placeholder, not a behaviour",
+        "a copy of the format's example",
+        "a name given twice",
+        "not a behavior_<name>",
+    ]
+    assert dropped[0].endswith("Here are the behaviors:")
+    _, capped = parse_behavior_lines(SMALL_MODEL_LINES, limit=1)
+    assert sum(d.startswith("past the 1 behaviours asked for") for d in capped) == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=60).filter(lambda t: "\n" not in t and "\r" not in t)))
+def test_every_plain_line_becomes_a_behaviour_or_is_reported(lines: list[str]) -> None:
+    """Whatever a model writes, each non-blank line is either read or listed
+    as dropped (here without the two-line name/instruction form)."""
+    lines = [x for x in lines if not re.match(r"^\W*(name|instruction)\s*[:=]", x, re.I)]
+    text = "\n".join(lines)
+    pairs, dropped = parse_behavior_lines(text, limit=100)
+    assert len(pairs) + len(dropped) == sum(bool(x.strip()) for x in text.splitlines())
+
+
+def _small_curator(request) -> str:
+    """TEST DOUBLE of a small model: no JSON, but plain lines when asked."""
+    if request.schema:
+        return "Sure! Here is the JSON you asked for: {behaviors: [convert units"
+    system = str(request.messages[0].get("content", ""))
+    if "one behaviour a line" in system:
+        return SMALL_MODEL_LINES
+    return "The answer is right. Converting the kilometres first would have been shorter."
+
+
+async def test_a_curator_that_cannot_write_json_is_read_in_plain_lines(store, tmp_path) -> None:
+    model = register_script("small-curator", Script(_small_curator, description="small curator"))
+    path = tmp_path / "solved.jsonl"
+    path.write_text(
+        json.dumps(
+            {"id": "rope", "question": "A rope is 2 km and 300 m. Metres?", "answer": "2300"}
+        )
+        + "\n"
+    )
+    report = await extract_from_jsonl(store, path, model=model, handbook="small")
+    assert (report.used, report.line_format, report.output_format) == (1, 1, "auto")
+    assert len(report.dropped) == 5 and report.dropped[0].startswith("solved.jsonl:1: not a")
+    stored = {b.name: b for b in await list_behaviors(store, "small")}
+    assert set(stored) == {
+        "behavior_convert_units_first",
+        "behavior_check_answer",
+        "behavior_estimate_first",
+    }
+    assert stored["behavior_check_answer"].provenance == [
+        Provenance(source="file", path=str(path), sample_id="rope", model=model)
+    ]
+    # asked for lines from the start: no typed call is made
+    lines_only = await extract_from_jsonl(
+        store, path, model=model, handbook="small2", output_format="lines"
+    )
+    assert lines_only.line_format == 1 and len(lines_only.added) == 3
 
 
 async def test_an_unknown_run_is_a_typed_error(store, curator) -> None:

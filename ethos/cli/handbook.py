@@ -47,6 +47,12 @@ def extract(
     model: str = typer.Option(..., "--model", "-m", help="The curator model that reflects."),
     handbook: str = HANDBOOK_OPTION,
     concurrency: int = typer.Option(4, "--concurrency", min=1, help="Traces curated at once."),
+    output_format: str = typer.Option(
+        "auto",
+        "--format",
+        help="How the curator answers: json (typed), lines (one 'behavior_<name>: "
+        "<instruction>' a line, for small models), or auto (json, lines when json fails).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Reflect on each solved trace and store the behaviours it teaches
@@ -55,18 +61,34 @@ def extract(
     import os
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from ethos.handbook.curation import extract_from_jsonl, extract_from_run
+    from ethos.errors import EthosError
+    from ethos.handbook.curation import FORMATS, extract_from_jsonl, extract_from_run
 
+    if output_format not in FORMATS:
+        raise EthosError(
+            f"--format {output_format!r} is not a curation format",
+            f"use one of: {', '.join(FORMATS)}",
+        )
     _register_scripted(model)
     is_file = source.endswith(".jsonl") or Path(source).is_file()
 
     async def work(store):
         if is_file:
             return await extract_from_jsonl(
-                store, Path(source), model=model, handbook=handbook, concurrency=concurrency
+                store,
+                Path(source),
+                model=model,
+                handbook=handbook,
+                concurrency=concurrency,
+                output_format=output_format,
             )
         return await extract_from_run(
-            store, source, model=model, handbook=handbook, concurrency=concurrency
+            store,
+            source,
+            model=model,
+            handbook=handbook,
+            concurrency=concurrency,
+            output_format=output_format,
         )
 
     report = cli_context(ctx).with_store(work)
@@ -92,6 +114,13 @@ def extract(
         typer.echo(f"  skipped {skipped.trace}: {skipped.reason}")
     for rejected in report.rejected:
         typer.echo(f"  rejected {rejected}")
+    if report.line_format:
+        typer.echo(
+            f"  {report.line_format} traces curated in the plain-line format, "
+            f"{len(report.dropped)} lines dropped"
+        )
+    for dropped in report.dropped:
+        typer.echo(f"  dropped {dropped}")
 
 
 @app.command("list")
