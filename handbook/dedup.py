@@ -10,16 +10,30 @@ falls back to word overlap, which catches rewordings that keep the words
 and misses true paraphrases (the labelled set in
 ``tests/test_handbook_dedup.py`` measures both).
 
-The thresholds were set on that labelled set (written for this project:
-paraphrase pairs and distinct pairs of the same domain) with the packaged
-all-MiniLM-L6-v2; another embedding model needs its own. Embeddings put two
-directions of one operation (see :func:`opposite`) and two quantities of
-one kind (area and perimeter, see :func:`contrasting`) as close as
-paraphrases, so those are kept apart by their words. Measured with MiniLM:
-precision 0.931, recall 0.900 on the tuning set; on 80 held-out pairs
-0.846 and 0.825, short of the 0.9 the issue asks for (the paraphrases
-missed share few words at cosine 0.55 to 0.74, below what can be merged
-without merging distinct behaviours of one topic).
+How the thresholds were chosen: on the tuning half of that labelled set
+(``SAME``/``DIFFERENT``, 30 + 30 pairs written for this project), with the
+packaged all-MiniLM-L6-v2, as the values that maximise the smaller of merge
+precision and recall there (a plateau: 0.72 to 0.76 and 0.575 to 0.60 do as
+well); the held-out pairs were never used to set them. Another embedding
+model needs its own. Embeddings put two directions of one operation (see
+:func:`opposite`) and two quantities of one kind (area and perimeter, see
+:func:`contrasting`) as close as paraphrases, so those are kept apart by
+their words; word overlap folds synonyms of how steps are worded
+(``_SYNONYMS``: "check"/"verify", "answer"/"solution") so a paraphrase that
+swaps them still counts its shared words.
+
+Measured with MiniLM (``tests/test_handbook_dedup.py``; 95% Wilson
+intervals): tuning set precision 0.935 (29/31), recall 0.967 (29/30). Held
+out, 80 pairs written after the thresholds (``HELD_OUT_*``, ``UNSEEN_*``):
+0.846 and 0.825; 80 more written after the synonym folding was final and
+measured once (``FRESH_*``): precision 0.818 (18/22, 0.62 to 0.93), recall
+0.450 (18/40, 0.31 to 0.60). The issue's goal of 0.9 for both is not met on
+held-out pairs: paraphrases that share few words sit at cosine 0.4 to 0.76
+with MiniLM, where distinct behaviours of one topic also sit (speed from
+distance and time against time from distance and speed: 0.96), so no
+threshold on this cosine separates them. Stored behaviours are therefore
+more often kept apart than merged wrongly: a missed merge leaves two
+near-copies in the handbook, which retrieval still returns.
 """
 
 from __future__ import annotations
@@ -36,8 +50,8 @@ from ethos.handbook.text import jaccard, stem, tokenize
 class DedupRule:
     """Merge when cosine >= ``cosine``; or when cosine >= ``cosine_with_words``
     and the instructions (or the names) share at least ``word_overlap`` of
-    their words; without vectors, when the words of name and instruction
-    overlap by ``lexical``. Never when one says the opposite operation of
+    their words (synonyms folded); without vectors, when the words of name
+    and instruction overlap by ``lexical``. Never when one says the opposite operation of
     the other (see :func:`opposite`) or another quantity of the same kind
     (see :func:`contrasting`)."""
 
@@ -81,20 +95,70 @@ _CONTRASTS = tuple(
 )
 
 
+# Words that instructions use for one idea ("check the answer" and "verify
+# the solution"), folded to one before word overlap is measured. A general
+# thesaurus of how steps are worded, not of any topic: no operation
+# (add, divide...) or quantity (area, mean...) is here, since those are what
+# tells two behaviours of one topic apart (see _OPPOSITES and _CONTRASTS).
+_SYNONYMS = (
+    "check verify confirm ensure validate",
+    "answer solution result",
+    "substitute plug insert",
+    "original starting initial",
+    "compute calculate evaluate determine",
+    "write note list record",
+    "begin start first",
+    "number value quantity amount figure",
+    "simplify reduce",
+    "expression formula",
+    "cost price",
+    "label name",
+    "intermediate partial",
+    "recompute redo repeat",
+    "different another alternative",
+    "route way method approach",
+    "mistake error slip",
+    "estimate approximate",
+    "final last end",
+    "delete remove erase",
+    "overwrite replace",
+    "preview inspect examine review",
+    "keep retain preserve",
+    "whole total entire",
+    "same common equal",
+    "fit match agree hold",
+)
+_CANONICAL: dict[str, str] = {}
+for _group in _SYNONYMS:
+    _stems = [stem(w) for w in _group.split()]
+    for _w in _stems:
+        _CANONICAL.setdefault(_w, _stems[0])
+
+
+def canonical(words: frozenset[str]) -> frozenset[str]:
+    """``words`` (stemmed tokens) with each synonym folded to its group's first word."""
+    return frozenset(_CANONICAL.get(w, w) for w in words)
+
+
 @dataclass(frozen=True)
 class Features:
-    """What the decision reads of one behaviour."""
+    """What the decision reads of one behaviour: its words as written (for
+    the opposite and contrast rules) and with synonyms folded (for overlap)."""
 
     name: str
     name_words: frozenset[str]
     words: frozenset[str]  # of the instruction
     all_words: frozenset[str]  # of name and instruction
+    folded_name: frozenset[str] = frozenset()
+    folded_words: frozenset[str] = frozenset()
+    folded_all: frozenset[str] = frozenset()
 
 
 def features(name: str, instruction: str) -> Features:
     nw = frozenset(tokenize(name_words(name)))
     iw = frozenset(tokenize(instruction))
-    return Features(name, nw, iw, nw | iw)
+    fn, fi = canonical(nw), canonical(iw)
+    return Features(name, nw, iw, nw | iw, fn, fi, fn | fi)
 
 
 def features_of(draft: BehaviorDraft) -> Features:
@@ -139,10 +203,10 @@ def is_duplicate(
     if opposite(a, b) or contrasting(a, b):
         return False
     if cosine is None:
-        return jaccard(a.all_words, b.all_words) >= rule.lexical
+        return jaccard(a.folded_all, b.folded_all) >= rule.lexical
     if cosine >= rule.cosine:
         return True
-    overlap = max(jaccard(a.words, b.words), jaccard(a.name_words, b.name_words))
+    overlap = max(jaccard(a.folded_words, b.folded_words), jaccard(a.folded_name, b.folded_name))
     return cosine >= rule.cosine_with_words and overlap >= rule.word_overlap
 
 

@@ -12,6 +12,7 @@ import pytest
 from ethos.handbook.behavior import BehaviorDraft
 from ethos.handbook.dedup import (
     DEFAULT_RULE,
+    canonical,
     contrasting,
     features,
     is_duplicate,
@@ -20,6 +21,8 @@ from ethos.handbook.dedup import (
 )
 from tests.support.handbook_pairs import (
     DIFFERENT,
+    FRESH_DIFFERENT,
+    FRESH_SAME,
     HELD_OUT_DIFFERENT,
     HELD_OUT_SAME,
     SAME,
@@ -74,11 +77,11 @@ def test_merge_precision_and_recall_with_minilm(labelled) -> None:
     predicted = pair_decisions(a, b, va, vb)
     precision, recall = _precision_recall(predicted, truth)
     print(f"\ndedup with MiniLM, tuning set: precision {precision:.3f} recall {recall:.3f}")
-    # Measured 0.931 / 0.900 (27 of 30 paraphrases merged; 2 of 30 distinct
+    # Measured 0.935 / 0.967 (29 of 30 paraphrases merged; 2 of 30 distinct
     # pairs merged: LCD/reduce, percent as decimal/percent change). This is
-    # the set the thresholds were set on: the held-out test below is the
-    # figure to believe.
-    assert recall >= 0.9
+    # the set the thresholds were set on: the held-out tests below are the
+    # figures to believe.
+    assert recall >= 0.96
     assert precision >= 0.93
 
 
@@ -101,6 +104,34 @@ def test_merge_precision_and_recall_on_held_out_pairs_fall_short_of_the_goal() -
     print(f"dedup with MiniLM, unseen: precision {precision:.3f} recall {recall:.3f}")
     assert precision >= 0.76
     assert recall >= 0.81
+
+
+def test_on_pairs_written_after_the_synonym_folding_recall_is_far_short() -> None:
+    """FRESH_*: 40 + 40 pairs written once the synonym folding was final,
+    measured once (nothing changed after). Measured: precision 0.818
+    (18/22; 95% Wilson interval 0.62 to 0.93), recall 0.450 (18/40; 0.31
+    to 0.60). Paraphrases that change most words sit at cosine 0.4 to 0.76;
+    the goal of 0.9 is not met, and this test says so rather than hide it."""
+    assert len(FRESH_SAME) >= 40 and len(FRESH_DIFFERENT) >= 40
+    a, b, va, vb, truth = _embedded(FRESH_SAME, FRESH_DIFFERENT)
+    precision, recall = _precision_recall(pair_decisions(a, b, va, vb), truth)
+    print(f"\ndedup with MiniLM, fresh: precision {precision:.3f} recall {recall:.3f}")
+    assert precision >= 0.8
+    assert recall >= 0.45
+    assert recall < 0.9  # when this fails, the goal is met: update the docs and this test
+
+
+def test_synonyms_are_folded_before_words_are_compared() -> None:
+    """Folded, "verify the solution" and "check the answer" share every word;
+    the operation and quantity words stay apart."""
+    x = features("behavior_verify_solution", "Verify the solution by substitution.")
+    y = features("behavior_check_answer", "Check the answer by substitution.")
+    assert x.folded_all == y.folded_all and x.all_words != y.all_words
+    assert canonical(frozenset({"add", "area"})) == frozenset({"add", "area"})
+    # just under the cosine bar, the folded words decide
+    assert is_duplicate(x, y, cosine=DEFAULT_RULE.cosine_with_words)
+    far = features("behavior_plot_first", "Plot the data before fitting.")
+    assert not is_duplicate(x, far, cosine=DEFAULT_RULE.cosine_with_words)
 
 
 def test_different_quantities_of_one_kind_stay_apart_though_their_embeddings_agree(
@@ -144,8 +175,15 @@ def test_without_embeddings_words_decide_and_do_worse() -> None:
     a, b = _drafts(pairs)
     precision, recall = _precision_recall(pair_decisions(a, b, None, None), truth)
     print(f"\ndedup by words alone: precision {precision:.3f} recall {recall:.3f}")
-    # Paraphrases that change the words are missed: a fallback, not a peer.
-    assert 0.5 <= recall < 0.9
+    # Measured 0.900 / 0.900 on the tuning set with synonyms folded; held
+    # out (HELD_OUT_* and UNSEEN_*) 0.757 / 0.700, against 0.846 / 0.825 with
+    # MiniLM: paraphrases that change the words are missed, a fallback, not a peer.
+    assert 0.5 <= recall <= 0.9
+    same, different = HELD_OUT_SAME + UNSEEN_SAME, HELD_OUT_DIFFERENT + UNSEEN_DIFFERENT
+    a, b = _drafts(same + different)
+    truth = [True] * len(same) + [False] * len(different)
+    held_precision, held_recall = _precision_recall(pair_decisions(a, b, None, None), truth)
+    assert held_precision < 0.84 and held_recall < 0.82  # below MiniLM's held-out figures
 
 
 def test_an_equal_name_always_merges() -> None:

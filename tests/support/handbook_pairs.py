@@ -1339,3 +1339,783 @@ UNSEEN_DIFFERENT: list[Pair] = [
         ),
     ),
 ]
+
+# FRESH_* were written on 2026-12-05 after the synonym folding of
+# ethos.handbook.dedup was final, and measured once; nothing was changed
+# after that measurement. Topics are spread over arithmetic, algebra,
+# geometry, data, shell and reading, as a handbook's would be.
+FRESH_SAME: list[Pair] = [
+    (
+        (
+            "behavior_round_only_at_the_end",
+            "Carry every digit through the working and round just the final figure.",
+        ),
+        (
+            "behavior_no_early_rounding",
+            "Do not round intermediate values; keep them exact and round the answer last.",
+        ),
+    ),
+    (
+        (
+            "behavior_draw_the_figure",
+            "Sketch the shape and mark the given lengths on it before computing anything.",
+        ),
+        (
+            "behavior_sketch_with_labels",
+            "Make a quick drawing of the figure and write the known measurements on it first.",
+        ),
+    ),
+    (
+        (
+            "behavior_isolate_the_variable",
+            "Move every term with the unknown to one side and the constants to the other.",
+        ),
+        (
+            "behavior_collect_unknown_on_one_side",
+            "Gather the terms containing x on one side of the equation and the plain numbers on the other.",
+        ),
+    ),
+    (
+        (
+            "behavior_read_the_last_sentence",
+            "Read the final sentence of the problem again to see exactly what is asked.",
+        ),
+        (
+            "behavior_reread_the_question_part",
+            "Look once more at the question at the end to know precisely which quantity is wanted.",
+        ),
+    ),
+    (
+        (
+            "behavior_compare_with_an_estimate",
+            "Compare the exact result with a rough estimate to catch an answer off by a factor of ten.",
+        ),
+        (
+            "behavior_sanity_check_magnitude",
+            "Check that the answer has the size a quick mental estimate predicts, to spot misplaced decimal points.",
+        ),
+    ),
+    (
+        (
+            "behavior_hours_to_minutes",
+            "Express durations given in hours and minutes entirely in minutes before doing arithmetic on them.",
+        ),
+        (
+            "behavior_time_in_one_unit",
+            "Turn mixed hours-and-minutes times into minutes only before adding or subtracting them.",
+        ),
+    ),
+    (
+        (
+            "behavior_denominators_equal_before_comparing",
+            "To compare two fractions, rewrite them with the same denominator and compare numerators.",
+        ),
+        (
+            "behavior_compare_fractions_via_common_base",
+            "Put both fractions over one shared denominator, then the larger numerator is the larger fraction.",
+        ),
+    ),
+    (
+        (
+            "behavior_test_with_small_cases",
+            "Try the claim on a few small examples before trusting a general formula.",
+        ),
+        (
+            "behavior_check_pattern_on_tiny_inputs",
+            "Verify a guessed rule on the first few small cases before applying it in general.",
+        ),
+    ),
+    (
+        (
+            "behavior_define_variables",
+            "Give a letter to each unknown quantity and say in words what it stands for.",
+        ),
+        (
+            "behavior_name_the_unknowns",
+            "Assign a symbol to every unknown and write down its meaning before setting up equations.",
+        ),
+    ),
+    (
+        (
+            "behavior_keep_track_of_signs",
+            "Carry the minus signs carefully through each step, especially when subtracting a negative.",
+        ),
+        (
+            "behavior_watch_negative_signs",
+            "Pay attention to negative signs at every step; subtracting a negative number adds it.",
+        ),
+    ),
+    (
+        ("behavior_back_up_before_editing", "Copy a file to a backup before changing it in place."),
+        (
+            "behavior_save_a_copy_first",
+            "Keep a spare copy of any file you are about to modify, so the original can be restored.",
+        ),
+    ),
+    (
+        (
+            "behavior_read_the_error_message",
+            "Read the whole error message before changing the command that failed.",
+        ),
+        (
+            "behavior_inspect_failure_output",
+            "When a command fails, study its full error output first, then decide what to change.",
+        ),
+    ),
+    (
+        (
+            "behavior_quote_paths_with_spaces",
+            "Put quotes around file paths that may contain spaces in shell commands.",
+        ),
+        (
+            "behavior_wrap_filenames_in_quotes",
+            "In the shell, wrap any filename that could hold a space in quotation marks.",
+        ),
+    ),
+    (
+        (
+            "behavior_look_at_the_data_first",
+            "Print the first rows and the column types of a table before analysing it.",
+        ),
+        (
+            "behavior_preview_dataset",
+            "Start by showing a few rows of the dataset and the type of each column.",
+        ),
+    ),
+    (
+        (
+            "behavior_count_missing_values",
+            "Count the empty cells in each column before computing statistics on it.",
+        ),
+        (
+            "behavior_check_for_nulls",
+            "Find how many values are missing in every column before summarising the data.",
+        ),
+    ),
+    (
+        (
+            "behavior_plot_before_modelling",
+            "Make a scatter plot of the two variables before fitting a line to them.",
+        ),
+        (
+            "behavior_visualise_relationship_first",
+            "Draw the points of both variables on a chart before choosing a regression model.",
+        ),
+    ),
+    (
+        (
+            "behavior_percent_increase_from_old",
+            "Divide the change by the old value, not the new one, to get the percent increase.",
+        ),
+        (
+            "behavior_base_is_the_starting_value",
+            "For a percentage rise, the change is divided by the starting amount rather than the final amount.",
+        ),
+    ),
+    (
+        (
+            "behavior_tabulate_cases",
+            "List the possible cases in a small table so that none is forgotten.",
+        ),
+        (
+            "behavior_enumerate_all_options",
+            "Write out every possible case in an organised list to make sure each is considered.",
+        ),
+    ),
+    (
+        (
+            "behavior_use_the_distance_formula",
+            "Distance equals speed multiplied by time; solve it for whichever quantity is unknown.",
+        ),
+        (
+            "behavior_speed_time_distance",
+            "Use distance = speed x time and rearrange it to find the missing one of the three.",
+        ),
+    ),
+    (
+        (
+            "behavior_work_backwards",
+            "Start from the final state the problem gives and undo each step to find the start.",
+        ),
+        (
+            "behavior_reverse_the_steps",
+            "Begin at the known end result and reverse the operations one by one to reach the initial value.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_units_cancel",
+            "Write the units alongside the numbers and see that they cancel to the unit asked for.",
+        ),
+        (
+            "behavior_dimensional_analysis",
+            "Carry units through the calculation and confirm they reduce to the units the answer needs.",
+        ),
+    ),
+    (
+        (
+            "behavior_break_into_simpler_shapes",
+            "Split a complicated area into rectangles and triangles and add their areas.",
+        ),
+        (
+            "behavior_decompose_composite_figure",
+            "Divide an irregular figure into basic shapes, find the area of each, and sum them.",
+        ),
+    ),
+    (
+        (
+            "behavior_cite_the_passage",
+            "Point to the sentence in the text that supports the answer.",
+        ),
+        (
+            "behavior_quote_supporting_line",
+            "Back the answer with the exact line of the passage that justifies it.",
+        ),
+    ),
+    (
+        (
+            "behavior_one_change_at_a_time",
+            "When debugging, change one thing at a time and test after each change.",
+        ),
+        (
+            "behavior_isolate_each_fix",
+            "Alter only a single thing between test runs so you know which change had the effect.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_edge_cases",
+            "Test the solution on empty input, one element and the largest allowed input.",
+        ),
+        (
+            "behavior_try_boundary_inputs",
+            "Run the code on boundary inputs such as an empty list, a single item and the maximum size.",
+        ),
+    ),
+    (
+        (
+            "behavior_state_assumptions",
+            "Write down any assumption you make where the problem is silent.",
+        ),
+        (
+            "behavior_make_assumptions_explicit",
+            "Say clearly what you assume whenever the question leaves something unstated.",
+        ),
+    ),
+    (
+        (
+            "behavior_convert_mixed_numbers",
+            "Turn mixed numbers into improper fractions before multiplying or dividing them.",
+        ),
+        (
+            "behavior_improper_before_operating",
+            "Rewrite a mixed number like 2 1/3 as an improper fraction before doing multiplication or division with it.",
+        ),
+    ),
+    (
+        (
+            "behavior_consistent_decimal_places",
+            "Line up the decimal points when adding or subtracting decimals by hand.",
+        ),
+        (
+            "behavior_align_decimal_points",
+            "When adding decimals on paper, write them so the decimal points sit in one column.",
+        ),
+    ),
+    (
+        (
+            "behavior_avoid_division_by_small_rounding",
+            "Do not divide by a value that was already rounded; use its exact form.",
+        ),
+        (
+            "behavior_exact_divisor",
+            "Use the unrounded value of a number you divide by, since a rounded divisor magnifies the error.",
+        ),
+    ),
+    (
+        (
+            "behavior_remainder_in_context",
+            "Decide from the story whether a remainder should round the answer up, down, or be reported.",
+        ),
+        (
+            "behavior_interpret_the_leftover",
+            "Interpret a division's remainder in the problem's setting: round up, drop it, or give it as the answer.",
+        ),
+    ),
+    (
+        (
+            "behavior_restate_the_problem",
+            "Restate the problem in your own words before solving it.",
+        ),
+        (
+            "behavior_paraphrase_the_task",
+            "Rephrase what is being asked in your own words before starting to work on it.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_sum_of_parts",
+            "Check that the parts found add up to the whole given in the problem.",
+        ),
+        (
+            "behavior_parts_total_the_whole",
+            "Make sure the pieces you computed sum to the total the question states.",
+        ),
+    ),
+    (
+        (
+            "behavior_average_speed_total_over_total",
+            "Average speed is total distance divided by total time, not the mean of the speeds.",
+        ),
+        (
+            "behavior_no_mean_of_speeds",
+            "For average speed over a journey, divide the whole distance by the whole time instead of averaging the speeds.",
+        ),
+    ),
+    (
+        (
+            "behavior_use_a_dry_run_for_sync",
+            "Run a file synchronisation with its dry-run option first to see what would be copied or deleted.",
+        ),
+        (
+            "behavior_simulate_sync_first",
+            "Before syncing folders, simulate the sync with the no-changes flag and read which files it would touch.",
+        ),
+    ),
+    (
+        (
+            "behavior_limit_query_rows",
+            "Add a row limit to an exploratory database query so it returns quickly.",
+        ),
+        (
+            "behavior_cap_exploratory_results",
+            "When exploring a table with SQL, cap the number of rows returned with LIMIT.",
+        ),
+    ),
+    (
+        (
+            "behavior_identify_the_formula",
+            "Name the formula that applies before putting any numbers into it.",
+        ),
+        (
+            "behavior_choose_formula_first",
+            "Decide which formula fits the situation before substituting values.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_probability_bounds",
+            "A probability must lie between 0 and 1; an answer outside that range is wrong.",
+        ),
+        (
+            "behavior_probability_in_unit_interval",
+            "Confirm that any probability you compute is at least zero and at most one.",
+        ),
+    ),
+    (
+        (
+            "behavior_complement_counting",
+            "When 'at least one' is asked, compute one minus the chance of none.",
+        ),
+        (
+            "behavior_use_the_complement",
+            "For the probability of at least one success, subtract the probability of zero successes from 1.",
+        ),
+    ),
+    (
+        (
+            "behavior_fix_the_reference_point",
+            "Choose one reference point, such as the start time or origin, and measure everything from it.",
+        ),
+        (
+            "behavior_single_origin",
+            "Measure all positions or times from one fixed starting point chosen at the outset.",
+        ),
+    ),
+    (
+        ("behavior_write_the_answer_with_units", "Give the final answer together with its unit."),
+        (
+            "behavior_attach_unit_to_result",
+            "State the result with the unit of measurement attached, not as a bare number.",
+        ),
+    ),
+]
+
+FRESH_DIFFERENT: list[Pair] = [
+    (
+        (
+            "behavior_round_only_at_the_end",
+            "Carry every digit through the working and round just the final figure.",
+        ),
+        (
+            "behavior_round_to_nearest_ten",
+            "Round a whole number to the nearest ten by looking at its units digit.",
+        ),
+    ),
+    (
+        ("behavior_area_of_triangle", "The area of a triangle is half the base times the height."),
+        (
+            "behavior_angles_of_triangle",
+            "The three interior angles of a triangle add up to 180 degrees.",
+        ),
+    ),
+    (
+        (
+            "behavior_isolate_the_variable",
+            "Move every term with the unknown to one side and the constants to the other.",
+        ),
+        (
+            "behavior_factor_the_quadratic",
+            "Factor a quadratic into two brackets and set each bracket to zero.",
+        ),
+    ),
+    (
+        (
+            "behavior_hours_to_minutes",
+            "Express durations given in hours and minutes entirely in minutes before doing arithmetic on them.",
+        ),
+        (
+            "behavior_time_zone_offset",
+            "Add or subtract the time-zone offset to convert a clock time from one city to another.",
+        ),
+    ),
+    (
+        (
+            "behavior_compare_fractions_cross_multiply",
+            "Compare two fractions by cross-multiplying numerators and denominators.",
+        ),
+        (
+            "behavior_fraction_of_a_quantity",
+            "To find a fraction of an amount, divide by the denominator and multiply by the numerator.",
+        ),
+    ),
+    (
+        (
+            "behavior_percent_increase_from_old",
+            "Divide the change by the old value, not the new one, to get the percent increase.",
+        ),
+        (
+            "behavior_successive_discounts",
+            "Apply two discounts one after the other by multiplying the price by each remaining percentage.",
+        ),
+    ),
+    (
+        ("behavior_simple_interest", "Simple interest is principal times rate times time."),
+        (
+            "behavior_compound_interest",
+            "Compound interest multiplies the principal by one plus the rate, raised to the number of periods.",
+        ),
+    ),
+    (
+        (
+            "behavior_count_missing_values",
+            "Count the empty cells in each column before computing statistics on it.",
+        ),
+        (
+            "behavior_remove_duplicate_rows",
+            "Drop rows that are exact duplicates before counting records.",
+        ),
+    ),
+    (
+        (
+            "behavior_plot_before_modelling",
+            "Make a scatter plot of the two variables before fitting a line to them.",
+        ),
+        (
+            "behavior_log_scale_for_skew",
+            "Use a logarithmic axis when a variable spans several orders of magnitude.",
+        ),
+    ),
+    (
+        (
+            "behavior_median_for_skewed_data",
+            "Report the median rather than the mean when the data are strongly skewed.",
+        ),
+        (
+            "behavior_standard_deviation_spread",
+            "Use the standard deviation to describe how spread out the values are around the mean.",
+        ),
+    ),
+    (
+        ("behavior_back_up_before_editing", "Copy a file to a backup before changing it in place."),
+        (
+            "behavior_check_free_disk_space",
+            "Check that the disk has enough free space before writing a large file.",
+        ),
+    ),
+    (
+        (
+            "behavior_quote_paths_with_spaces",
+            "Put quotes around file paths that may contain spaces in shell commands.",
+        ),
+        (
+            "behavior_use_absolute_paths",
+            "Use absolute paths in scripts so they work from any working directory.",
+        ),
+    ),
+    (
+        (
+            "behavior_read_the_error_message",
+            "Read the whole error message before changing the command that failed.",
+        ),
+        (
+            "behavior_check_exit_status",
+            "Check a command's exit status to know whether it succeeded before running the next one.",
+        ),
+    ),
+    (
+        (
+            "behavior_tabulate_cases",
+            "List the possible cases in a small table so that none is forgotten.",
+        ),
+        (
+            "behavior_multiply_independent_choices",
+            "When choices are independent, multiply the number of options at each step to count outcomes.",
+        ),
+    ),
+    (
+        (
+            "behavior_permutations_order_matters",
+            "Use permutations when the order of the chosen items matters.",
+        ),
+        (
+            "behavior_combinations_order_ignored",
+            "Use combinations when the order of the chosen items does not matter.",
+        ),
+    ),
+    (
+        (
+            "behavior_use_the_distance_formula",
+            "Distance equals speed multiplied by time; solve it for whichever quantity is unknown.",
+        ),
+        (
+            "behavior_relative_speed",
+            "For two objects moving toward each other, add their speeds to get the closing speed.",
+        ),
+    ),
+    (
+        (
+            "behavior_work_backwards",
+            "Start from the final state the problem gives and undo each step to find the start.",
+        ),
+        (
+            "behavior_guess_and_check",
+            "Guess a value, test it against the conditions, and adjust the guess up or down.",
+        ),
+    ),
+    (
+        (
+            "behavior_break_into_simpler_shapes",
+            "Split a complicated area into rectangles and triangles and add their areas.",
+        ),
+        (
+            "behavior_subtract_the_hole",
+            "For a shape with a hole, subtract the area of the hole from the area of the outer shape.",
+        ),
+    ),
+    (
+        (
+            "behavior_cite_the_passage",
+            "Point to the sentence in the text that supports the answer.",
+        ),
+        (
+            "behavior_infer_the_authors_tone",
+            "Judge the author's tone from the adjectives and verbs they choose.",
+        ),
+    ),
+    (
+        (
+            "behavior_one_change_at_a_time",
+            "When debugging, change one thing at a time and test after each change.",
+        ),
+        ("behavior_add_logging", "Add log lines around the suspect code to see which branch runs."),
+    ),
+    (
+        (
+            "behavior_check_edge_cases",
+            "Test the solution on empty input, one element and the largest allowed input.",
+        ),
+        (
+            "behavior_measure_runtime",
+            "Time the program on a large input to check it runs within the limit.",
+        ),
+    ),
+    (
+        (
+            "behavior_convert_mixed_numbers",
+            "Turn mixed numbers into improper fractions before multiplying or dividing them.",
+        ),
+        ("behavior_invert_and_multiply", "To divide by a fraction, multiply by its reciprocal."),
+    ),
+    (
+        (
+            "behavior_align_decimal_points",
+            "When adding decimals on paper, write them so the decimal points sit in one column.",
+        ),
+        (
+            "behavior_count_decimal_places_in_product",
+            "When multiplying decimals, the product has as many decimal places as the factors together.",
+        ),
+    ),
+    (
+        (
+            "behavior_remainder_in_context",
+            "Decide from the story whether a remainder should round the answer up, down, or be reported.",
+        ),
+        (
+            "behavior_divisibility_by_three",
+            "A number is divisible by 3 when the sum of its digits is divisible by 3.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_sum_of_parts",
+            "Check that the parts found add up to the whole given in the problem.",
+        ),
+        (
+            "behavior_share_in_ratio",
+            "To share an amount in a ratio, divide it by the total number of parts and multiply by each part.",
+        ),
+    ),
+    (
+        (
+            "behavior_average_speed_total_over_total",
+            "Average speed is total distance divided by total time, not the mean of the speeds.",
+        ),
+        (
+            "behavior_weighted_average",
+            "Weight each value by its count when averaging groups of different sizes.",
+        ),
+    ),
+    (
+        (
+            "behavior_use_a_dry_run_for_sync",
+            "Run a file synchronisation with its dry-run option first to see what would be copied or deleted.",
+        ),
+        (
+            "behavior_exclude_cache_folders",
+            "Exclude cache and build folders when copying a project to save time and space.",
+        ),
+    ),
+    (
+        (
+            "behavior_limit_query_rows",
+            "Add a row limit to an exploratory database query so it returns quickly.",
+        ),
+        (
+            "behavior_index_join_columns",
+            "Create an index on the columns used to join two large tables.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_probability_bounds",
+            "A probability must lie between 0 and 1; an answer outside that range is wrong.",
+        ),
+        (
+            "behavior_independent_events_multiply",
+            "Multiply the probabilities of independent events to get the chance that all occur.",
+        ),
+    ),
+    (
+        (
+            "behavior_complement_counting",
+            "When 'at least one' is asked, compute one minus the chance of none.",
+        ),
+        (
+            "behavior_mutually_exclusive_add",
+            "Add the probabilities of mutually exclusive events to get the chance that one of them occurs.",
+        ),
+    ),
+    (
+        ("behavior_write_the_answer_with_units", "Give the final answer together with its unit."),
+        (
+            "behavior_significant_figures",
+            "Give the answer to the same number of significant figures as the least precise measurement.",
+        ),
+    ),
+    (
+        (
+            "behavior_pythagoras_for_hypotenuse",
+            "Find the hypotenuse as the square root of the sum of the squares of the two legs.",
+        ),
+        (
+            "behavior_pythagoras_for_a_leg",
+            "Find a missing leg as the square root of the hypotenuse squared minus the other leg squared.",
+        ),
+    ),
+    (
+        (
+            "behavior_slope_from_two_points",
+            "The slope of a line is the change in y divided by the change in x between two points.",
+        ),
+        (
+            "behavior_intercept_from_slope",
+            "Find the y-intercept by substituting one point and the slope into y = mx + b.",
+        ),
+    ),
+    (
+        ("behavior_circle_area", "The area of a circle is pi times the radius squared."),
+        (
+            "behavior_circle_circumference",
+            "The circumference of a circle is two times pi times the radius.",
+        ),
+    ),
+    (
+        (
+            "behavior_speed_from_distance_and_time",
+            "Find speed by dividing the distance travelled by the time taken.",
+        ),
+        (
+            "behavior_time_from_distance_and_speed",
+            "Find the time taken by dividing the distance by the speed.",
+        ),
+    ),
+    (
+        (
+            "behavior_percent_decrease",
+            "A percentage decrease is the drop divided by the original value, times 100.",
+        ),
+        (
+            "behavior_percent_increase",
+            "A percentage increase is the rise divided by the original value, times 100.",
+        ),
+    ),
+    (
+        (
+            "behavior_prime_factorisation",
+            "Break a number into prime factors by dividing repeatedly by the smallest prime.",
+        ),
+        (
+            "behavior_lcm_from_prime_factors",
+            "Take the highest power of each prime that appears to build the least common multiple.",
+        ),
+    ),
+    (
+        (
+            "behavior_mean_of_a_list",
+            "Add the values and divide by how many there are to get the mean.",
+        ),
+        ("behavior_mode_of_a_list", "The mode is the value that appears most often in the list."),
+    ),
+    (
+        (
+            "behavior_restate_the_problem",
+            "Restate the problem in your own words before solving it.",
+        ),
+        (
+            "behavior_underline_key_numbers",
+            "Underline the numbers in the problem that the calculation will actually use.",
+        ),
+    ),
+    (
+        (
+            "behavior_state_assumptions",
+            "Write down any assumption you make where the problem is silent.",
+        ),
+        (
+            "behavior_ask_for_missing_data",
+            "Ask for the missing information instead of guessing when the problem cannot be solved without it.",
+        ),
+    ),
+]
