@@ -40,7 +40,9 @@ demo: install-demo
 test: install-test
 	@# The HTML report's browser test drives Debian's chromium (it skips without it).
 	@if [ "$$(id -u)" = 0 ] && ! command -v chromium >/dev/null 2>&1; then \
-		apt-get install -y -q chromium >/dev/null 2>&1 \
+		{ DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 \
+		  || { apt-get update -q >/dev/null 2>&1 \
+		       && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1; }; } \
 		|| echo "chromium did not install: the report browser test will skip"; fi
 	@# The sandbox for model-written commands is bubblewrap (its tests skip without it).
 	@if [ "$$(id -u)" = 0 ] && ! command -v bwrap >/dev/null 2>&1; then \
