@@ -1,6 +1,12 @@
 """Which embedder the handbook uses: the packaged all-MiniLM-L6-v2 (shared
 with the data catalogue through :mod:`ethos.models.embedding`), or none.
 
+Queries (one short text per agent call) are embedded by the numpy copy of
+the same model, :mod:`ethos.models.query_encoder`: no torch to import (~4 s
+of CPU) and a few milliseconds a query instead of tens, the same vectors
+(``tests/test_catalog_search.py`` compares them); batches of behaviours at
+insertion keep the batched torch model.
+
 Without the model package the handbook still works: retrieval ranks by
 BM25 and deduplication compares words, and one warning per process says
 so. Any object with ``name``, ``dimension`` and ``embed(texts)`` (unit-length
@@ -34,6 +40,32 @@ def default_embedder() -> TextEmbedder | None:
     from ethos.models import embedding
 
     return embedding.get_embedder(PURPOSE)
+
+
+def retrieval_embedder() -> TextEmbedder | None:
+    """What retrieval embeds queries with: the numpy MiniLM when the model
+    package is installed and its files load, else :func:`default_embedder`
+    (the torch model, or None with the BM25 warning)."""
+    from ethos.models import embedding, query_encoder
+
+    if embedding.packaged_model_dir() is not None:
+        encoder = query_encoder.get_query_encoder()
+        if encoder is not None:
+            return encoder
+    return default_embedder()
+
+
+def query_embedder(embedder: TextEmbedder) -> TextEmbedder:
+    """The embedder for one query against an index built with ``embedder``:
+    the numpy MiniLM in place of the packaged torch model (same vectors,
+    no forward through torch), else ``embedder`` itself."""
+    from ethos.models import embedding, query_encoder
+
+    if isinstance(embedder, embedding.Embedder):
+        encoder = query_encoder.get_query_encoder()
+        if encoder is not None and encoder.name == embedder.name:
+            return encoder
+    return embedder
 
 
 async def embed(embedder: TextEmbedder, texts: Sequence[str]) -> np.ndarray:

@@ -39,7 +39,13 @@ from sqlalchemy import func, select
 
 from ethos.db.tables import BehaviorRow
 from ethos.handbook.behavior import Behavior, name_words
-from ethos.handbook.embedder import TextEmbedder, default_embedder, embed, from_bytes
+from ethos.handbook.embedder import (
+    TextEmbedder,
+    embed,
+    from_bytes,
+    query_embedder,
+    retrieval_embedder,
+)
 from ethos.handbook.store import (
     BEHAVIOR_COLUMNS,
     DEFAULT_HANDBOOK,
@@ -286,7 +292,7 @@ async def open_index(
 ) -> HandbookIndex:
     """The handbook's index, from this process's cache when still current."""
     if embedder == "auto":
-        embedder = default_embedder()
+        embedder = retrieval_embedder()
     key = (store.url, handbook, embedder.name if embedder is not None else None)
     index = _indexes.get(key)
     if index is not None:
@@ -344,7 +350,7 @@ async def retrieve(
         hits = _tagged(index, tags, k)
     elif index.mode == "dense":
         assert index.embedder is not None
-        vector = (await embed(index.embedder, [query]))[0]
+        vector = (await embed(query_embedder(index.embedder), [query]))[0]
         limit = DENSE_THRESHOLD if threshold is None else threshold
         hits = index.search_vector(vector, k=k, threshold=limit, tags=tags)
     else:

@@ -129,14 +129,20 @@ def load_embedder(folder: Path) -> Embedder:
         return found
 
 
+def packaged_model_dir() -> Path | None:
+    """:func:`model_dir`, asked once per process (find_spec costs ~1 ms, too
+    much per query); a test that replaces ``model_dir`` is asked afresh."""
+    finder = model_dir  # looked up each call: a test may replace it
+    if finder not in _folders:
+        _folders[finder] = finder()
+    return _folders[finder]
+
+
 def get_embedder(purpose: str = "search") -> Embedder | None:
     """The packaged model, loaded on first call; None (with one warning per
     ``purpose`` per process, naming what falls back to BM25) when the model
     package is not installed."""
-    finder = model_dir  # looked up each call: a test may replace it
-    if finder not in _folders:  # find_spec costs ~1 ms: once per process, not per query
-        _folders[finder] = finder()
-    folder = _folders[finder]
+    folder = packaged_model_dir()
     if folder is None:
         with _lock:
             first = purpose not in _warned

@@ -147,10 +147,11 @@ async def test_search_finds_the_data_set_for_a_plain_question(filled) -> None:
 @pytest.fixture
 def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
     """As where the model package is not installed: BM25 only, fast."""
-    from ethos.agents.publicagent import embedding, query_encoder
+    from ethos.agents.publicagent import embedding
+    from ethos.models import query_encoder
 
     monkeypatch.setattr(embedding, "get_embedder", lambda: None)
-    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda: None)
+    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda *_: None)
 
 
 def test_without_the_model_package_search_warns_once_and_uses_bm25(

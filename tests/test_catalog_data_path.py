@@ -170,7 +170,7 @@ async def test_a_keyword_column_is_queried_through_the_pipeline(
     store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from ethos.agents.agent import AgentContext
-    from ethos.agents.publicagent import embedding, query_encoder
+    from ethos.agents.publicagent import embedding
     from ethos.graphs.publicagent import (
         PublicAgentAnswer,
         PublicAgentDeps,
@@ -178,10 +178,11 @@ async def test_a_keyword_column_is_queried_through_the_pipeline(
         start_state,
     )
     from ethos.graphs.runtime import GraphRuntime
+    from ethos.models import query_encoder
     from ethos.models.script import Script, register_script
 
     monkeypatch.setattr(embedding, "get_embedder", lambda: None)  # BM25 finds it
-    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda: None)
+    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda *_: None)
     folder = tmp_path / "clinic"
     folder.mkdir()
     frame = pd.DataFrame(

@@ -116,7 +116,7 @@ def test_weighted_fusion_moves_an_entry_only_within_w_of_cosine() -> None:
 @pytest.mark.slow
 def test_numpy_encoder_gives_the_transformers_vectors() -> None:
     from ethos.agents.publicagent.embedding import get_embedder
-    from ethos.agents.publicagent.query_encoder import get_query_encoder
+    from ethos.models.query_encoder import get_query_encoder
 
     torch_model, numpy_model = get_embedder(), get_query_encoder()
     if torch_model is None or numpy_model is None:
@@ -201,10 +201,11 @@ def test_a_saved_index_searches_exactly_like_the_built_one(tmp_path: Path) -> No
 async def test_open_index_persists_by_digest_and_a_new_ingest_changes_it(
     store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ethos.agents.publicagent import embedding, query_encoder
+    from ethos.agents.publicagent import embedding
+    from ethos.models import query_encoder
 
     monkeypatch.setattr(embedding, "get_embedder", lambda: None)  # BM25 only: fast
-    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda: None)
+    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda *_: None)
     folder = tmp_path / "open-data"
     folder.mkdir()
     (folder / "rainfall.csv").write_text("city,rain_mm\nLyon,831\nNice,700\n")
@@ -274,10 +275,11 @@ async def test_a_truncated_or_emptied_cache_file_is_rebuilt(
     """np.load raises EOFError on an empty file and BadZipFile on a cut or
     corrupted one (a crash before the data reached the disk): a search then
     rebuilds the index, it does not fail with a traceback."""
-    from ethos.agents.publicagent import embedding, query_encoder
+    from ethos.agents.publicagent import embedding
+    from ethos.models import query_encoder
 
     monkeypatch.setattr(embedding, "get_embedder", lambda: None)
-    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda: None)
+    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda *_: None)
     folder = tmp_path / "open-data"
     folder.mkdir()
     (folder / "rainfall.csv").write_text("city,rain_mm\nLyon,831\nNice,700\n")
@@ -327,7 +329,8 @@ def test_the_numpy_encoder_falls_back_when_the_package_is_not_what_it_runs(
     torch model instead."""
     from safetensors.numpy import save_file
 
-    from ethos.agents.publicagent import embedding, query_encoder
+    from ethos.agents.publicagent import embedding
+    from ethos.models import query_encoder
 
     real = packaged_model()
     torch_double = FixedEncoder()
@@ -359,17 +362,19 @@ def test_the_numpy_encoder_falls_back_when_the_package_is_not_what_it_runs(
     for why, folder in broken.items():
         monkeypatch.setattr(query_encoder, "_loaded", None)
         monkeypatch.setattr(embedding, "model_dir", lambda folder=folder: folder)
-        assert query_encoder.get_query_encoder() is None, why
+        assert query_encoder.get_query_encoder(embedding.model_dir) is None, why
         assert retrieval._default_embedder(False) is torch_double, why
     monkeypatch.setattr(query_encoder, "_loaded", None)
     monkeypatch.setattr(embedding, "model_dir", lambda: folder_with("f"))
-    assert isinstance(query_encoder.get_query_encoder(), query_encoder.NumpyMiniLM)
+    assert isinstance(
+        query_encoder.get_query_encoder(embedding.model_dir), query_encoder.NumpyMiniLM
+    )
 
 
 def test_the_numpy_encoders_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     """A long-lived process (an eval's many discoveries) keeps at most
     CACHE_SIZE query vectors, as the torch embedder does."""
-    from ethos.agents.publicagent import query_encoder
+    from ethos.models import query_encoder
 
     packaged_model()
     encoder = query_encoder.get_query_encoder()
@@ -389,11 +394,12 @@ async def test_installing_the_model_after_a_bm25_only_cache_gives_dense_search(
     """An index cached while the model package was absent has no vectors; once
     the model is installed, search is hybrid again without waiting for the
     catalogue to change."""
-    from ethos.agents.publicagent import embedding, query_encoder
+    from ethos.agents.publicagent import embedding
+    from ethos.models import query_encoder
 
     monkeypatch.setattr(embedding, "get_embedder", lambda: None)
     monkeypatch.setattr(embedding, "model_dir", lambda: None)
-    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda: None)
+    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda *_: None)
     folder = tmp_path / "open-data"
     folder.mkdir()
     (folder / "rainfall.csv").write_text("city,rain_mm\nLyon,831\nNice,700\n")

@@ -149,7 +149,7 @@ async def test_a_failed_stage_names_the_model_whose_answer_failed(
     """The analysis model answered (with queries that all failed): the report
     of the failed run names it, rather than saying it never answered."""
     from ethos.agents.agent import AgentContext
-    from ethos.agents.publicagent import embedding, query_encoder
+    from ethos.agents.publicagent import embedding
     from ethos.agents.publicagent.catalog import ingest_folder
     from ethos.graphs.publicagent import (
         PublicAgentAnswer,
@@ -159,10 +159,11 @@ async def test_a_failed_stage_names_the_model_whose_answer_failed(
         start_state,
     )
     from ethos.graphs.runtime import GraphRuntime
+    from ethos.models import query_encoder
     from ethos.models.script import Script, register_script
 
     monkeypatch.setattr(embedding, "get_embedder", lambda: None)
-    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda: None)
+    monkeypatch.setattr(query_encoder, "get_query_encoder", lambda *_: None)
     folder = tmp_path / "rain"
     folder.mkdir()
     (folder / "rainfall.csv").write_text("city,rain_mm\nLyon,831\nNice,700\n")

@@ -21,7 +21,7 @@ candidates discovery's first attempt sees) whatever the other retriever says.
 
 Entry embeddings come from the store (computed at ingest), so building an
 index embeds nothing but entries that lack one; a search embeds only the
-query, with the numpy encoder of ``query_encoder`` when it can (no torch).
+query, with the numpy encoder of ``ethos.models.query_encoder`` when it can (no torch).
 :func:`open_index` keeps one index per store, rebuilds it when an ingest has
 changed the catalogue, and with a ``cache_dir`` persists it in a file keyed
 by the catalogue's digest, so a fresh process (``ethos catalog search``)
@@ -422,10 +422,10 @@ def _default_embedder(embed_entries: bool) -> Any:
     else the torch model (batched, for entries ingested without a vector);
     None, with one warning, without the model package."""
     from ethos.agents.publicagent import embedding
-    from ethos.agents.publicagent.query_encoder import get_query_encoder
+    from ethos.models.query_encoder import get_query_encoder
 
     if not embed_entries:
-        encoder = get_query_encoder()
+        encoder = get_query_encoder(embedding.model_dir)
         if encoder is not None:
             return encoder
     return embedding.get_embedder()

@@ -12,14 +12,22 @@ library, which transformers itself uses). tests/test_catalog_search.py checks
 that its vectors equal the transformers model's. Texts are encoded one at a
 time, with no padding, so no attention mask is needed; it is meant for
 queries, while ingest keeps the batched torch model.
+
+It lives in ``ethos.models`` because two domains embed queries with it: the
+data catalogue (``ethos.agents.publicagent``) and the behaviour handbook,
+which sits below agents and may not import them. A query asked again (the
+same task in another epoch or arm) is answered from a least-recently-used
+cache of ``CACHE_SIZE`` vectors.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import threading
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -95,8 +103,37 @@ class NumpyMiniLM:
         absent = [k for k in _weight_names() if k not in self.w]
         if absent:
             raise ValueError(f"model.safetensors lacks {len(absent)} weights, e.g. {absent[0]}")
+        self._prepare()
         self._lock = threading.Lock()
-        self._cache: dict[tuple[str, int], np.ndarray] = {}
+        self._cache: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
+
+    def _prepare(self) -> None:
+        """Each layer's dense weights transposed once into row-major
+        (in, out) arrays, the query, key and value projections fused into
+        one product, so a query's few rows go through BLAS in one pass per
+        projection; the per-layer originals are then dropped (one copy of
+        the weights, ~90 MB)."""
+        w = self.w
+        self.layers: list[dict[str, np.ndarray]] = []
+        for i in range(LAYERS):
+            p = f"encoder.layer.{i}."
+            parts = [f"{p}attention.self.{part}" for part in ("query", "key", "value")]
+            layer = {
+                "qkv": np.ascontiguousarray(np.concatenate([w[f"{n}.weight"] for n in parts]).T),
+                "qkv_b": np.concatenate([w[f"{n}.bias"] for n in parts]),
+            }
+            for short, name in (
+                ("out", "attention.output.dense"),
+                ("inter", "intermediate.dense"),
+                ("ffn", "output.dense"),
+            ):
+                layer[short] = np.ascontiguousarray(w[f"{p}{name}.weight"].T)
+                layer[f"{short}_b"] = w[f"{p}{name}.bias"]
+            for short, name in (("ln1", "attention.output.LayerNorm"), ("ln2", "output.LayerNorm")):
+                layer[short] = w[f"{p}{name}.weight"]
+                layer[f"{short}_b"] = w[f"{p}{name}.bias"]
+            self.layers.append(layer)
+        self.w = {k: v for k, v in w.items() if k.startswith("embeddings.")}
 
     def _encode(self, text: str, max_tokens: int) -> np.ndarray:
         w = self.w
@@ -111,37 +148,21 @@ class NumpyMiniLM:
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         width = x.shape[1]
         head = width // HEADS
-        for i in range(LAYERS):
-            p = f"encoder.layer.{i}."
-
-            def dense(h: np.ndarray, name: str, p: str = p) -> np.ndarray:
-                # For a query's few rows einsum's own loop, not BLAS: a threaded
-                # BLAS spends more on waking and syncing its threads than on the
-                # product (0.44 s of CPU per short query against 0.02 s, measured
-                # on a loaded 2-core box); past ~100 rows BLAS is the faster.
-                weight = w[f"{p}{name}.weight"]
-                product = np.einsum("ti,oi->to", h, weight) if len(h) < 96 else h @ weight.T
-                return product + w[f"{p}{name}.bias"]
-
-            q, k, v = (
-                dense(x, f"attention.self.{part}").reshape(n, HEADS, head).transpose(1, 0, 2)
-                for part in ("query", "key", "value")
-            )
-            scores = q @ k.transpose(0, 2, 1) / math.sqrt(head)
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(1, 0, 2).reshape(n, width)
-            x = _layer_norm(
-                dense(context, "attention.output.dense") + x,
-                w[f"{p}attention.output.LayerNorm.weight"],
-                w[f"{p}attention.output.LayerNorm.bias"],
-            )
-            hidden = _gelu(dense(x, "intermediate.dense"))
-            x = _layer_norm(
-                dense(hidden, "output.dense") + x,
-                w[f"{p}output.LayerNorm.weight"],
-                w[f"{p}output.LayerNorm.bias"],
-            )
+        with _one_blas_thread():
+            for layer in self.layers:
+                qkv = (x @ layer["qkv"] + layer["qkv_b"]).reshape(n, 3, HEADS, head)
+                q, k, v = (qkv[:, j].transpose(1, 0, 2) for j in range(3))
+                scores = q @ k.transpose(0, 2, 1) / math.sqrt(head)
+                scores = np.exp(scores - scores.max(-1, keepdims=True))
+                scores /= scores.sum(-1, keepdims=True)
+                context = (scores @ v).transpose(1, 0, 2).reshape(n, width)
+                x = _layer_norm(
+                    context @ layer["out"] + layer["out_b"] + x, layer["ln1"], layer["ln1_b"]
+                )
+                hidden = _gelu(x @ layer["inter"] + layer["inter_b"])
+                x = _layer_norm(
+                    hidden @ layer["ffn"] + layer["ffn_b"] + x, layer["ln2"], layer["ln2_b"]
+                )
         pooled = x.mean(0)
         return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
 
@@ -155,16 +176,44 @@ class NumpyMiniLM:
         with self._lock:  # the tokenizer's truncation setting is shared state
             for i, text in enumerate(texts):
                 key = (text, limit)
-                if key not in self._cache:
-                    if len(self._cache) >= CACHE_SIZE:  # bounded, as the torch embedder's
-                        self._cache.pop(next(iter(self._cache)))
-                    self._cache[key] = self._encode(text, limit)
-                out[i] = self._cache[key]
+                vector = self._cache.get(key)
+                if vector is None:
+                    while self._cache and len(self._cache) >= CACHE_SIZE:  # least recently used out
+                        self._cache.popitem(last=False)
+                    vector = self._cache[key] = self._encode(text, limit)
+                else:
+                    self._cache.move_to_end(key)
+                out[i] = vector
         return out
 
     def clear_cache(self) -> None:
         with self._lock:
             self._cache.clear()
+
+
+_blas: Any = None  # threadpoolctl's controller, made on first use; False without it
+
+
+@contextlib.contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """BLAS on one thread for a query's products: for a few rows a threaded
+    BLAS spends more on waking and syncing its threads than on the work (on
+    a loaded 2-core box ~2x slower for 25 x 384 @ 384 x 1536). Needs
+    ``threadpoolctl`` (optional: without it BLAS keeps its threads); the
+    limit costs ~8 us and holds for the process while a query runs."""
+    global _blas
+    if _blas is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            _blas = ThreadpoolController()
+        except ImportError:
+            _blas = False
+    if _blas is False:
+        yield
+        return
+    with _blas.limit(limits=1, user_api="blas"):
+        yield
 
 
 def _weight_names() -> list[str]:
@@ -197,19 +246,20 @@ _loaded: NumpyMiniLM | None = None
 _load_lock = threading.Lock()
 
 
-def get_query_encoder() -> NumpyMiniLM | None:
+def get_query_encoder(finder: Callable[[], Path | None] | None = None) -> NumpyMiniLM | None:
     """The process's numpy encoder, or None when the model package (or its
     safetensors file) is not installed, or its files are not the model this
     module runs (a file missing or unreadable, another architecture): the
-    torch embedder then embeds queries."""
+    torch embedder then embeds queries. ``finder`` gives the model folder
+    (default :func:`ethos.models.embedding.model_dir`, looked up per call)."""
     global _loaded
     if _loaded is not None:
         return _loaded
-    from ethos.agents.publicagent.embedding import model_dir
+    from ethos.models import embedding
 
     with _load_lock:
         if _loaded is None:
-            folder = model_dir()
+            folder = (finder or embedding.model_dir)()
             needed = ("model.safetensors", "tokenizer.json", "config.json")
             if folder is None or not all((folder / name).is_file() for name in needed):
                 return None
@@ -218,6 +268,6 @@ def get_query_encoder() -> NumpyMiniLM | None:
             except ImportError:  # tokenizers or safetensors missing: the torch path decides
                 return None
             except Exception as exc:  # tokenizers raises a bare Exception on a bad file
-                log.warning("catalogue: the numpy query encoder cannot load %s: %s", folder, exc)
+                log.warning("the numpy query encoder cannot load %s: %s", folder, exc)
                 return None
     return _loaded
