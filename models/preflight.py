@@ -88,10 +88,11 @@ def check_one(
     try:
         canonical, provider, args = check_model(model, settings, model_args)
         name = canonical.split("/", 1)[1] if "/" in canonical else canonical
-        if provider == "script" and scripts:
-            from ethos.models.script import get_script
+        if provider == "script":  # answered in-process: no key to check
+            if scripts:
+                from ethos.models.script import get_script
 
-            get_script(name)
+                get_script(name)
         elif provider == "local":
             from ethos.models.local.paths import resolve_checkpoint
 

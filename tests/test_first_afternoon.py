@@ -454,3 +454,41 @@ def test_runs_list_at_80_columns_folds_a_long_name_instead_of_cutting_it(
     column = listed.stdout.splitlines()[0].index("name")
     folded = "".join(line[column:].strip() for line in listed.stdout.splitlines()[1:])
     assert folded == name.replace("@echo", "@flaky") + name  # newest first, each whole
+
+
+def test_preflight_of_script_local_and_openai_models_never_imports_litellm(
+    ethos_env: Path,
+) -> None:
+    # script/, local/ and openai/ calls never go through litellm (issue 19's
+    # native transport), so checking them must not spend seconds importing it.
+    code = """
+import sys
+from ethos.errors import EthosError
+from ethos.models.preflight import check_one
+from ethos.settings import load_settings
+
+settings = load_settings()
+for model, scripts in [("script/echo", False), ("script/echo", True), ("openai/gpt-4o", True),
+                       ("hosted_vllm/m", True), ("local/absent", True)]:
+    try:
+        check_one(model, settings, {"api_base": "http://127.0.0.1:9/v1"}
+                  if model.startswith("hosted") else None, scripts=scripts)
+        print(model, "ok", "litellm" in sys.modules)
+    except EthosError as exc:
+        print(model, type(exc).__name__, "litellm" in sys.modules)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OPENAI_API_KEY": "sk-test", "ETHOS_DATA_DIR": str(ethos_env)},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "script/echo ok False",
+        "script/echo ok False",
+        "openai/gpt-4o ok False",
+        "hosted_vllm/m ok False",
+        "local/absent CheckpointNotFoundError False",
+    ]
