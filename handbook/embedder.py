@@ -3,9 +3,10 @@ with the data catalogue through :mod:`ethos.models.embedding`), or none.
 
 Queries (one short text per agent call) are embedded by the numpy copy of
 the same model, :mod:`ethos.models.query_encoder`: no torch to import (~4 s
-of CPU) and a few milliseconds a query instead of tens, the same vectors
-(``tests/test_catalog_search.py`` compares them); batches of behaviours at
-insertion keep the batched torch model.
+of CPU), the same vectors (``tests/test_catalog_search.py`` compares them),
+and a query asked again is answered from its cache
+(``benchmarks/handbook_retrieval.py`` measures both against torch); batches
+of behaviours at insertion keep the batched torch model.
 
 Without the model package the handbook still works: retrieval ranks by
 BM25 and deduplication compares words, and one warning per process says
