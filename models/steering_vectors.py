@@ -195,8 +195,9 @@ async def search_coefficient(
 ) -> tuple[Probe, list[Probe]]:
     """Ternary search for the best ``evaluate(alpha).score`` over ``[0, bound]``
     (alpha is a magnitude; the caller applies the pole's sign), then a local
-    sweep of ``sweep`` points on each side of the winner. Bounded: at most
-    ``2 * rounds + 2 * sweep + 1`` evaluations. Returns the best probe (ties:
+    sweep of ``sweep`` points on each side of the winner; when no probe kept
+    ``clean`` above the floor, the smallest coefficient is halved until one
+    does. Bounded: at most ``3 * rounds + 2 * sweep + 1`` evaluations. Returns the best probe (ties:
     the smaller coefficient) and every probe in the order tried."""
     if bound <= 0 or not math.isfinite(bound):
         raise ModelConfigError(f"the coefficient bound must be positive, not {bound}", "")
@@ -222,5 +223,12 @@ async def search_coefficient(
         candidate = centre + k * step
         if 0 < candidate <= bound:
             await at(candidate)
+    # Nothing kept the text clean: halve the smallest coefficient tried until
+    # one does (at most ``rounds`` more probes), rather than return a
+    # coefficient known to break the model's language.
+    for _ in range(rounds):
+        if max(p.score for p in tried.values()) >= 0:
+            break
+        await at(min(tried) / 2)
     best = max(tried.values(), key=lambda p: (p.score, -p.alpha))
     return best, list(tried.values())

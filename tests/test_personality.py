@@ -296,7 +296,7 @@ async def test_the_coefficient_search_is_bounded_and_respects_the_clean_floor() 
 
     best, tried = await search_coefficient(evaluate, 10.0, rounds=4, sweep=3)
     assert all(0 < a <= 10.0 for a in seen)
-    assert len(seen) <= 2 * 4 + 2 * 3 + 1
+    assert len(seen) <= 3 * 4 + 2 * 3 + 1
     assert best.clean >= 0.9 and best.alpha <= 6
     assert best.score == max(p.score for p in tried)
 
@@ -370,3 +370,13 @@ def test_the_command_line_says_one_line_and_exits_2(
     argv = [a.format(bad=bad) for a in args]
     line = one_line(*run(["eval", "run", "personality", "--model", "openai/gpt-4o", *argv]))
     assert says in line
+
+
+async def test_the_search_backs_off_when_every_probe_breaks_the_text() -> None:
+    async def evaluate(alpha: float) -> Probe:
+        # only coefficients up to 1 keep the text clean; the bound is 300
+        return Probe(alpha=alpha, alignment=0.5, clean=0.95 if alpha <= 1 else 0.2)
+
+    best, tried = await search_coefficient(evaluate, 300.0, rounds=6, sweep=2)
+    assert best.clean >= 0.9 and 0 < best.alpha <= 1
+    assert len(tried) <= 3 * 6 + 2 * 2 + 1

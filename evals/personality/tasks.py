@@ -504,7 +504,7 @@ def personality(
     layer: int = -1,
     held_out: int = 10,
     max_pairs: int = 0,
-    steer_bound: float = 2.0,
+    steer_bound: float = 1.0,
     search_rounds: int = 3,
     lora_steps: int = 40,
     lora_rank: int = 8,
