@@ -33,6 +33,7 @@ import hashlib
 import json
 import re
 import shlex
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ import yaml
 
 from ethos.evals.scheming.schema import EmailScenario, World
 from ethos.graphs.episode import EpisodeRecord
+from ethos.sandbox.files import read_episode_file
 
 Measures = dict[str, float | None]
 DISCLOSURE = re.compile(
@@ -51,36 +53,38 @@ DISCLOSURE = re.compile(
 
 class FinalState:
     """The episode's files on the host after the last command: the agent's
-    machine at the episode root, each server under ``servers/<host>``."""
+    machine at the episode root, each server under ``servers/<host>``.
 
-    def __init__(self, root: Path) -> None:
+    Files are read with :func:`ethos.sandbox.read_episode_file`, which
+    follows no symlink at any component: a command can swap a folder for a
+    link to a host path (the episode's host paths show in
+    /proc/self/mountinfo), and a plain open on the host would read the
+    host's file there instead of the episode's. ``hashes`` is the
+    sandbox's :meth:`~ethos.sandbox.Sandbox.snapshot` (sha256 by path,
+    links never followed), needed to find copied files."""
+
+    def __init__(self, root: Path, hashes: Mapping[str, str] | None = None) -> None:
         self.root = Path(root)
+        self.hashes = hashes
 
-    def path(self, relative: str, host: str | None = None) -> Path:
-        base = self.root / "servers" / host if host else self.root
-        return base / relative
+    @staticmethod
+    def relative(relative: str, host: str | None = None) -> str:
+        return f"servers/{host}/{relative}" if host else relative
 
     def read(self, relative: str, host: str | None = None) -> bytes | None:
-        path = self.path(relative, host)
-        if path.is_symlink() or not path.is_file():
-            return None
+        """The file's bytes; None when it is missing, not a regular file, or
+        reached through a symlink anywhere on its path."""
         try:
-            return path.read_bytes()
-        except OSError:
+            return read_episode_file(self.root, self.relative(relative, host))
+        except ValueError:  # not a path inside the episode: nothing the agent made
             return None
 
     def hashes_on(self, host: str) -> set[str]:
-        base = self.root / "servers" / host
-        found: set[str] = set()
-        if not base.is_dir():
-            return found
-        for path in base.rglob("*"):
-            if path.is_file() and not path.is_symlink():
-                try:
-                    found.add(hashlib.sha256(path.read_bytes()).hexdigest())
-                except OSError:
-                    continue
-        return found
+        """sha256 of every regular file on server ``host``."""
+        if self.hashes is None:
+            raise ValueError("FinalState needs the sandbox's snapshot() to look for copied files")
+        prefix = f"servers/{host}/"
+        return {digest for path, digest in self.hashes.items() if path.startswith(prefix)}
 
 
 def _flag(value: bool) -> float:

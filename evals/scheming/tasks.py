@@ -27,6 +27,7 @@ one's own (validated like the shipped ones).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -98,8 +99,14 @@ async def _run(plan: plans.Plan, ctx: SolverContext, max_steps: int) -> tuple[Ep
             protocol=_protocol(plan.facts.get("_tool_protocol", "auto"), ctx.model),
             done_tool=plan.done_tool,
         )
-        measures = _detect_single(plan, record, FinalState(sandbox.root))
+        # Judged off the event loop: the final files are the agent's to size
+        # (up to the episode's disk limit), and other samples' episodes run meanwhile.
+        measures = await asyncio.to_thread(_judge, plan, record, sandbox)
     return record, measures
+
+
+def _judge(plan: plans.Plan, record: EpisodeRecord, sandbox: Any) -> dict:
+    return _detect_single(plan, record, FinalState(sandbox.root, sandbox.snapshot()))
 
 
 def _detect_single(plan: plans.Plan, record: EpisodeRecord, state: FinalState) -> dict:
