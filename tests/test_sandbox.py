@@ -328,9 +328,12 @@ async def test_scp_copies_to_and_from_a_server(servers: Sandbox) -> None:
     fetched = await servers.run("scp build-01:/opt/builds/latest.txt . && cat latest.txt")
     assert fetched.stdout == "build 5521 passed\n"
     assert [c.path for c in fetched.changes] == ["home/agent/latest.txt"]
-    missing = await servers.run("scp archive:/no/such.txt .")
-    assert missing.exit_code == 1
-    assert "archive:" in missing.stderr and ".ethos" not in missing.stderr
+    for _ in range(20):  # its error, every time, with this command, not the next one
+        missing = await servers.run("scp archive:/no/such.txt .")
+        assert missing.exit_code == 1
+        assert missing.stderr == (
+            "cp: cannot stat 'archive:/no/such.txt': No such file or directory\n"
+        )
 
 
 async def test_ssh_runs_in_the_servers_own_file_system(servers: Sandbox) -> None:
@@ -567,3 +570,51 @@ def test_removing_an_episode_never_touches_the_folder_holding_it(tmp_path: Path)
     _remove_tree(holder / "ethos-episode-missing")  # gone already: nothing to widen
     assert not base.exists()
     assert oct(holder.stat().st_mode & 0o7777) == oct(0o1777)
+
+
+@pytest.mark.parametrize("moment", ["after its parent is listed", "after it is listed"])
+def test_scanning_never_reads_through_a_directory_swapped_for_a_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
+    """A command's background job can swap a directory for a link to a host
+    folder at any moment, while the host (root, or the user) scans the
+    episode after each command: the change list and the disk count must never
+    read the host's files through that link. The swap happens here at the
+    worst moment of the walk, once."""
+    from ethos.sandbox import bwrap
+
+    root = tmp_path / "root"
+    (root / "home/d").mkdir(parents=True)
+    (root / "home/d/secret.txt").write_text("inside\n")
+    host = tmp_path / "host"
+    host.mkdir()
+    (host / "secret.txt").write_text("host secret\n")
+    (host / "big.bin").write_bytes(b"x" * (4 << 20))
+    target = root / ("home" if moment == "after its parent is listed" else "home/d")
+    real_scandir = os.scandir
+    swaps: list[str] = []
+
+    def swapping_scandir(path):  # type: ignore[no-untyped-def]
+        where = os.readlink(f"/proc/self/fd/{path}") if isinstance(path, int) else os.fspath(path)
+        with real_scandir(path) as listing:
+            items = list(listing)
+        for item in items:
+            item.stat(follow_symlinks=False)  # the walk has seen each entry's type
+        if Path(where) == target and (root / "home/d").is_dir() and not swaps:
+            (root / "home/d").rename(root / "home/d.old")
+            (root / "home/d").symlink_to(host)
+            swaps.append(where)
+        return contextlib.nullcontext(iter(items))
+
+    monkeypatch.setattr(os, "scandir", swapping_scandir)
+    entries = bwrap._Tree(root, 64_000).scan()
+    assert swaps
+    leaked = hashlib.sha256(b"host secret\n").hexdigest()
+    assert all(b"host secret" not in (entry.content or b"") for entry in entries.values())
+    assert all(entry.sha256 != leaked for entry in entries.values())
+    # the disk watch walks the same way: the host's 4 MiB file is not the episode's
+    (root / "home/d").unlink()
+    (root / "home/d.old").rename(root / "home/d")
+    swaps.clear()
+    assert bwrap._bytes_used(root) < 1 << 20
+    assert swaps

@@ -34,7 +34,7 @@ import stat
 import subprocess
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,24 +58,63 @@ _RESTART_GRACE_S = 2.0
 _DISK_POLL_S = 0.25
 
 
-def _bytes_used(root: Path) -> int:
-    """Disk blocks of everything under ``root`` in bytes (links not followed)."""
-    total = 0
-    stack = [str(root)]
-    while stack:
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _open_beneath(root: Path, rel: str) -> int:
+    """An fd of directory ``rel`` under ``root``, opened one component at a
+    time without following links: a command's background job can swap any
+    directory for a link to a host path at any moment, and the host (root,
+    or the user) must never walk through it. OSError where a component is
+    not a directory any more."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for part in rel.split("/") if rel else ():
+            inner = os.open(part, _DIR_FLAGS, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _walk(root: Path) -> Iterator[tuple[str, int, list[tuple[str, os.stat_result]]]]:
+    """Every directory under ``root``, links never followed (even one swapped
+    in mid-walk): its path relative to ``root``, an fd open on it while the
+    caller looks (open files relative to it, never by path) and its entries'
+    names with their lstat. Directories that vanish or turn into something
+    else are passed over."""
+    pending = [""]
+    while pending:
+        rel_dir = pending.pop()
         try:
-            with os.scandir(stack.pop()) as listing:
-                for item in listing:
-                    try:
-                        info = item.stat(follow_symlinks=False)
-                    except OSError:
-                        continue
-                    total += info.st_blocks * 512
-                    if stat.S_ISDIR(info.st_mode):
-                        stack.append(item.path)
+            fd = _open_beneath(root, rel_dir)
         except OSError:
             continue
-    return total
+        try:
+            try:
+                with os.scandir(fd) as listing:
+                    items = list(listing)
+            except OSError:
+                continue
+            found: list[tuple[str, os.stat_result]] = []
+            for item in items:
+                try:
+                    info = item.stat(follow_symlinks=False)  # fstatat on fd: no path walk
+                except OSError:
+                    continue
+                if stat.S_ISDIR(info.st_mode):
+                    pending.append(f"{rel_dir}/{item.name}" if rel_dir else item.name)
+                found.append((item.name, info))
+            yield rel_dir, fd, found
+        finally:
+            os.close(fd)
+
+
+def _bytes_used(root: Path) -> int:
+    """Disk blocks of everything under ``root`` in bytes (links not followed)."""
+    return sum(info.st_blocks * 512 for _, _, items in _walk(root) for _, info in items)
 
 
 def bwrap_binary() -> str:
@@ -235,37 +274,26 @@ class _Tree:
 
     def scan(self) -> dict[str, _Entry]:
         found: dict[str, _Entry] = {}
-        stack = [""]
-        while stack:
-            rel_dir = stack.pop()
-            try:
-                with os.scandir(self.root / rel_dir if rel_dir else self.root) as listing:
-                    items = list(listing)
-            except OSError:
-                continue  # removed or made unreadable under us: its files are gone from view
-            for item in items:
-                rel = f"{rel_dir}/{item.name}" if rel_dir else item.name
-                try:
-                    info = item.stat(follow_symlinks=False)
-                except OSError:
+        for rel_dir, dir_fd, items in _walk(self.root):
+            for name, info in items:
+                if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
                     continue
-                if stat.S_ISDIR(info.st_mode):
-                    stack.append(rel)
-                elif stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode):
-                    key = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-                    old = self.entries.get(rel)
-                    if old is not None and old.key == key:
-                        found[rel] = old
-                    else:
-                        found[rel] = self._hash(rel, key, info)
+                rel = f"{rel_dir}/{name}" if rel_dir else name
+                key = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+                old = self.entries.get(rel)
+                if old is not None and old.key == key:
+                    found[rel] = old
+                else:
+                    found[rel] = self._hash(dir_fd, name, key, info)
         self.entries = found
         return found
 
-    def _hash(self, rel: str, key: tuple[int, int, int, int], info: os.stat_result) -> _Entry:
-        path = self.root / rel
+    def _hash(
+        self, dir_fd: int, name: str, key: tuple[int, int, int, int], info: os.stat_result
+    ) -> _Entry:
         if stat.S_ISLNK(info.st_mode):
             try:
-                target = os.readlink(path)
+                target = os.readlink(name, dir_fd=dir_fd)
             except OSError:
                 target = "?"
             data = f"symlink -> {target}\n".encode(errors="surrogateescape")
@@ -273,7 +301,9 @@ class _Tree:
         digest = hashlib.sha256()
         kept = bytearray()
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+            fd = os.open(
+                name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd
+            )
         except OSError:
             return _Entry(key, "unreadable", None)
         try:
