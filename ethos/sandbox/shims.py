@@ -72,12 +72,13 @@ for operand in "${operands[@]}"; do
         mapped+=("$operand")
     fi
 done
-# errors name host:path, not the directory behind it
-cp "${recursive[@]}" "${preserve[@]}" -- "${mapped[@]}" \
-    2> >(sed -e "s#$SERVERS/\([^/]*\)#\1:#g" >&2)
-status=$?
-wait
-exit $status
+# errors name host:path, not the directory behind it; a pipe, not a process
+# substitution, so the message is written before scp exits (and the command's
+# stderr ends with it)
+exec 3>&1
+cp "${recursive[@]}" "${preserve[@]}" -- "${mapped[@]}" 2>&1 1>&3 3>&- \
+    | sed -e "s#$SERVERS/\([^/]*\)#\1:#g" >&2
+exit "${PIPESTATUS[0]}"
 """
 
 _SSH = r"""
