@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import shutil
 import socket
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -33,13 +35,21 @@ HOST_SECRET = "ETHOS_TEST_HOST_SECRET"
 
 
 @pytest.fixture
-def canary(tmp_path: Path) -> Iterator[Path]:
-    """A host directory outside every episode, with a file and a link in it."""
-    folder = tmp_path / "host-canary"
-    folder.mkdir()
+def canary() -> Iterator[Path]:
+    """A host folder outside every episode that the sandbox's own host user
+    could read and write if it could reach it (world-writable, beside the
+    episodes, every parent open to others): only the sandbox's walls keep a
+    command out, not file permissions (pytest's tmp_path is closed to the
+    ``nobody`` the sandbox runs as under root)."""
+    from ethos.sandbox.bwrap import _others_can_enter, episode_parent
+
+    folder = Path(tempfile.mkdtemp(prefix="ethos-test-canary-", dir=episode_parent()))
+    folder.chmod(0o777)
     (folder / "secret.txt").write_text("host secret 7c1e\n")
-    os.chmod(tmp_path, 0o755)  # even readable by others: only the sandbox's walls keep it out
+    (folder / "secret.txt").chmod(0o666)
+    assert _others_can_enter(folder)
     yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -136,33 +146,28 @@ async def test_no_devices_beyond_the_harmless_ones(box: Sandbox) -> None:
 
 
 async def test_host_loopback_services_are_unreachable(box: Sandbox) -> None:
-    script = (
-        "import socket\n"
-        "targets = [('127.0.0.1', 5432), ('127.0.0.1', 22), ('10.0.0.1', 80), ('1.1.1.1', 53)]\n"
-        "for host, port in targets:\n"
-        "    s = socket.socket(); s.settimeout(2)\n"
-        "    try:\n"
-        "        s.connect((host, port)); print(host, port, 'CONNECTED')\n"
-        "    except OSError as e:\n"
-        "        print(host, port, type(e).__name__)\n"
-    )
-    result = await box.run(f"python3 - <<'EOF'\n{script}EOF\ncat /proc/net/dev | tail -n +3")
+    # a service this test itself runs on the host's loopback: without the
+    # sandbox's network namespace the connection would be accepted
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        script = (
+            "import socket\n"
+            f"targets = [('127.0.0.1', {port}), ('127.0.0.1', 5432), ('10.0.0.1', 80),"
+            " ('1.1.1.1', 53)]\n"
+            "for host, port in targets:\n"
+            "    s = socket.socket(); s.settimeout(2)\n"
+            "    try:\n"
+            "        s.connect((host, port)); print(host, port, 'CONNECTED')\n"
+            "    except OSError as e:\n"
+            "        print(host, port, type(e).__name__)\n"
+        )
+        result = await box.run(f"python3 - <<'EOF'\n{script}EOF\ncat /proc/net/dev | tail -n +3")
     assert "CONNECTED" not in result.stdout
-    assert "127.0.0.1 5432 ConnectionRefusedError" in result.stdout
+    assert f"127.0.0.1 {port} ConnectionRefusedError" in result.stdout
+    assert "127.0.0.1 5432 ConnectionRefusedError" in result.stdout  # PostgreSQL's port
     assert "1.1.1.1 53 OSError" in result.stdout  # Network is unreachable
     interfaces = [line.split(":")[0].strip() for line in result.stdout.splitlines() if ":" in line]
     assert interfaces == ["lo"]
-    # the host itself does reach the database where one runs: the wall is the sandbox's
-    if _host_reaches(5432):
-        assert "5432 ConnectionRefusedError" in result.stdout
-
-
-def _host_reaches(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 async def test_the_host_environment_is_not_inherited(box: Sandbox) -> None:
@@ -278,20 +283,34 @@ PATHS = [
     "/.ethos/servers", "~", "/tmp", "/work", "/root", "/home", "build-01:/opt", "archive:",
     "/sys/kernel", "-1", "1", "*", ".*",
 ]  # fmt: skip
-JOINERS = ["; ", " && ", " || ", " | ", " & ", "\n", " $(", " `"]
+JOINERS = ["; ", " && ", " || ", " | ", " & ", "\n"]
 
 
 def command_lines(canary: Path) -> st.SearchStrategy[str]:
-    paths = st.sampled_from([*PATHS, str(canary), f"{canary}/secret.txt"])
-    word = st.one_of(
+    """Command lines that mostly parse (a joiner only between commands,
+    substitutions closed), so that most examples run something; a garbage
+    word now and then for the parser."""
+    # the canary half the time: a broken wall must show within a few examples
+    paths = st.one_of(
+        st.sampled_from(PATHS),
+        st.sampled_from([str(canary), f"{canary}/secret.txt", f"{canary}/new.txt"]),
+    )
+    simple = st.one_of(
         st.builds(lambda v, p: f"{v} {p}", st.sampled_from(VERBS), paths),
         st.builds(lambda v, a, b: f"{v} {a} {b}", st.sampled_from(VERBS), paths, paths),
+    )
+    word = st.one_of(
+        simple,
+        simple.map(lambda w: f"echo $({w})"),
+        simple.map(lambda w: f"x=`{w}`"),
         st.text(st.characters(blacklist_categories=("Cs",)), max_size=12),
     )
     return st.builds(
-        lambda words, joiners: "".join(w + j for w, j in zip(words, joiners, strict=False)),
+        lambda words, joiners: (
+            words[0] + "".join(j + w for j, w in zip(joiners, words[1:], strict=False))
+        ),
         st.lists(word, min_size=1, max_size=4),
-        st.lists(st.sampled_from(JOINERS), min_size=4, max_size=4),
+        st.lists(st.sampled_from(JOINERS), min_size=3, max_size=3),
     )
 
 
@@ -310,7 +329,7 @@ def test_random_command_lines_leave_the_host_alone(canary: Path) -> None:
     spec = get_scenario("demo-servers").spec()
     opened = open_episode(spec, limits=limits)
     sandbox = loop.run_until_complete(opened.__aenter__())
-    outcomes: dict[str, int] = {"result": 0, "restarted": 0, "timed_out": 0}
+    outcomes: dict[str, int] = {"result": 0, "parsed": 0, "restarted": 0, "timed_out": 0}
     try:
 
         @settings(
@@ -325,7 +344,11 @@ def test_random_command_lines_leave_the_host_alone(canary: Path) -> None:
             except SandboxError:
                 return  # the runner's own, typed error is allowed
             assert isinstance(result, CommandResult)
+            assert "host secret" not in result.stdout + result.stderr, line
             outcomes["result"] += 1
+            outcomes["parsed"] += not any(
+                said in result.stderr for said in ("syntax error", "unexpected EOF")
+            )
             outcomes["restarted"] += result.shell_restarted
             outcomes["timed_out"] += result.timed_out
             for change in result.changes:
@@ -341,4 +364,5 @@ def test_random_command_lines_leave_the_host_alone(canary: Path) -> None:
         loop.run_until_complete(opened.__aexit__(None, None, None))
         loop.close()
     assert outcomes["result"] >= 50
+    assert outcomes["parsed"] >= 40  # most lines ran, not only the parser
     assert not sandbox.root.exists()
