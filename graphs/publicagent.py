@@ -670,25 +670,33 @@ async def answer_question(
     put to ``ask_person`` (an async function of the interrupt's value that
     returns the person's answer); ``on_event`` sees every event."""
     graph = runtime.compile(build_graph(), name="publicagent")
+    waiting: Any = None
     if question is None:
         state = await runtime.state(graph, thread_id)  # ThreadNotFoundError names it
         if state.finished:
             return PublicAgentAnswer.from_state(state.values)
-    events = runtime.stream(
-        graph,
+        if state.interrupts:  # stopped at a question to the person (Ctrl-C at the prompt)
+            waiting = state.interrupts[0].value
+    events = (
         None
-        if question is None
-        else start_state(question, interactive=interactive, ablate=ablate, seed=seed),
-        thread_id=thread_id,
-        context=ctx,
+        if waiting is not None
+        else runtime.stream(
+            graph,
+            None
+            if question is None
+            else start_state(question, interactive=interactive, ablate=ablate, seed=seed),
+            thread_id=thread_id,
+            context=ctx,
+        )
     )
     while True:
-        waiting: Any = None
-        async for event in events:
-            if on_event is not None:
-                on_event(event)
-            if event.kind == "interrupted":
-                waiting = event.value
+        if events is not None:
+            waiting = None
+            async for event in events:
+                if on_event is not None:
+                    on_event(event)
+                if event.kind == "interrupted":
+                    waiting = event.value
         if waiting is None:
             break
         if ask_person is None:

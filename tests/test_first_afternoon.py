@@ -492,3 +492,66 @@ for model, scripts in [("script/echo", False), ("script/echo", True), ("openai/g
         "hosted_vllm/m ok False",
         "local/absent CheckpointNotFoundError False",
     ]
+
+
+def test_runs_list_at_80_columns_shows_a_long_question_whole_on_its_own_lines(
+    ethos_env: Path,
+) -> None:
+    # An ask run's kind and status leave a name column a few characters wide:
+    # the name goes below its run, whole, and no line passes the edge.
+    from ethos.db.store import Store
+
+    question = "Do heavier cars have lower mpg (wt, mpg) in the motor trend data?"
+
+    async def create() -> None:
+        async with await Store.open(f"sqlite:///{ethos_env / 'ethos.db'}") as store:
+            run = await store.create_run("publicagent", name=question)
+            await store.finish_run(run.id, "cancelled")
+
+    asyncio.run(create())
+    listed = run_ethos("runs", "list", columns=80)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert all(len(line.rstrip()) <= 80 for line in lines), lines
+    assert re.match(r"^ ?[0-9a-f]{16}  publicagent  cancelled  \S+ \S+  \S+$", lines[0]), lines
+    assert " ".join(line.strip() for line in lines[1:]) == question
+
+
+@pytest.mark.slow
+def test_ctrl_c_at_an_ask_prompt_names_the_resume_command_and_it_resumes(
+    catalogue: Path,
+) -> None:
+    # `ask` with the same question starts a new run: Ctrl-C must name the
+    # command that continues this one, and that command must re-ask the
+    # person the question the run stopped at.
+    import signal
+
+    question = "Do heavier cars have lower mpg (wt, mpg) in the motor trend data?"
+    clean = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    command = [sys.executable, "-m", "ethos", "ask", question, "-m", "script/publicagent-rules"]
+    process = subprocess.Popen(
+        [*command, "--interactive"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**clean, "COLUMNS": "200"},
+    )
+    assert process.stderr is not None
+    seen = b""
+    while b"Accept?" not in seen:  # the prompt ends without a newline
+        chunk = process.stderr.read1(4096)  # type: ignore[attr-defined]
+        assert chunk, seen.decode()
+        seen += chunk
+    process.send_signal(signal.SIGINT)
+    _, rest = process.communicate(timeout=120)
+    err = (seen + rest).decode()
+    assert process.returncode == 130, err
+    (run,) = runs_in(catalogue)
+    assert run["status"] == "cancelled"
+    assert err.strip().endswith(f"cancelled: run `ethos ask --resume {run['id']}` to resume"), err
+    assert "never awaited" not in err and "Traceback" not in err
+
+    again = run_ethos("ask", "--resume", run["id"], input="yes\n")
+    assert again.returncode == 0, again.stderr
+    assert "Accept?" in again.stderr and "(confirmed by the person)" in again.stdout
+    assert runs_in(catalogue) == [{"id": run["id"], "status": "succeeded"}]

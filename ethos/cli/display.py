@@ -65,6 +65,23 @@ class Steps:
             print(f"{self.what} {elapsed:.1f}s: {text}", file=sys.stderr, flush=True)
 
 
+RESUME = "run the same command to resume"
+_resume_hint = RESUME
+
+
+def set_resume_hint(hint: str) -> None:
+    """What Ctrl-C says for this command when "the same command" would not
+    resume (``ask`` starts a new run unless given ``--resume RUN``)."""
+    global _resume_hint
+    _resume_hint = hint
+
+
+def cancelled_line() -> str:
+    """The line Ctrl-C ends with: the run was marked cancelled on the way
+    out, and this says how to go on."""
+    return f"cancelled: {_resume_hint}"
+
+
 def quiet_cancellation() -> None:
     """After Ctrl-C: the coroutines and tasks the interrupted event loop left
     behind are collected without "coroutine ... was never awaited" or "Task

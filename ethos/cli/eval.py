@@ -120,6 +120,10 @@ def run(
     if display is None and progress is not None:
         display = Display.rich if progress else Display.none
     mode = resolve_display(display)
+    if new_run:  # the same command would start yet another run
+        from ethos.cli.display import set_resume_hint
+
+        set_resume_hint("run the same command without --new-run to resume")
 
     async def work(store):
         from ethos.evals.report import build_report

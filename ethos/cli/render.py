@@ -33,13 +33,37 @@ def status(value: str) -> str:
     return f"[{STATUS_STYLE.get(value, 'white')}]{value}[/]"
 
 
-def runs_table(runs: list[Run]) -> Table:
+NAME_MIN = 16  # narrower than this, a name wraps one word a line
+
+
+def runs_table(runs: list[Run], width: int | None = None) -> Any:
+    """The runs as a table; where ``width`` leaves the name column under
+    ``NAME_MIN`` characters, each run as a line of its facts with its name
+    whole on the lines below, so nothing is cut at the console's edge."""
+    cells = [
+        (run.id[:ID_SHOWN], run.kind, run.status, when(run.created_at), duration(run))
+        for run in runs
+    ]
+    heads = ("id", "kind", "status", "created", "took")
+    # each column's widest cell or header, and one space either side (the name's too)
+    fixed = sum(max(len(h), *(len(c[i]) for c in cells)) + 2 for i, h in enumerate(heads)) + 2
+    if width is not None and width - fixed < NAME_MIN:
+        from rich.console import Group
+        from rich.padding import Padding
+        from rich.text import Text
+
+        blocks: list[Any] = []
+        for run, (rid, kind, state, created, took) in zip(runs, cells, strict=True):
+            style = STATUS_STYLE.get(state, "white")
+            facts = Text.assemble(f"{rid}  {kind}  ", (state, style), f"  {created}  {took}")
+            blocks += [facts, Padding(Text(run.name or "-"), (0, 0, 0, 2))]
+        return Group(*blocks)
     table = Table(box=None, header_style="bold")
-    for column in ("id", "kind", "status", "created", "took"):
+    for column in heads:
         table.add_column(column, no_wrap=True)
     # The name wraps (a long path folds) rather than ending in "…": two runs'
     # names cut to the same prefix could not be told apart.
-    table.add_column("name", overflow="fold", min_width=12)
+    table.add_column("name", overflow="fold", min_width=NAME_MIN)
     for run in runs:
         table.add_row(
             run.id[:ID_SHOWN],

@@ -37,7 +37,7 @@ def list_runs(
     if not runs:
         console.print(f"no runs in {where}; `ethos demo` records one")
         return
-    console.print(runs_table(runs))
+    console.print(runs_table(runs, width=console.width))
 
 
 @app.command()
