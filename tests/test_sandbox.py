@@ -618,3 +618,19 @@ def test_scanning_never_reads_through_a_directory_swapped_for_a_link(
     swaps.clear()
     assert bwrap._bytes_used(root) < 1 << 20
     assert swaps
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root hands the sandbox to nobody")
+def test_a_sandbox_dir_nobody_can_reach_is_named_with_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As root the sandbox runs as nobody: an ETHOS_SANDBOX_DIR under a
+    closed folder (pytest's tmp_path is 0700) is refused naming the variable,
+    not blamed on user namespaces."""
+    skip_without_bwrap()
+    tmp_path.chmod(0o700)
+    monkeypatch.setenv("ETHOS_SANDBOX_DIR", str(tmp_path / "episodes"))
+    code, _, err = cli(["sandbox", "exec", "demo-project", "--", "echo", "hi"])
+    assert code == 2 and err.count("\n") == 1
+    assert f"ETHOS_SANDBOX_DIR={tmp_path / 'episodes'}" in err
+    assert "user namespaces" not in err

@@ -197,6 +197,12 @@ def episode_parent() -> str:
     chosen = os.environ.get("ETHOS_SANDBOX_DIR")
     if chosen:
         Path(chosen).mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0 and not _others_can_enter(Path(chosen)):
+            raise SandboxUnavailable(
+                f"ETHOS_SANDBOX_DIR={chosen} is closed to the sandbox's user (nobody, "
+                "since ethos runs as root)",
+                "choose a directory whose parents others may enter (mode o+x), e.g. /var/tmp",
+            )
         return chosen
     default = tempfile.gettempdir()
     if os.geteuid() != 0 or _others_can_enter(Path(default)):
