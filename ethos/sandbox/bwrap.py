@@ -10,13 +10,20 @@ the command text to a read-only control file and sends the shell one line::
 Sourcing (not a subshell) keeps ``cd`` and variables for the next command;
 the random per-command token ends each stream, so output is read until the
 token without guessing. Output beyond the cap is read and dropped (the
-command is never blocked on a full pipe). At the timeout the host kills the
-shell's children; if the shell itself is stuck (a builtin loop), or the
-command ran ``exit``, the next command gets a fresh shell (working directory
-and variables reset; ``CommandResult.shell_restarted`` says so).
+command is never blocked on a full pipe). At the timeout the host sends the
+shell SIGUSR1 (its trap returns from the sourced command, ending a builtin
+loop too) and kills the shell's children; the shell and its state live on.
+If the shell ignores that, exited (``exit``) or was abandoned mid-command
+(a cancelled ``run``), the next command gets a fresh shell (working
+directory and variables reset; ``CommandResult.shell_restarted`` says so).
 
-Nothing here blocks the event loop: the processes are asyncio subprocesses
-and file hashing runs on a worker thread.
+The host reads the episode's tree (the change list, the disk watch) with
+directory fds and ``O_NOFOLLOW`` at every component: the agent's background
+jobs can swap a directory for a link to a host path at any moment.
+
+Nothing in ``run``, ``create`` or ``close`` blocks the event loop: the
+processes are asyncio subprocesses and file work runs on a worker thread
+(:meth:`BwrapSandbox.snapshot` is synchronous, as the protocol says).
 """
 
 from __future__ import annotations
