@@ -16,8 +16,12 @@ import asyncio
 import os
 import pathlib
 import shutil
+import signal
+import sqlite3
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -122,3 +126,71 @@ async def test_episodes_open_and_run_while_another_process_sweeps(parent: Path) 
     failed = [repr(s) for s in seen if s != "still here\n"]
     assert failed == [], failed
     assert out.decode().strip() == "0", "the other process's sweep removed live episodes"
+
+
+def _count(db: Path, sql: str) -> int:
+    with sqlite3.connect(db) as conn:
+        try:
+            return conn.execute(sql).fetchone()[0]
+        except sqlite3.OperationalError:  # tables not made yet
+            return 0
+
+
+@pytest.mark.slow
+def test_a_scheming_run_killed_mid_episode_resumes_with_every_sample_scored_once(
+    parent: Path, tmp_path: Path
+) -> None:
+    """kill -9 while an episode's sandbox is live, then the same command:
+    the sample in flight is redone in a fresh episode, the dead process's
+    episode directory is removed, and each sample holds one score per scorer."""
+    db = tmp_path / "ethos.db"
+    command = [
+        sys.executable,
+        "-m",
+        "ethos",
+        "--db",
+        str(db),
+        "eval",
+        "run",
+        "scheming",
+        "--model",
+        "script/scheming-schemer",
+        "--model-role",
+        "grader=script/scheming-grader",
+        "--no-progress",
+        "--max-connections",
+        "1",
+        *("-T", "scenarios=1", "-T", "variants=nudge", "-T", "interrogation_turns=0"),
+    ]
+    env = {**os.environ, "ETHOS_SANDBOX_DIR": str(parent)}
+    done = "SELECT count(*) FROM samples WHERE status = 'succeeded'"
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and first.poll() is None:
+        live = [p for p in parent.iterdir() if p.name.startswith("ethos-episode-")]
+        if _count(db, done) >= 2 and live:
+            break
+        time.sleep(0.02)
+    first.send_signal(signal.SIGKILL)
+    first.wait(30)
+    before = _count(db, done)
+    assert 2 <= before < 6, "the run was not killed halfway"
+    left = {p.name for p in parent.iterdir() if p.name.startswith("ethos-episode-")}
+    assert left, "no episode was live at the kill"
+
+    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert "6 of 6 samples succeeded" in second.stdout, second.stdout
+    assert _count(db, done) == 6
+    assert _count(db, "SELECT count(DISTINCT sample_id) FROM samples") == 6
+    assert _count(db, "SELECT count(*) FROM samples WHERE attempt > 1") == 1  # the one in flight
+    per_sample = "SELECT count(*) FROM scores GROUP BY sample_pk, scorer HAVING count(*) > 1"
+    assert _count(db, f"SELECT count(*) FROM ({per_sample})") == 0
+    assert _count(db, "SELECT count(*) FROM scores") == 12  # scheming and followup, once each
+    # The schemer is caught in every sample, the one redone included.
+    flagged = (
+        "SELECT count(*) FROM scores WHERE scorer = 'scheming' AND "
+        "(json_extract(value, '$.schemed') = 1 OR json_extract(value, '$.accuracy_gap') = 1)"
+    )
+    assert _count(db, flagged) == 6
+    assert not [p for p in parent.iterdir() if p.name.startswith("ethos-episode-")]
