@@ -240,3 +240,29 @@ async def test_a_constant_metric_gets_a_line_not_a_histogram(tmp_path: Path) -> 
     assert render_html(only_constant).count("data:image/png;base64,") == 1
     # a list of numbers on one line, beside the other fields
     assert "<dt>ids</dt><dd><code>[1, 2, 3]</code></dd>" in page
+
+
+async def test_a_page_keeps_its_sample_details_within_a_budget(tmp_path: Path) -> None:
+    """Past the budget a row keeps its scores and error and names the command
+    that shows the rest, so 10,000 long transcripts do not make a page no
+    browser opens; every row stays in the table."""
+    config = {"task": "t", "arms": [{"name": "a", "model": "script/echo"}], "epochs": 1}
+    async with await open_store(str(tmp_path / "budget.db")) as store:
+        run = await store.create_run("eval", "t", config=config, metadata={"scripted": True})
+        for i in range(6):
+            sample = await store.record_sample(
+                run.id, f"s{i}", arm="a", input=f"question {i}: " + "long words " * 500
+            )
+            await store.record_score(run.id, sample.id, "words", float(i))
+        await store.finish_run(run.id)
+        report = await build_report(store, run.id)
+    whole = render_html(report)
+    assert "showing all 6 sample rows</p>" in whole and whole.count("question 5:") == 1
+    page = render_html(report, detail_budget=9_000)  # room for two ~4,200-character cards
+    assert page.count("<template id=") == 6 and page.count('<tr tabindex="0"') == 6
+    assert "showing all 6 sample rows; the first 2 hold their input, output and transcript" in page
+    assert "question 0:" in page and "question 1:" in page and "question 2:" not in page
+    for i in range(2, 6):
+        assert f"<code>ethos runs show {run.id[:12]} --sample s{i} --epoch 0 --arm a</code>" in page
+    assert "<li><b>words</b>: 5</li>" in page  # a short card keeps its scores
+    assert len(whole) - len(page) > 4 * 3_500  # each input is clipped to 4,000 characters

@@ -9,6 +9,7 @@ no stored text can become markup."""
 from __future__ import annotations
 
 import json
+import shlex
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,11 @@ from ethos.evals.report.transcript_html import environment, transcript_events
 
 _TEMPLATES = Path(__file__).parent / "templates"
 _CELL_CHARS = 40
+# Characters of sample detail (inputs, outputs, transcripts) one page holds.
+# A ten-round game's transcript is about 30 KB, so 10,000 such rows would
+# make a 300 MB page no browser opens; past this budget a row keeps its
+# scores and error and names the command that shows the rest.
+DETAIL_BUDGET = 20_000_000
 
 
 @cache
@@ -55,7 +61,16 @@ def _error_class(view: SampleView) -> str:
     return error_class(view.error.strip())
 
 
-def _browser(samples: SampleBrowser) -> dict[str, Any]:
+def _show_command(run_id: str, view: SampleView) -> str:
+    argv = ["ethos", "runs", "show", run_id[:12], "--sample", view.sample_id]
+    argv += ["--epoch", str(view.epoch), *(["--arm", view.arm] if view.arm else [])]
+    return shlex.join(argv)
+
+
+def _browser(samples: SampleBrowser, run_id: str, budget: int) -> dict[str, Any]:
+    """Every sample row for the table; each row's card with its input,
+    output and transcript while ``budget`` characters last, after that its
+    scores, error and the ``ethos runs show`` command for the rest."""
     shown = len(samples.shown)
     more = samples.total - shown
     summary = f"showing all {shown:,} sample rows"
@@ -65,19 +80,29 @@ def _browser(samples: SampleBrowser) -> dict[str, Any]:
             f"{more:,} more are in the database and not shown here"
         )
     metrics = sorted({name for view in samples.shown for name in view.scores})
+    card = environment().get_template("sample.html").module.card  # type: ignore[attr-defined]
     rows = []
+    left, full = budget, 0
     for view in samples.shown:
         cells = []
         for name in metrics:
             key, text = _cell(view.scores.get(name))
             cells.append({"metric": name, "key": key, "text": text})
-        rows.append(
-            {
-                "view": view,
-                "error_class": _error_class(view),
-                "cells": cells,
-                "events": transcript_events(view),
-            }
+        row = {"view": view, "error_class": _error_class(view), "cells": cells}
+        command = _show_command(run_id, view)
+        detail = card({**row, "events": transcript_events(view)}, True, command) if left else ""
+        if detail and len(detail) <= left:
+            left -= len(detail)
+            full += 1
+        else:
+            left = 0  # spent: every later row is short, so the full ones are the first
+            detail = card(row, False, command)
+        rows.append({**row, "card": detail})
+    if full < shown:
+        summary += (
+            f"; the first {full:,} hold their input, output and transcript, the other "
+            f"{shown - full:,} their scores and errors and the ethos runs show command "
+            f"for the rest (a page keeps {budget / 1e6:g} MB of them)"
         )
     return {
         "summary": summary,
@@ -90,12 +115,13 @@ def _browser(samples: SampleBrowser) -> dict[str, Any]:
     }
 
 
-def render_html(report: EvalReport) -> str:
+def render_html(report: EvalReport, detail_budget: int = DETAIL_BUDGET) -> str:
     """The report as one self-contained HTML page: the scripted label, the
     run's facts, counts, the metrics and Deltas with intervals, plots inline
     as base64 PNG (a metric with one value everywhere gets a line, not a
-    histogram), the failures, and the sample browser. Nothing is fetched
-    from anywhere when it is opened."""
+    histogram), the failures, and the sample browser (every row; inputs,
+    outputs and transcripts up to ``detail_budget`` characters). Nothing is
+    fetched from anywhere when it is opened."""
     run = report.run
     facts = [
         ("run", run.id),
@@ -199,13 +225,17 @@ def render_html(report: EvalReport) -> str:
             ],
             failures_total=sum(f.count for f in report.failures),
             notes=[*report.notes, *(report.section.notes if report.section else [])],
-            browser=_browser(report.samples) if report.samples is not None else None,
+            browser=(
+                _browser(report.samples, run.id, detail_budget)
+                if report.samples is not None
+                else None
+            ),
         )
     )
 
 
-def write_html(report: EvalReport, path: Path) -> Path:
+def write_html(report: EvalReport, path: Path, detail_budget: int = DETAIL_BUDGET) -> Path:
     """Write :func:`render_html` to ``path`` (parents created); returns it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(report), encoding="utf-8")
+    path.write_text(render_html(report, detail_budget), encoding="utf-8")
     return path
