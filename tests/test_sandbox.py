@@ -634,3 +634,45 @@ def test_a_sandbox_dir_nobody_can_reach_is_named_with_the_fix(
     assert code == 2 and err.count("\n") == 1
     assert f"ETHOS_SANDBOX_DIR={tmp_path / 'episodes'}" in err
     assert "user namespaces" not in err
+
+
+REAPER_SCRIPT = """
+import asyncio, ctypes, os
+from ethos.sandbox import EpisodeSpec, open_episode
+
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: orphans come to us, unreaped
+
+async def main():
+    for _ in range(3):
+        async with open_episode(EpisodeSpec()) as box:
+            await box.run("sleep 600 &")
+            try:  # a command cancelled mid-run: its shell is abandoned, then replaced
+                await asyncio.wait_for(box.run("sleep 600"), 0.5)
+            except asyncio.TimeoutError:
+                pass
+            assert (await box.run("echo next")).shell_restarted
+
+asyncio.run(main())
+left = []
+for name in os.listdir("/proc"):
+    try:
+        with open(f"/proc/{name}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        continue
+    if int(fields[1]) == os.getpid():
+        left.append(f"{name} {fields[0]}")
+print(len(left), left)
+"""
+
+
+def test_closing_leaves_no_orphan_for_the_hosts_init_to_reap() -> None:
+    """In a container whose PID 1 never reaps (``docker run`` without
+    ``--init``, ethos itself as PID 1), every orphan of an episode would stay a
+    zombie: closing must end the sandbox's own init first, so bwrap reaps it."""
+    skip_without_bwrap()
+    done = subprocess.run(
+        [sys.executable, "-c", REAPER_SCRIPT], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0 []"

@@ -611,8 +611,13 @@ class BwrapSandbox:
         """Kill the shell now (no await: we may be mid-cancellation); the
         next command reaps it and starts another."""
         if self._proc is not None and self._proc.returncode is None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._proc.pid, signal.SIGKILL)
+            inits = _children(self._proc.pid)  # pid 1 first, as in _stop
+            for pid in inits:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
+            if not inits:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(self._proc.pid, signal.SIGKILL)
         self._abandoned = True
 
     async def close(self) -> None:
@@ -827,6 +832,16 @@ class BwrapSandbox:
         proc, self._proc = self._proc, None
         if proc is None:
             return
+        if proc.returncode is None:
+            # The sandbox's pid 1 first: its death ends every process in the
+            # namespace, and bwrap reaps it and exits. Killing bwrap first
+            # would orphan it to the host's init (a zombie per episode where
+            # PID 1 never reaps, as in a container without --init).
+            for init in _children(proc.pid):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(init, signal.SIGKILL)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(proc.wait()), 5)
         if proc.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
