@@ -362,6 +362,7 @@ async def run_eval(
         total = len(items)
         skipped = (await leases.status_counts(store, run.id)).get("succeeded", 0)
         runner = _Runner(store, lease, task, config, total, total - skipped, items)
+        runner.settings = settings
         # A run stored without transcripts keeps none when resumed, and the
         # setting turned off keeps none from now on.
         runner.transcripts = settings.transcripts and run.metadata.get("transcripts") is not False
@@ -435,6 +436,7 @@ class _Runner:
         self.succeeded = self.failed = 0
         self.meter = UsageMeter()
         self.transcripts = True
+        self.settings: Any = None  # the run's: passed to every sample's calls
         self.stop = False
         self.graph: Any = None  # a StateGraph solver, compiled once for the run
         self.claimed: deque[Claim] = deque()  # claimed, not started yet
@@ -539,6 +541,7 @@ class _Runner:
             roles=self.config.model_roles,
             model_args=_model_args(self.config, arm),
             attempt=claim.attempt,
+            settings=self.settings,
         )
         try:
             with run_scope(
@@ -716,6 +719,7 @@ class _Progress:
         self.runner = runner
         self.mode = display_mode(enabled)
         self.bar: Any = None
+        self.heartbeat: asyncio.Task[None] | None = None
         self.started = self.last = 0.0
         self.next_step = 0
 
@@ -750,7 +754,17 @@ class _Progress:
             already = f" ({done:,} already done)" if done else ""
             self._line(f"started: {self.runner.pending:,} of {self.runner.total:,} to run{already}")
             self.next_step = 1
+            # Samples that take minutes must not leave minutes of silence in a log.
+            self.heartbeat = asyncio.get_running_loop().create_task(self._beat())
         return self
+
+    async def _beat(self) -> None:
+        import time
+
+        while True:
+            await asyncio.sleep(self.PLAIN_INTERVAL_S)
+            if time.monotonic() - self.last >= self.PLAIN_INTERVAL_S:
+                self._report(time.monotonic())
 
     def _done(self) -> int:
         return self.runner.total - self.runner.pending + self.runner.succeeded + self.runner.failed
@@ -781,20 +795,26 @@ class _Progress:
             step = worked * 10 // pending  # tenths of this process's share
             if step >= self.next_step or now - self.last >= self.PLAIN_INTERVAL_S:
                 self.next_step = step + 1
-                self.last = now
-                total = self.runner.total
-                done = self._done()
-                pct = 100 * done / total if total else 100.0
-                rate = worked / (now - self.started) if now > self.started else 0.0
-                togo = self.runner.pending - worked
-                left = f", ~{togo / rate:.0f}s left" if rate and togo else ""
-                meter = self.runner.meter
-                tokens = meter.input_tokens + meter.output_tokens
-                self._line(
-                    f"{done:,}/{total:,} ({pct:.0f}%) {self.runner.failed:,} failed, "
-                    f"{tokens:,} tokens, {now - self.started:.1f}s{left}"
-                )
+                self._report(now)
+
+    def _report(self, now: float) -> None:
+        self.last = now
+        worked = self.runner.succeeded + self.runner.failed
+        total = self.runner.total
+        done = self._done()
+        pct = 100 * done / total if total else 100.0
+        rate = worked / (now - self.started) if now > self.started else 0.0
+        togo = self.runner.pending - worked
+        left = f", ~{togo / rate:.0f}s left" if rate and togo else ""
+        meter = self.runner.meter
+        tokens = meter.input_tokens + meter.output_tokens
+        self._line(
+            f"{done:,}/{total:,} ({pct:.0f}%) {self.runner.failed:,} failed, "
+            f"{tokens:,} tokens, {now - self.started:.1f}s{left}"
+        )
 
     def __exit__(self, *exc: object) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.cancel()
         if self.bar is not None:
             self.bar.stop()

@@ -76,6 +76,9 @@ class SolverContext:
     roles: Mapping[str, str] = field(default_factory=dict)
     model_args: Mapping[str, Any] = field(default_factory=dict)
     attempt: int = 1  # which try of this sample (a redo after a crash or failure: 2, ...)
+    # The run's settings: every call of the sample uses them (the run's
+    # [models] endpoints) instead of reading them again per call.
+    settings: Any = field(default=None, repr=False, compare=False)
 
     @property
     def model(self) -> str:
@@ -109,6 +112,8 @@ class SolverContext:
             kwargs.setdefault("interventions", self.interventions)
         if "seed" not in args:  # a seed the user set for the model wins
             kwargs.setdefault("seed", self.seed)
+        if self.settings is not None:
+            kwargs.setdefault("settings", self.settings)
         return await acomplete(model, messages, **kwargs)
 
     def agent_context(self, deps: Any = None, *, settings: Any = None) -> AgentContext:
@@ -123,7 +128,7 @@ class SolverContext:
             model_args=dict(self.model_args),
             interventions=tuple(self.interventions),
             seed=self.seed,
-            settings=settings,
+            settings=settings if settings is not None else self.settings,
             deps=deps,
         )
 

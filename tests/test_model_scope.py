@@ -131,3 +131,39 @@ def test_model_arguments_without_a_model_are_refused() -> None:
     """They would silently reach no model (they belong to the context's model)."""
     with pytest.raises(ConfigError, match="model arguments or interventions but no model"):
         AgentContext(roles={"writer": ARM_MODEL}, model_args={"temperature": 0.2})
+
+
+async def test_a_run_given_settings_calls_its_models_with_them(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``run_eval(settings=...)``: the solver's calls, its agents' and the
+    scorer's use the run's settings (here the only place that names the
+    endpoints); they were read again from the environment on every call,
+    which knows neither endpoint, and cost a settings check per call."""
+    import ethos.settings
+
+    reads = []
+    real = ethos.settings.load_settings
+    monkeypatch.setattr(
+        ethos.settings, "load_settings", lambda **kw: reads.append(kw) or real(**kw)
+    )
+    with FakeOpenAI() as arm_server, FakeOpenAI() as grader_server:
+        settings = real(
+            models={
+                ARM_MODEL: {"api_base": arm_server.base_url},
+                GRADER_MODEL: {"api_base": grader_server.base_url},
+            }
+        )
+        config = EvalConfig(
+            task="scoped",
+            arms=[Arm(name="arm", model=ARM_MODEL)],
+            model_roles={"grader": GRADER_MODEL},
+            seed=3,
+        )
+        result = await run_eval(
+            config, store=store, task=scoped_task(), progress=False, settings=settings
+        )
+    assert (result.status, result.failed) == ("succeeded", 0)
+    assert [m for m, *_ in sent(arm_server)] == ["arm-model"] * 4
+    assert [m for m, *_ in sent(grader_server)] == ["grader-model"] * 4
+    assert reads == []  # 16 calls, settings read none of the times
