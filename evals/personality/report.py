@@ -70,6 +70,11 @@ class Alignment(_Row):
     high: float
     n: int
     changed: float | None  # share of inventory answers unlike the baseline's
+    # the same shift on the probability-weighted rating (local models): it
+    # moves even where a small model's most likely answer does not
+    expected_shift: float | None = None
+    expected_low: float | None = None
+    expected_high: float | None = None
 
 
 class BenchDelta(_Row):
@@ -114,6 +119,7 @@ class Folded:
 
     def __init__(self) -> None:
         self.traits: dict[str, dict[str, dict[str, float]]] = defaultdict(dict)
+        self.expected: dict[str, dict[str, dict[str, float]]] = defaultdict(dict)
         self.ratings: dict[str, dict[str, int]] = defaultdict(dict)
         self.correct: dict[str, dict[str, dict[str, float]]] = defaultdict(
             lambda: defaultdict(dict)
@@ -128,6 +134,8 @@ class Folded:
         kind = output.get("kind")
         if kind == "inventory":
             self.traits[arm][key] = output.get("traits") or {}
+            if output.get("expected_traits"):
+                self.expected[arm][key] = output["expected_traits"]
             for item, rating in (output.get("ratings") or {}).items():
                 self.ratings[arm][f"{key}/{item}"] = rating
         elif kind in BENCHMARKS:
@@ -185,6 +193,11 @@ def summarise(folded: Folded, arms: list[str], confidence: float) -> Personality
             {k: sign * v for k, v in theirs.items()},
             confidence=confidence,
         )
+        smooth = paired_delta(
+            {k: sign * v[trait] for k, v in folded.expected.get(arm, {}).items() if trait in v},
+            {k: sign * v[trait] for k, v in folded.expected.get(base, {}).items() if trait in v},
+            confidence=confidence,
+        )
         if shift is not None:
             alignment.append(
                 Alignment(
@@ -198,6 +211,9 @@ def summarise(folded: Folded, arms: list[str], confidence: float) -> Personality
                     high=shift.high,
                     n=shift.n,
                     changed=_changed(folded.ratings.get(arm, {}), folded.ratings.get(base, {})),
+                    expected_shift=smooth.mean if smooth else None,
+                    expected_low=smooth.low if smooth else None,
+                    expected_high=smooth.high if smooth else None,
                 )
             )
         for bench in BENCHMARKS:
@@ -259,13 +275,20 @@ def notes(section: PersonalitySection, confidence: float, scripted: bool) -> lis
     out.append(
         f"trait alignment (shift of the targeted trait toward the arm's pole, 1-5 scale, vs the "
         f"method's baseline arm; bootstrap {level} interval over administrations; changed = "
-        "share of inventory answers unlike the baseline's):"
+        "share of inventory answers unlike the baseline's; expected = the same shift on the "
+        "probability-weighted rating, where the model gives log-probabilities):"
     )
     for a in section.alignment:
         changed = "-" if a.changed is None else f"{a.changed:.0%}"
+        smooth = (
+            ""
+            if a.expected_shift is None
+            else f" expected {a.expected_shift:+.3f} [{a.expected_low:+.3f}, "
+            f"{a.expected_high:+.3f}]"
+        )
         out.append(
             f"  {a.arm:<32} {a.shift:+.2f} [{a.low:+.2f}, {a.high:+.2f}] n={a.n} "
-            f"changed={changed} (vs {a.baseline})"
+            f"changed={changed}{smooth} (vs {a.baseline})"
         )
     out.append(f"Delta (accuracy minus the same-run baseline's, paired by item, {level}):")
     for d in section.deltas:
