@@ -236,13 +236,22 @@ async def publicagent_question(store: Any, settings: Any) -> tuple[Any, str, str
         "publicagent", name=PUBLICAGENT_QUESTION, config={"model": model, "roles": {}}
     )
     ctx = AgentContext(model=model, settings=settings, deps=PublicAgentDeps(store))
-    async with await GraphRuntime.open(store=store) as runtime:
-        with run_scope(store, run.id):
-            answer = await answer_question(runtime, PUBLICAGENT_QUESTION, ctx=ctx, thread_id=run.id)
-    folder = settings.data_dir / "reports" / run.id
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "report.md").write_text(answer.markdown, encoding="utf-8")
-    await store.add_artifact(run.id, folder / "report.md")
+    try:
+        async with await GraphRuntime.open(store=store) as runtime:
+            with run_scope(store, run.id):
+                answer = await answer_question(
+                    runtime, PUBLICAGENT_QUESTION, ctx=ctx, thread_id=run.id
+                )
+        folder = settings.data_dir / "reports" / run.id
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "report.md").write_text(answer.markdown, encoding="utf-8")
+        await store.add_artifact(run.id, folder / "report.md")
+    except BaseException as exc:  # Ctrl-C included: never left `running`
+        failed = isinstance(exc, Exception)
+        await store.finish_run(
+            run.id, "failed" if failed else "cancelled", error=f"{type(exc).__name__}: {exc}"
+        )
+        raise
     await store.finish_run(run.id, "failed" if answer.failure else "succeeded")
     return answer, run.id, model
 
