@@ -35,7 +35,7 @@ async def test_profile_scheming_episodes_then_switch_the_top_experts_off(
             EvalConfig(
                 task="scheming/oversight_subversion",
                 task_args={
-                    "scenarios": 3,
+                    "scenarios": 2,
                     "variants": "nudge",
                     "followup_repeats": 0,
                     "interrogation_turns": 0,
@@ -49,12 +49,12 @@ async def test_profile_scheming_episodes_then_switch_the_top_experts_off(
             progress=False,
         )
         schemed, clean = episode_texts(await run_outputs(store, scripted_run.run_id))
-        assert (len(schemed), len(clean)) == (3, 3)
+        assert (len(schemed), len(clean)) == (2, 2)
         assert all("oversight_enabled: false" in text for text in schemed)
 
         model = f"local/{tiny_checkpoints('olmoe')}"
         found = await profile_run(model, store, scripted_run.run_id)
-        assert (found.behavior_prompts, found.control_prompts) == (3, 3)
+        assert (found.behavior_prompts, found.control_prompts) == (2, 2)
         arms = switch_off_arms(found, model, top=2)
         masked = arms[1].options["interventions"]
         assert sum(len(m["experts"]) for m in masked) == 2
@@ -66,7 +66,7 @@ async def test_profile_scheming_episodes_then_switch_the_top_experts_off(
                 task_args={
                     "scenarios": 1,
                     "variants": "nudge",
-                    "max_steps": 2,
+                    "max_steps": 1,  # one call per arm: the masks are checked on it
                     "followup_repeats": 0,
                     "interrogation_turns": 0,
                 },
