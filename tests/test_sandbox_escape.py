@@ -121,7 +121,7 @@ async def test_proc_shows_only_the_sandbox(box: Sandbox) -> None:
     )
     lines = result.stdout.splitlines()
     assert int(lines[0]) < 12  # bwrap's init, bash and the pipeline: not the host's hundreds
-    assert lines[1].startswith("/usr/bin/bwrap")  # pid 1 is the sandbox's own init
+    assert os.path.basename(lines[1].split()[0]) == "bwrap"  # pid 1: the sandbox's own init
     assert "host-pid-visible" not in result.stdout
     refusals = result.stderr.splitlines()  # bash reports a failed redirection before 2>&1
     assert len(refusals) == 2
