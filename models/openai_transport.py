@@ -252,11 +252,20 @@ def _fault_from_status(exc: Any, url: str, model: str) -> BaseException:
 
 # -- clients: one per endpoint, key and event loop -----------------------------------
 
+# A loop's clients live on the loop (an attribute), so they go with it: a
+# registry keyed by loop would hold it alive, since the closer below refers
+# to its loop. Loops that take no attributes are kept in a weak registry.
+_LOOP_ATTR = "_ethos_openai_clients"
 _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Any, Any]] = (
     weakref.WeakKeyDictionary()
 )
 _clients_lock = threading.Lock()
 _CLOSER = "closer"  # the per-loop entry that closes that loop's clients
+
+
+def _of_loop(loop: asyncio.AbstractEventLoop) -> dict[Any, Any] | None:
+    found = getattr(loop, _LOOP_ATTR, None)
+    return found if found is not None else _clients.get(loop)
 
 
 def client_for(base_url: str, api_key: str) -> Any:
@@ -265,9 +274,14 @@ def client_for(base_url: str, api_key: str) -> Any:
     event loop, hence one per loop). The clients close with their loop."""
     loop = asyncio.get_running_loop()
     with _clients_lock:
-        per_loop = _clients.get(loop)
+        per_loop = _of_loop(loop)
         if per_loop is None:
-            per_loop = _clients[loop] = {_CLOSER: _start_closer(loop)}
+            per_loop = {}
+            try:
+                setattr(loop, _LOOP_ATTR, per_loop)
+            except AttributeError:  # a loop type without attributes of its own
+                _clients[loop] = per_loop
+            per_loop[_CLOSER] = _start_closer(loop)
         client = per_loop.get((base_url, api_key))
         if client is None:
             import openai
@@ -292,7 +306,11 @@ async def _close_with_loop(loop: asyncio.AbstractEventLoop) -> Any:
         yield
     finally:
         with _clients_lock:
-            clients = [c for k, c in (_clients.pop(loop, None) or {}).items() if k != _CLOSER]
+            per_loop = _of_loop(loop) or {}
+            _clients.pop(loop, None)
+            if getattr(loop, _LOOP_ATTR, None) is not None:
+                setattr(loop, _LOOP_ATTR, None)
+            clients = [c for k, c in per_loop.items() if k != _CLOSER]
         for client in clients:
             try:
                 await client.close()
@@ -453,7 +471,7 @@ async def _stream(call: Any, client: Any, body: dict[str, Any], options: dict[st
     retry, only what goes beyond the text already shown); the chunks are
     rebuilt into one reply with its usage."""
     import httpx2 as httpx  # the openai SDK's HTTP client
-    from openai import AsyncStream
+    from openai import APIError, AsyncStream
     from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
     stream = await client.post(
@@ -493,6 +511,12 @@ async def _stream(call: Any, client: Any, body: dict[str, Any], options: dict[st
     except httpx.TransportError as exc:  # the connection broke mid-stream
         raise TransportFault(
             f"the stream broke off: {type(exc).__name__}: {exc}",
+            status_code=None,
+            transient=True,
+        ) from None
+    except APIError as exc:  # an error event after the 200 (vLLM: the engine failed)
+        raise TransportFault(
+            f"the stream reported an error: {exc.message}",
             status_code=None,
             transient=True,
         ) from None

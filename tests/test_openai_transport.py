@@ -592,3 +592,62 @@ def test_the_clients_close_with_their_event_loop() -> None:
     # (the test server's own loop is left open by tests.support: not ours)
     assert "unclosed transport" not in done.stderr
     assert "Event loop is closed" not in done.stderr
+
+
+def test_a_loop_closed_by_hand_is_not_kept_alive_by_its_clients(server: FakeOpenAI) -> None:
+    """A loop closed without ``shutdown_asyncgens`` (run_until_complete, then
+    close): its clients, their pool and the loop itself were held by the
+    process for good, one set per such loop."""
+    import gc
+    import weakref
+
+    loop = asyncio.new_event_loop()
+    try:
+        call = acomplete("openai/fake", "by hand", model_args={"api_base": server.base_url})
+        assert loop.run_until_complete(call).text == "by hand"
+    finally:
+        loop.close()
+    gone = weakref.ref(loop)
+    del loop
+    gc.collect()
+    assert gone() is None
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_an_error_reported_mid_stream_is_retried(server: FakeOpenAI, transport: str) -> None:
+    """A server that fails mid-generation says so in the stream (vLLM: a
+    ``data: {"error": ...}`` event after a 200): retried like any transient
+    fault through both transports, the text shown once."""
+    original = server._answer
+    failed = []
+
+    async def fail_first(request: web.Request, body: dict[str, Any], fault: Any) -> Any:
+        if failed:
+            return await original(request, body, fault)
+        failed.append(1)
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        chunk = {
+            "id": "x",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "fake",
+            "choices": [{"index": 0, "delta": {"content": "one "}, "finish_reason": None}],
+        }
+        await response.write(f"data: {json.dumps(chunk)}\n\n".encode())
+        error = {"error": {"message": "the engine died", "type": "InternalServerError"}}
+        await response.write(f"data: {json.dumps(error)}\n\n".encode())
+        await response.write(b"data: [DONE]\n\n")
+        return response
+
+    server._answer = fail_first  # type: ignore[method-assign]
+    server.reply = lambda body: "one two three"
+    pieces: list[str] = []
+    answer = await acomplete(
+        "openai/fake",
+        "count",
+        model_args={"api_base": server.base_url, **FAST, "transport": transport},
+        on_token=pieces.append,
+    )
+    assert answer.text == "one two three " and answer.attempts == 2
+    assert "".join(pieces) == "one two three "
