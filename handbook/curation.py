@@ -60,6 +60,11 @@ CONCURRENCY = 4
 # Output tokens a curator call may spend: a review or five behaviours need a
 # few hundred; a small model that never stops is cut here, not at its context.
 CURATOR_MAX_TOKENS = 768
+# The plain-line format asks for two or three sentences, then a few short
+# lines: a small model that rambles is cut at these (a 135M model on a busy
+# CPU writes a few tokens a second).
+REVIEW_MAX_TOKENS = 160
+LINES_MAX_TOKENS = 256
 
 OutputFormat = Literal["auto", "json", "lines"]
 FORMATS: tuple[str, ...] = ("auto", "json", "lines")
@@ -379,7 +384,7 @@ async def behaviors_of_trace(
                     },
                 ],
                 seed=seed,
-                max_tokens=CURATOR_MAX_TOKENS,
+                max_tokens=REVIEW_MAX_TOKENS,
             )
             tokens += reviewed.usage.output_tokens
             scripted = scripted or reviewed.scripted
@@ -404,7 +409,7 @@ async def behaviors_of_trace(
                 },
             ],
             seed=seed,
-            max_tokens=CURATOR_MAX_TOKENS,
+            max_tokens=LINES_MAX_TOKENS,
         )
     except (ContextLengthError, ProviderError) as exc:
         spent = getattr(exc, "usage", None)

@@ -2,8 +2,11 @@
 
 A handbook is read into an in-memory index once per process (names,
 instructions, tags, and the embeddings stored at insertion), and a query
-then costs one embedding of the query (20 to 50 ms p50 for MiniLM in two
-runs on a busy 2-core CPU) and a scan of the vectors: exact below
+then costs one embedding of the query by the numpy MiniLM of
+:mod:`ethos.models.query_encoder` (34 ms p50 for a new query against 87 ms
+for the previous numpy forward, measured in one run on a 2-core CPU at load
+~15; ~0.02 ms for a query asked before, from its cache) and a scan of the
+vectors: exact below
 ``PARTITION_MIN`` behaviours, over the nearest partitions above it (1.5 to
 1.8 ms p50 at 100,000 behaviours, recall@5 1.0 against the exact scan;
 ``benchmarks/handbook_retrieval.py``).
