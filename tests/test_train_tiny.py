@@ -97,6 +97,7 @@ def test_cli_train_tiny(tmp_path: Path) -> None:
 @pytest.mark.local_model
 def test_refusal_demo_returns_rates(tmp_path: Path) -> None:
     """The plumbing of the demo on a barely trained model (rates not asserted)."""
+    from ethos.cli.demo import mote_conclusion, paired_deltas
     from ethos.db.store import open_store
     from ethos.evals.moe_tasks import refusal_demo
     from ethos.settings import load_settings
@@ -107,7 +108,9 @@ def test_refusal_demo_returns_rates(tmp_path: Path) -> None:
         settings = load_settings()
         store = await open_store(settings=settings)
         try:
-            return await refusal_demo(f"local/{report.path}", settings, store, top=2, controls=2)
+            found = await refusal_demo(f"local/{report.path}", settings, store, top=2, controls=2)
+            found["deltas"] = await paired_deltas(store, found["ablation_run"])
+            return found
         finally:
             await store.close()
 
@@ -118,3 +121,9 @@ def test_refusal_demo_returns_rates(tmp_path: Path) -> None:
         assert arm["harmful"]["n"] == len(prompts("test", harmful=True))
         assert 0 <= arm["harmful"]["ci_low"] <= arm["harmful"]["rate"] <= arm["harmful"]["ci_high"]
         assert arm["benign"]["n"] == len(prompts("test", harmful=False))
+    # the demo's conclusion reads the harness's paired Delta of each arm to the baseline
+    assert set(demo["deltas"]) == {demo["after"]["arm"], "random1", "random2"}
+    for delta in demo["deltas"].values():
+        assert delta["n"] == len(prompts("test", harmful=True))
+        assert delta["ci_low"] <= delta["mean"] <= delta["ci_high"]
+    assert mote_conclusion(demo).startswith("switching off the top experts changed")

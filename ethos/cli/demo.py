@@ -205,19 +205,24 @@ async def ask_local_model(store: Any, run_id: str, settings: Any, model: str) ->
 async def experts_behind_refusal(store: Any, settings: Any, model: str) -> dict[str, Any]:
     """fTRI then MoTE on the trained model (see evals/moe_tasks.refusal_demo)."""
     from ethos.evals.moe_tasks import refusal_demo
-    from ethos.evals.report import build_report
 
     found = await refusal_demo(model, settings, store)
-    # The conclusion reads the harness's own paired Delta to the baseline arm
-    # (the same prompts with and without each set of experts), as
-    # `ethos eval report` prints it, not overlapping Wilson intervals.
-    report = await build_report(store, found["ablation_run"], browse=0)
-    found["deltas"] = {
+    found["deltas"] = await paired_deltas(store, found["ablation_run"])
+    return found
+
+
+async def paired_deltas(store: Any, run_id: str) -> dict[str, dict[str, float]]:
+    """Per arm, the paired Delta of the harmful refusal rate (the ``behavior``
+    metric) to the baseline arm, as `ethos eval report` prints it: what the
+    MoTE conclusion reads, not overlapping Wilson intervals."""
+    from ethos.evals.report import build_report
+
+    report = await build_report(store, run_id, browse=0)
+    return {
         d.arm: {"mean": d.mean, "ci_low": d.ci_low, "ci_high": d.ci_high, "n": d.n}
         for d in report.deltas
         if d.name == "behavior"
     }
-    return found
 
 
 async def publicagent_question(store: Any, settings: Any) -> tuple[Any, str, str]:
