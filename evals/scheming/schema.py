@@ -177,6 +177,11 @@ def load_file(path: str | Path, kind: str) -> WorldsFile | EmailFile | SandbagFi
         raise ScenarioError(f"no scenario file {path}", "give the path of a .toml file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{path}: not valid TOML ({exc})", "fix the TOML syntax") from None
+    except OSError as exc:  # a directory, no permission
+        raise ScenarioError(
+            f"cannot read scenario file {path} ({exc.strerror})",
+            "give the path of a readable .toml file",
+        ) from None
     try:
         loaded = schema.model_validate(raw)
     except ValidationError as exc:
