@@ -15,8 +15,9 @@ the same transcript).
 Faults come back as exceptions the gateway classifies without litellm:
 ``TransportFault`` carries the HTTP status, whether a retry may help, and
 the response (for Retry-After). An endpoint whose answer is not a chat
-completion (an HTML page, a JSON object without ``choices``, a 404/405
-without an OpenAI-style error) fails at once with one clear error.
+completion (an HTML page, a JSON object with neither ``choices`` nor
+``error``, a 404/405 without an OpenAI-style error) fails at once with one
+clear error; an error body under a 200 is retried like a 5xx.
 """
 
 from __future__ import annotations
@@ -445,6 +446,14 @@ def _read(call: Any, response: Any, base: str) -> Reply:
         call.options.error = error
         raise error from None
     parsed = parse_completion(data)
+    if parsed is None and isinstance(data, dict) and data.get("error"):
+        # A failure some proxies send under a 200: the server's own words,
+        # retried as litellm retries it.
+        raise TransportFault(
+            f"HTTP 200 with an error: {_error_message(data) or data['error']}"[:300],
+            status_code=None,
+            transient=True,
+        )
     if parsed is None:
         keys = ", ".join(list(data)[:5]) if isinstance(data, dict) else type(data).__name__
         error = not_chat_completions(base, f"its answer has no choices: {keys or 'empty'}")

@@ -651,3 +651,26 @@ async def test_an_error_reported_mid_stream_is_retried(server: FakeOpenAI, trans
     )
     assert answer.text == "one two three " and answer.attempts == 2
     assert "".join(pieces) == "one two three "
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_an_error_body_under_a_200_is_retried_and_named(
+    server: FakeOpenAI, transport: str
+) -> None:
+    """Some proxies answer a failure with status 200 and an OpenAI-style error
+    body: the server's message is what the user sees, and it is retried as a
+    transient fault (not 'does not speak the chat completions API')."""
+    original = server._answer
+
+    async def error_body(request: web.Request, body: dict[str, Any], fault: Any) -> Any:
+        if len(server.requests) < 3:
+            return web.json_response({"error": {"message": "upstream overloaded", "code": 503}})
+        return await original(request, body, fault)
+
+    server._answer = error_body  # type: ignore[method-assign]
+    args = {"api_base": server.base_url, **FAST, "transport": transport}
+    answer = await acomplete("openai/fake", "third time", model_args=args)
+    assert answer.text == "third time" and answer.attempts == 3
+    server.requests.clear()
+    with pytest.raises(ProviderError, match=r"failed 2 times; last: .*upstream overloaded"):
+        await acomplete("openai/fake", "x", model_args={**args, "max_retries": 1})
