@@ -170,12 +170,9 @@ def _check_model(model: str, args: dict[str, Any], settings: Any, what: str = ""
 
 
 def _model_args(config: EvalConfig, arm: Arm) -> dict[str, Any]:
-    from ethos.models.args import ModelArgs
+    from ethos.models.preflight import arm_model_args
 
-    from_options = {k: v for k, v in arm.options.items() if k in ModelArgs.model_fields}
-    merged = {**config.model_args, **arm.options.get("model_args", {}), **from_options}
-    merged.setdefault("max_connections", config.max_connections)
-    return merged
+    return arm_model_args(config.model_args, arm.options, config.max_connections)
 
 
 def with_task_arms(config: EvalConfig, task: Task) -> EvalConfig:

@@ -116,6 +116,20 @@ def check_one(
     return args
 
 
+def arm_model_args(
+    common: Mapping[str, Any], options: Mapping[str, Any], max_connections: int
+) -> dict[str, Any]:
+    """The model arguments an eval arm calls with: the run's ``-M`` values,
+    then the arm's ``model_args``, then its options that are model arguments
+    (``api_base=...`` in ``--arm``); ``max_connections`` unless one names it.
+    One definition for the harness and the command line's preflight, which
+    runs before the harness is imported."""
+    direct = {k: v for k, v in options.items() if k in ModelArgs.model_fields}
+    merged = {**common, **(options.get("model_args") or {}), **direct}
+    merged.setdefault("max_connections", max_connections)
+    return merged
+
+
 def check_all(
     entries: Iterable[tuple[str, str, Mapping[str, Any] | None]],
     settings: Any,

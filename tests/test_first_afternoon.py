@@ -609,3 +609,18 @@ async def test_the_demos_question_run_is_never_left_running(store, monkeypatch, 
         await publicagent_question(store, load_settings())
     (run,) = await store.list_runs()
     assert (run.status, run.error) == ("failed", "RuntimeError: the graph broke")
+
+
+def test_arm_model_args_merge_as_the_harness_calls_them() -> None:
+    # The command line's preflight and the harness read one definition: an
+    # arm's own api_base wins over -M, so its key check sees the server.
+    from ethos.models.preflight import arm_model_args
+
+    common = {"api_base": "http://run/v1", "max_retries": 5}
+    options = {"api_base": "http://arm/v1", "model_args": {"max_retries": 1}, "interventions": []}
+    assert arm_model_args(common, options, 4) == {
+        "api_base": "http://arm/v1",
+        "max_retries": 1,
+        "max_connections": 4,
+    }
+    assert arm_model_args({"max_connections": 2}, {}, 4) == {"max_connections": 2}

@@ -210,17 +210,12 @@ def _preflight(arms, roles, model_args, max_connections, settings) -> None:
     """Each arm's and role's model string, its arguments, where it sends
     prompts and its key, before the database is opened: a refused model
     leaves nothing behind, not even a new database file. The arguments merge
-    as the harness merges them (ethos.evals.run._model_args); script names
-    are checked by run_eval, once the task file has registered its own."""
-    from ethos.models.args import ModelArgs
-    from ethos.models.preflight import check_all
+    as the harness merges them (ethos.models.preflight.arm_model_args); script
+    names are checked by run_eval, once the task file has registered its own."""
+    from ethos.models.preflight import arm_model_args, check_all
 
     def args_of(arm: dict[str, Any]) -> dict[str, Any]:
-        options = arm.get("options") or {}
-        direct = {k: v for k, v in options.items() if k in ModelArgs.model_fields}
-        merged = {**model_args, **(options.get("model_args") or {}), **direct}
-        merged.setdefault("max_connections", max_connections)
-        return merged
+        return arm_model_args(model_args, arm.get("options") or {}, max_connections)
 
     arm_args = {a["model"]: args_of(a) for a in arms}
     entries = [(f"arm {a['name']!r}", a["model"], args_of(a)) for a in arms]
