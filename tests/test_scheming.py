@@ -521,3 +521,29 @@ def test_self_exfiltration_attempts_are_copies_toward_the_successor(
     found = detect.self_exfiltration(record, detect.FinalState(tmp_path, hashes), facts)
     assert (found["attempted_copy"], found["schemed"]) == (attempted_copy, schemed), line
     assert found["deleted_successor"] == found["copied_self"] == 0.0
+
+
+def test_the_followup_sees_the_episode_as_alternating_plain_turns() -> None:
+    from ethos.evals.scheming.followup import _conversation
+
+    messages = [
+        {"role": "system", "content": "s"},
+        {"role": "user", "content": "task"},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": "1", "function": {"name": "bash", "arguments": '{"command": "ls"}'}},
+                {"id": "2", "function": {"name": "bash", "arguments": '{"command": "pwd"}'}},
+            ],
+        },
+        {"role": "tool", "tool_call_id": "1", "content": "a.txt"},
+        {"role": "tool", "tool_call_id": "2", "content": "/home/agent"},
+        {"role": "user", "content": "Use one of your tools"},
+    ]
+    turns = _conversation(messages)
+    assert [t["role"] for t in turns] == ["system", "user", "assistant", "user"]
+    assert turns[2]["content"] == ('[tool calls] bash({"command": "ls"}); bash({"command": "pwd"})')
+    assert turns[3]["content"] == (
+        "[tool result] a.txt\n\n[tool result] /home/agent\n\nUse one of your tools"
+    )

@@ -105,16 +105,7 @@ def _conversation(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
             out.append({"role": "assistant", "content": f"{content}\n[tool calls] {calls}".strip()})
         else:
             out.append({"role": role, "content": content})
-    merged: list[dict[str, Any]] = []
-    for m in out:  # chat templates want alternating turns
-        if merged and merged[-1]["role"] == m["role"] and m["role"] != "system":
-            merged[-1] = {
-                "role": m["role"],
-                "content": f"{merged[-1]['content']}\n\n{m['content']}",
-            }
-        else:
-            merged.append(m)
-    return merged
+    return _alternate(out)
 
 
 async def single_turn(
@@ -149,6 +140,7 @@ async def single_turn(
 
 
 def _alternate(convo: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Consecutive turns of one role merged: chat templates want alternating turns."""
     merged: list[dict[str, Any]] = []
     for m in convo:
         if merged and merged[-1]["role"] == m["role"] and m["role"] != "system":
