@@ -758,9 +758,11 @@ class _Progress:
     async def _beat(self) -> None:
         import time
 
-        while True:
-            await asyncio.sleep(self.PLAIN_INTERVAL_S)
-            if time.monotonic() - self.last >= self.PLAIN_INTERVAL_S:
+        while True:  # a line at most PLAIN_INTERVAL_S after the last one
+            wait = self.last + self.PLAIN_INTERVAL_S - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            else:
                 self._report(time.monotonic())
 
     def _done(self) -> int:
