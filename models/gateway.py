@@ -35,7 +35,7 @@ from ethos.models.errors import (
 )
 from ethos.models.interventions import ExpertMask, Steer, parse_interventions
 from ethos.models.limits import limit_for
-from ethos.models.openai_transport import OPENAI_COMPATIBLE, TransportFault, transport_of
+from ethos.models.openai_transport import KEY_ENV, OPENAI_COMPATIBLE, TransportFault, transport_of
 from ethos.models.providers import OUR_PROVIDERS, CallOptions, known_providers, load_litellm
 from ethos.models.types import Completion, ToolCall, Usage
 from ethos.recording import current_scope
@@ -276,9 +276,14 @@ def _request(
                 f"export {args.api_key_env}=... or change api_key_env",
             )
         request["api_key"] = key
-    elif args.api_base and provider in KEYLESS_OK and not os.environ.get("OPENAI_API_KEY"):
+    elif (
+        args.api_base
+        and provider in KEYLESS_OK
+        and not any(os.environ.get(v) for v in KEY_ENV.get(provider, ("OPENAI_API_KEY",)))
+    ):
         # Local OpenAI-compatible servers (vLLM, ethos serve) need no key, but
-        # the OpenAI client refuses to start without one.
+        # the OpenAI client refuses to start without one; a key in the
+        # provider's variable ($HOSTED_VLLM_API_KEY for vLLM) is sent instead.
         request["api_key"] = NO_KEY
     if provider in OUR_PROVIDERS:
         request["ethos"] = options

@@ -106,6 +106,7 @@ def test_a_run_of_openai_compatible_and_scripted_models_never_imports_litellm(
     assert lines == ["openai/fake 3", "hosted_vllm/fake 3", "litellm loaded: []"]
 
 
+@pytest.mark.slow  # a fresh process imports litellm: seconds
 def test_a_call_to_another_provider_imports_litellm_once(tmp_path: Path) -> None:
     done = run_python(
         """
@@ -674,3 +675,16 @@ async def test_an_error_body_under_a_200_is_retried_and_named(
     server.requests.clear()
     with pytest.raises(ProviderError, match=r"failed 2 times; last: .*upstream overloaded"):
         await acomplete("openai/fake", "x", model_args={**args, "max_retries": 1})
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_a_vllm_key_from_its_variable_reaches_the_server(
+    server: FakeOpenAI, transport: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A vLLM server started with --api-key: $HOSTED_VLLM_API_KEY is sent (the
+    keyless placeholder went instead whenever $OPENAI_API_KEY was unset)."""
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("HOSTED_VLLM_API_KEY", "vllm-secret-token-0042")
+    args = {"api_base": server.base_url, **FAST, "transport": transport}
+    await acomplete("hosted_vllm/served", "x", model_args=args)
+    assert server.headers[0]["Authorization"] == "Bearer vllm-secret-token-0042"
