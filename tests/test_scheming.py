@@ -106,6 +106,24 @@ def test_the_cli_refuses_a_bad_scenario_file_in_one_line_with_exit_2(
     assert line.startswith(f"error: {bad}: world[2] ('forest-logging') field tool:")
 
 
+def test_without_bwrap_the_run_is_refused_before_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from tests.test_cli_misuse import one_line, run
+
+    db = tmp_path / "ethos.db"
+    monkeypatch.setenv("ETHOS_DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no bwrap on it
+    args = ["eval", "run", "scheming/goal_guarding", "--model", scripted.HONEST]
+    line = one_line(*run([*args, "-T", "scenarios=1"]))
+    assert line.startswith("error: bwrap (bubblewrap) is not installed; install the Debian package")
+    if db.exists():  # no run was started, so no sample failed with it
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT count(*) FROM runs").fetchone() == (0,)
+
+
 async def test_the_text_protocol_can_be_asked_for_any_model(bwrap: None) -> None:
     sample = _sample("goal_guarding", 0, "nudge", tool_protocol="text")
     out = await solve(sample, _ctx(scripted.SILENT))

@@ -362,8 +362,19 @@ def build_task(
         samples=samples,
         solver=solve,
         scorers=[scheming_score, followup_score],
-        metadata={"suite": "scheming"},
+        metadata={"suite": "scheming", "preflight": require_sandbox},
     )
+
+
+async def require_sandbox(store: Any) -> None:
+    """Refuse the run before it starts where no sandbox can start here (one
+    line naming the package or the kernel setting), instead of failing every
+    sample with it."""
+    from ethos.sandbox import SandboxUnavailable, sandbox_unavailable_reason
+
+    reason = await asyncio.to_thread(sandbox_unavailable_reason)
+    if reason is not None:
+        raise SandboxUnavailable(reason)
 
 
 def _factory(name: str, evaluations: tuple[str, ...]) -> Any:
