@@ -92,22 +92,58 @@ def environment(data: Path) -> dict[str, str]:
     return env
 
 
-def run_python(code: str, path: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    path.write_text(code, encoding="utf-8")
-    return subprocess.run(
-        [sys.executable, str(path)],
-        cwd=path.parent,
+def ethos_here(*argv: str) -> Any:
+    """Run one command through the real command line in this process (the
+    interpreter, torch and a loaded local model are reused: a subprocess per
+    command cost the README test minutes). Returns click's Result."""
+    from typer.testing import CliRunner
+
+    from ethos.cli.app import app
+
+    return CliRunner().invoke(app, list(argv))
+
+
+# Every block as its own file, run as __main__ one after another in one fresh
+# interpreter (each in a namespace of its own): top-level await or a missing
+# import still fails, and the interpreter starts once.
+DRIVER = """
+import contextlib, io, json, runpy, sys, traceback
+found = {}
+for path in sys.argv[1:]:
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            runpy.run_path(path, run_name="__main__")
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    except BaseException:
+        err.write(traceback.format_exc())
+        code = 1
+    found[path] = {"returncode": code, "stdout": out.getvalue(), "stderr": err.getvalue()}
+print(json.dumps(found))
+"""
+
+
+def run_files(codes: dict[str, str], folder: Path, env: dict[str, str]) -> dict[str, Any]:
+    """Each code written to ``folder/<name>.py`` and run by DRIVER; name ->
+    CompletedProcess-like (returncode, stdout, stderr)."""
+    paths = {}
+    for name, code in codes.items():
+        paths[name] = folder / f"{name}.py"
+        paths[name].write_text(code, encoding="utf-8")
+    ran = subprocess.run(
+        [sys.executable, "-c", DRIVER, *map(str, paths.values())],
+        cwd=folder,
         env=env,
         capture_output=True,
         text=True,
         timeout=300,
     )
-
-
-def ethos(env: dict[str, str], cwd: Path, *argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [ETHOS, *argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
-    )
+    assert ran.returncode == 0, ran.stderr
+    found = json.loads(ran.stdout.splitlines()[-1])
+    return {
+        name: subprocess.CompletedProcess([], **found[str(path)]) for name, path in paths.items()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -119,8 +155,10 @@ def text() -> str:
 def tiny_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with local/tiny, built by the README's own command."""
     data = tmp_path_factory.mktemp("readme-data")
-    built = ethos(environment(data), data, "models", "build-tiny", "tiny", "--arch", "qwen3_moe")
-    assert built.returncode == 0, built.stderr
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ETHOS_DATA_DIR", str(data))
+        built = ethos_here("models", "build-tiny", "tiny", "--arch", "qwen3_moe")
+    assert built.exit_code == 0, built.output
     return data
 
 
@@ -164,13 +202,25 @@ def test_every_python_block_runs_as_a_file(
     found = blocks(text, "python")
     assert len(found) == 5
     handbook, gateway, store, graph, service = found
-    env = environment(tiny_home)
+    env = {**environment(tiny_home), "ETHOS_SERVE_URL": served}
+    # "continuing the example above": the service block after the graph's
+    results = run_files(
+        {
+            "handbook": handbook,
+            "gateway": gateway,
+            "store": store,
+            "graph": graph,
+            "service": graph + "\n" + service,
+        },
+        tmp_path,
+        env,
+    )
 
-    ran = run_python(handbook, tmp_path / "handbook.py", env)
+    ran = results["handbook"]
     assert ran.returncode == 0, ran.stderr
     assert "What is 2/7 + 1/3?" in ran.stdout  # an empty handbook leaves the prompt as it was
 
-    ran = run_python(gateway, tmp_path / "gateway.py", {**env, "ETHOS_SERVE_URL": served})
+    ran = results["gateway"]
     assert ran.returncode == 0, ran.stderr
     lines = {line.split(" ", 1)[0]: line for line in ran.stdout.splitlines()}
     plain, masked = (lines[k].split(" ", 2) for k in ("plain", "masked"))
@@ -178,22 +228,23 @@ def test_every_python_block_runs_as_a_file(
     assert plain[1] == "C" and masked[1] == "D", ran.stdout
     plain_lp = ast.literal_eval(plain[2])  # the dict the block printed
     masked_lp = ast.literal_eval(masked[2])
-    assert plain_lp["C"] == pytest.approx(-9.19, abs=0.01) and plain_lp["D"] < plain_lp["C"]
-    assert masked_lp["D"] - plain_lp["D"] > 2.5
+    # the figures the block's comments quote
+    assert plain_lp == pytest.approx({"C": -9.19, "D": -11.72}, abs=0.01)
+    assert masked_lp == pytest.approx({"C": -8.98, "D": -8.64}, abs=0.01)
+    assert "# plain C {'C': -9.19, 'D': -11.72}" in gateway
+    assert "# masked D {'C': -8.98, 'D': -8.64}" in gateway
     assert lines["scripted"] == "scripted C" and lines["served"].startswith("served '")
 
-    ran = run_python(store, tmp_path / "store.py", env)
+    ran = results["store"]
     assert ran.returncode == 0, ran.stderr
     assert "events=11" in ran.stdout, ran.stdout
 
-    ran = run_python(graph, tmp_path / "graph.py", env)
+    ran = results["graph"]
     assert ran.returncode == 0, ran.stderr
     assert "{'city': 'Paris', 'population': 2102650}" in ran.stdout
     assert "tool_call" in ran.stdout
 
-    # "continuing the example above": the service block after the graph's
-    ran = run_python(graph + "\n" + service, tmp_path / "service.py", env)
-    assert ran.returncode == 0, ran.stderr
+    assert results["service"].returncode == 0, results["service"].stderr
 
 
 # -- the commands ------------------------------------------------------------------
@@ -214,34 +265,46 @@ def test_every_command_parses(text: str) -> None:
 @pytest.mark.slow
 @pytest.mark.local_model
 def test_the_cheap_commands_run_and_the_arm_example_measures(
-    text: str, tiny_home: Path, tmp_path: Path
+    text: str, tiny_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    env = environment(tiny_home)
+    for name in os.environ:
+        if name.startswith(("ETHOS_", "ANTHROPIC_")):
+            monkeypatch.delenv(name)
+    for name, value in environment(tiny_home).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
     found = commands(text)
     cheap = (["--help"], ["models", "list"], ["eval", "list"], ["db", "upgrade"], ["db", "current"])
     for argv in cheap:
         assert argv in found
-        ran = ethos(env, tmp_path, *argv)
-        assert ran.returncode == 0, (argv, ran.stderr)
+        ran = ethos_here(*argv)
+        assert ran.exit_code == 0, (argv, ran.output)
     call = next(a for a in found if a[:3] == ["models", "call", "local/tiny"])
-    ran = ethos(env, tmp_path, *call)
-    assert ran.returncode == 0 and "cooperate" in ran.stdout and "defect" in ran.stdout
+    ran = ethos_here(*call)
+    assert ran.exit_code == 0 and "cooperate" in ran.stdout and "defect" in ran.stdout
 
-    # the arm example: greedy against sampled at 0.7, and the Delta its comment quotes
+    # the arm example: greedy against sampled at 0.7, and the figures its comment quotes
     (arms,) = [a for a in found if "sampled=local/tiny,temperature=0.7" in " ".join(a)]
-    ran = ethos(env, tmp_path, *arms, "--display", "plain")
-    assert ran.returncode == 0, ran.stderr
+    ran = ethos_here(*arms, "--display", "plain")
+    assert ran.exit_code == 0, ran.output
     run_id = ran.stdout.split("report: ethos eval report ")[1].split()[0]
     page = tmp_path / "report.html"
-    report = ethos(env, tmp_path, "eval", "report", run_id, "--json", "--html", str(page))
-    assert report.returncode == 0, report.stderr
-    deltas = {d["name"]: d for d in json.loads(report.stdout)["deltas"] if d["arm"] == "sampled"}
-    rate = deltas["game.option_0_rate"]
-    assert (rate["mean"], rate["ci_low"], rate["ci_high"]) == pytest.approx(
-        (-0.167, -0.278, -0.056), abs=0.001
+    report = ethos_here("eval", "report", run_id, "--json", "--html", str(page))
+    assert report.exit_code == 0, report.output
+    shown = json.loads(report.stdout)
+    rates = {m["arm"]: m["mean"] for m in shown["metrics"] if m["name"] == "game.option_0_rate"}
+    (rate,) = [
+        d for d in shown["deltas"] if d["arm"] == "sampled" and d["name"] == "game.option_0_rate"
+    ]
+    measured = "game.option_0_rate from {:.3f} to {:.3f}, Delta {:+.3f} [{:+.3f}, {:+.3f}]".format(
+        rates["greedy"], rates["sampled"], rate["mean"], rate["ci_low"], rate["ci_high"]
     )
-    assert "Delta -0.167 [-0.278, -0.056]" in text
-    assert page.stat().st_size > 0
+    quoted = re.search(r"game\.option_0_rate from \S+ to \S+, Delta \S+ \[\S+, \S+\]", text)
+    assert quoted is not None
+    # the README writes a negative number with its minus sign and no plus
+    assert quoted.group(0) == measured.replace("+", ""), measured
+    assert rate["ci_high"] < 0  # what "sampling moves" claims: the interval excludes 0
+    assert "Delta to the baseline arm (greedy)" in page.read_text(encoding="utf-8")
 
     # the commands that read a run, on this one (placeholders filled in)
     ids = {"01a2f3": run_id[:12], "RUN_ID": run_id, "RUN_A": run_id, "RUN_B": run_id}
@@ -253,8 +316,8 @@ def test_the_cheap_commands_run_and_the_arm_example_measures(
     ]
     assert len(readers) == 4
     for argv in readers:
-        ran = ethos(env, tmp_path, *argv)
-        assert ran.returncode == 0, (argv, ran.stderr)
+        ran = ethos_here(*argv)
+        assert ran.exit_code == 0, (argv, ran.output)
     logs = list((tmp_path / "logs").iterdir())  # one Inspect log per arm
     assert len([p for p in logs if p.suffix == ".json"]) == 2, logs
 
@@ -292,7 +355,7 @@ def test_a_broken_copy_fails_each_check(
 ) -> None:
     from ethos.errors import EthosError
 
-    broken = text.replace("--epochs 3", "--epoch 3").replace("store.counts(", "store.count(")
+    broken = text.replace("--epochs 2", "--epoch 2").replace("store.counts(", "store.count(")
     broken = broken.replace('database_url = "postgresql:', 'database_uri = "postgresql:')
     failures = []
     for argv in commands(broken):
@@ -303,8 +366,12 @@ def test_a_broken_copy_fails_each_check(
     assert failures == ["No such option: --epoch (Possible options: --epochs)"], failures
 
     store_block = blocks(broken, "python")[2]
-    ran = run_python(store_block, tmp_path / "store.py", environment(tmp_path / "data"))
-    assert ran.returncode == 1 and "has no attribute 'count'" in ran.stderr
+    # the README's first block once used top-level await, which fails as a file
+    awaited = store_block.replace("asyncio.run(main())", "await main()")
+    ran = run_files({"store": store_block, "awaited": awaited}, tmp_path, environment(tmp_path))
+    assert ran["store"].returncode == 1 and "has no attribute 'count'" in ran["store"].stderr
+    assert ran["awaited"].returncode == 1
+    assert "SyntaxError: 'await' outside function" in ran["awaited"].stderr
 
     with pytest.raises(EthosError, match="database_uri"):
         check_toml(blocks(broken, "toml")[1], tmp_path, monkeypatch)
