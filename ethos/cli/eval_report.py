@@ -28,7 +28,8 @@ def report(
     """Report an eval run: per arm, each metric with its interval and its
     Delta to the baseline arm, how many samples succeeded or failed, and the
     failures by error class (a run whose every sample failed is reported
-    too; --html writes its errors and each shown sample's transcript)."""
+    too; --html adds a browser of every sample row, with inputs, outputs
+    and transcripts for as many as fit in 20 MB)."""
     from ethos.errors import EthosError
     from ethos.evals.report import build_report, print_report, write_html
 
