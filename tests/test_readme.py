@@ -1,12 +1,15 @@
 """The README's examples run, and show what they say.
 
-Every ```python block runs as a file in a fresh interpreter (no top-level
-await), against a data directory holding ``local/tiny`` built as the README
-builds it; the gateway block also reaches a real ``ethos serve`` over
+Every ```python block runs as a file (one fresh interpreter runs them one
+after another, each as ``__main__`` in its own namespace: top-level await
+fails), against a data directory holding ``local/tiny`` built by the
+README's command; the gateway block also reaches a real ``ethos serve`` over
 loopback. Every ``ethos ...`` command in a ```sh block is parsed by the real
 command line (the command exists, every option is known, every argument
-fits); the cheap ones run, with local/tiny and scripted models, and the
-arm example is checked for the effect its comment claims. The ```toml
+fits); the cheap ones run in-process through the same command line, with
+local/tiny and scripted models, and every figure the comments quote (the
+arm example's rates and Delta, the expert mask's log-probabilities) is
+compared with the one measured. The ```toml
 blocks load (the ethos.toml through the settings loader, which refuses
 unknown keys). Each checker is shown to fail on a deliberately broken copy.
 """
