@@ -624,3 +624,11 @@ def test_arm_model_args_merge_as_the_harness_calls_them() -> None:
         "max_connections": 4,
     }
     assert arm_model_args({"max_connections": 2}, {}, 4) == {"max_connections": 2}
+
+
+def test_ask_with_no_model_is_refused_before_the_database_is_opened(ethos_env: Path) -> None:
+    # The missing model is the problem to name (not the empty catalogue),
+    # and a refused command leaves nothing behind, not even a database file.
+    line = error_line(run_ethos("ask", "why are cars heavy?"))
+    assert "no model plays the role 'intent'" in line and "--model" in line, line
+    assert not (ethos_env / "ethos.db").exists()

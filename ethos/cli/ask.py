@@ -55,6 +55,11 @@ def ask(
         for what, named in (("--model", model), *((f"role {r!r}", m) for r, m in roles.items())):
             if named is not None:  # before the database opens: a bad model stores nothing
                 check_one(named, settings, what=what, scripts=False)
+    if resume is None:  # the question, then a model for every agent, before the database
+        from ethos.graphs.publicagent import start_state
+
+        start_state(question, ablate=ablate)
+        plan_models(model, roles, settings, ablate)
     answer, run_id, where, model_label = asyncio.run(
         _ask(settings, question, model, roles, interactive, ablate, resume, out, quiet)
     )
