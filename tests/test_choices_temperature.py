@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections import Counter
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -117,3 +118,24 @@ def test_pick_choice_at_zero_and_without_temperature_is_the_arg_max() -> None:
     assert {pick_choice(logprobs, t, s) for t in (0, 0.0, None) for s in range(20)} == {"D"}
     # An option with no probability is never drawn, at any temperature.
     assert "E" not in {pick_choice({"D": -0.1, "E": -math.inf}, 5.0, s) for s in range(200)}
+
+
+@pytest.mark.local_model
+async def test_an_arms_temperature_reaches_a_game_players_choice(model: str) -> None:
+    """A player's default temperature is 0; an arm's ``temperature=0.7``
+    (the model's arguments) must win over it, or the README's sampled arm
+    plays the arg max and measures a Delta of exactly 0."""
+    from ethos.agents.games import BATTLE_OF_THE_SEXES, LLMPlayer, tit_for_tat
+    from ethos.graphs.games import play_match
+
+    def off_arg_max(match: Any) -> int:
+        return sum(d.move != max((0, 1), key=lambda i: d.logprobs[i]) for d, _ in match.decisions)
+
+    greedy = LLMPlayer(model=model)
+    sampled = LLMPlayer(model=model, model_args={"temperature": 0.7})
+    played = [
+        await play_match(BATTLE_OF_THE_SEXES, player, tit_for_tat, rounds=10, seed=3)
+        for player in (greedy, sampled)
+    ]
+    assert off_arg_max(played[0]) == 0
+    assert off_arg_max(played[1]) > 0
