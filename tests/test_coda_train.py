@@ -1,15 +1,29 @@
 """CODA's GRPO step on a local model: LoRA on the planner, the executor frozen.
 
-Not here yet: a test that mean reward rises after training. On SmolLM2 with
-the rule executor it did not in the two runs this machine allowed (see
-docs/coda.md, "The GRPO step": 0.485 -> 0.485 and 0.480 -> 0.000)."""
+The reward-increase test runs on the tiny checkpoint, warm-started so that
+its thoughts contain operation words at all (random weights over a 2,048-token
+vocabulary put ~0.1% of their mass on any word the executor understands, so
+every group scored zero). On SmolLM2 the step did not raise reward in the two
+runs this machine allowed (docs/coda.md, "The GRPO step")."""
 
 from __future__ import annotations
+
+import asyncio
+from pathlib import Path
 
 import pytest
 
 from ethos.agents.coda import scripted
-from ethos.agents.coda.train import TrainConfig, _load, _loss, _sample
+from ethos.agents.coda.environment import get_task
+from ethos.agents.coda.grpo import step_prompt
+from ethos.agents.coda.train import (
+    TrainConfig,
+    _load,
+    _loss,
+    _prompt_ids,
+    _sample,
+    train_planner,
+)
 from ethos.models import acomplete
 
 RULES = scripted.register()
@@ -43,3 +57,60 @@ def test_the_grpo_loss_equals_its_full_forward_definition(tiny_checkpoints, targ
     got.backward()
     trained = [p for p in model.parameters() if p.requires_grad]
     assert trained and all(int(torch.count_nonzero(p.grad)) > 0 for p in trained)
+
+
+OPERATIONS = ("simplify", "expand", "factor", "solve", "differentiate", "evaluate")
+
+
+def warm_start(checkpoint: Path, task_id: str, out: Path, steps: int = 8) -> Path:
+    """The tiny checkpoint taught to answer the step's prompt with one of the
+    six operation words, each equally (a vocabulary, not the answer: five of
+    the six are wrong for the step, and GRPO must find which one is right)."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    torch.manual_seed(0)
+    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+    model = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=torch.float32)
+    messages, _, env = asyncio.run(step_prompt(get_task("algebra", task_id), 1))
+    asyncio.run(env.close())
+    ids = _prompt_ids(tokenizer, messages)
+    end = torch.tensor([[tokenizer.eos_token_id]])
+    targets = [
+        torch.cat(
+            [tokenizer(" " + w, return_tensors="pt", add_special_tokens=False)["input_ids"], end], 1
+        )
+        for w in OPERATIONS
+    ]
+    optimiser = torch.optim.Adam(model.parameters(), lr=1e-2)
+    for _ in range(steps):
+        loss = sum(
+            torch.nn.functional.cross_entropy(
+                model(input_ids=torch.cat([ids, t], 1)).logits[0, ids.shape[1] - 1 : -1], t[0]
+            )
+            for t in targets
+        )
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.local_model
+def test_grpo_raises_mean_reward_on_a_fixed_seed(tiny_checkpoints, tmp_path) -> None:
+    """Decoupled GRPO on alg-06's evaluate step: each sampled thought goes to
+    the frozen rule executor, whose action is rewarded against the reference
+    (type match plus distance); mean reward over the same evaluation seeds
+    rises (measured: 0.000 before, 1.710 after; batch means 0.24 -> 1.95)."""
+    planner = warm_start(tiny_checkpoints("qwen3_moe"), "alg-06", tmp_path / "planner")
+    cfg = TrainConfig(
+        group=16, steps=8, lr=0.05, max_new_tokens=6, target_modules=("lm_head",), lora_r=4
+    )
+    result = asyncio.run(
+        train_planner(planner, [(get_task("algebra", "alg-06"), 1)], frozen_executor, cfg)
+    )
+    assert result.after > result.before, (result.before, result.after, result.rewards)
+    assert result.rewards[-1] > result.rewards[0], result.rewards
