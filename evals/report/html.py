@@ -25,9 +25,9 @@ from ethos.evals.report.transcript_html import environment, transcript_events
 
 _TEMPLATES = Path(__file__).parent / "templates"
 _CELL_CHARS = 40
-# Characters of sample detail (inputs, outputs, transcripts) one page holds.
+# Bytes of sample detail (inputs, outputs, transcripts) one page holds.
 # A ten-round game's transcript is about 30 KB, so 10,000 such rows would
-# make a 300 MB page no browser opens; past this budget a row keeps its
+# make a 300 MB page (slow to open, awkward to send); past this budget a row keeps its
 # scores and error and names the command that shows the rest.
 DETAIL_BUDGET = 20_000_000
 
@@ -69,7 +69,7 @@ def _show_command(run_id: str, view: SampleView) -> str:
 
 def _browser(samples: SampleBrowser, run_id: str, budget: int) -> dict[str, Any]:
     """Every sample row for the table; each row's card with its input,
-    output and transcript while ``budget`` characters last, after that its
+    output and transcript while ``budget`` bytes last, after that its
     scores, error and the ``ethos runs show`` command for the rest."""
     shown = len(samples.shown)
     more = samples.total - shown
@@ -91,8 +91,9 @@ def _browser(samples: SampleBrowser, run_id: str, budget: int) -> dict[str, Any]
         row = {"view": view, "error_class": _error_class(view), "cells": cells}
         command = _show_command(run_id, view)
         detail = card({**row, "events": transcript_events(view)}, True, command) if left else ""
-        if detail and len(detail) <= left:
-            left -= len(detail)
+        size = len(detail.encode("utf-8"))
+        if detail and size <= left:
+            left -= size
             full += 1
         else:
             left = 0  # spent: every later row is short, so the full ones are the first
@@ -120,7 +121,7 @@ def render_html(report: EvalReport, detail_budget: int = DETAIL_BUDGET) -> str:
     run's facts, counts, the metrics and Deltas with intervals, plots inline
     as base64 PNG (a metric with one value everywhere gets a line, not a
     histogram), the failures, and the sample browser (every row; inputs,
-    outputs and transcripts up to ``detail_budget`` characters). Nothing is
+    outputs and transcripts up to ``detail_budget`` bytes). Nothing is
     fetched from anywhere when it is opened."""
     run = report.run
     facts = [
