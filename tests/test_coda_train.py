@@ -114,3 +114,24 @@ def test_grpo_raises_mean_reward_on_a_fixed_seed(tiny_checkpoints, tmp_path) -> 
     )
     assert result.after > result.before, (result.before, result.after, result.rewards)
     assert result.rewards[-1] > result.rewards[0], result.rewards
+
+
+@pytest.mark.local_model
+def test_a_thought_ends_at_any_of_the_checkpoints_end_tokens(tiny_checkpoints) -> None:
+    """The tiny checkpoint ends generation at <|im_end|> or <|endoftext|>
+    (its generation config); a sampled <|endoftext|> must end the thought,
+    not be decoded past with its later tokens trained on."""
+    import torch
+
+    model, tokenizer = _load(tiny_checkpoints("qwen3_moe"), 0, 4, ("lm_head",))
+    end = tokenizer.convert_tokens_to_ids("<|endoftext|>")
+    assert end != tokenizer.eos_token_id
+
+    def likely_end(module: object, inputs: object, logits: torch.Tensor) -> torch.Tensor:
+        return logits.index_add(-1, torch.tensor([end]), torch.full((*logits.shape[:-1], 1), 1e4))
+
+    model.get_output_embeddings().register_forward_hook(likely_end)
+    ids = tokenizer("Could you explain that again?", return_tensors="pt")["input_ids"]
+    completion, mask = _sample(model, tokenizer, ids, TrainConfig(max_new_tokens=4), 3, seed=7)
+    assert completion[:, 0].tolist() == [end] * 3
+    assert mask.tolist() == [[True]] * 3

@@ -130,6 +130,7 @@ def _sample(model: Any, tokenizer: Any, ids: Any, cfg: TrainConfig, g: int, seed
     import torch
 
     generator = torch.Generator().manual_seed(seed)
+    ends = _end_ids(model, tokenizer)
     eos = tokenizer.eos_token_id
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else eos
     cache, logits = _prefill(model, ids, g)
@@ -142,13 +143,25 @@ def _sample(model: Any, tokenizer: Any, ids: Any, cfg: TrainConfig, g: int, seed
             masks.append(~done)
             nxt = torch.where(done, torch.full_like(nxt, pad), nxt)
             tokens.append(nxt)
-            if eos is not None:
-                done = done | (nxt == eos)
+            if ends:
+                done = done | torch.isin(nxt, torch.tensor(ends))
             if bool(done.all()):
                 break
             out = model(input_ids=nxt.unsqueeze(1), past_key_values=cache, use_cache=True)
             cache, logits = out.past_key_values, out.logits[:, -1]
     return torch.stack(tokens, dim=1), torch.stack(masks, dim=1)
+
+
+def _end_ids(model: Any, tokenizer: Any) -> list[int]:
+    """Every token that ends a reply: the tokenizer's EOS and the ids in the
+    checkpoint's generation config (a ChatML model may end at <|endoftext|>
+    as well as <|im_end|>; sampling past one would decode and train on text
+    after the reply's end)."""
+    ids = {tokenizer.eos_token_id}
+    config = getattr(model, "generation_config", None)
+    listed = getattr(config, "eos_token_id", None)
+    ids.update(listed if isinstance(listed, list | tuple) else [listed])
+    return sorted(i for i in ids if i is not None)
 
 
 def _texts(tokenizer: Any, completion: Any, mask: Any) -> list[str]:
