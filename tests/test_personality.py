@@ -380,3 +380,21 @@ async def test_the_search_backs_off_when_every_probe_breaks_the_text() -> None:
     best, tried = await search_coefficient(evaluate, 300.0, rounds=6, sweep=2)
     assert best.clean >= 0.9 and 0 < best.alpha <= 1
     assert len(tried) <= 3 * 6 + 2 * 2 + 1
+
+
+def test_mmlu_in_its_released_format_with_quoted_commas_and_line_breaks(tmp_path: Path) -> None:
+    # MMLU's CSVs have no header; a quoted question may hold commas and line breaks (code items).
+    released = tmp_path / "high_school_computer_science_test.csv"
+    released.write_text(
+        '"What does this print?\nprint(1, 2)",1 2,"1,2",12,error,A\n'
+        '"Plain, with a comma?",a,b,c,d,D\n'
+    )
+    questions, source = load_mmlu(released)
+    assert [(q.prompt, q.options, q.answer) for q in questions] == [
+        ("What does this print?\nprint(1, 2)", ("1 2", "1,2", "12", "error"), "A"),
+        ("Plain, with a comma?", ("a", "b", "c", "d"), "D"),
+    ]
+    assert source == str(released.resolve())
+    released.write_text('"Two\nlines",a,b,c,d,A\nthird,a,b,c,d,E\n')
+    with pytest.raises(TaskError, match=r"line 3: answer 'E' is not A, B, C or D"):
+        load_mmlu(released)

@@ -16,6 +16,7 @@ Small sets in these formats, written for this project, ship in ``data/``
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -69,11 +70,15 @@ def load_mmlu(path: str | Path | None = None) -> tuple[list[Question], str]:
     """The questions of an MMLU-format CSV (the shipped mini set for None)."""
     text, source = _data("mmlu_mini.csv") if not path else _read(path, "MMLU CSV")
     expected = ",".join(MMLU_COLUMNS)
-    rows = list(csv.reader(text.splitlines()))
-    if rows and [c.strip().lower() for c in rows[0]] == [c.lower() for c in MMLU_COLUMNS]:
+    # A stream, not splitlines(): a quoted MMLU question may hold line breaks (code items).
+    reader = csv.reader(io.StringIO(text))
+    rows = []
+    for row in reader:
+        rows.append((reader.line_num, row))  # line_num: the file line the row ends on
+    if rows and [c.strip().lower() for c in rows[0][1]] == [c.lower() for c in MMLU_COLUMNS]:
         rows = rows[1:]
     out = []
-    for line, row in enumerate(rows, start=1):
+    for line, row in rows:
         if not row or not any(cell.strip() for cell in row):
             continue
         if len(row) != len(MMLU_COLUMNS):
