@@ -26,7 +26,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 def handbook(capsys, db: str, *args: str) -> tuple[int, str, str]:
     """``ethos --db DB handbook ARGS...``: every test here talks to one file."""
-    return handbook(capsys, db, *args)
+    return run(capsys, "--db", db, "handbook", *args)
 
 
 def extract(capsys, db: str, tmp_path: Path, *args: str) -> tuple[int, str, str]:
