@@ -398,3 +398,68 @@ def test_mmlu_in_its_released_format_with_quoted_commas_and_line_breaks(tmp_path
     released.write_text('"Two\nlines",a,b,c,d,A\nthird,a,b,c,d,E\n')
     with pytest.raises(TaskError, match=r"line 3: answer 'E' is not A, B, C or D"):
         load_mmlu(released)
+
+
+async def test_a_hosted_steering_run_stores_nothing(
+    store: Store, files: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-real")
+    config = EvalConfig(
+        task="personality",
+        task_args={"methods": "icl,lora", "traits": "openness", **files},
+        arms=[Arm(name="m", model="openai/gpt-4o")],
+    )
+    with pytest.raises(TaskError, match=r"lora needs a local model"):
+        await run_eval(config, store=store, progress=False)
+    assert await store.list_runs() == []
+
+
+def test_alignment_delta_and_intervals_by_hand() -> None:
+    from ethos.evals.personality.report import Folded, summarise
+
+    folded = Folded()
+    # Three administrations: the baseline's extraversion 3, 3, 3; the low-pole
+    # arm's 2, 1, 2.5 (a move toward "low" of 1, 2 and 0.5).
+    for k, (base, low) in enumerate([(3.0, 2.0), (3.0, 1.0), (3.0, 2.5)]):
+        folded.add(
+            "baseline", f"inventory/{k}", 0, {"kind": "inventory", "traits": {"extraversion": base}}
+        )
+        folded.add(
+            "steer/extraversion/low",
+            f"inventory/{k}",
+            0,
+            {"kind": "inventory", "traits": {"extraversion": low}},
+        )
+    # MMLU: baseline right on 4 of 4, the arm on 2 of 4 -> Delta -0.5; BBQ: both 1 of 2.
+    for i, (b, a) in enumerate([(1, 1), (1, 0), (1, 1), (1, 0)]):
+        folded.add("baseline", f"mmlu/{i}", 0, {"kind": "mmlu", "correct": b})
+        folded.add("steer/extraversion/low", f"mmlu/{i}", 0, {"kind": "mmlu", "correct": a})
+    for i, ok in enumerate([1, 0]):
+        for arm in ("baseline", "steer/extraversion/low", "steer/extraversion/high"):
+            folded.add(arm, f"bbq/{i}", 0, {"kind": "bbq", "correct": ok})
+    # a second arm, right wherever the baseline is: every Delta 0
+    for i in range(4):
+        folded.add("steer/extraversion/high", f"mmlu/{i}", 0, {"kind": "mmlu", "correct": 1})
+    arms = ["baseline", "steer/extraversion/low", "steer/extraversion/high"]
+    section = summarise(folded, arms, confidence=0.95)
+
+    (shift,) = section.alignment
+    assert (shift.baseline, shift.n) == ("baseline", 3)
+    assert shift.shift == pytest.approx((1 + 2 + 0.5) / 3)
+    # over several administrations the interval has width, and holds the mean
+    assert 0.5 <= shift.low < shift.shift < shift.high <= 2.0
+    deltas = {d.benchmark: d for d in section.deltas if d.arm == "steer/extraversion/low"}
+    assert (deltas["mmlu"].score, deltas["mmlu"].delta, deltas["mmlu"].n) == (0.5, -0.5, 4)
+    assert -1.0 <= deltas["mmlu"].low < -0.5 < deltas["mmlu"].high <= 0.0
+    assert (deltas["bbq"].delta, deltas["bbq"].low, deltas["bbq"].high) == (0.0, 0.0, 0.0)
+    traits = {(t.arm, t.trait): t for t in section.traits}
+    low = traits[("steer/extraversion/low", "extraversion")]
+    assert low.mean == pytest.approx(5.5 / 3) and low.low < low.mean < low.high
+    # MMLU's range over the arms is 0.5: low -> (-1, 0), high -> (0, 0);
+    # low: consistency 1/(1 + 0.25), disruption 1/(1 + 0.5); high: 1 and 1.
+    stab = {(s.by, s.key): s for s in section.stability}
+    steer = stab[("method", "steer")]
+    assert steer.consistency == pytest.approx((0.8 + 1) / 2)
+    assert steer.disruption == pytest.approx((1 / 1.5 + 1) / 2)
+    assert steer.stability == pytest.approx((0.8 / 1.5 + 1) / 2)
+    assert stab[("both", "steer/extraversion")].stability == steer.stability
