@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,46 @@ from tests.support.openai_server import FakeOpenAI
 ROOT = Path(__file__).resolve().parents[1]
 FAST = {"backoff_base": 0.01, "backoff_max": 0.05}
 TRANSPORTS = ["openai", "litellm"]
+
+
+async def _first_stream_fails_then_counts(
+    server: FakeOpenAI,
+    fail: Callable[[web.Request, web.StreamResponse], Awaitable[None]],
+    model_args: dict[str, Any],
+) -> None:
+    """The first streamed answer sends 'one ' and then ``fail``s; the call
+    must be retried once, and on_token must see 'one two three ' only once."""
+    original = server._answer
+    failed = []
+
+    async def fail_first(request: web.Request, body: dict[str, Any], fault: Any) -> Any:
+        if failed:
+            return await original(request, body, fault)
+        failed.append(1)
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        chunk = {
+            "id": "x",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "fake",
+            "choices": [{"index": 0, "delta": {"content": "one "}, "finish_reason": None}],
+        }
+        await response.write(f"data: {json.dumps(chunk)}\n\n".encode())
+        await fail(request, response)
+        return response
+
+    server._answer = fail_first  # type: ignore[method-assign]
+    server.reply = lambda body: "one two three"
+    pieces: list[str] = []
+    answer = await acomplete(
+        "openai/fake",
+        "count",
+        model_args={"api_base": server.base_url, **FAST, **model_args},
+        on_token=pieces.append,
+    )
+    assert answer.text == "one two three " and answer.attempts == 2
+    assert "".join(pieces) == "one two three "
 
 
 @pytest.fixture
@@ -482,37 +522,11 @@ async def test_a_stream_that_breaks_off_is_retried_without_repeating_text(
 ) -> None:
     """Native transport: a connection lost mid-stream is a transient fault;
     the retry's text reaches on_token only beyond what was already shown."""
-    original = server._answer
-    broken = []
 
-    async def break_first(request: web.Request, body: dict[str, Any], fault: Any) -> Any:
-        if broken:
-            return await original(request, body, fault)
-        broken.append(1)
-        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
-        await response.prepare(request)
-        chunk = {
-            "id": "x",
-            "object": "chat.completion.chunk",
-            "created": 0,
-            "model": "fake",
-            "choices": [{"index": 0, "delta": {"content": "one "}, "finish_reason": None}],
-        }
-        await response.write(f"data: {json.dumps(chunk)}\n\n".encode())
+    async def break_off(request: web.Request, response: web.StreamResponse) -> None:
         request.transport.close()  # type: ignore[union-attr]
-        return response
 
-    server._answer = break_first  # type: ignore[method-assign]
-    server.reply = lambda body: "one two three"
-    pieces: list[str] = []
-    answer = await acomplete(
-        "openai/fake",
-        "count",
-        model_args={"api_base": server.base_url, **FAST},
-        on_token=pieces.append,
-    )
-    assert answer.text == "one two three " and answer.attempts == 2
-    assert "".join(pieces) == "one two three "
+    await _first_stream_fails_then_counts(server, break_off, {})
 
 
 async def test_a_model_named_without_its_provider_is_sent_by_its_own_name(
@@ -619,39 +633,13 @@ async def test_an_error_reported_mid_stream_is_retried(server: FakeOpenAI, trans
     """A server that fails mid-generation says so in the stream (vLLM: a
     ``data: {"error": ...}`` event after a 200): retried like any transient
     fault through both transports, the text shown once."""
-    original = server._answer
-    failed = []
 
-    async def fail_first(request: web.Request, body: dict[str, Any], fault: Any) -> Any:
-        if failed:
-            return await original(request, body, fault)
-        failed.append(1)
-        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
-        await response.prepare(request)
-        chunk = {
-            "id": "x",
-            "object": "chat.completion.chunk",
-            "created": 0,
-            "model": "fake",
-            "choices": [{"index": 0, "delta": {"content": "one "}, "finish_reason": None}],
-        }
-        await response.write(f"data: {json.dumps(chunk)}\n\n".encode())
+    async def report_error(request: web.Request, response: web.StreamResponse) -> None:
         error = {"error": {"message": "the engine died", "type": "InternalServerError"}}
         await response.write(f"data: {json.dumps(error)}\n\n".encode())
         await response.write(b"data: [DONE]\n\n")
-        return response
 
-    server._answer = fail_first  # type: ignore[method-assign]
-    server.reply = lambda body: "one two three"
-    pieces: list[str] = []
-    answer = await acomplete(
-        "openai/fake",
-        "count",
-        model_args={"api_base": server.base_url, **FAST, "transport": transport},
-        on_token=pieces.append,
-    )
-    assert answer.text == "one two three " and answer.attempts == 2
-    assert "".join(pieces) == "one two three "
+    await _first_stream_fails_then_counts(server, report_error, {"transport": transport})
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
