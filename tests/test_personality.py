@@ -463,3 +463,21 @@ def test_alignment_delta_and_intervals_by_hand() -> None:
     assert steer.disruption == pytest.approx((1 / 1.5 + 1) / 2)
     assert steer.stability == pytest.approx((0.8 / 1.5 + 1) / 2)
     assert stab[("both", "steer/extraversion")].stability == steer.stability
+
+
+def test_inventory_rows_with_the_wrong_number_of_columns(tmp_path: Path) -> None:
+    bad = tmp_path / "ipip.csv"
+    # an item text with an unquoted comma spills into a fourth column
+    bad.write_text(
+        "text,trait,keying\nI like tea.,openness,+\nI am the life, of the party,extraversion,+\n"
+    )
+    with pytest.raises(TaskError, match=r"line 3 has 4 column\(s\); its header has 3") as err:
+        load_inventory(bad)
+    assert "quote" in err.value.fix
+    bad.write_text("text,trait,keying\nI am the life of the party,extraversion\n")
+    with pytest.raises(TaskError, match=r"line 2 has 2 column\(s\); its header has 3"):
+        load_inventory(bad)
+    # a quoted text may hold commas and line breaks; an extra column of the header is fine
+    bad.write_text('text,trait,keying,facet\n"I talk, a lot,\nat parties.",extraversion,-,E1\n')
+    (item,) = load_inventory(bad).items
+    assert (item.text, item.keying) == ("I talk, a lot,\nat parties.", "-")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -118,7 +119,8 @@ def load_inventory(path: str | Path | None) -> Inventory:
 
 
 def _parse(text: str, source: str) -> Inventory:
-    reader = csv.DictReader(text.splitlines())
+    # A stream, not splitlines(): a quoted item text may hold a line break.
+    reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
@@ -128,8 +130,20 @@ def _parse(text: str, source: str) -> Inventory:
             "its first line must be the header text,trait,keying",
         )
     items = []
-    for line, row in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+    for raw in reader:
+        line = reader.line_num  # the file line the row ends on
+        if None in raw or None in raw.values():  # more cells than the header, or fewer
+            cells = (
+                len(raw) - 1 + len(raw[None])
+                if None in raw
+                else sum(v is not None for v in raw.values())
+            )
+            raise TaskError(
+                f"inventory {source} line {line} has {cells} column(s); its header has "
+                f"{len(header)} ({', '.join(header)})",
+                'quote an item text that holds a comma ("like, this"), one row per item',
+            )
+        row = {k.strip().lower(): v.strip() for k, v in raw.items()}
         if not any(row.values()):
             continue
         if not row["text"]:
