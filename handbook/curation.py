@@ -263,6 +263,22 @@ def _drafts(
     return drafts, rejected
 
 
+def _reflect_messages(
+    template: str, question: str, shown: str, answer: str, verdict: str
+) -> list[dict[str, str]]:
+    """The reflection call's messages, the same for the typed (JSON) and the
+    plain-line format but for the user template that says what to write."""
+    return [
+        {"role": "system", "content": prompts.REFLECT_SYSTEM},
+        {
+            "role": "user",
+            "content": template.format(
+                question=question, trace=shown, answer=_clip(answer, 500), verdict=verdict
+            ),
+        },
+    ]
+
+
 async def behaviors_of_trace(
     question: str,
     solution: str,
@@ -303,18 +319,7 @@ async def behaviors_of_trace(
         try:
             reflected = await acomplete(
                 model,
-                [
-                    {"role": "system", "content": prompts.REFLECT_SYSTEM},
-                    {
-                        "role": "user",
-                        "content": prompts.REFLECT_USER.format(
-                            question=question,
-                            trace=shown,
-                            answer=_clip(answer, 500),
-                            verdict=verdict,
-                        ),
-                    },
-                ],
+                _reflect_messages(prompts.REFLECT_USER, question, shown, answer, verdict),
                 output=Reflection,
                 seed=seed,
                 max_tokens=CURATOR_MAX_TOKENS,
@@ -371,18 +376,7 @@ async def behaviors_of_trace(
         if reflection is None:
             reviewed = await acomplete(
                 model,
-                [
-                    {"role": "system", "content": prompts.REFLECT_SYSTEM},
-                    {
-                        "role": "user",
-                        "content": prompts.REFLECT_LINES_USER.format(
-                            question=question,
-                            trace=shown,
-                            answer=_clip(answer, 500),
-                            verdict=verdict,
-                        ),
-                    },
-                ],
+                _reflect_messages(prompts.REFLECT_LINES_USER, question, shown, answer, verdict),
                 seed=seed,
                 max_tokens=REVIEW_MAX_TOKENS,
             )
