@@ -178,6 +178,9 @@ def test_unknown_trait_or_method_in_the_task_arguments() -> None:
         resolve_task("personality", {"traits": "openness,charm"})
     with pytest.raises(TaskError, match="unknown method"):
         resolve_task("personality", {"methods": "icl,hypnosis"})
+    # -1 is the middle layer; any other negative layer is a mistake, not the middle
+    with pytest.raises(TaskError, match=r"layer -3 is out of range"):
+        resolve_task("personality", {"methods": "steer", "layer": -3})
 
 
 def test_benchmark_files_in_the_wrong_format_name_the_columns(tmp_path: Path) -> None:

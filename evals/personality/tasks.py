@@ -524,6 +524,11 @@ def personality(
     """
     chosen = _methods(methods)
     trait_list = _traits(traits)
+    if layer < -1:
+        raise TaskError(
+            f"layer {layer} is out of range: a decoder layer is 0 or more",
+            "pass -T layer=N (0 is the first decoder layer), or -1 for the middle layer",
+        )
     pole_list = _poles(poles)
     for name, value in (("administrations", administrations), ("held_out", held_out)):
         if value < 1:
