@@ -484,3 +484,14 @@ def test_inventory_rows_with_the_wrong_number_of_columns(tmp_path: Path) -> None
     bad.write_text('text,trait,keying,facet\n"I talk, a lot,\nat parties.",extraversion,-,E1\n')
     (item,) = load_inventory(bad).items
     assert (item.text, item.keying) == ("I talk, a lot,\nat parties.", "-")
+
+
+def test_one_arm_that_moved_is_not_reported_stable() -> None:
+    # The baseline is an arm of the run too (its Delta is 0): a lone arm that
+    # lost half of MMLU normalises to -1 there, not to 0 ("no change").
+    normalised = normalise({"lora/openness/high": {"mmlu": -0.5, "bbq": 0.0}})
+    assert normalised["lora/openness/high"] == {"mmlu": -1.0, "bbq": 0.0}
+    assert stability(normalised["lora/openness/high"]).stability == pytest.approx(0.8 / 1.5)
+    # arms that all moved the same way: the range runs from the baseline's 0
+    both = normalise({"a/x/high": {"mmlu": -0.2}, "b/x/high": {"mmlu": -0.1}})
+    assert both == {"a/x/high": {"mmlu": -1.0}, "b/x/high": {"mmlu": -0.5}}

@@ -2,8 +2,8 @@
 
 After Handa et al. (2025, arXiv 2509.04794), ``calculate_stability_metrics``:
 each benchmark's Delta (an arm's score minus the same-run baseline's) is
-divided by that benchmark's range of Deltas over every arm of the run, then
-per arm
+divided by that benchmark's range of Deltas over every arm of the run (the
+baseline's 0 included), then per arm
 
 - consistency = 1 / (1 + Var_b(normalised Delta_b)), across benchmarks b;
 - disruption = 1 / (1 + mean_b |normalised Delta_b|), higher = less disrupted;
@@ -65,11 +65,13 @@ class Stability:
 
 def normalise(deltas: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, float]]:
     """``deltas[arm][benchmark]`` divided by the benchmark's range over the
-    arms (max - min; a benchmark every arm moved equally keeps 0)."""
+    arms, the baseline's Delta of 0 among them (max - min; a benchmark no arm
+    moved keeps 0). Counting the baseline keeps a lone arm, or arms that all
+    moved one way, from normalising to 0 and reading as undisturbed."""
     benchmarks = sorted({b for row in deltas.values() for b in row})
     span = {}
     for b in benchmarks:
-        values = [row[b] for row in deltas.values() if b in row]
+        values = [0.0, *(row[b] for row in deltas.values() if b in row)]
         span[b] = max(values) - min(values)
     return {
         arm: {b: (v / span[b] if span[b] else 0.0) for b, v in row.items()}
