@@ -495,3 +495,11 @@ def test_one_arm_that_moved_is_not_reported_stable() -> None:
     # arms that all moved the same way: the range runs from the baseline's 0
     both = normalise({"a/x/high": {"mmlu": -0.2}, "b/x/high": {"mmlu": -0.1}})
     assert both == {"a/x/high": {"mmlu": -1.0}, "b/x/high": {"mmlu": -0.5}}
+
+
+def test_a_contrastive_file_that_is_not_text(tmp_path: Path) -> None:
+    bad = tmp_path / "rows.jsonl"
+    bad.write_bytes(b"\xff\xfe\x00binary")
+    with pytest.raises(TaskError, match="cannot read contrastive file") as err:
+        load_rows(bad)
+    assert "UTF-8" in err.value.fix

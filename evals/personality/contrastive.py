@@ -97,7 +97,13 @@ def load_rows(extra: str | Path | None = None) -> list[Row]:
         file = Path(extra).expanduser()
         if not file.is_file():
             raise TaskError(f"no contrastive file {file}", "give a JSONL file of rows")
-        rows = merged(rows, parse_rows(file.read_text("utf-8"), str(file)))
+        try:
+            text = file.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TaskError(
+                f"cannot read contrastive file {file}: {exc}", "give a UTF-8 JSONL file"
+            ) from None
+        rows = merged(rows, parse_rows(text, str(file)))
     return rows
 
 
