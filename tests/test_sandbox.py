@@ -33,7 +33,7 @@ from ethos.sandbox import (
     scenarios,
 )
 from ethos.sandbox.protocol import Sandbox
-from tests.support.sandbox import skip_without_bwrap
+from tests.support.sandbox import host_processes, skip_without_bwrap
 
 # the module (ethos.sandbox.scenarios the function shadows it as an attribute)
 registry = importlib.import_module("ethos.sandbox.scenarios")
@@ -293,20 +293,9 @@ async def test_close_kills_everything_and_removes_the_episode() -> None:
         await sandbox.run("(sleep 987654 &) ; nohup sleep 987654 >/dev/null 2>&1 &")
         root = sandbox.root
     assert not root.exists()
-    assert not [pid for pid in _host_pids() if _cmdline(pid) == b"sleep\x00987654\x00"]
+    assert not host_processes(b"sleep\x00987654\x00")
     with pytest.raises(SandboxClosed, match="closed"):
         await sandbox.run("true")
-
-
-def _host_pids() -> list[int]:
-    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
 
 
 async def test_episodes_are_independent() -> None:

@@ -29,7 +29,7 @@ from ethos.sandbox import (
     open_episode,
 )
 from ethos.sandbox.protocol import CommandResult, Sandbox
-from tests.support.sandbox import skip_without_bwrap
+from tests.support.sandbox import host_processes, skip_without_bwrap
 
 HOST_SECRET = "ETHOS_TEST_HOST_SECRET"
 
@@ -246,7 +246,7 @@ async def test_long_running_commands_are_killed_with_their_children(box: Sandbox
     result = await box.run("sleep 876543 & sleep 876543; echo never", timeout_s=1)
     assert (result.timed_out, result.exit_code) == (True, 124)
     assert "never" not in result.stdout
-    left = [pid for pid in _pids() if _cmdline(pid) == b"sleep\x00876543\x00"]
+    left = host_processes(b"sleep\x00876543\x00")
     assert left == []
 
 
@@ -256,17 +256,6 @@ async def test_killing_everything_it_can_only_touches_the_episode(box: Sandbox) 
     assert result.stdout == "done\n"  # the shell survives its own kill -1 (it is excluded)
     again = await box.run("wait; echo back", timeout_s=3)  # waits on a live job
     assert (again.stdout, again.timed_out) == ("back\n", False)  # its background job died
-
-
-def _pids() -> list[int]:
-    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
 
 
 # -- random command lines --------------------------------------------------------

@@ -3,7 +3,9 @@ sandbox tests run here, and the skip they use where ``bwrap`` is missing."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -27,3 +29,17 @@ def skip_without_bwrap() -> None:
     reason = unavailable_reason()
     if reason:
         pytest.skip(reason)
+
+
+def host_processes(cmdline: bytes) -> list[int]:
+    """The host's processes whose command line (NUL-separated, as in
+    /proc/PID/cmdline) is exactly ``cmdline``: what a sandbox left running."""
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                if Path(f"/proc/{name}/cmdline").read_bytes() == cmdline:
+                    found.append(int(name))
+            except OSError:  # the process ended while we looked
+                pass
+    return found
