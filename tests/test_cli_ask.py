@@ -43,6 +43,8 @@ def test_a_question_is_answered_stored_and_labelled(catalogue: Path) -> None:
 
 @pytest.mark.slow
 def test_interactive_asks_the_person(catalogue: Path) -> None:
+    """The clarification and its prompt go to the terminal (stderr), never
+    into the answer on stdout (issue 18)."""
     result = ethos(
         "ask",
         "Do heavier cars have lower mpg (wt, mpg) in the motor trend data?",
@@ -53,6 +55,7 @@ def test_interactive_asks_the_person(catalogue: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "'heavier': vague threshold or scope -> higher weight" in result.stderr
+    assert "Accept?" in result.stderr and "Accept?" not in result.stdout
     assert "(confirmed by the person)" in result.stdout
 
 

@@ -418,21 +418,6 @@ def test_ctrl_c_says_how_to_resume_without_warnings_and_the_same_command_resumes
     assert f"run {run['id']} succeeded: 60 of 60 samples succeeded" in again.stdout
 
 
-@pytest.mark.slow
-def test_interactive_prompts_go_to_the_terminal_not_stdout(catalogue: Path) -> None:
-    result = run_ethos(
-        "ask",
-        "Do heavier cars have lower mpg (wt, mpg) in the motor trend data?",
-        "-m",
-        "script/publicagent-rules",
-        "--interactive",
-        input="yes\n",
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Accept?" in result.stderr and "Accept?" not in result.stdout
-    assert "(confirmed by the person)" in result.stdout
-
-
 def test_runs_list_at_80_columns_folds_a_long_name_instead_of_cutting_it(
     ethos_env: Path,
 ) -> None:
