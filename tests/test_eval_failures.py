@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from ethos.evals.task import TaskError, resolve_task
+from tests.test_cli import one_error
 
 FAILING = """
 from ethos.evals.task import Sample, Score, Task
@@ -43,13 +44,6 @@ def ethos(*args: str) -> subprocess.CompletedProcess[str]:
         env={**os.environ, "COLUMNS": "200"},
         timeout=300,
     )
-
-
-def one_error(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 2, (result.stdout, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    return lines[0]
 
 
 def test_an_all_failed_run_reports_its_errors_everywhere(tmp_path: Path) -> None:

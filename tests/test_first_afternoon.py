@@ -18,6 +18,7 @@ import pytest
 from rich.console import Console
 
 from tests.support.openai_server import FakeOpenAI
+from tests.test_cli import one_error
 
 TASKS = Path(__file__).parent / "support" / "tasks.py"
 
@@ -35,13 +36,6 @@ def run_ethos(
         input=input,
         timeout=300,
     )
-
-
-def error_line(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 2, (result.stdout, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    return lines[0]
 
 
 def runs_in(data: Path) -> list[dict]:
@@ -90,7 +84,7 @@ def runs_in(data: Path) -> list[dict]:
 def test_a_provider_without_its_key_is_refused_before_anything_is_stored(
     ethos_env: Path, command: tuple[str, ...], variable: str, what: str
 ) -> None:
-    line = error_line(run_ethos(*command, env={"ETHOS_DATA_DIR": str(ethos_env)}))
+    line = one_error(run_ethos(*command, env={"ETHOS_DATA_DIR": str(ethos_env)}))
     assert f"needs its key in ${variable}, which is not set" in line, line
     assert f"export {variable}=" in line and what in line
     # not a run, not even a database file
@@ -115,7 +109,7 @@ async def test_run_eval_refuses_a_missing_key_naming_the_arm(store, monkeypatch)
 
 
 def test_an_unregistered_script_is_refused_before_the_run(ethos_env: Path) -> None:
-    line = error_line(run_ethos("eval", "run", f"{TASKS}@echo", "-m", "script/ecko"))
+    line = one_error(run_ethos("eval", "run", f"{TASKS}@echo", "-m", "script/ecko"))
     assert "arm 'default': no script named 'ecko'" in line and "echo" in line
     assert runs_in(ethos_env) == []
 
@@ -123,7 +117,7 @@ def test_an_unregistered_script_is_refused_before_the_run(ethos_env: Path) -> No
 def test_a_key_named_by_api_key_env_must_be_set(ethos_env: Path, tmp_path: Path) -> None:
     config = tmp_path / "ethos.toml"
     config.write_text('[models."openai/gpt-4o"]\napi_key_env = "MY_TEAM_KEY"\n')
-    line = error_line(run_ethos("--config", str(config), "models", "call", "openai/gpt-4o", "hi"))
+    line = one_error(run_ethos("--config", str(config), "models", "call", "openai/gpt-4o", "hi"))
     assert "$MY_TEAM_KEY, which is not set" in line
 
 
@@ -204,7 +198,7 @@ def test_exit_codes_tell_the_truth(
 @pytest.mark.slow
 def test_ask_exit_codes_and_runs_never_left_running(catalogue: Path, tmp_path: Path) -> None:
     question = "Is there a relationship between wt and mpg in the motor trend cars?"
-    unplayed = error_line(run_ethos("ask", question))  # no model for its agents
+    unplayed = one_error(run_ethos("ask", question))  # no model for its agents
     assert "no model plays the role 'intent'" in unplayed and "--model" in unplayed
     assert runs_in(catalogue) == []  # refused before the run existed: none left running
     answered = run_ethos("ask", question, "-m", "script/publicagent-rules", "-q")
@@ -364,7 +358,7 @@ def test_a_checkpoint_is_replaced_only_with_overwrite(
     mine = ethos_env / "models" / "mine"
     mine.mkdir(parents=True)
     (mine / "config.json").write_text('{"model_type": "kept"}')
-    line = error_line(run_ethos(*command, env={"ETHOS_DATA_DIR": str(ethos_env)}))
+    line = one_error(run_ethos(*command, env={"ETHOS_DATA_DIR": str(ethos_env)}))
     assert f"{mine} already holds a checkpoint; pass --overwrite to replace it" in line
     assert (mine / "config.json").read_text() == '{"model_type": "kept"}'
 
@@ -378,7 +372,7 @@ def test_moe_prune_names_overwrite(tiny_checkpoints, ethos_env: Path, tmp_path: 
     demos.write_text("one demonstration\nand another\n")
     ref = f"local/{tiny_checkpoints('mixtral')}"
     args = ["--model", ref, "--demos", str(demos), "--keep", "4", "--raw", "--out", str(out)]
-    line = error_line(run_ethos("moe", "prune", *args))
+    line = one_error(run_ethos("moe", "prune", *args))
     assert f"{out} already holds a checkpoint; pass --overwrite to replace it" in line
     assert (out / "config.json").read_text() == '{"model_type": "kept"}'
 
@@ -601,6 +595,6 @@ def test_arm_model_args_merge_as_the_harness_calls_them() -> None:
 def test_ask_with_no_model_is_refused_before_the_database_is_opened(ethos_env: Path) -> None:
     # The missing model is the problem to name (not the empty catalogue),
     # and a refused command leaves nothing behind, not even a database file.
-    line = error_line(run_ethos("ask", "why are cars heavy?"))
+    line = one_error(run_ethos("ask", "why are cars heavy?"))
     assert "no model plays the role 'intent'" in line and "--model" in line, line
     assert not (ethos_env / "ethos.db").exists()
