@@ -29,6 +29,7 @@ from ethos.models.openai_transport import client_for, transport_of
 from ethos.models.pricing import call_cost, model_entry
 from ethos.recording import run_scope
 from tests.support.openai_server import FakeOpenAI
+from tests.test_cli import ethos, one_error
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = {"backoff_base": 0.01, "backoff_max": 0.05}
@@ -195,28 +196,18 @@ def test_a_call_to_another_provider_imports_litellm_once(tmp_path: Path) -> None
 
 
 def test_an_unknown_transport_is_one_line_and_exit_2(server: FakeOpenAI) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ethos",
-            "models",
-            "call",
-            "openai/fake",
-            "hi",
-            "-M",
-            f"api_base={server.base_url}",
-            "-M",
-            "transport=carrier-pigeon",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
+    done = ethos(
+        "models",
+        "call",
+        "openai/fake",
+        "hi",
+        "-M",
+        f"api_base={server.base_url}",
+        "-M",
+        "transport=carrier-pigeon",
     )
-    assert done.returncode == 2
-    message = (done.stderr + done.stdout).strip()
-    assert len(message.splitlines()) == 1
+    message = one_error(done)
+    assert done.stdout == ""
     assert "'transport'" in message and "'auto', 'openai' or 'litellm'" in message
     assert server.requests == []
 
