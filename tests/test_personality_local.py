@@ -170,3 +170,32 @@ async def test_a_second_run_reuses_the_adapters(
         seen.append(samples[("lora/extraversion/high", "inventory/0")]["prep"])
     assert seen[0]["adapter"] == seen[1]["adapter"]
     assert seen[1]["trained_now"] is False
+
+
+@pytest.mark.real_model
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_steering_moves_smollm2s_ratings(store: Store, smollm2: str, tmp_path: Path) -> None:
+    """On the real small model: the extraversion vector, at the coefficient
+    the bounded search picked, moves the inventory's answer distribution."""
+    config = EvalConfig(
+        task="personality",
+        task_args={
+            "methods": "steer",
+            "traits": "extraversion",
+            "poles": "high",
+            "administrations": 1,
+            "context": 0,
+            "held_out": 1,
+            "max_pairs": 4,
+            "search_rounds": 1,
+            **small_files(tmp_path),
+        },
+        arms=[Arm(name="smol", model=smollm2)],
+    )
+    result = await run_eval(config, store=store, progress=False)
+    assert result.failed == 0
+    rows = {(s.arm, s.sample_id): s.output for s in await store.samples(result.run_id)}
+    steered = rows[("steer/extraversion/high", "inventory/0")]
+    plain = rows[("baseline", "inventory/0")]["expected"]
+    assert steered["prep"]["alpha"] > 0 and steered["prep"]["clean"] > 0
+    assert max(abs(steered["expected"][k] - plain[k]) for k in plain) > 1e-3
