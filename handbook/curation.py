@@ -192,7 +192,7 @@ def parse_behavior_lines(
     ``instruction: ...`` line is one behaviour. Dropped: lines that are not
     of that form, lines that keep the format's placeholder or copy its
     example, repeated names, and lines past ``limit``. Blank lines are
-    ignored, not dropped."""
+    ignored, not dropped; a line of decoration only (``---``) is dropped."""
     from ethos.handbook.prompts import LINES_EXAMPLE
 
     found: list[tuple[str, str]] = []
@@ -221,8 +221,11 @@ def parse_behavior_lines(
             found.append((key, instruction))
 
     for raw in text.splitlines():
+        if not raw.strip():
+            continue
         line = _clean(raw)
-        if not line:
+        if not line:  # decoration only ("---", ">", "**"): reported, so every line is accounted for
+            dropped.append(f"not a {PREFIX}<name>: <instruction> line: {raw.strip()[:120]}")
             continue
         field = _FIELD.match(line)
         if field and field.group(1).lower() == "name":
