@@ -139,6 +139,9 @@ def check_models(config: EvalConfig, task: Task, settings: Any) -> None:
     from ethos.models.gateway import check_interventions, resolve_model
     from ethos.models.interventions import parse_interventions
 
+    check_arms = task.metadata.get("check_arms")
+    if check_arms is not None:  # the task's own check of its arms (e.g. needs a local model),
+        check_arms(config.arms)  # first: no use asking for a key the arm could not use
     known = ARM_OPTIONS | set(ModelArgs.model_fields) | set(task.metadata.get("arm_options", ()))
     for arm in config.arms:
         unknown = sorted(set(arm.options) - known)
@@ -156,9 +159,6 @@ def check_models(config: EvalConfig, task: Task, settings: Any) -> None:
     for role, model in config.model_roles.items():
         # A role's model is called with its own [models."..."] arguments, none of an arm's.
         _check_model(model, arm_args.get(model, {}), settings, what=f"role {role!r}")
-    check_arms = task.metadata.get("check_arms")
-    if check_arms is not None:  # the task's own check of its arms (e.g. needs a local model)
-        check_arms(config.arms)
 
 
 def _check_model(model: str, args: dict[str, Any], settings: Any, what: str = "") -> Any:

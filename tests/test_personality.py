@@ -503,3 +503,18 @@ def test_a_contrastive_file_that_is_not_text(tmp_path: Path) -> None:
     with pytest.raises(TaskError, match="cannot read contrastive file") as err:
         load_rows(bad)
     assert "UTF-8" in err.value.fix
+
+
+def test_hosted_steering_is_refused_before_the_missing_key_is_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Setting the key would not help: the refusal that matters comes first.
+    from ethos.settings import load_settings
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    task = resolve_task("personality", {"methods": "steer", "traits": "openness"})
+    config = with_task_arms(
+        EvalConfig(task="personality", arms=[Arm(name="m", model="openai/gpt-4o")]), task
+    )
+    with pytest.raises(TaskError, match=r"steer needs a local model"):
+        check_models(config, task, load_settings())
