@@ -11,9 +11,14 @@ task would be.
 Figures (one JSON object each):
 
 - ``retrieve_p50_ms`` / ``retrieve_p99_ms``: ``retrieve(..., count=False)``
-  with a warm index, the query embedded in the call. Goal: p50 < 10 ms.
-- ``query_embed_p50_ms``: MiniLM embedding one new query (the part of
-  ``retrieve`` that does not depend on the handbook's size).
+  with a warm index, each query new, embedded in the call by the numpy
+  MiniLM (:mod:`ethos.models.query_encoder`). Goal: p50 < 10 ms.
+- ``retrieve_repeat_p50_ms``: the same queries asked again (an agent's task
+  in another epoch or arm): the query encoder's LRU cache answers.
+- ``query_embed_p50_ms``: the numpy MiniLM embedding one new query (the part
+  of ``retrieve`` that does not depend on the handbook's size); its anchor
+  is the torch model embedding the same queries (``query_embed_torch_p50_ms``
+  on its own line), measured in the same run.
 - ``search_p50_ms`` / ``search_p99_ms``: the index search alone for an
   embedded query (what grows with the handbook).
 - ``search_recall_at_5``: the share of the exact top 5 that the
@@ -57,7 +62,7 @@ from ethos.db.store import Store
 from ethos.db.tables import BehaviorRow, utcnow
 from ethos.handbook import retrieval
 from ethos.handbook.behavior import BehaviorDraft
-from ethos.handbook.embedder import default_embedder, to_bytes
+from ethos.handbook.embedder import default_embedder, query_embedder, to_bytes
 from ethos.handbook.store import add_behaviors, ensure_handbook
 
 BENCH = "handbook_retrieval"
@@ -181,20 +186,32 @@ async def main(args: argparse.Namespace) -> None:
         await retrieval.retrieve(store, "big", "warm up the index", count=False)
         build_s = time.perf_counter() - started
         texts = queries(args.queries, seed=1)
-        embedder.clear_cache()
+        index = await retrieval.open_index(store, "big")
+        encoder = query_embedder(index.embedder)  # the numpy MiniLM when installed
+        encoder.clear_cache()
         full: list[float] = []
         for text in texts:
             t = time.perf_counter()
             await retrieval.retrieve(store, "big", text, count=False)
             full.append((time.perf_counter() - t) * 1000)
-        index = await retrieval.open_index(store, "big")
-        embedder.clear_cache()
+        repeat: list[float] = []
+        for text in texts:  # asked again: the LRU cache of query vectors answers
+            t = time.perf_counter()
+            await retrieval.retrieve(store, "big", text, count=False)
+            repeat.append((time.perf_counter() - t) * 1000)
+        encoder.clear_cache()
         embedding: list[float] = []
         for text in texts:
             t = time.perf_counter()
-            embedder.embed([text])
+            encoder.embed([text])
             embedding.append((time.perf_counter() - t) * 1000)
-        vectors = embedder.embed(texts)
+        embedder.clear_cache()
+        torch_embedding: list[float] = []
+        for text in texts:
+            t = time.perf_counter()
+            embedder.embed([text])
+            torch_embedding.append((time.perf_counter() - t) * 1000)
+        vectors = encoder.embed(texts)
         search: list[float] = []
         for v in vectors:
             t = time.perf_counter()
@@ -234,7 +251,11 @@ async def main(args: argparse.Namespace) -> None:
             naive_p99,
             None,
         )
-        emit("query_embed_p50_ms", percentile(embedding, 50), "ms", anchor, naive_p50, None)
+        emit("retrieve_repeat_p50_ms", percentile(repeat, 50), "ms", anchor, naive_p50, goal)
+        torch_anchor = "the torch MiniLM embedding the same new queries, p50"
+        torch_p50 = percentile(torch_embedding, 50)
+        emit("query_embed_p50_ms", percentile(embedding, 50), "ms", torch_anchor, torch_p50, None)
+        emit("query_embed_torch_p50_ms", torch_p50, "ms", anchor, naive_p50, None)
         emit("search_p50_ms", percentile(search, 50), "ms", anchor, naive_p50, None)
         emit(
             "search_p99_ms",
