@@ -3,11 +3,13 @@ the episode directories that killed processes left behind, and that sweep
 must never take a live episode of another process (or of another task of
 this one), even one that is being opened at that very moment.
 
-Seen in concurrent runs before the fix: "bwrap: Can't find source path
+Seen in concurrent runs (and among one run's concurrent samples, 2 in 150
+here) before the fix: "bwrap: Can't find source path
 /tmp/ethos-episode-.../etc" and a FileNotFoundError from the episode's
 setup. Cause: the opener creates the episode's ``owner`` file and writes
 its process identity in two steps; a sweep that reads the file between
-them found it empty, took the episode for an orphan and removed it.
+them found it empty, took the episode for an orphan and removed it. The
+owner file is now written aside and renamed into place.
 """
 
 from __future__ import annotations
@@ -30,10 +32,6 @@ import pytest
 
 from tests.support.sandbox import skip_without_bwrap
 
-# Until the sandbox writes its owner file in one step (or its sweep keeps a
-# fresh episode whose owner is still empty): remove both marks with the fix.
-SWEEP_RACE = "a sweep that reads an episode's owner file before it is written removes it"
-
 
 @pytest.fixture
 def parent(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
@@ -53,7 +51,6 @@ def _spec() -> Any:
     return EpisodeSpec(files={"home/agent/notes.txt": "still here\n"})
 
 
-@pytest.mark.xfail(strict=True, reason=SWEEP_RACE)
 async def test_a_sweep_while_an_episode_writes_its_owner_leaves_it_alone(
     parent: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -95,7 +92,6 @@ print(removed, flush=True)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason=SWEEP_RACE)
 async def test_episodes_open_and_run_while_another_process_sweeps(parent: Path) -> None:
     """Two processes: one sweeps without pause (as a busy neighbour's opens
     do); this one opens episodes four at a time and runs a command in each.

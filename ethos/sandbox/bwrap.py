@@ -638,7 +638,11 @@ class BwrapSandbox:
         parent = await asyncio.to_thread(episode_parent)
         await asyncio.to_thread(remove_orphaned_episodes, Path(parent))
         base = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="ethos-episode-", dir=parent))
-        (base / _OWNER).write_text(_process_identity(os.getpid()) or "")
+        # Written aside and renamed into place: a sweep by another process's
+        # open (remove_orphaned_episodes) must never read it half-written,
+        # empty, and take this live episode for an orphan.
+        (base / f"{_OWNER}.partial").write_text(_process_identity(os.getpid()) or "")
+        os.replace(base / f"{_OWNER}.partial", base / _OWNER)
         sandbox = cls(spec, limits, base)
         try:
             await asyncio.to_thread(sandbox._prepare)
