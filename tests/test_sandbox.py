@@ -443,6 +443,31 @@ def test_episodes_of_dead_processes_are_removed_and_live_ones_kept(tmp_path: Pat
     ]  # fmt: skip
 
 
+def test_a_live_episode_is_kept_when_its_owner_cannot_be_looked_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Out of file descriptors, /proc cannot be read: that is not "gone"."""
+    import builtins
+    import errno
+
+    from ethos.sandbox.bwrap import _process_identity, remove_orphaned_episodes
+
+    live = tmp_path / "ethos-episode-live"
+    (live / "root").mkdir(parents=True)
+    (live / "owner").write_text(_process_identity(os.getpid()) or "")
+    real_open = builtins.open
+
+    def no_descriptors(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(file).startswith("/proc/"):
+            raise OSError(errno.EMFILE, "Too many open files")
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", no_descriptors)
+    assert remove_orphaned_episodes(tmp_path) == 0
+    monkeypatch.undo()
+    assert (live / "root").is_dir()
+
+
 def _ethos_shell(**streams: object) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "ethos", "sandbox", "shell", "demo-project"],

@@ -229,9 +229,19 @@ _OWNER = "owner"
 def _process_identity(pid: int) -> str | None:
     """``pid`` and its start time: a pid reused by another process differs."""
     try:
+        return _read_identity(pid)
+    except OSError:
+        return None
+
+
+def _read_identity(pid: int) -> str | None:
+    """As :func:`_process_identity`, but an OSError other than the process
+    being gone (no such /proc entry: None) propagates, so that a caller can
+    tell "gone" from "could not look" (out of file descriptors)."""
+    try:
         with open(f"/proc/{pid}/stat") as handle:
             fields = handle.read().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
+    except (FileNotFoundError, ProcessLookupError, IndexError):
         return None
     return f"{pid} {fields[19]}"  # field 22 of stat: start time in clock ticks
 
@@ -262,7 +272,11 @@ def remove_orphaned_episodes(parent: Path) -> int:
         except OSError:
             continue
         pid = owner.split(" ", 1)[0]
-        if not pid.isdigit() or _process_identity(int(pid)) != owner:
+        try:
+            alive = pid.isdigit() and _read_identity(int(pid)) == owner
+        except OSError:  # could not look (out of file descriptors): never guess "gone"
+            continue
+        if not alive:
             _remove_tree(base)
             removed += 1
     return removed
