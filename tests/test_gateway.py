@@ -195,7 +195,10 @@ async def test_total_retry_time_is_bounded(server: FakeOpenAI) -> None:
     args = hosted(server, max_retries=20, backoff_base=0.2, backoff_max=0.2, retry_max_time=0.5)
     with pytest.raises(ProviderError, match=r"still failing after 0\.5s"):
         await acomplete("openai/fake", "x", model_args=args)
-    assert len(server.requests) < 6
+    # The time bound stopped it, not the 21 tries allowed: a quick 503's waits
+    # start small (twice its answer time) and grow to 0.2 s: about 6 fit in 0.5 s
+    # (fewer when the first call also pays the SDK import).
+    assert 1 <= len(server.requests) < 12
 
 
 async def test_stalls_time_out_and_are_retried(server: FakeOpenAI) -> None:
