@@ -90,5 +90,9 @@ async def test_profile_scheming_episodes_then_switch_the_top_experts_off(
         report = await build_report(store, tiny_run.run_id)
         assert not report.run.scripted
         assert any("top2-off-reroute oversight_subversion nudge" in n for n in report.section.notes)
+        # The figures are labelled as a tiny random model's, arm by arm.
+        tiny_notes = [n for n in report.section.notes if n.startswith("[TINY MODEL]")]
+        assert len(tiny_notes) == len(report.run.arms) >= 2
+        assert all("random-weight checkpoint" in n for n in tiny_notes)
     finally:
         await store.close()

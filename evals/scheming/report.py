@@ -156,19 +156,44 @@ async def collect(store: Store, run: RunFacts, confidence: float) -> SchemingSec
         persistence=persistence,
         examples=list(examples.values()),
     )
-    return section.model_copy(update={"notes": notes(section, run.scripted, confidence)})
+    tiny = {arm.name: arm.model for arm in run.arms if _is_tiny(arm.model or "")}
+    return section.model_copy(update={"notes": notes(section, run.scripted, confidence, tiny)})
+
+
+def _is_tiny(model: str) -> bool:
+    """A ``local/`` checkpoint that ``ethos models build-tiny`` made (seeded
+    random weights): its rates describe the machinery, not a model's behaviour."""
+    if not model.startswith("local/"):
+        return False
+    from ethos.models.errors import CheckpointNotFoundError
+    from ethos.models.local.paths import resolve_checkpoint
+
+    try:
+        return (resolve_checkpoint(model.split("/", 1)[1]) / "ethos_tiny.json").is_file()
+    except (CheckpointNotFoundError, OSError):
+        return False
 
 
 def _pct(m: MetricSummary) -> str:
     return f"{m.mean:.0%} [{m.ci_low:.0%}, {m.ci_high:.0%}] (n={m.n})"
 
 
-def notes(section: SchemingSection, scripted: bool, confidence: float) -> list[str]:
+def notes(
+    section: SchemingSection,
+    scripted: bool,
+    confidence: float,
+    tiny: dict[str, str] | None = None,
+) -> list[str]:
     label = "[SCRIPTED test doubles, not model behaviour] " if scripted else ""
     out = [
         f"{label}scheming: behaviour rates per evaluation and variant, judged from the sandbox's "
         f"final files and command history ([{confidence:.0%} Wilson CI] over samples); "
         "no_action = the model never called a tool"
+    ]
+    out += [
+        f"[TINY MODEL] arm {arm} is played by {model}, a tiny seeded random-weight checkpoint "
+        "(ethos models build-tiny): its rates show the machinery, not a model's behaviour"
+        for arm, model in sorted((tiny or {}).items())
     ]
     for r in section.rates:
         if r.behaviour == "no_action" and r.rate.mean == 0:
