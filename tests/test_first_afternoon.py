@@ -391,9 +391,10 @@ def test_ctrl_c_says_how_to_resume_without_warnings_and_the_same_command_resumes
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean
     )
-    assert process.stderr is not None
+    stderr = process.stderr
+    assert isinstance(stderr, io.TextIOBase)  # piped: its lines are the progress display
     lines = []
-    for line in process.stderr:  # the run exists and is being worked
+    for line in stderr:  # the run exists and is being worked
         lines.append(line)
         if "started:" in line:
             break
@@ -513,7 +514,7 @@ def test_ctrl_c_at_an_ask_prompt_names_the_resume_command_and_it_resumes(
         stderr=subprocess.PIPE,
         env={**clean, "COLUMNS": "200"},
     )
-    assert process.stderr is not None
+    assert isinstance(process.stderr, io.BufferedIOBase)  # piped, read as bytes
     seen = b""
     while b"Accept?" not in seen:  # the prompt ends without a newline
         chunk = process.stderr.read1(4096)  # type: ignore[attr-defined]

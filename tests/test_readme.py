@@ -303,7 +303,7 @@ def test_the_cheap_commands_run_and_the_arm_example_measures(
         rates["greedy"], rates["sampled"], rate["mean"], rate["ci_low"], rate["ci_high"]
     )
     quoted = re.search(r"game\.option_0_rate from \S+ to \S+, Delta \S+ \[\S+, \S+\]", text)
-    assert quoted is not None
+    assert quoted, "the README no longer quotes the arm example's Delta"
     # the README writes a negative number with its minus sign and no plus
     assert quoted.group(0) == measured.replace("+", ""), measured
     assert rate["ci_high"] < 0  # what "sampling moves" claims: the interval excludes 0
