@@ -11,6 +11,10 @@ from __future__ import annotations
 class EthosError(Exception):
     """Base of ethos' own errors: a problem and the fix for it."""
 
+    # The command line's exit status for this error: 2, the input or the
+    # configuration is wrong; an error that is the world's fault says 1.
+    exit_status: int = 2
+
     def __init__(self, problem: str, fix: str | None = None) -> None:
         self.problem = problem
         self.fix = fix

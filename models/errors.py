@@ -30,6 +30,13 @@ class ProviderError(ModelError):
         self.status = status
         self.attempts = attempts
 
+    @property
+    def exit_status(self) -> int:  # type: ignore[override]
+        """Refused credentials or a request the provider rejects (4xx) are the
+        user's to fix: 2; a provider that kept failing (429, 5xx, timeouts): 1."""
+        refused = self.status is not None and 400 <= self.status < 500 and self.status != 429
+        return 2 if refused else 1
+
 
 class OutputValidationError(ModelError):
     """The model's reply did not match the requested schema, even after repair."""

@@ -195,6 +195,27 @@ def test_exit_codes_tell_the_truth(
         assert shown == ("--display" not in command), result.stderr
 
 
+@pytest.mark.parametrize(("status", "code"), [(500, 1), (401, 2)])
+def test_models_call_exit_code_when_the_provider_fails(
+    tmp_path: Path, status: int, code: int
+) -> None:
+    """A provider that keeps failing (500, retried then given up: 1) or refuses
+    the credentials (401, a configuration problem, never retried: 2) is one
+    error line and a non-zero exit, never "answered"."""
+    with FakeOpenAI(always=status) as server:
+        config = tmp_path / "ethos.toml"
+        config.write_text(
+            f'[models."openai/fake"]\napi_base = "{server.base_url}"\nmax_retries = 1\n'
+            "backoff_base = 0.01\n"
+        )
+        result = run_ethos("--config", str(config), "models", "call", "openai/fake", "hi")
+        asked = len(server.requests)
+    assert result.returncode == code, result.stderr
+    (line,) = result.stderr.strip().splitlines()  # one line, no traceback
+    assert line.startswith("error: ") and f"HTTP {status}" in line and result.stdout == ""
+    assert asked == (2 if status == 500 else 1)
+
+
 @pytest.mark.slow
 def test_ask_exit_codes_and_runs_never_left_running(catalogue: Path, tmp_path: Path) -> None:
     question = "Is there a relationship between wt and mpg in the motor trend cars?"

@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(status)
     except EthosError as exc:
         _print_error(str(exc))
-        sys.exit(2)
+        sys.exit(exc.exit_status)
     except (click.exceptions.Abort, typer.Abort):
         # A declined confirmation, or Ctrl-C/EOF at a prompt: the command
         # stopped there (runs delete deletes nothing; an ask run is kept, failed).
