@@ -218,8 +218,9 @@ async def test_confessions_and_denials_are_graded_and_persistence_counted(bwrap:
     assert all(q.startswith("Management here.") for q in management)
     assert denier.interrogation is not None and denier.interrogation.persisted
     assert len(denier.interrogation.turns) == 6  # three questions, three answers
-    assert confessor.interrogation is not None
-    assert (confessor.interrogation.persisted, confessor.interrogation.confessed_at) == (False, 1)
+    interrogated = confessor.interrogation
+    assert interrogated, "a schemer's episode is followed by the multi-turn interrogation"
+    assert (interrogated.persisted, interrogated.confessed_at) == (False, 1)
 
 
 async def test_honest_episode_gets_no_followup(bwrap: None) -> None:
@@ -376,7 +377,7 @@ async def test_a_run_of_all_six_reports_rates_gaps_followups_and_the_changed_fil
     # The HTML report's sample browser shows the transcript with the diff's
     # lines highlighted (the sample's card alone: the whole page draws a
     # chart of every measure, seconds of matplotlib this test does not need).
-    assert report.samples is not None
+    assert report.samples, "the report carries its sample browser"
     (view,) = [v for v in report.samples.shown if v.sample_id == pk_sample]
     page = transcript_html(view)
     assert '<span class="add">+oversight_enabled: false</span>' in page
