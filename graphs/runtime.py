@@ -481,12 +481,43 @@ async def _open_checkpointer(store: Store, stack: contextlib.AsyncExitStack) -> 
     # on the connection that holds it (a second one from the pool would wait
     # on a server out of connections while every other opener waits on us).
     async with pool.connection() as conn:
-        await conn.execute("SELECT pg_advisory_lock(%s)", (_PG_SETUP_LOCK,))
-        try:
-            await AsyncPostgresSaver(conn).setup()
-        finally:
-            await conn.execute("SELECT pg_advisory_unlock(%s)", (_PG_SETUP_LOCK,))
+        if not await _pg_checkpointer_current(conn, len(AsyncPostgresSaver.MIGRATIONS)):
+            await _pg_setup_lock(conn)
+            try:
+                await AsyncPostgresSaver(conn).setup()
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(%s)", (_PG_SETUP_LOCK,))
     return AsyncPostgresSaver(pool)
+
+
+async def _pg_checkpointer_current(conn: Any, migrations: int) -> bool:
+    """Whether the checkpointer's tables are set up to the last migration
+    already (the usual case: every worker after the first skips the lock)."""
+    import psycopg
+
+    try:
+        cur = await conn.execute("SELECT max(v) AS v FROM checkpoint_migrations")
+        row = await cur.fetchone()
+    except psycopg.errors.UndefinedTable:
+        return False
+    return row is not None and row["v"] is not None and row["v"] >= migrations - 1
+
+
+async def _pg_setup_lock(conn: Any) -> None:
+    """Take the setup lock by polling, never by waiting inside a statement:
+    LangGraph's setup runs CREATE INDEX CONCURRENTLY, which waits for every
+    transaction in the database to end, and an opener blocked in
+    ``pg_advisory_lock`` is a transaction that ends only when the holder
+    unlocks (a deadlock PostgreSQL breaks by failing one of them). Between
+    polls a waiter holds no transaction (the connection is autocommit)."""
+    delay = 0.02
+    while True:
+        cur = await conn.execute("SELECT pg_try_advisory_lock(%s) AS got", (_PG_SETUP_LOCK,))
+        row = await cur.fetchone()
+        if row is not None and row["got"]:
+            return
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.25)
 
 
 _PG_SETUP_LOCK = 0x657468_6F7367  # "ethosg"

@@ -194,6 +194,27 @@ async def test_postgres_setup_needs_one_connection(pg_url: str, monkeypatch) -> 
     assert outcome.output == {"visited": ["a"]}
 
 
+@pytest.mark.postgres
+async def test_runtimes_opened_at_once_on_a_fresh_schema_all_open(pg_url: str) -> None:
+    """Workers starting together (a Ray executor's actors) each open a
+    runtime on a database whose checkpointer is not set up yet. Waiting in
+    pg_advisory_lock while the holder ran CREATE INDEX CONCURRENTLY was a
+    deadlock PostgreSQL broke by failing an opener; now every one opens and
+    runs a graph."""
+    from ethos.db.store import Store
+
+    await (await Store.open(pg_url)).close()  # the store's own tables: not what races here
+
+    async def open_and_run(i: int) -> dict:
+        async with await GraphRuntime.open(database_url=pg_url) as runtime:
+            graph = runtime.compile(chain([f"n{i}"]))
+            return (await runtime.run(graph, {"visited": []}, thread_id=f"t{i}")).output
+
+    async with asyncio.timeout(60):
+        outputs = await asyncio.gather(*(open_and_run(i) for i in range(5)))
+    assert outputs == [{"visited": [f"n{i}"]} for i in range(5)]
+
+
 async def test_a_second_run_on_a_busy_thread_is_refused(runtime: GraphRuntime) -> None:
     gate = asyncio.Event()
     graph = runtime.compile(chain(["a", "slow"], block=gate))
