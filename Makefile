@@ -32,7 +32,7 @@ $(VENV)/.installed-%: pyproject.toml | $(PY)
 
 comma := ,
 DEMO_EXTRAS := local+data+postgres
-TEST_EXTRAS := local+data+postgres+dev
+TEST_EXTRAS := local+data+postgres+dev+ray
 
 install-demo: $(VENV)/.installed-$(DEMO_EXTRAS)
 install-test: $(VENV)/.installed-$(TEST_EXTRAS)
