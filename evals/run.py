@@ -297,23 +297,22 @@ def task_code(config: EvalConfig, task: Task) -> dict[str, str]:
     return code_digests(code_files(task, config.task, factory))
 
 
-async def run_eval(
+Items = Mapping[tuple[str, int, str], tuple[int, Arm, Sample]]
+
+
+async def start_run(
     config: EvalConfig,
     *,
     store: Store,
     task: Task | None = None,
     resume: str | None = None,
     new_run: bool = False,
-    progress: bool | str | None = None,
-    settings: Any = None,
-) -> EvalResult:
-    """Run (or finish, or join) the evaluation ``config`` describes; returns
-    its tally. ``new_run`` starts a new run even where an unfinished one of
-    the same command exists. ``progress``: ``"rich"``, ``"plain"`` (lines on
-    stderr, for logs), ``"none"``; True/False/None as in ``display_mode``."""
-    from ethos.settings import load_settings
-
-    settings = settings or load_settings()
+    settings: Any,
+) -> tuple[EvalConfig, Task, list[Sample], Run, Lease]:
+    """What the process that starts a run does before any sample is worked
+    (shared by run_eval and the Ray executor's driver): resolve the task and
+    its arms, check every model and the task's own preflight (before any run
+    row exists), then find or create the run and join it as a worker."""
     task = task or resolve_task(config.task, config.task_args)
     config = with_task_arms(config, task)
     check_models(config, task, settings)
@@ -332,30 +331,65 @@ async def run_eval(
         suite=suite_of_task(task),
         transcripts=settings.transcripts,
     )
+    return config, task, samples, run, lease
+
+
+def run_items(config: EvalConfig, task: Task, samples: Sequence[Sample]) -> dict:
+    """Every (sample, epoch, arm) of the run by its key: what a worker
+    looks a claimed row up in (the same in every process that builds the
+    task from the same configuration)."""
+    epochs = config.epochs or task.epochs
+    return {
+        (sample.id, epoch, arm.name): (epoch, arm, sample)
+        for epoch in range(epochs)
+        for arm in config.arms
+        for sample in samples
+    }
+
+
+async def add_items(store: Store, run_id: str, items: Items) -> None:
+    """Insert the run's sample rows that do not exist yet (``pending``)."""
+    await leases.add_samples(
+        store,
+        run_id,
+        [
+            {
+                "sample_id": s.id,
+                "epoch": e,
+                "arm": a.name,
+                "input": s.input,
+                "target": s.target,
+                "metadata": s.metadata,
+            }
+            for e, a, s in items.values()
+        ],
+    )
+
+
+async def run_eval(
+    config: EvalConfig,
+    *,
+    store: Store,
+    task: Task | None = None,
+    resume: str | None = None,
+    new_run: bool = False,
+    progress: bool | str | None = None,
+    settings: Any = None,
+) -> EvalResult:
+    """Run (or finish, or join) the evaluation ``config`` describes; returns
+    its tally. ``new_run`` starts a new run even where an unfinished one of
+    the same command exists. ``progress``: ``"rich"``, ``"plain"`` (lines on
+    stderr, for logs), ``"none"``; True/False/None as in ``display_mode``."""
+    from ethos.settings import load_settings
+
+    settings = settings or load_settings()
+    config, task, samples, run, lease = await start_run(
+        config, store=store, task=task, resume=resume, new_run=new_run, settings=settings
+    )
     heartbeat = asyncio.create_task(_heartbeat(store, lease))
     try:
-        epochs = config.epochs or task.epochs
-        items = {
-            (sample.id, epoch, arm.name): (epoch, arm, sample)
-            for epoch in range(epochs)
-            for arm in config.arms
-            for sample in samples
-        }
-        await leases.add_samples(
-            store,
-            run.id,
-            [
-                {
-                    "sample_id": s.id,
-                    "epoch": e,
-                    "arm": a.name,
-                    "input": s.input,
-                    "target": s.target,
-                    "metadata": s.metadata,
-                }
-                for e, a, s in items.values()
-            ],
-        )
+        items = run_items(config, task, samples)
+        await add_items(store, run.id, items)
         total = len(items)
         skipped = (await leases.status_counts(store, run.id)).get("succeeded", 0)
         runner = _Runner(store, lease, task, config, total, total - skipped, items)
