@@ -193,13 +193,11 @@ def parse_behavior_lines(
     of that form, lines that keep the format's placeholder or copy its
     example, repeated names, and lines past ``limit``. Blank lines are
     ignored, not dropped; a line of decoration only (``---``) is dropped."""
-    from ethos.handbook.prompts import LINES_EXAMPLE
-
     found: list[tuple[str, str]] = []
     dropped: list[str] = []
     seen: set[str] = set()
     pending_name: str | None = None
-    example = _clean(LINES_EXAMPLE).lower()
+    examples = _example_names()
 
     def take(name: str, instruction: str, raw: str) -> None:
         if _PLACEHOLDER.search(name) or _PLACEHOLDER.search(instruction):
@@ -210,7 +208,7 @@ def parse_behavior_lines(
         except ValueError as exc:
             dropped.append(f"{exc}: {raw[:120]}")
             return
-        if f"{key}: {instruction}".lower() == example or key == example.split(":")[0]:
+        if key in examples:
             dropped.append(f"a copy of the format's example: {raw[:120]}")
         elif key in seen:
             dropped.append(f"a name given twice: {raw[:120]}")
@@ -247,6 +245,42 @@ def parse_behavior_lines(
     if pending_name is not None:
         dropped.append(f"a name with no instruction: {pending_name[:120]}")
     return found, dropped
+
+
+def _example_names() -> frozenset[str]:
+    """The behaviour names the plain-line prompts show as examples (the
+    format's and the demonstration's): a line that reuses one copied it."""
+    shown = [prompts.LINES_EXAMPLE, *prompts.LINES_SHOT_ANSWER.splitlines()]
+    return frozenset(line.split(":", 1)[0].strip().lower() for line in shown)
+
+
+def _lines_messages(question: str, shown: str, review: str, limit: int) -> list[dict[str, str]]:
+    """The plain-line extraction's messages: the format, one worked
+    exchange (prompts.LINES_SHOT_*: a small model copies a shown answer's
+    form far more readily than it follows a described one), then the trace."""
+    return [
+        {
+            "role": "system",
+            "content": prompts.EXTRACT_LINES_SYSTEM.format(
+                limit=limit, example=prompts.LINES_EXAMPLE
+            ),
+        },
+        {
+            "role": "user",
+            "content": prompts.EXTRACT_LINES_USER.format(
+                question=prompts.LINES_SHOT_QUESTION,
+                trace=prompts.LINES_SHOT_TRACE,
+                reflection=prompts.LINES_SHOT_REVIEW,
+            ),
+        },
+        {"role": "assistant", "content": prompts.LINES_SHOT_ANSWER},
+        {
+            "role": "user",
+            "content": prompts.EXTRACT_LINES_USER.format(
+                question=question, trace=shown, reflection=_clip(review, 2000)
+            ),
+        },
+    ]
 
 
 def _drafts(
@@ -391,20 +425,7 @@ async def behaviors_of_trace(
             review = reflection.model_dump_json(indent=1)
         written = await acomplete(
             model,
-            [
-                {
-                    "role": "system",
-                    "content": prompts.EXTRACT_LINES_SYSTEM.format(
-                        limit=max_behaviors, example=prompts.LINES_EXAMPLE
-                    ),
-                },
-                {
-                    "role": "user",
-                    "content": prompts.EXTRACT_LINES_USER.format(
-                        question=question, trace=shown, reflection=_clip(review, 2000)
-                    ),
-                },
-            ],
+            _lines_messages(question, shown, review, max_behaviors),
             seed=seed,
             max_tokens=LINES_MAX_TOKENS,
         )

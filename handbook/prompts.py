@@ -84,10 +84,25 @@ For example:
 Do not mention this problem's numbers. Write at most {limit} lines."""
 
 LINES_EXAMPLE = (
-    "behavior_check_the_question_again: "
-    "Read the question once more before giving the final answer."
+    "behavior_check_the_question_again: Read the question once more before giving the final answer."
 )
 """The format's example; a line that copies it is dropped, not learned."""
+
+# A worked demonstration of the extraction, sent as one user turn and the
+# assistant's answer before the real trace. Why: SmolLM2-135M, told the
+# format in the system prompt alone, wrote prose for every trace of its own
+# run (0 behaviours from 4 traces); shown one exchange, it answers in lines.
+# A line that copies the demonstration's names is dropped, not learned.
+LINES_SHOT_QUESTION = "A shirt costs 40 dollars and is sold at 15% off. What does it cost now?"
+LINES_SHOT_TRACE = "15% of 40 is 0.15 * 40 = 6. 40 - 6 = 34.\nAnswer: 34"
+LINES_SHOT_REVIEW = (
+    "The answer is right. Taking 85% of the price at once would have needed one step, not two."
+)
+LINES_SHOT_ANSWER = (
+    "behavior_take_the_remaining_percent: For a price after a discount, multiply by the "
+    "percent that remains instead of subtracting the discount afterwards.\n"
+    "behavior_write_percent_as_decimal: Write a percentage as a decimal before multiplying."
+)
 
 EXTRACT_LINES_USER = """Problem:
 {question}

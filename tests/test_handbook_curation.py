@@ -209,6 +209,24 @@ def test_every_plain_line_becomes_a_behaviour_or_is_reported(lines: list[str]) -
     assert len(pairs) + len(dropped) == sum(bool(x.strip()) for x in text.splitlines())
 
 
+def test_the_plain_line_prompt_shows_one_worked_exchange_whose_lines_are_not_learned() -> None:
+    """SmolLM2-135M, told the format only in the system prompt, wrote prose
+    for all 4 traces of its own run; shown one exchange it writes lines. What
+    it copies from that exchange is dropped as a copy, not learned."""
+    from ethos.handbook import prompts
+    from ethos.handbook.curation import _lines_messages
+
+    messages = _lines_messages("Convert 2 km to metres.", "2000", "Right.", 5)
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
+    assert messages[1]["content"].startswith(f"Problem:\n{prompts.LINES_SHOT_QUESTION}")
+    assert messages[2]["content"] == prompts.LINES_SHOT_ANSWER
+    assert messages[3]["content"].startswith("Problem:\nConvert 2 km to metres.")
+    copied = prompts.LINES_SHOT_ANSWER + "\nbehavior_convert_first: Convert units first."
+    pairs, dropped = parse_behavior_lines(copied)
+    assert pairs == [("behavior_convert_first", "Convert units first.")]
+    assert [d.split(":")[0] for d in dropped] == ["a copy of the format's example"] * 2
+
+
 def _small_curator(request) -> str:
     """TEST DOUBLE of a small model: no JSON, but plain lines when asked."""
     if request.schema:
