@@ -32,6 +32,7 @@ from ethos.recording import record_event
 
 if TYPE_CHECKING:
     from ethos.handbook.behavior import BehaviorDraft
+    from ethos.handbook.curation import OutputFormat
 
 Complete = Callable[..., Awaitable[Any]]
 Method = Literal["self_improve", "critique_revise"]
@@ -113,13 +114,19 @@ async def behavior_guided(
     *,
     curator: str,
     max_tokens: int | None = None,
+    output_format: OutputFormat = "auto",
 ) -> Improvement:
     """R2 from the behaviours ``curator`` extracts out of (question, R1).
     When extraction yields nothing (R1 gave no answer, the curator's reply
-    stayed malformed), R2 is asked without behaviours and ``skipped`` says why."""
+    stayed malformed), R2 is asked without behaviours and ``skipped`` says why.
+    ``output_format`` is the curator's (:func:`ethos.handbook.curation.behaviors_of_trace`):
+    ``lines`` spares a small model the typed calls it cannot answer, whose failed
+    JSON would otherwise be paid for on every sample."""
     from ethos.handbook.curation import behaviors_of_trace
 
-    found = await behaviors_of_trace(question, first.text, model=curator)
+    found = await behaviors_of_trace(
+        question, first.text, model=curator, output_format=output_format
+    )
     drafts = tuple(found.behaviors)
     record_event(
         "handbook",

@@ -377,6 +377,37 @@ async def test_both_second_attempts_get_the_same_budget_and_a_failed_extraction_
     assert budgets == [32, 32, 32]  # every second attempt at the same budget
 
 
+async def test_a_plain_line_curator_is_never_asked_for_json() -> None:
+    """-T curation=lines: a small model's self-improvement extraction skips
+    the typed calls, whose failed JSON (and its repair round) it would
+    otherwise write, and be charged for, on every sample."""
+    from ethos.handbook.self_improve import Attempt, behavior_guided, caller
+    from ethos.models.script import Script, register_script
+
+    typed: list[str] = []
+
+    def respond(request: Any) -> str:
+        if request.schema is not None:
+            typed.append("no JSON here")
+            return "no JSON here"
+        if request.messages[-2:-1] and request.messages[-2]["role"] == "assistant":
+            return "behavior_add_before_answering: Add the parts, then check the total."
+        return "Right, but slow.\nAnswer: 7"
+
+    model = register_script("si-lines-curator", Script(respond))
+    wrong = Attempt(text="3 + 4 = 8.\nAnswer: 8", output_tokens=6)
+    lines = await behavior_guided(
+        "What is 3+4?", wrong, caller(model), curator=model, output_format="lines"
+    )
+    assert typed == [] and lines.skipped is None
+    assert [b.name for b in lines.behaviors] == ["behavior_add_before_answering"]
+    auto = await behavior_guided("What is 3+4?", wrong, caller(model), curator=model)
+    assert typed and [b.name for b in auto.behaviors] == ["behavior_add_before_answering"]
+    assert auto.extraction_tokens > lines.extraction_tokens  # the failed JSON was paid for
+    with pytest.raises(TaskError, match="curation must be one of auto, json, lines, not 'xml'"):
+        reuse(curation="xml")
+
+
 async def test_a_redone_conditioned_sample_counts_its_retrievals_and_citations_once(
     store: Store, tmp_path: Path
 ) -> None:

@@ -25,6 +25,10 @@ last number) must equal the target exactly.
 - ``self_improve``: behaviour-guided self-improvement: the ``none`` answer
   (R1) is reflected on and turned into behaviours by the curator (role
   ``curator``, default the arm's model), and R2 answers from them.
+  ``-T curation=lines`` has the curator write plain lines from the start
+  (``auto``, the default, tries typed JSON first and falls back to lines;
+  a small model such as SmolLM2 fails the JSON on every sample, and those
+  failed tokens count in the arm's output tokens).
 - ``critique_revise``: the paper's baseline for self-improvement: R2 checks
   and corrects R1.
 
@@ -51,9 +55,12 @@ Building a handbook from the model's own traces, as the paper does::
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ethos.evals.task import Sample, Score, SolverContext, Task, TaskError, scorer, task
+
+if TYPE_CHECKING:
+    from ethos.handbook.curation import OutputFormat
 
 ARMS = ("none", "conditioned", "self_improve", "critique_revise")
 BASELINE = "none"
@@ -148,6 +155,7 @@ def reuse(
     k: int = 5,
     budget: int = 1024,
     retrieval: str = "auto",
+    curation: str = "auto",
 ) -> Task:
     """Accuracy and tokens with no handbook, behaviour-conditioned, with
     behaviour-guided self-improvement, and with critique-and-revise."""
@@ -155,6 +163,7 @@ def reuse(
     from ethos.evals.handbook import scripted
     from ethos.evals.handbook.problems import check
     from ethos.handbook import conditioning_prompts as prompts
+    from ethos.handbook.curation import FORMATS
 
     scripted.register()  # script/handbook-solver resolves in any process that builds the task
     if k < 1:
@@ -163,6 +172,11 @@ def reuse(
         raise TaskError(
             f"retrieval must be auto or bm25, not {retrieval!r}",
             "pass -T retrieval=auto (MiniLM when installed) or -T retrieval=bm25",
+        )
+    if curation not in FORMATS:
+        raise TaskError(
+            f"curation must be one of {', '.join(FORMATS)}, not {curation!r}",
+            "pass -T curation=lines for a curator that cannot write JSON (a small model)",
         )
     if budget < 16:
         raise TaskError(f"budget must be at least 16 tokens, not {budget}", "pass -T budget=1024")
@@ -235,7 +249,12 @@ def reuse(
             }
         if method == "self_improve":
             improved = await self_improve.behavior_guided(
-                question, r1, ctx.complete, curator=ctx.role("curator"), max_tokens=budget
+                question,
+                r1,
+                ctx.complete,
+                curator=ctx.role("curator"),
+                max_tokens=budget,
+                output_format=cast("OutputFormat", curation),  # checked against FORMATS
             )
         else:
             improved = await self_improve.critique_and_revise(
