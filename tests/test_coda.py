@@ -371,6 +371,13 @@ def test_cli_misuse_is_one_line_and_exit_2(tmp_path: Path) -> None:
         (["coda", "run", "--env", "paint", "--task", "a", "--planner", RULES], "application"),
         (["coda", "run", "--task", "alg-01", "--planner", "nosuch/m"], "unknown provider 'nosuch'"),
         (["coda", "train", "--model", RULES], "is not a local checkpoint"),
+        (["coda", "train", "--model", "local/x", "--temperature", "0"],
+         "--temperature 0.0 is not above 0"),
+        (["coda", "train", "--model", "local/x", "--lr", "0"], "--lr 0.0 is not above 0"),
+        (["coda", "train", "--model", "local/x", "--targets", " , "], "--targets names no module"),
+        (["coda", "train", "--model", "local/x", "--eval-samples", "0"],
+         "Invalid value for '--eval-samples'"),
+        (["coda", "train", "--model", "local/x", "--lora-r", "0"], "Invalid value for '--lora-r'"),
         (["coda", "collect", "--tasks", "alg-01#7", "--planner", RULES, "--executor", RULES,
           "--out", str(tmp_path)], "task alg-01 has steps 0 to 1"),
     ]  # fmt: skip

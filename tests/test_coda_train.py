@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ethos.agents.coda import scripted
-from ethos.agents.coda.environment import get_task
+from ethos.agents.coda.environment import CodaError, get_task
 from ethos.agents.coda.grpo import step_prompt
 from ethos.agents.coda.train import (
     TrainConfig,
@@ -22,6 +22,7 @@ from ethos.agents.coda.train import (
     _loss,
     _prompt_ids,
     _sample,
+    paired_difference,
     train_planner,
 )
 from ethos.models import acomplete
@@ -57,6 +58,28 @@ def test_the_grpo_loss_equals_its_full_forward_definition(tiny_checkpoints, targ
     got.backward()
     trained = [p for p in model.parameters() if p.requires_grad]
     assert trained and all(int(torch.count_nonzero(p.grad)) > 0 for p in trained)
+
+
+def test_the_paired_difference_matches_a_hand_count() -> None:
+    """Six evaluation pairs: three rose (by 1, 2 and 2), three tied, none fell.
+    Mean 5/6; sign test on 3 wins, 0 losses: 2 * (1/2)**3 = 0.25; every
+    bootstrap mean is a mean of those six differences, so within [0, 2]."""
+    got = paired_difference([0, 0, 1, 0, 2, 0], [1, 2, 1, 0, 2, 2], seed=3)
+    assert got.mean == pytest.approx(5 / 6)
+    assert (got.wins, got.losses, got.ties) == (3, 0, 3)
+    assert got.sign_p == pytest.approx(0.25)
+    assert 0 <= got.low <= got.mean <= got.high <= 2
+    assert got == paired_difference([0, 0, 1, 0, 2, 0], [1, 2, 1, 0, 2, 2], seed=3)
+    fell = paired_difference([1.0] * 4, [0.0] * 4)
+    assert (fell.mean, fell.low, fell.high, fell.losses, fell.sign_p) == (-1, -1, -1, 4, 0.125)
+    with pytest.raises(ValueError, match="equally long, non-empty"):
+        paired_difference([1.0], [1.0, 2.0])
+
+
+@pytest.mark.local_model
+def test_lora_targets_the_checkpoint_lacks_are_named(tiny_checkpoints) -> None:
+    with pytest.raises(CodaError, match="LoRA targets nosuch_proj name no module"):
+        _load(tiny_checkpoints("qwen3_moe"), 0, 4, ("nosuch_proj",))
 
 
 OPERATIONS = ("simplify", "expand", "factor", "solve", "differentiate", "evaluate")
@@ -114,6 +137,10 @@ def test_grpo_raises_mean_reward_on_a_fixed_seed(tiny_checkpoints, tmp_path) -> 
     )
     assert result.after > result.before, (result.before, result.after, result.rewards)
     assert result.rewards[-1] > result.rewards[0], result.rewards
+    # The paired difference is over the 16 evaluation samples, same seeds.
+    assert len(result.before_rewards) == len(result.after_rewards) == 16
+    assert result.difference.mean == pytest.approx(result.after - result.before)
+    assert result.difference.wins > result.difference.losses
 
 
 @pytest.mark.local_model

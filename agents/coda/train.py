@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import time
 from collections.abc import Sequence
@@ -57,6 +58,27 @@ class TrainConfig(BaseModel):
     )
     seed: int = 0
     eval_seed: int = 12345
+    eval_samples: int | None = Field(
+        None,
+        ge=1,
+        description="samples per prompt for the before/after means (None: the group size); "
+        "more than G puts a small difference above sampling noise",
+    )
+
+
+class PairedDifference(BaseModel):
+    """After minus before over paired evaluation samples (the same prompt
+    and sampling seed), so the interval is the change's, not two means'."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mean: float
+    low: float = Field(description="2.5th percentile of the paired bootstrap")
+    high: float = Field(description="97.5th percentile of the paired bootstrap")
+    wins: int = Field(description="pairs whose reward rose")
+    losses: int = Field(description="pairs whose reward fell")
+    ties: int
+    sign_p: float = Field(description="two-sided sign test on wins against losses")
 
 
 class TrainResult(BaseModel):
@@ -68,8 +90,44 @@ class TrainResult(BaseModel):
     before: float = Field(description="mean reward before training (same prompts and seeds)")
     after: float = Field(description="mean reward after training")
     rewards: list[float] = Field(description="mean reward of each training batch")
+    informative: int = Field(
+        0, description="training batches whose rewards differed (the others have no gradient)"
+    )
+    before_rewards: list[float] = Field(default_factory=list, description="per evaluation sample")
+    after_rewards: list[float] = Field(
+        default_factory=list, description="per evaluation sample, paired with before_rewards"
+    )
+    difference: PairedDifference | None = None
     seconds: float
     adapter: str | None = None
+
+
+def paired_difference(
+    before: Sequence[float], after: Sequence[float], seed: int = 0, resamples: int = 4000
+) -> PairedDifference:
+    """Mean of ``after - before`` with a paired percentile-bootstrap 95%
+    interval (pairs resampled whole, seeded) and an exact two-sided sign
+    test: the pairs share a prompt and a sampling seed, so each difference
+    is the training's effect on one draw, not two draws' noise."""
+    if len(before) != len(after) or not before:
+        raise ValueError("paired_difference needs two equally long, non-empty lists")
+    diffs = [a - b for a, b in zip(after, before, strict=True)]
+    n = len(diffs)
+    rng = random.Random(seed)
+    means = sorted(sum(diffs[rng.randrange(n)] for _ in range(n)) / n for _ in range(resamples))
+    wins = sum(d > 1e-9 for d in diffs)
+    losses = sum(d < -1e-9 for d in diffs)
+    m = wins + losses
+    tail = sum(math.comb(m, i) for i in range(min(wins, losses) + 1)) / 2**m if m else 1.0
+    return PairedDifference(
+        mean=sum(diffs) / n,
+        low=means[int(0.025 * resamples)],
+        high=means[int(0.975 * resamples) - 1],
+        wins=wins,
+        losses=losses,
+        ties=n - m,
+        sign_p=min(1.0, 2 * tail),
+    )
 
 
 def _load(checkpoint: Path, seed: int, lora_r: int, targets: Sequence[str]) -> tuple[Any, Any]:
@@ -84,10 +142,19 @@ def _load(checkpoint: Path, seed: int, lora_r: int, targets: Sequence[str]) -> t
         r=lora_r,
         lora_alpha=2 * lora_r,
         lora_dropout=0.0,
-        target_modules=list(targets),
+        # peft spells "every linear layer but the output head" as this one string.
+        target_modules="all-linear" if tuple(targets) == ("all-linear",) else list(targets),
         task_type="CAUSAL_LM",
     )
-    model = get_peft_model(base, config)
+    try:
+        model = get_peft_model(base, config)
+    except ValueError as exc:
+        if "not found in the base model" not in str(exc):
+            raise
+        raise CodaError(
+            f"LoRA targets {','.join(targets)} name no module of {checkpoint.name}",
+            "name its linear layers (e.g. q_proj,v_proj or lm_head) or all-linear",
+        ) from None
     return model, tokenizer
 
 
@@ -204,6 +271,28 @@ async def _rewards(task: EnvTask, k: int, texts: Sequence[str], executor: Comple
     return [r.reward for r in await collect_group(task, k, texts, executor)]
 
 
+async def sample_rewards(
+    model: Any,
+    tokenizer: Any,
+    prompts: Sequence[tuple[EnvTask, int, Any]],
+    executor: Complete,
+    cfg: TrainConfig,
+) -> list[float]:
+    """The rewards of ``cfg.eval_samples`` (default G) samples per prompt,
+    with fixed sampling seeds: the same call before and after training
+    draws the same random numbers, so sample i of one pairs with sample i
+    of the other."""
+    out: list[float] = []
+    n = cfg.eval_samples or cfg.group
+    model.eval()
+    for index, (task, k, ids) in enumerate(prompts):
+        completion, mask = await asyncio.to_thread(
+            _sample, model, tokenizer, ids, cfg, n, cfg.eval_seed + index
+        )
+        out.extend(await _rewards(task, k, _texts(tokenizer, completion, mask), executor))
+    return out
+
+
 async def mean_reward(
     model: Any,
     tokenizer: Any,
@@ -211,17 +300,9 @@ async def mean_reward(
     executor: Complete,
     cfg: TrainConfig,
 ) -> float:
-    """The mean reward of G samples per prompt, with fixed sampling seeds."""
-    total, count = 0.0, 0
-    model.eval()
-    for index, (task, k, ids) in enumerate(prompts):
-        completion, mask = await asyncio.to_thread(
-            _sample, model, tokenizer, ids, cfg, cfg.group, cfg.eval_seed + index
-        )
-        rewards = await _rewards(task, k, _texts(tokenizer, completion, mask), executor)
-        total += sum(rewards)
-        count += len(rewards)
-    return total / count
+    """The mean of :func:`sample_rewards`."""
+    rewards = await sample_rewards(model, tokenizer, prompts, executor, cfg)
+    return sum(rewards) / len(rewards)
 
 
 async def train_planner(
@@ -251,11 +332,12 @@ async def train_planner(
         messages, _, env = await step_prompt(task, k)
         await env.close()
         prompts.append((task, k, _prompt_ids(tokenizer, messages)))
-    before = await mean_reward(model, tokenizer, prompts, executor, cfg)
-    log.info("mean reward before: %.3f", before)
+    before = await sample_rewards(model, tokenizer, prompts, executor, cfg)
+    log.info("mean reward before: %.3f", sum(before) / len(before))
     params = [p for p in model.parameters() if p.requires_grad]
     optimiser = torch.optim.Adam(params, lr=cfg.lr)
     batch_rewards: list[float] = []
+    informative = 0
     for step in range(cfg.steps):
         task, k, ids = prompts[step % len(prompts)]
         model.eval()
@@ -268,6 +350,7 @@ async def train_planner(
         advantages = group_advantages(rewards)
         if not any(advantages):
             continue  # an all-equal group has no gradient
+        informative += 1
 
         def update(
             ids: Any = ids, completion: Any = completion, mask: Any = mask, adv: Any = advantages
@@ -278,16 +361,20 @@ async def train_planner(
             optimiser.step()
 
         await asyncio.to_thread(update)
-    after = await mean_reward(model, tokenizer, prompts, executor, cfg)
+    after = await sample_rewards(model, tokenizer, prompts, executor, cfg)
     if out is not None:
         await asyncio.to_thread(model.save_pretrained, str(out))
     return TrainResult(
         model=model_name or str(checkpoint),
         prompts=[f"{t.app}/{t.id}#{k}" for t, k, _ in prompts],
         config=cfg,
-        before=before,
-        after=after,
+        before=sum(before) / len(before),
+        after=sum(after) / len(after),
         rewards=batch_rewards,
+        informative=informative,
+        before_rewards=before,
+        after_rewards=after,
+        difference=paired_difference(before, after, seed=cfg.seed),
         seconds=time.perf_counter() - started,
         adapter=str(out) if out is not None else None,
     )

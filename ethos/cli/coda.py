@@ -252,12 +252,27 @@ def train(
     lr: float = typer.Option(2e-3, min=0.0, help="Adam's learning rate."),
     max_new_tokens: int = typer.Option(24, min=1, help="Tokens per thought."),
     seed: int = typer.Option(0, help="Seed of the weights' LoRA init and the sampling."),
+    temperature: float = typer.Option(1.0, help="Sampling temperature of the planner (> 0)."),
+    lora_r: int = typer.Option(8, "--lora-r", min=1, help="LoRA rank."),
+    targets: str = typer.Option(
+        "q_proj,v_proj",
+        "--targets",
+        help="Modules LoRA adapts, comma-separated (e.g. q_proj,v_proj or lm_head), or all-linear.",
+    ),
+    eval_samples: int | None = typer.Option(
+        None,
+        "--eval-samples",
+        min=1,
+        help="Samples per prompt for the before/after means (default: --group).",
+    ),
+    eval_seed: int = typer.Option(12345, "--eval-seed", help="Seed of the evaluation samples."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Save the LoRA adapter here."),
 ) -> None:
     """Train the planner with GRPO (LoRA), the executor frozen.
 
-    Prints the mean reward before and after, on the same prompts and
-    sampling seeds, as JSON."""
+    Prints, as JSON, the mean reward before and after on the same prompts
+    and sampling seeds, and their paired difference (bootstrap interval and
+    sign test over the evaluation samples)."""
     import asyncio
 
     from ethos.agents.coda.environment import CodaError
@@ -268,6 +283,12 @@ def train(
         raise CodaError(
             f"--model {model!r} is not a local checkpoint", "train a local/<checkpoint> planner"
         )
+    if not temperature > 0 or not lr > 0:
+        name, value = ("--temperature", temperature) if not temperature > 0 else ("--lr", lr)
+        raise CodaError(f"{name} {value} is not above 0", f"pass a positive {name}")
+    modules = tuple(t.strip() for t in targets.split(",") if t.strip())
+    if not modules:
+        raise CodaError("--targets names no module", "pass e.g. --targets q_proj,v_proj")
     _register_scripts()
     chosen = _steps(env, tasks)
     settings = cli_context(ctx).settings()
@@ -279,7 +300,18 @@ def train(
     async def call_executor(messages: list[dict[str, str]]) -> str:
         return (await acomplete(executor, messages, temperature=0.0, seed=seed)).text
 
-    cfg = TrainConfig(steps=steps, group=group, lr=lr, max_new_tokens=max_new_tokens, seed=seed)
+    cfg = TrainConfig(
+        steps=steps,
+        group=group,
+        lr=lr,
+        max_new_tokens=max_new_tokens,
+        seed=seed,
+        temperature=temperature,
+        lora_r=lora_r,
+        target_modules=modules,
+        eval_samples=eval_samples,
+        eval_seed=eval_seed,
+    )
     result = asyncio.run(
         train_planner(checkpoint, chosen, call_executor, cfg, model_name=model, out=out)
     )

