@@ -549,9 +549,10 @@ def _retry_after(exc: BaseException) -> float | None:
         return None
 
 
-# The least first backoff after a quick 5xx: a server that answers at once
+# The least first ceiling after a quick 5xx: a server that answers at once
 # is up, and its fault is most often one request's, so waiting backoff_base
-# (0.5 s) stretched a run's tail under 10% 500s by 38% (issue 19).
+# (0.5 s) stretched a run's tail under 10% 500s by 38% (issue 19); the floor
+# keeps a server that fails instantly from being asked again at once.
 QUICK_FAULT_FLOOR = 0.02
 
 
@@ -562,12 +563,22 @@ def _backoff(
     status: int | None = None,
     took: float | None = None,
 ) -> float:
-    base = args.backoff_base
-    if status is not None and 500 <= status < 600 and took is not None:
-        # Start at twice the time the failing answer took, never above backoff_base.
-        base = min(base, max(QUICK_FAULT_FLOOR, 2 * took))
-    ceiling = min(args.backoff_max, base * 2 ** (attempt - 1))
-    delay = ceiling / 2 + _jitter.uniform(0, ceiling / 2)  # equal jitter: never zero
+    """Seconds to wait before retry ``attempt`` (1 for the first retry).
+
+    A 5xx that came back quicker than ``backoff_base`` is one request's
+    fault at a server that is up: the first retry waits uniform(0, the time
+    the failing answer took), the ceiling doubling per retry ("full jitter":
+    retries of many failed requests spread out, and most go soon). Every
+    other fault (429, timeouts, a slow 5xx) waits half to all of
+    ``backoff_base`` doubling per retry. Both are capped by ``backoff_max``
+    and never exceed the usual schedule; a Retry-After is waited for."""
+    usual = min(args.backoff_max, args.backoff_base * 2 ** (attempt - 1))
+    server_error = status is not None and 500 <= status < 600
+    if server_error and took is not None and took < args.backoff_base:
+        ceiling = min(usual, max(QUICK_FAULT_FLOOR, took) * 2 ** (attempt - 1))
+        delay = _jitter.uniform(0, ceiling)
+    else:
+        delay = usual / 2 + _jitter.uniform(0, usual / 2)  # equal jitter: never zero
     if wait_hint is not None:
         # The server knows when it can take us again; retry_max_time still bounds it.
         delay = max(delay, wait_hint)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import statistics
 import subprocess
 import sys
 import textwrap
@@ -403,20 +404,58 @@ def test_transports_by_provider() -> None:
     attempt=st.integers(1, 8),
     status=st.sampled_from([500, 502, 503, 429, 408, None]),
     base=st.floats(0.0, 2.0),
+    seed=st.integers(0, 2**32),
 )
 def test_backoff_starts_small_after_a_quick_5xx_and_stays_bounded(
-    took: float, attempt: int, status: int | None, base: float
+    took: float, attempt: int, status: int | None, base: float, seed: int
 ) -> None:
+    import random
+
+    import ethos.models.gateway as gateway
+
+    gateway._jitter.seed(seed)
     args = ModelArgs(backoff_base=base, backoff_max=20.0)
     delay = _backoff(args, attempt, None, status, took)
     usual = min(20.0, base * 2 ** (attempt - 1))
-    assert delay <= usual + 1e-9  # never longer than before
-    if status is not None and status >= 500:
-        # Doubling from twice the failing answer's time (at least 20 ms), never above base.
-        ceiling = min(20.0, min(base, max(0.02, 2 * took)) * 2 ** (attempt - 1))
+    assert delay <= usual + 1e-9  # never longer than the usual schedule, capped by backoff_max
+    if status is not None and status >= 500 and took < base:
+        # Full jitter from the failing answer's time (at least 20 ms), doubling per retry.
+        ceiling = min(usual, max(0.02, took) * 2 ** (attempt - 1))
+        assert 0.0 <= delay <= ceiling + 1e-9
+        gateway._jitter = random.Random(seed)  # the same seed: the same delay
+        assert _backoff(args, attempt, None, status, took) == delay
     else:
-        ceiling = usual  # 429s and timeouts keep the usual schedule
-    assert ceiling / 2 - 1e-9 <= delay <= ceiling + 1e-9
+        # 429s, timeouts and slow 5xx keep the usual schedule: half to all of it.
+        assert usual / 2 - 1e-9 <= delay <= usual + 1e-9
+
+
+def test_quick_5xx_backoff_is_jittered_from_zero_to_the_answer_time_and_doubles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import random
+
+    import ethos.models.gateway as gateway
+
+    args = ModelArgs(backoff_base=0.5, backoff_max=0.3, max_retries=6)
+    draws: dict[int, list[float]] = {}
+    for attempt in range(1, 6):
+        monkeypatch.setattr(gateway, "_jitter", random.Random(attempt))  # seeded
+        draws[attempt] = [_backoff(args, attempt, None, 500, 0.05) for _ in range(2000)]
+    first = draws[1]
+    assert 0.0 <= min(first) < 0.005 and 0.045 < max(first) <= 0.05  # uniform(0, 50 ms)
+    assert len(set(first)) == len(first)  # jittered: no two retries wait alike
+    assert statistics.mean(first) == pytest.approx(0.025, rel=0.05)  # half the answer time
+    means = [statistics.mean(draws[a]) for a in range(1, 6)]
+    # The ceiling doubles per retry (50, 100, 200 ms) up to backoff_max (300 ms).
+    assert means[1] == pytest.approx(2 * means[0], rel=0.1)
+    assert means[2] == pytest.approx(2 * means[1], rel=0.1)
+    assert max(draws[4]) <= 0.3 and max(draws[5]) <= 0.3
+    assert means[4] == pytest.approx(0.15, rel=0.05)
+    # A server that fails instantly is not asked again at once: a 20 ms ceiling at least.
+    instant = [_backoff(args, 1, None, 503, 0.0) for _ in range(500)]
+    assert max(instant) <= 0.02 and statistics.mean(instant) == pytest.approx(0.01, rel=0.1)
+    # A Retry-After is waited for, whatever the jitter drew.
+    assert _backoff(args, 1, 0.4, 503, 0.05) == 0.4
 
 
 async def test_the_retry_loop_backs_off_by_the_faults_status_and_answer_time(
@@ -439,7 +478,8 @@ async def test_the_retry_loop_backs_off_by_the_faults_status_and_answer_time(
     assert answer.attempts == 3
     (s1, took1, d1), (s2, _, d2) = seen
     assert (s1, s2) == (500, 429)
-    assert d1 <= max(0.02, 2 * took1) + 1e-9  # the 500: from its own answer time
+    # The 500: within its own answer time (the usual 0.2 s at most, were it slow).
+    assert d1 <= min(0.2, max(0.02, took1)) + 1e-9
     assert 0.2 <= d2 <= 0.4  # the 429 (attempt 2): the usual 0.2 * 2, half of it at least
 
 
