@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import sys
 import time
@@ -68,6 +69,9 @@ def main() -> int:
     from ethos.settings import load_settings
 
     torch.set_num_threads(args.threads)
+    # Progress (each step's batch mean) on stderr; the result alone on stdout.
+    logging.basicConfig(stream=sys.stderr, format="%(asctime)s %(message)s")
+    logging.getLogger("ethos.coda.train").setLevel(logging.INFO)
     rules = scripted.register()
 
     async def executor(messages: list[dict[str, str]]) -> str:

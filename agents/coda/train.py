@@ -239,22 +239,24 @@ def _texts(tokenizer: Any, completion: Any, mask: Any) -> list[str]:
 
 
 def _loss(model: Any, ids: Any, completion: Any, mask: Any, advantages: Sequence[float]) -> Any:
-    """GRPO's loss for one group (see the module docstring). When LoRA sits
-    on the output head alone, no gradient reaches the body, so the prompt
-    (but its last token) is run once without gradient and shared by the
-    group, exactly; otherwise the whole sequences run with gradient."""
+    """GRPO's loss for one group (see the module docstring). The group
+    shares its prompt, so the prompt (but its last token) runs once and its
+    cache is repeated for the G completions, exactly as G full sequences
+    would compute it: with gradient when LoRA sits in the body (the shared
+    prefill's gradient is the sum of the G rows'), without when it sits on
+    the output head alone (no gradient reaches the body). On SmolLM2 a
+    ~190-token prompt and 24-token thoughts make this ~4x fewer tokens than
+    G full sequences."""
     import torch
 
-    g, n = completion.shape
+    g = completion.shape[0]
     if _head_only(model):
         cache, _ = _prefill(model, ids[:, :-1], g)
-        tail = torch.cat([ids[:, -1:].repeat(g, 1), completion[:, :-1]], dim=1)
-        logits = model(input_ids=tail, past_key_values=cache, use_cache=True).logits
     else:
-        full = torch.cat([ids.repeat(g, 1), completion], dim=1)
-        # Only the completion's logits (and the one before it) are computed.
-        out = model(input_ids=full, attention_mask=torch.ones_like(full), logits_to_keep=n + 1)
-        logits = out.logits[:, -n - 1 : -1]
+        cache = model(input_ids=ids[:, :-1], use_cache=True).past_key_values
+        _repeat_cache(cache, g)
+    tail = torch.cat([ids[:, -1:].repeat(g, 1), completion[:, :-1]], dim=1)
+    logits = model(input_ids=tail, past_key_values=cache, use_cache=True).logits
     logp = torch.log_softmax(logits.float(), dim=-1).gather(2, completion.unsqueeze(-1)).squeeze(-1)
     m = mask.float()
     per_sample = (logp * m).sum(dim=1) / m.sum(dim=1).clamp(min=1.0)
