@@ -33,7 +33,7 @@ def test_help_imports_neither_torch_nor_litellm() -> None:
         "import sys\n"
         "from ethos.cli.app import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = ['torch', 'litellm', 'transformers', 'sqlalchemy', 'langgraph']\n"
+        "heavy = ['torch', 'litellm', 'transformers', 'sqlalchemy', 'langgraph', 'ray']\n"
         "print('LOADED', [m for m in heavy if m in sys.modules])\n"
     )
     out = subprocess.run(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Any
 
 import typer
@@ -31,6 +32,13 @@ def parse_arm(text: str) -> dict[str, Any]:
             "write it as --arm steered=local/tiny,temperature=0.7",
         )
     return {"name": name.strip(), "model": model.strip(), "options": parse_pairs(options, "--arm")}
+
+
+class Executor(StrEnum):
+    """Who works a run's samples (``--executor``)."""
+
+    local = "local"
+    ray = "ray"
 
 
 @app.command("run")
@@ -73,6 +81,22 @@ def run(
         hidden=True,
     ),
     display: Display | None = display_option(),
+    executor: Executor = typer.Option(
+        Executor.local,
+        "--executor",
+        case_sensitive=False,
+        help="Who works the samples: this process (local), or actors on a Ray cluster "
+        "(ray; needs PostgreSQL and `pip install 'ethos[ray]'`).",
+    ),
+    address: str | None = typer.Option(
+        None,
+        "--address",
+        help="The Ray cluster's HOST:PORT (as `ray start --head` prints it); "
+        "default: RAY_ADDRESS, else a cluster of its own on this machine.",
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="Ray actors working the run (default 2), one CPU each."
+    ),
 ) -> None:
     """Run a task (or finish an interrupted run of it) and print its report."""
 
@@ -124,21 +148,41 @@ def run(
         from ethos.cli.display import set_resume_hint
 
         set_resume_hint("run the same command without --new-run to resume")
+    ray_options = _ray_options(executor, address, workers, settings)
 
     async def work(store):
         from ethos.evals.report import build_report
 
-        result = await run_eval(
-            config,
-            store=store,
-            resume=resume,
-            new_run=new_run,
-            progress=mode,
-            settings=settings,
-        )
+        if ray_options is not None:
+            from ethos.evals.ray_executor import run_eval_ray
+
+            result = await run_eval_ray(
+                config,
+                store=store,
+                resume=resume,
+                new_run=new_run,
+                progress=mode,
+                settings=settings,
+                **ray_options,
+            )
+        else:
+            result = await run_eval(
+                config,
+                store=store,
+                resume=resume,
+                new_run=new_run,
+                progress=mode,
+                settings=settings,
+            )
         return result, await build_report(store, result.run_id)
 
-    result, built = context.with_store(work)
+    try:
+        result, built = context.with_store(work)
+    finally:
+        if ray_options is not None:
+            from ethos.evals.ray_executor import disconnect
+
+            disconnect()
     if built is not None and (built.metrics or built.failures):
         from rich.console import Console
 
@@ -153,6 +197,31 @@ def run(
     typer.echo(f"report: ethos eval report {result.run_id[:12]} [--html report.html]")
     if result.status != "succeeded":
         raise typer.Exit(1)
+
+
+def _ray_options(
+    executor: Executor, address: str | None, workers: int | None, settings: Any
+) -> dict[str, Any] | None:
+    """For ``--executor ray``: the database checked (PostgreSQL) and the
+    cluster joined, before the store is opened and any run row exists."""
+    from ethos.errors import ConfigError
+
+    if executor is Executor.local:
+        given = [name for name, v in (("--address", address), ("--workers", workers)) if v]
+        if given:
+            verb = "are" if len(given) > 1 else "is"
+            raise ConfigError(
+                f"{' and '.join(given)} {verb} for the Ray executor only",
+                "add --executor ray, or leave them out",
+            )
+        return None
+    from ethos.evals.ray_executor import check_database, connect
+
+    url = settings.resolved_database_url
+    check_database(url)
+    n = workers or 2
+    resources = connect(address, n)
+    return {"database_url": url, "workers": n, "resources": resources}
 
 
 @app.command("list")

