@@ -16,6 +16,7 @@ The default model is ``script/handbook-solver``, a TEST DOUBLE: its
 figures measure the pipeline, not a model, and say so (``scripted``).
 
     python benchmarks/handbook_tokens.py [--model local/smollm2] [--limit 40] [--budget 256]
+        [--format lines]   # the curator writes plain lines (a small model that cannot write JSON)
         [--curator script/handbook-solver]   # a scripted curator over the model's own traces
 """
 
@@ -37,6 +38,7 @@ async def measure(args: argparse.Namespace) -> list[dict[str, object]]:
     from ethos.evals.run import EvalConfig, run_eval
     from ethos.evals.task import Arm
     from ethos.handbook.curation import extract_from_run
+    from ethos.handbook.store import ensure_handbook
 
     scripted.register()
     curator = args.curator or args.model
@@ -58,7 +60,13 @@ async def measure(args: argparse.Namespace) -> list[dict[str, object]]:
                 store=store,
                 progress=False,
             )
-            extracted = await extract_from_run(store, train.run_id, model=curator, handbook="bench")
+            # created first: a curator that yields nothing leaves an empty handbook, and the
+            # conditioned arm then answers without behaviours (its ratio says so) instead of
+            # the run being refused for a missing one
+            await ensure_handbook(store, "bench")
+            extracted = await extract_from_run(
+                store, train.run_id, model=curator, handbook="bench", output_format=args.format
+            )
             test = await run_eval(
                 EvalConfig(
                     task="handbook/reuse",
@@ -84,6 +92,9 @@ async def measure(args: argparse.Namespace) -> list[dict[str, object]]:
         "model": args.model,
         "curator": curator,
         "budget": args.budget,
+        "curation_format": args.format,
+        "used_traces": extracted.used,
+        "skipped_traces": len(extracted.skipped),
         "scripted": args.model.startswith("script/"),
         "scripted_curator": curator.startswith("script/"),
         "problems": none.accuracy.n if none.accuracy else 0,
@@ -145,6 +156,12 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--budget", type=int, default=1024, help="output tokens per call")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", "json", "lines"],
+        help="the curator's format (lines: a small model that cannot write JSON, e.g. SmolLM2)",
+    )
     parser.add_argument("--db", default=None, help="a database URL (default: a temporary SQLite)")
     args = parser.parse_args()
     for figure in asyncio.run(measure(args)):
