@@ -77,15 +77,35 @@ async def embed(embedder: TextEmbedder, texts: Sequence[str]) -> np.ndarray:
     return await asyncio.to_thread(embedder.embed, list(texts))
 
 
-def to_bytes(vector: np.ndarray) -> bytes:
-    """A vector as stored in ``behaviors.embedding``: little-endian float32."""
-    return np.asarray(vector, dtype="<f4").tobytes()
+def to_bytes(vector: np.ndarray, instruction: np.ndarray | None = None) -> bytes:
+    """A behaviour's vectors as stored in ``behaviors.embedding``:
+    little-endian float32, the full text's (name and instruction) then,
+    when given, the instruction's alone. Deduplication reads both (see
+    :func:`ethos.handbook.dedup.similarity`); one blob of twice the width
+    holds the second vector without a new column. Rows written before it
+    hold the first only."""
+    blob = np.asarray(vector, dtype="<f4").tobytes()
+    if instruction is not None:
+        blob += np.asarray(instruction, dtype="<f4").tobytes()
+    return blob
 
 
-def from_bytes(blob: bytes | None, dimension: int) -> np.ndarray | None:
-    """The stored vector, or None when none was stored or its width is not
-    ``dimension`` (it came from another model)."""
+def _floats(blob: bytes | None, dimension: int) -> np.ndarray | None:
     if not blob:
         return None
     vector = np.frombuffer(blob, dtype="<f4")
-    return vector if vector.shape[0] == dimension else None
+    return vector if vector.shape[0] in (dimension, 2 * dimension) else None
+
+
+def from_bytes(blob: bytes | None, dimension: int) -> np.ndarray | None:
+    """The stored full-text vector, or None when none was stored or its
+    width is not ``dimension`` (it came from another model)."""
+    vector = _floats(blob, dimension)
+    return vector[:dimension] if vector is not None else None
+
+
+def instruction_from_bytes(blob: bytes | None, dimension: int) -> np.ndarray | None:
+    """The stored instruction-only vector, or None when the row holds the
+    full-text vector alone (written before it was stored) or none."""
+    vector = _floats(blob, dimension)
+    return vector[dimension:] if vector is not None and vector.shape[0] == 2 * dimension else None

@@ -38,8 +38,22 @@ from ethos.handbook.behavior import (
     HandbookNotFoundError,
     Provenance,
 )
-from ethos.handbook.dedup import DEFAULT_RULE, DedupRule, Features, features_of, is_duplicate
-from ethos.handbook.embedder import TextEmbedder, default_embedder, embed, from_bytes, to_bytes
+from ethos.handbook.dedup import (
+    DEFAULT_RULE,
+    DedupRule,
+    Features,
+    features_of,
+    is_duplicate,
+    similarity,
+)
+from ethos.handbook.embedder import (
+    TextEmbedder,
+    default_embedder,
+    embed,
+    from_bytes,
+    instruction_from_bytes,
+    to_bytes,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection
@@ -341,6 +355,10 @@ class _Candidates:
     names: list[str] = field(default_factory=list)
     features: list[Features] = field(default_factory=list)
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    # instruction-only vectors, row for row (zero where a row has none:
+    # ``instructed`` is False there and its full-text cosine decides alone)
+    instructions: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    instructed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     has_vector: list[bool] = field(default_factory=list)
     without_vector: list[int] = field(default_factory=list)  # decided by words
     size: int = 0
@@ -352,16 +370,27 @@ class _Candidates:
     def by_name(self, name: str) -> int | None:
         return self.positions.get(name)
 
-    def append(self, row_id: int, draft: BehaviorDraft, vector: np.ndarray | None) -> None:
+    def append(
+        self,
+        row_id: int,
+        draft: BehaviorDraft,
+        vector: np.ndarray | None,
+        instruction: np.ndarray | None = None,
+    ) -> None:
         if self.vectors.shape[1] and self.size == self.vectors.shape[0]:
-            grown = np.zeros((max(64, 2 * self.size), self.vectors.shape[1]), dtype=np.float32)
-            grown[: self.size] = self.vectors[: self.size]
-            self.vectors = grown
+            rows = max(64, 2 * self.size)
+            for attr in ("vectors", "instructions"):
+                grown = np.zeros((rows, self.vectors.shape[1]), dtype=np.float32)
+                grown[: self.size] = getattr(self, attr)[: self.size]
+                setattr(self, attr, grown)
+            flags = np.zeros(rows, dtype=bool)
+            flags[: self.size] = self.instructed[: self.size]
+            self.instructed = flags
         if self.vectors.shape[1]:
-            if vector is not None:
-                self.vectors[self.size] = vector
-            else:
-                self.vectors[self.size] = 0.0
+            known = vector is not None and instruction is not None
+            self.vectors[self.size] = vector if vector is not None else 0.0
+            self.instructions[self.size] = instruction if known else 0.0
+            self.instructed[self.size] = known
         self.ids.append(row_id)
         self.positions[draft.name] = self.size
         self.names.append(draft.name)
@@ -402,6 +431,8 @@ def _new_candidates(embedder: TextEmbedder | None) -> _Candidates:
     cands = _Candidates(model=embedder.name if embedder is not None else None)
     if embedder is not None:
         cands.vectors = np.zeros((64, embedder.dimension), dtype=np.float32)
+        cands.instructions = np.zeros((64, embedder.dimension), dtype=np.float32)
+        cands.instructed = np.zeros(64, dtype=bool)
     return cands
 
 
@@ -421,13 +452,14 @@ async def _read_candidates(
         .order_by(BehaviorRow.id)
     )
     for row in await conn.execute(query):
-        vector = None
+        vector = instruction = None
         if embedder is not None and row.embedding_model == embedder.name:
             vector = from_bytes(row.embedding, embedder.dimension)
+            instruction = instruction_from_bytes(row.embedding, embedder.dimension)
         row_draft = BehaviorDraft.model_construct(
             name=row.name, instruction=row.instruction, tags=[], provenance=[]
         )
-        cands.append(int(row.id), row_draft, vector)
+        cands.append(int(row.id), row_draft, vector, instruction)
 
 
 def _forget_candidates(store: Store, hid: int) -> None:
@@ -441,16 +473,22 @@ def _best_match(
     draft: BehaviorDraft,
     vector: np.ndarray | None,
     rule: DedupRule,
-    known: np.ndarray | None = None,
+    known: tuple[np.ndarray, np.ndarray] | None = None,
+    instruction: np.ndarray | None = None,
 ) -> tuple[int, float | None] | None:
-    """The candidate ``draft`` duplicates (its index and cosine), or None.
-    ``known``: the draft's cosines with the first ``len(known)`` candidates,
-    computed for the whole call at once (one pass over the matrix)."""
+    """The candidate ``draft`` duplicates (its index and similarity, see
+    :func:`ethos.handbook.dedup.similarity`), or None. ``vector`` embeds the
+    draft's full text, ``instruction`` its instruction alone. ``known``: the
+    draft's full-text and instruction cosines with the first ``len(known[0])``
+    candidates, computed for the whole call at once (one pass over the
+    matrices)."""
     same = cands.by_name(draft.name)
     if same is not None:
         cos = None
         if vector is not None and cands.has_vector[same]:
             cos = float(cands.vectors[same] @ vector)
+            if instruction is not None and cands.instructed[same]:
+                cos = similarity(cos, float(cands.instructions[same] @ instruction))
         return same, cos
     if not cands.size:
         return None
@@ -459,13 +497,24 @@ def _best_match(
         # rows stored without a vector are zero rows here (cosine 0): never above
         # the threshold, and judged by their words below
         if known is not None:
-            sims = np.concatenate([known, cands.vectors[len(known) : cands.size] @ vector])
+            seen = len(known[0])
+            full = np.concatenate([known[0], cands.vectors[seen : cands.size] @ vector])
         else:
-            sims = cands.vectors[: cands.size] @ vector
-        lower = min(rule.cosine, rule.cosine_with_words)
-        near = np.flatnonzero(sims >= lower)
+            full = cands.vectors[: cands.size] @ vector
+        if instruction is None:
+            instr = full
+        else:
+            if known is not None:
+                rest = cands.instructions[seen : cands.size] @ instruction
+                instr = np.concatenate([known[1], rest])
+            else:
+                instr = cands.instructions[: cands.size] @ instruction
+            # rows without an instruction vector: the full-text cosine alone
+            instr = np.where(cands.instructed[: cands.size], instr, full)
+        sims = (full + instr) / 2
+        near = np.flatnonzero(sims >= rule.cosine)
         for i in near[np.argsort(-sims[near], kind="stable")]:
-            if is_duplicate(mine, cands.features[i], float(sims[i]), rule):
+            if is_duplicate(mine, cands.features[i], float(full[i]), rule, float(instr[i])):
                 return int(i), float(sims[i])
         lexical: Sequence[int] = cands.without_vector
     else:
@@ -507,13 +556,13 @@ async def add_behaviors(
     version; its name and instruction stay. Drafts within one call are
     deduplicated against each other too. ``embedder`` "auto" is the packaged
     MiniLM when installed; None stores no vectors (word overlap decides).
-    ``merge_threshold`` is the cosine at or above which two behaviours
-    are one whatever their names."""
+    ``merge_threshold`` is the similarity (the mean of the full-text and
+    instruction-only cosines) at or above which two behaviours are one,
+    unless their words say they differ (see :func:`~ethos.handbook.dedup.is_duplicate`).
+    Each draft stores both vectors (one blob, see
+    :func:`~ethos.handbook.embedder.to_bytes`)."""
     if rule is None:
-        rule = DedupRule(
-            cosine=merge_threshold,
-            cosine_with_words=min(DEFAULT_RULE.cosine_with_words, merge_threshold),
-        )
+        rule = DedupRule(cosine=merge_threshold, lexical=DEFAULT_RULE.lexical)
     for d in drafts:
         if not isinstance(d, BehaviorDraft):
             raise BehaviorError(
@@ -526,9 +575,12 @@ async def add_behaviors(
     report = AddReport(handbook=handbook, embedded=embedder is not None)
     if not drafts:
         return report
-    vectors = (
-        await embed(embedder, [d.search_text() for d in drafts]) if embedder is not None else None
-    )
+    vectors = instructions = None
+    if embedder is not None:
+        both = await embed(
+            embedder, [d.search_text() for d in drafts] + [d.instruction for d in drafts]
+        )
+        vectors, instructions = both[: len(drafts)], both[len(drafts) :]
     blob_model = embedder.name if embedder is not None else None
     now = utcnow()
     try:
@@ -536,12 +588,17 @@ async def add_behaviors(
             await _lock_handbook(conn, hid)
             cands = await _sync_candidates(store, conn, hid, embedder)
             known = None
-            if vectors is not None and cands.size and cands.vectors.shape[1]:
-                known = cands.vectors[: cands.size] @ vectors.T  # (candidates, drafts)
+            if vectors is not None and instructions is not None and cands.size:
+                if cands.vectors.shape[1]:  # (candidates, drafts) each
+                    known = (
+                        cands.vectors[: cands.size] @ vectors.T,
+                        cands.instructions[: cands.size] @ instructions.T,
+                    )
             for i, d in enumerate(drafts):
                 vector = vectors[i] if vectors is not None else None
-                column = known[:, i] if known is not None else None
-                match = _best_match(cands, d, vector, rule, column)
+                instruction = instructions[i] if instructions is not None else None
+                column = (known[0][:, i], known[1][:, i]) if known is not None else None
+                match = _best_match(cands, d, vector, rule, column, instruction)
                 if match is None:
                     row_id = (
                         await conn.execute(
@@ -552,7 +609,9 @@ async def add_behaviors(
                                 instruction=d.instruction,
                                 tags=list(d.tags),
                                 provenance=_merged_provenance([], d.provenance),
-                                embedding=to_bytes(vector) if vector is not None else None,
+                                embedding=(
+                                    to_bytes(vector, instruction) if vector is not None else None
+                                ),
                                 embedding_model=blob_model if vector is not None else None,
                                 version=1,
                                 retrieved=0,
@@ -565,7 +624,7 @@ async def add_behaviors(
                             .returning(BehaviorRow.id)
                         )
                     ).scalar_one()
-                    cands.append(int(row_id), d, vector)
+                    cands.append(int(row_id), d, vector, instruction)
                     report.added.append(d.name)
                     continue
                 index, cosine = match

