@@ -42,9 +42,11 @@ model calls, 1,000 claims: 0 lost, 0 duplicated).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -462,8 +464,11 @@ def ray_skip_reason() -> str | None:
 
 
 class RayCluster:
-    """A head and ``workers`` worker nodes on this machine (``ray start``),
-    each with ``cpus`` CPUs, every Python process of it counting its SQL."""
+    """A head and ``workers`` worker nodes on this machine (``ray start
+    --block``, each in a session of its own), each worker node with ``cpus``
+    CPUs, every Python process of it counting its SQL. Torn down by
+    signalling those sessions, never by ``ray stop``, which would stop every
+    Ray on the machine (others' tests included)."""
 
     def __init__(self, bench: Bench, workers: int, cpus: int) -> None:
         self.ray = str(Path(sys.executable).with_name("ray"))
@@ -475,28 +480,46 @@ class RayCluster:
         self.port = free_port()
         self.address = f"127.0.0.1:{self.port}"
         self.workers, self.cpus = workers, cpus
+        self.nodes: list[subprocess.Popen[str]] = []
 
     def start(self) -> None:
-        self._ray(
-            "start", "--head", f"--port={self.port}", "--num-cpus=0", "--include-dashboard=false",
-            f"--temp-dir={self.temp}", "--node-ip-address=127.0.0.1", "--disable-usage-stats",
+        self._node(
+            "--head", f"--port={self.port}", "--num-cpus=0", "--num-gpus=0",
+            "--include-dashboard=false", f"--temp-dir={self.temp}",
         )  # fmt: skip
         for _ in range(self.workers):
-            self._ray(
-                "start", f"--address={self.address}", f"--num-cpus={self.cpus}",
-                "--node-ip-address=127.0.0.1", "--disable-usage-stats",
-            )  # fmt: skip
+            self._node(f"--address={self.address}", f"--num-cpus={self.cpus}", "--num-gpus=0")
 
     def stop(self) -> None:
-        subprocess.run([self.ray, "stop", "--force"], env=self.env, capture_output=True)
+        for node in reversed(self.nodes):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(node.pid, signal.SIGTERM)
+        for node in reversed(self.nodes):
+            try:
+                node.wait(10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(node.pid, signal.SIGKILL)
+                node.wait(30)
         shutil.rmtree(self.temp, ignore_errors=True)
 
-    def _ray(self, *args: str) -> None:
-        done = subprocess.run(
-            [self.ray, *args], env=self.env, capture_output=True, text=True, timeout=180
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"ray {args[0]} failed: {done.stdout[-1500:]}{done.stderr[-1500:]}")
+    def _node(self, *args: str) -> None:
+        node = subprocess.Popen(
+            [self.ray, "start", "--block", "--node-ip-address=127.0.0.1",
+             "--disable-usage-stats", *args],
+            env=self.env, start_new_session=True, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        self.nodes.append(node)
+        assert node.stdout is not None
+        seen = []
+        for line in node.stdout:
+            seen.append(line)
+            if "Ray runtime started" in line:
+                # keep reading in the background so the node never blocks on a full pipe
+                threading.Thread(target=node.stdout.read, daemon=True).start()
+                return
+        raise RuntimeError("ray start ended: " + "".join(seen[-20:]))
 
 
 def free_port() -> int:
@@ -513,8 +536,8 @@ def ray_figures(bench: Bench, ns: argparse.Namespace) -> None:
         print(json.dumps({"bench": "ray_executor", "skipped": "ray", "why": why}), flush=True)
         return
     cluster = RayCluster(bench, ns.ray_workers, ns.ray_cpus)
-    cluster.start()
     try:
+        cluster.start()
         extra = [
             "--executor",
             "ray",
