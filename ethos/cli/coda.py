@@ -3,7 +3,7 @@
     ethos coda run --env algebra --task alg-02 --planner M --executor M
     ethos coda collect --env algebra --planner M --executor M --group 8 --out data/
     ethos coda export RUN_ID --out sft.jsonl
-    ethos coda train --model local/smollm2 --env algebra --tasks alg-19#0,alg-20#0
+    ethos coda train --model local/smollm2 --env algebra --tasks alg-01#1,alg-02#1
 
 ``run`` is an eval run of ``coda/solve`` restricted to one task (so it is
 stored, transcribed and resumable like any run: the same command after a
@@ -246,7 +246,7 @@ def train(
     model: str = typer.Option(..., "--model", help="The planner: local/<checkpoint>."),
     executor: str = typer.Option("script/coda-rules", "--executor", help="The frozen executor."),
     env: str = typer.Option("algebra", "--env", help="The application."),
-    tasks: str = typer.Option("alg-19#0,alg-20#0", "--tasks", help="TASK#STEP,... or all."),
+    tasks: str = typer.Option("alg-01#1,alg-02#1", "--tasks", help="TASK#STEP,... or all."),
     steps: int = typer.Option(6, min=1, help="Gradient steps."),
     group: int = typer.Option(8, min=2, help="Planner samples per prompt (G)."),
     lr: float = typer.Option(2e-3, min=0.0, help="Adam's learning rate."),
