@@ -58,6 +58,7 @@ class BatchWriter:
         # Parts queued or written by this writer: a conversation resent on
         # every turn costs only its new messages (ON CONFLICT covers the rest).
         self._known_parts: set[tuple[str, str]] = set()
+        self._upsert: Any = None  # the scores' upsert statement (_score_upsert)
         self._waiters: list[asyncio.Future[None]] = []  # for the next commit
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
@@ -152,12 +153,16 @@ class BatchWriter:
             _settle(waiters)
 
     def _score_upsert(self) -> Any:
-        stmt = self.store._insert(ScoreRow)
-        changing = ("value", "explanation", "metadata", "created_at")
-        return stmt.on_conflict_do_update(
-            index_elements=["sample_pk", "scorer"],
-            set_={name: stmt.excluded[name] for name in changing},
-        )
+        """Built once per writer: building it (~0.3 ms) and its cache key on
+        every flush cost more than the rows it wrote (issue 19)."""
+        if self._upsert is None:
+            stmt = self.store._insert(ScoreRow)
+            changing = ("value", "explanation", "metadata", "created_at")
+            self._upsert = stmt.on_conflict_do_update(
+                index_elements=["sample_pk", "scorer"],
+                set_={name: stmt.excluded[name] for name in changing},
+            )
+        return self._upsert
 
     async def _loop(self) -> None:
         failures = 0
