@@ -120,17 +120,31 @@ def test_merge_precision_and_recall_on_the_second_set_used_to_choose_the_rule() 
     assert recall >= 0.81
 
 
-def test_on_pairs_written_after_the_synonym_folding_recall_is_far_short() -> None:
-    """FRESH_*: 40 + 40 pairs written once the synonym folding was final,
-    measured once (nothing changed after). Measured: precision 0.818
-    (18/22; 95% Wilson interval 0.62 to 0.93), recall 0.450 (18/40; 0.31
-    to 0.60). Paraphrases that change most words sit at cosine 0.4 to 0.76;
-    the goal of 0.9 is not met, and this test says so rather than hide it."""
+def test_on_pairs_the_rule_never_saw_both_figures_fall_short_of_the_goal() -> None:
+    """FRESH_* (40 + 40, written before this rule) and the blind set (60 +
+    60, written by a helper who never saw the rule or its pairs), each
+    measured once after the rule was committed, nothing changed after.
+    Measured (95% Wilson intervals): FRESH precision 0.833 (25/30; 0.66 to
+    0.93), recall 0.625 (25/40; 0.47 to 0.76), against 0.818 / 0.450 for
+    the earlier rule; BLIND precision 0.828 (48/58; 0.71 to 0.90), recall
+    0.800 (48/60; 0.68 to 0.88), against 0.760 / 0.633 for the earlier rule.
+    The issue's goal of 0.9 for both is not met on unseen pairs: missed
+    paraphrases reword every content word (similarity 0.37 to 0.67), and
+    merged distinct pairs are two directions or variants of one step
+    (km/h to m/s against m/s to km/h, 0.94), which neither the cosines nor
+    the word rules tell apart. This test says so rather than hide it."""
+    from tests.support.handbook_pairs_blind import BLIND_DIFFERENT, BLIND_SAME
+
     assert len(FRESH_SAME) >= 40 and len(FRESH_DIFFERENT) >= 40
     precision, recall = _measured(FRESH_SAME, FRESH_DIFFERENT, "fresh")
-    assert precision >= 0.8
-    assert recall >= 0.45
-    assert recall < 0.9  # when this fails, the goal is met: update the docs and this test
+    assert precision >= 0.83
+    assert recall >= 0.62
+    assert len(BLIND_SAME) >= 60 and len(BLIND_DIFFERENT) >= 60
+    blind_precision, blind_recall = _measured(BLIND_SAME, BLIND_DIFFERENT, "blind")
+    assert blind_precision >= 0.82
+    assert blind_recall >= 0.8
+    # when this fails, the goal is met on unseen pairs: update the docs and this test
+    assert min(precision, recall, blind_precision, blind_recall) < 0.9
 
 
 def test_synonyms_are_folded_before_words_are_compared() -> None:
