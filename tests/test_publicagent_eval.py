@@ -209,3 +209,43 @@ async def test_a_resumed_run_judges_against_the_full_answer_in_the_database(
             await conn.execute(select(SampleRow.finished_at).where(SampleRow.id == rows["full"][0]))
         ).one()
     assert finished == rows["full"][1]  # the full arm was not redone
+
+
+async def test_a_judgement_waits_for_a_full_answer_another_live_worker_is_working(
+    store: Store,
+) -> None:
+    """Several processes (Ray actors, or `ethos eval run` started twice)
+    share a run: the full answer an ablated sample is judged against may be
+    in flight in another one. It is waited for while that worker's lease
+    lives; a row nobody live holds is not waited on (this process may be
+    the one that would take it next)."""
+    from sqlalchemy import update
+
+    from ethos.db import leases
+    from ethos.evals.publicagent.tasks import EvalAnswer, FullAnswers, awaited_full_answer
+
+    run, other = await leases.join_run(
+        store, kind="eval", fingerprint="f", lease_s=30, new_run={"name": "publicagent"}
+    )
+    await leases.add_samples(store, run.id, [{"sample_id": "q01", "arm": "full"}])
+    (held,) = await leases.claim(store, other, 1)  # the other worker is answering it
+    answer = EvalAnswer(question="q?", ablate="none", markdown="# The full answer")
+
+    async def answered_later() -> None:
+        await asyncio.sleep(0.5)
+        async with store.engine.begin() as conn:
+            await conn.execute(
+                update(SampleRow)
+                .where(SampleRow.id == held.pk)
+                .values(status="succeeded", output=answer.model_dump(mode="json"))
+            )
+
+    found, _ = await asyncio.gather(
+        awaited_full_answer(store, run.id, "q01", 0, FullAnswers()), answered_later()
+    )
+    assert found == answer
+
+    await leases.add_samples(store, run.id, [{"sample_id": "q02", "arm": "full"}])
+    assert len(await leases.claim(store, other, 1)) == 1
+    await leases.leave(store, other)  # its lease ended: q02 is pending again, held by nobody
+    assert await awaited_full_answer(store, run.id, "q02", 0, FullAnswers()) is None

@@ -48,8 +48,10 @@ before its first await; the harness hands out (epoch, arm, sample) in arm
 order and the full arm comes first, so by the time an ablated sample is
 scored its full counterpart has started, and waiting on it cannot
 deadlock), or else from the database (a resumed run whose full arm finished
-earlier). When neither has it (the full arm failed, or is not in the run,
-or was ordered after), the pairwise score is null with the reason.
+earlier, or another process working the same run: a Ray actor, a second
+``ethos eval run``, waited for while its lease lives). When neither has it
+(the full arm failed, or is not in the run, or was ordered after, or its
+worker died holding it), the pairwise score is null with the reason.
 
 :mod:`ethos.evals.publicagent.report` adds the PublicAgent section to the
 run's report.
@@ -266,6 +268,48 @@ async def stored_full_answer(store: Any, run_id: str, sample_id: str, epoch: int
     return None
 
 
+FULL_ANSWER_POLL_S = 0.2
+
+
+async def awaited_full_answer(
+    store: Any, run_id: str, sample_id: str, epoch: int, here: FullAnswers
+) -> Any:
+    """The full arm's stored answer, waiting while another live worker of
+    the run is working it: several processes (or Ray actors) share a run,
+    and the full answer an ablated sample is judged against may be in
+    flight in another one. Never waits on a row no live worker holds
+    (pending, or its worker's lease expired): whoever takes it next may be
+    this process, whose slots could all be waiting here."""
+    from sqlalchemy import select
+
+    from ethos.db.tables import RunWorkerRow, SampleRow, utcnow
+
+    held = (
+        select(SampleRow.id)
+        .join(RunWorkerRow, RunWorkerRow.id == SampleRow.claimed_by)
+        .where(
+            SampleRow.run_id == run_id,
+            SampleRow.sample_id == sample_id,
+            SampleRow.epoch == epoch,
+            SampleRow.arm == ARMS["none"],
+            SampleRow.status == "running",
+        )
+    )
+    while True:
+        full = await stored_full_answer(store, run_id, sample_id, epoch)
+        if full is not None:
+            return full
+        async with store.engine.connect() as conn:
+            live = (await conn.execute(held.where(RunWorkerRow.expires_at > utcnow()))).first()
+        if live is None:
+            # Finished between the two reads, or nobody live holds it.
+            return await stored_full_answer(store, run_id, sample_id, epoch)
+        known, full = await here.get((run_id, sample_id, epoch))  # taken over by this process
+        if known:
+            return full
+        await asyncio.sleep(FULL_ANSWER_POLL_S)
+
+
 # -- asking the grader and the judge ------------------------------------------------
 
 
@@ -413,7 +457,9 @@ def publicagent(questions: str = "all", limit: int | None = None, arms: str = "a
         assert scope is not None  # scorers run in the sample's scope
         known, full = await full_answers.get((scope.run_id, sample.id, ctx.epoch))
         if not known:
-            full = await stored_full_answer(scope.store, scope.run_id, sample.id, ctx.epoch)
+            full = await awaited_full_answer(
+                scope.store, scope.run_id, sample.id, ctx.epoch, full_answers
+            )
         if full is None:
             return Score(
                 value=None,
