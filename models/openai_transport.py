@@ -7,7 +7,10 @@ building, response conversion, a cost lookup for models it does not know,
 a logging task per call), which made ethos CPU-bound at 0.4x of a bare
 ``openai.AsyncOpenAI`` loop (issue 19). Here one ``AsyncOpenAI`` client per
 endpoint, key and event loop holds a connection pool for the process; the
-SDK's own retries are off, as the gateway's are the bounded ones. The
+SDK's own retries are off, as the gateway's are the bounded ones. A plain
+call is posted through that client's pool with its URL and headers, worked
+out once (the SDK's per-request machinery cost as much CPU as the rest of
+ethos' path); a streamed one goes through the SDK. The
 response is read as plain JSON into the few attributes the gateway uses,
 shaped like litellm's so both transports feed one code path (and record
 the same transcript).
