@@ -283,7 +283,8 @@ class _Actors:
                         self.stopped |= bool(future.result().get("stopped"))
                     elif isinstance(exc, RayActorError):
                         self.lost.append(_first_line(exc))
-                        _warn(f"a Ray worker was lost ({self.lost[-1]}); the others go on")
+                        left = f"{len(pending)} left" if pending else "none left"
+                        _warn(f"a Ray worker was lost ({self.lost[-1]}); {left}")
                     elif isinstance(exc, RayTaskError):
                         cause = exc.cause if exc.cause is not None else exc
                         self.errors.append(f"{type(cause).__name__}: {_first_line(cause)}")
