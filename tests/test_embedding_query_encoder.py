@@ -42,3 +42,27 @@ def test_handbook_queries_are_embedded_by_the_numpy_encoder(encoder) -> None:
     # any other embedder embeds its own queries
     other = type("Other", (), {"name": "other", "dimension": 8, "embed": None})()
     assert query_embedder(other) is other
+
+
+def test_the_fast_forward_pieces_compute_the_reference_formulas() -> None:
+    """The in-place GELU and layer norm and the tiled products (what a
+    query runs) give the plain formulas' values, for a short query, one
+    past a row block, and a long text."""
+    rng = np.random.default_rng(0)
+    for tokens in (5, 30, 60):
+        x = (rng.standard_normal((tokens, 1536)) * 3).astype(np.float32)
+        fast = x.copy()
+        query_encoder._gelu_inplace(fast)
+        assert np.abs(fast - query_encoder._gelu(x)).max() < 1e-6
+        h = rng.standard_normal((tokens, 384)).astype(np.float32)
+        weight, bias = rng.standard_normal(384).astype(np.float32), np.ones(384, np.float32)
+        normed = h.copy()
+        query_encoder._layer_norm_inplace(normed, weight, bias)
+        assert np.abs(normed - query_encoder._layer_norm(h, weight, bias)).max() < 1e-5
+        for depth, width in ((384, 1152), (1536, 384)):
+            w = rng.standard_normal((depth, width)).astype(np.float32)
+            tiles = query_encoder._tile(w)
+            assert len(tiles) > 1 and sum(t.shape[1] for t in tiles) == width
+            inputs = rng.standard_normal((tokens, depth)).astype(np.float32)
+            exact = inputs.astype(np.float64) @ w.astype(np.float64)
+            assert np.abs(query_encoder._product(inputs, tiles) - exact).max() < 1e-3
