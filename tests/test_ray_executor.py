@@ -15,10 +15,12 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,44 +56,44 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def cluster() -> Iterator[str]:
     """A Ray head on a free port with two CPUs (room for two actors), in a
     process group of its own: torn down by signalling that group, never by
-    ``ray stop`` (which would stop every Ray on the machine)."""
+    ``ray stop`` (which would stop every Ray on the machine). Its files go
+    to a short directory of its own: Ray's socket paths must stay under
+    the 107 characters of a Unix socket name."""
     if not HAS_RAY:
         pytest.skip(NO_RAY)
     if postgres.unavailable_reason():
         pytest.skip(postgres.unavailable_reason())
-    temp = tmp_path_factory.mktemp("ray")
+    temp = Path(tempfile.mkdtemp(prefix="ethos-ray-"))
+    log = temp / "head.log"
     port = free_port()
-    head = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "ray"),
-            "start",
-            "--head",
-            "--block",
-            f"--port={port}",
-            "--node-ip-address=127.0.0.1",
-            "--num-cpus=2",
-            "--num-gpus=0",
-            f"--temp-dir={temp}",
-            "--include-dashboard=false",
-            "--disable-usage-stats",
-        ],
-        start_new_session=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    with log.open("w") as out:  # a file, not a pipe nobody reads once it started
+        head = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "ray"),
+                "start",
+                "--head",
+                "--block",
+                f"--port={port}",
+                "--node-ip-address=127.0.0.1",
+                "--num-cpus=2",
+                "--num-gpus=0",
+                f"--temp-dir={temp}",
+                "--include-dashboard=false",
+                "--disable-usage-stats",
+            ],
+            start_new_session=True,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        assert head.stdout is not None
-        seen = []
-        for line in head.stdout:
-            seen.append(line)
-            if "Ray runtime started" in line:
-                break
-        else:
-            raise AssertionError("ray start --head ended: " + "".join(seen[-20:]))
+        deadline = time.monotonic() + 120
+        while "Ray runtime started" not in log.read_text():
+            assert head.poll() is None, f"ray start --head ended: {log.read_text()[-2000:]}"
+            assert time.monotonic() < deadline, f"ray start --head: {log.read_text()[-2000:]}"
+            time.sleep(0.1)
         yield f"127.0.0.1:{port}"
     finally:
         os.killpg(head.pid, signal.SIGTERM)
@@ -100,6 +102,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(head.pid, signal.SIGKILL)
             head.wait(30)
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 @pytest.fixture
