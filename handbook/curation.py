@@ -174,6 +174,9 @@ def _as_text(value: Any) -> str:
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022>]+|\(?\d+[.):]|#+)\s*")
 _LINE = re.compile(r"^(behaviou?r[\w \t-]*?)\s*(?::|\s-\s|\s\u2013\s|\s\u2014\s|=)\s*(.+)$", re.I)
 _FIELD = re.compile(r"^(name|instruction)\s*[:=]\s*(.+)$", re.I)
+# a behaviour's name alone, its instruction on the next line (SmolLM2 writes
+# "behavior_divide_the_whole_number_by_the_remainder:" then a sentence)
+_NAME_ONLY = re.compile(r"^(behaviou?r_[A-Za-z0-9_]+)\s*[:=\u2013\u2014-]?$", re.I)
 _PLACEHOLDER = re.compile(r"[<>{}\[\]]|short_name")
 
 
@@ -188,8 +191,9 @@ def parse_behavior_lines(
     """(normalised name, instruction) pairs from a plain-line answer, and
     each dropped line with why. Lenient: list bullets, numbering, bold, quotes and
     ``behaviour``/``Behavior`` spellings are tolerated, ``-`` or ``=`` may
-    stand for the colon, and a ``name: ...`` line followed by an
-    ``instruction: ...`` line is one behaviour. Dropped: lines that are not
+    stand for the colon, a ``name: ...`` line followed by an
+    ``instruction: ...`` line is one behaviour, and so is a
+    ``behavior_<name>:`` line alone followed by a line of prose. Dropped: lines that are not
     of that form, lines that keep the format's placeholder or copy its
     example, repeated names, and lines past ``limit``. Blank lines are
     ignored, not dropped; a line of decoration only (``---``) is dropped."""
@@ -197,6 +201,7 @@ def parse_behavior_lines(
     dropped: list[str] = []
     seen: set[str] = set()
     pending_name: str | None = None
+    bare = False  # the pending name came alone on its line: any next prose line is its instruction
     examples = _example_names()
 
     def take(name: str, instruction: str, raw: str) -> None:
@@ -226,11 +231,22 @@ def parse_behavior_lines(
             dropped.append(f"not a {PREFIX}<name>: <instruction> line: {raw.strip()[:120]}")
             continue
         field = _FIELD.match(line)
-        if field and field.group(1).lower() == "name":
+        alone = _NAME_ONLY.match(line)
+        named = field.group(2) if field and field.group(1).lower() == "name" else None
+        if alone or named:
             if pending_name is not None:
                 dropped.append(f"a name with no instruction: {pending_name[:120]}")
-            pending_name = _clean(field.group(2))
+            pending_name = alone.group(1) if alone else _clean(named or "")
+            bare = bool(alone)
             continue
+        if bare and pending_name is not None and not field:
+            bare = False
+            if not _LINE.match(line):  # the prose line under a name alone: its instruction
+                take(pending_name, line, f"{pending_name}: {raw.strip()}")
+                pending_name = None
+                continue
+            dropped.append(f"a name with no instruction: {pending_name[:120]}")
+            pending_name = None
         if field and pending_name is not None:
             take(pending_name, _clean(field.group(2)), raw.strip())
             pending_name = None

@@ -204,9 +204,41 @@ def test_every_plain_line_becomes_a_behaviour_or_is_reported(lines: list[str]) -
     """Whatever a model writes, each non-blank line is either read or listed
     as dropped (here without the two-line name/instruction form)."""
     lines = [x for x in lines if not re.match(r"^\W*(name|instruction)\s*[:=]", x, re.I)]
+    lines = [x for x in lines if not re.match(r"^\W*behaviou?r_\w+\W*$", x, re.I)]  # a name alone
     text = "\n".join(lines)
     pairs, dropped = parse_behavior_lines(text, limit=100)
     assert len(pairs) + len(dropped) == sum(bool(x.strip()) for x in text.splitlines())
+
+
+def test_a_name_alone_takes_the_next_prose_line_as_its_instruction() -> None:
+    """SmolLM2-135M wrote this form for 4 of 20 traces of its own run (a
+    name line ending in a colon, the sentence under it); both lines were
+    dropped before."""
+    written = (
+        "behavior_divide_the_whole_number_by_the_remainder:\n"
+        "To find the remainder, divide the whole number and keep what is left.\n"
+        "The remainder is the last digit of the quotient.\n"
+        "behavior_write_the_remark_to_the_end:\n"
+        "behavior_check_units: Check the units.\n"
+        "behavior_round_last:\n"
+        "instruction: Round only the final answer.\n"
+        "behavior_dangling:"
+    )
+    pairs, dropped = parse_behavior_lines(written)
+    assert pairs == [
+        (
+            "behavior_divide_the_whole_number_by_the_remainder",
+            "To find the remainder, divide the whole number and keep what is left.",
+        ),
+        ("behavior_check_units", "Check the units."),
+        ("behavior_round_last", "Round only the final answer."),
+    ]
+    assert dropped == [
+        "not a behavior_<name>: <instruction> line: "
+        "The remainder is the last digit of the quotient.",
+        "a name with no instruction: behavior_write_the_remark_to_the_end",
+        "a name with no instruction: behavior_dangling",
+    ]
 
 
 def test_the_plain_line_prompt_shows_one_worked_exchange_whose_lines_are_not_learned() -> None:

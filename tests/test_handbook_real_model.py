@@ -29,7 +29,7 @@ from ethos.evals.handbook.problems import CATEGORIES, load_problems
 from ethos.evals.run import EvalConfig, run_eval
 from ethos.evals.task import Arm
 from ethos.handbook import curation, prompts
-from ethos.handbook.curation import extract_from_run
+from ethos.handbook.curation import extract_from_run, parse_behavior_lines
 from ethos.handbook.retrieval import retrieve
 from ethos.handbook.store import list_behaviors
 
@@ -98,16 +98,20 @@ async def _pipeline(
     )
     assert (report.traces, report.line_format, report.scripted) == (4, 4, False)
     assert report.used + len(report.skipped) == 4 and len(written) == 4
-    lines = sum(1 for text in written.values() for line in text.splitlines() if line.strip())
+    # what the report says adds up to what SmolLM2 wrote: each line read as (part of) a
+    # behaviour, or dropped with why (a name alone takes the prose line under it)
+    parsed = {q: parse_behavior_lines(text) for q, text in written.items()}
     drafts = len(report.added) + len(report.merged) + len(report.rejected)
-    assert drafts + len(report.dropped) == lines, (written, report)
+    assert drafts == sum(len(pairs) for pairs, _ in parsed.values()), (written, report)
+    assert len(report.dropped) == sum(len(why) for _, why in parsed.values())
+    lines = sum(1 for text in written.values() for line in text.splitlines() if line.strip())
+    assert drafts + len(report.dropped) <= lines <= 2 * drafts + len(report.dropped)
     question_of = {f"sample {p.id} epoch 0 arm none": p.question for p in train}
     for skipped in report.skipped:  # a trace that taught nothing says why, and what was dropped
         assert skipped.reason.startswith("the curator wrote no behavior_<name>"), skipped
-        said = [d for d in report.dropped if d.startswith(skipped.trace + ": ")]
-        assert len(said) == sum(
-            bool(line.strip()) for line in written[question_of[skipped.trace]].splitlines()
-        ), (skipped, report.dropped)
+        key = skipped.trace + ": "
+        said = [d.removeprefix(key) for d in report.dropped if d.startswith(key)]
+        assert said == parsed[question_of[skipped.trace]][1], (skipped, report.dropped)
     assert report.used >= 1, f"SmolLM2 wrote no usable behaviour: {written}"
 
     stored = {b.name: b for b in await list_behaviors(store, "smol")}
