@@ -3,8 +3,9 @@
 The reward-increase test runs on the tiny checkpoint, warm-started so that
 its thoughts contain operation words at all (random weights over a 2,048-token
 vocabulary put ~0.1% of their mass on any word the executor understands, so
-every group scored zero). On SmolLM2 the step did not raise reward in the two
-runs this machine allowed (docs/coda.md, "The GRPO step")."""
+every group scored zero). On SmolLM2-135M-Instruct the same step raises reward
+too, but a run takes ~10 minutes on the shared CPU, too long for a test:
+benchmarks/coda_grpo_smollm2.py measures it (docs/coda.md, "The GRPO step")."""
 
 from __future__ import annotations
 
