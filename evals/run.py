@@ -472,6 +472,11 @@ class _Runner:
         self.graph: Any = None  # a StateGraph solver, compiled once for the run
         self.claimed: deque[Claim] = deque()  # claimed, not started yet
         self.claiming = asyncio.Lock()
+        # A slot of this round of _work found nothing left to claim and no
+        # live worker holding any: the other slots would find the same, so
+        # they stop without asking the database again (64 empty claims and
+        # counts at the end of every run otherwise; issue 19).
+        self.drained = False
         self.poll_s = min(1.0, config.lease_s / 4)
 
     async def run(self, progress: bool | str | None) -> tuple[str, str | None]:
@@ -505,6 +510,7 @@ class _Runner:
                 await self.one(claim)
                 display.advance()
 
+        self.drained = False
         slots = [asyncio.create_task(slot()) for _ in range(self.config.max_connections)]
         try:
             await asyncio.gather(*slots)
@@ -523,12 +529,15 @@ class _Runner:
             while not self.stop:
                 if self.claimed:
                     return self.claimed.popleft()
+                if self.drained:
+                    return None
                 got = await leases.claim(self.store, self.lease, self.config.max_connections)
                 if got:
                     self.claimed.extend(got)
                     continue
                 left = await leases.outstanding(self.store, self.lease)
                 if not (left.claimable or left.held_by_others):
+                    self.drained = True
                     return None
                 await asyncio.sleep(0.01 if left.claimable else self.poll_s)
             return None
