@@ -322,6 +322,31 @@ def t():
 """
 
 
+async def test_a_lone_worker_asks_the_database_once_per_batch_not_once_per_slot(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Claims are batched by max_connections, and once nothing is left the
+    slots stop without each asking again (issue 19: 64 empty claim
+    transactions and counts ended every run)."""
+    calls: Counter[str] = Counter()
+    for name in ("claim", "outstanding"):
+        real = getattr(leases, name)
+
+        async def counted(*args: object, _real=real, _name=name, **kwargs: object) -> object:
+            calls[_name] += 1
+            return await _real(*args, **kwargs)
+
+        monkeypatch.setattr(leases, name, counted)
+    arm = Arm(name="a", model="script/echo")
+    cfg = EvalConfig(task=f"{TASKS}@echo", task_args={"n": 40}, arms=[arm], max_connections=8)
+    result = await run_eval(cfg, store=store, progress=False)
+    assert (result.status, result.succeeded) == ("succeeded", 40)
+    # 40 samples in batches of 8: five claims that take some, one that finds none.
+    assert calls["claim"] == 6
+    # One count when that claim came back empty, one when the round of slots ended.
+    assert calls["outstanding"] == 2
+
+
 async def test_commands_started_together_create_one_run(store: Store) -> None:
     new = {"name": "t", "config": {}, "metadata": {}}
     joined = await asyncio.gather(
