@@ -196,7 +196,17 @@ class HandbookIndex:
     ) -> list[tuple[int, float]]:
         """Top ``k`` (row index, cosine) at or above ``threshold``: exact
         below ``PARTITION_MIN`` behaviours or when tags leave few, else over
-        the nearest partitions."""
+        the nearest partitions. On one BLAS thread: a product of one query
+        vector is too small to share (see
+        :func:`ethos.models.query_encoder.one_blas_thread`)."""
+        from ethos.models.query_encoder import one_blas_thread
+
+        with one_blas_thread():
+            return self._search_vector(query, k=k, threshold=threshold, tags=tags)
+
+    def _search_vector(
+        self, query: np.ndarray, *, k: int, threshold: float, tags: Sequence[str]
+    ) -> list[tuple[int, float]]:
         allowed = self._allowed(tags)
         if self.partitions is None:
             assert self.vectors is not None

@@ -224,7 +224,7 @@ class NumpyMiniLM:
         _layer_norm_inplace(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         width = x.shape[1]
         head = width // HEADS
-        with _one_blas_thread():
+        with one_blas_thread():
             for layer in self.layers:
                 qkv = _product(x, layer["qkv"])
                 qkv += layer["qkv_b"]
@@ -280,10 +280,12 @@ _blas: Any = None  # threadpoolctl's controller, made on first use; False withou
 
 
 @contextlib.contextmanager
-def _one_blas_thread() -> Iterator[None]:
+def one_blas_thread() -> Iterator[None]:
     """BLAS on one thread for a query's products: for a few rows a threaded
     BLAS spends more on waking and syncing its threads than on the work (on
-    a loaded 2-core box ~2x slower for 25 x 384 @ 384 x 1536). Needs
+    a loaded 2-core box ~2x slower for 25 x 384 @ 384 x 1536; the handbook's
+    search of a few thousand vectors, ~0.1 ms on one thread, took ~10 ms
+    with two on a loaded box). Needs
     ``threadpoolctl`` (optional: without it BLAS keeps its threads); the
     limit costs ~8 us and holds for the process while a query runs."""
     global _blas
