@@ -3,13 +3,14 @@
 A handbook is read into an in-memory index once per process (names,
 instructions, tags, and the embeddings stored at insertion), and a query
 then costs one embedding of the query by the numpy MiniLM of
-:mod:`ethos.models.query_encoder` (34 ms p50 for a new query against 87 ms
-for the previous numpy forward, measured in one run on a 2-core CPU at load
-~15; ~0.02 ms for a query asked before, from its cache) and a scan of the
-vectors: exact below
-``PARTITION_MIN`` behaviours, over the nearest partitions above it (1.5 to
-1.8 ms p50 at 100,000 behaviours, recall@5 1.0 against the exact scan;
-``benchmarks/handbook_retrieval.py``).
+:mod:`ethos.models.query_encoder` (~10 ms of CPU for a new ~20-token
+query; ~0.02 ms for a query asked before, from its cache) and a scan of the
+vectors, on one BLAS thread: exact below ``PARTITION_MIN`` behaviours, over
+the nearest partitions above it (recall@5 1.0 against the exact scan).
+``benchmarks/handbook_retrieval.py`` at 100,000 behaviours, on a 2-core CPU
+at load ~9 (run at nice 10): a new query's ``retrieve`` p50 13.7 ms of CPU,
+38.8 ms of wall time (p99 98 ms); the scan alone 7.3 ms wall (1.5 to 1.8 ms
+in an earlier run at lower load). The goal of 10 ms p50 is not met there.
 With the packaged MiniLM the score
 is the cosine between query and behaviour; without it, BM25 ranks and the
 score is the share of the query's (idf-weighted) words the behaviour holds.
