@@ -259,6 +259,7 @@ class _Actors:
             max_restarts=0,  # a lost actor's samples go to the others, by lease
         )
         self.actors = [worker.remote() for _ in range(n)]
+        self.work: list[Any] = []  # the actors' ``work`` calls, once started
         self.lost: list[str] = []
         self.errors: list[str] = []
         self.stopped = False
@@ -270,10 +271,8 @@ class _Actors:
 
         from ethos.evals.run import _Progress
 
-        futures = {
-            asyncio.wrap_future(actor.work.remote(share).future()): actor for actor in self.actors
-        }
-        pending = set(futures)
+        self.work = [actor.work.remote(share) for actor in self.actors]
+        pending = {asyncio.wrap_future(ref.future()) for ref in self.work}
         with _Progress(runner, progress) as display:
             while pending:
                 done, pending = await asyncio.wait(pending, timeout=POLL_S)
@@ -335,13 +334,17 @@ class _Actors:
         expire with their lease)."""
         import ray
 
-        stops = [a.stop.remote() for a in self.actors]
+        for actor in self.actors:
+            actor.stop.remote()
         if not kill:
             return
-        try:
-            await asyncio.wait_for(asyncio.to_thread(ray.wait, stops, num_returns=len(stops)), 2)
-        except Exception:
-            pass
+        if self.work:  # those that finish in time hand their unstarted claims back
+            try:
+                await asyncio.to_thread(
+                    ray.wait, self.work, num_returns=len(self.work), timeout=STOP_GRACE_S
+                )
+            except Exception:
+                pass
         for actor in self.actors:
             try:
                 ray.kill(actor, no_restart=True)

@@ -544,6 +544,8 @@ class _Runner:
 
     async def _outcome(self) -> tuple[str, str | None]:
         limit = self.config.fail_on_error
+        if self.stop and limit is None:  # stopped from outside (a Ray executor's driver)
+            return "cancelled", "stopped before the end; run the same command again to finish"
         if self.stop:
             return "failed", (
                 f"{self.failed} samples failed, reaching --fail-on-error {limit:g}; "
