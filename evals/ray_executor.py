@@ -195,11 +195,18 @@ async def run_eval_ray(
             f"Ray cluster has {gpus:g}",
             f"pass --workers {int(gpus) or 1}, or add GPU nodes",
         )
-    config, task, samples, run, lease = await start_run(
-        config, store=store, resume=resume, new_run=new_run, settings=settings
-    )
+    # Started first: their processes start and import the task while the
+    # driver checks the models and prepares the run.
+    pool = _Actors(workers, gpu=gpu)
+    pool.warm(config.task, config.task_args)
+    try:
+        config, task, samples, run, lease = await start_run(
+            config, store=store, resume=resume, new_run=new_run, settings=settings
+        )
+    except BaseException:
+        await asyncio.shield(pool.stop_all())
+        raise
     heartbeat = asyncio.create_task(_heartbeat(store, lease))
-    pool: _Actors | None = None
     try:
         items = run_items(config, task, samples)
         await add_items(store, run.id, items)
@@ -215,18 +222,15 @@ async def run_eval_ray(
             "run_id": run.id,
             "transcripts": transcripts,
         }
-        pool = _Actors(workers, gpu=gpu)
         status, error = await pool.drive(runner, share, skipped, progress)
     except (asyncio.CancelledError, KeyboardInterrupt):
-        if pool is not None:
-            await asyncio.shield(pool.stop_all())
+        await asyncio.shield(pool.stop_all())
         await _finish_quietly(
             store, lease, "cancelled", "interrupted; run the same command again to finish"
         )
         raise
     except Exception as exc:
-        if pool is not None:
-            await asyncio.shield(pool.stop_all())
+        await asyncio.shield(pool.stop_all())
         await _finish_quietly(store, lease, "failed", f"{type(exc).__name__}: {exc}")
         raise
     finally:
@@ -260,6 +264,11 @@ class _Actors:
         )
         self.actors = [worker.remote() for _ in range(n)]
         self.work: list[Any] = []  # the actors' ``work`` calls, once started
+        self.warming: list[Any] = []
+
+    def warm(self, task: str, task_args: Mapping[str, Any]) -> None:
+        """Have every actor build the task now (its imports take seconds)."""
+        self.warming = [a.warm.remote(task, dict(task_args)) for a in self.actors]
         self.lost: list[str] = []
         self.errors: list[str] = []
         self.stopped = False
@@ -375,6 +384,18 @@ class EvalWorker:
 
     def where(self) -> dict[str, Any]:
         return {"host": socket.gethostname(), "pid": os.getpid()}
+
+    def warm(self, task: str, task_args: dict[str, Any]) -> str | None:
+        """Build the task once, for its imports, while the driver prepares
+        the run; a failure is only returned (``work`` meets it again and
+        says so)."""
+        from ethos.evals.task import resolve_task
+
+        try:
+            resolve_task(task, task_args)
+        except Exception as exc:
+            return f"{type(exc).__name__}: {exc}"
+        return None
 
     def stop(self) -> None:
         """Finish the samples in flight, hand back the rest, leave."""
