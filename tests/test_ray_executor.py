@@ -318,9 +318,18 @@ def test_the_ray_executor_refuses_a_sqlite_database(tmp_path: Path) -> None:
         (["--executor", "dask"], "Invalid value for '--executor'"),
         (["--executor", "ray", "--workers", "0"], "Invalid value for '--workers'"),
         (["--address", "10.0.0.5:6379"], "--address is for the Ray executor only"),
-        (["--executor", "ray", "--address", "nowhere"], "--address 'nowhere' is not HOST:PORT"),
+        (["--workers", "4"], "--workers is for the Ray executor only"),
     ],
 )
-def test_executor_misuse_is_one_line(more: list[str], says: str, pg_url: str) -> None:
-    status, _, err = ethos_in_process(["--db", pg_url, "eval", "run", *GAMES, *more])
+def test_executor_misuse_is_one_line(more: list[str], says: str, tmp_path: Path) -> None:
+    db = tmp_path / "runs.db"
+    status, _, err = ethos_in_process(["--db", str(db), "eval", "run", *GAMES, *more])
     assert says in one_line(status, err)
+    assert not db.exists()
+
+
+@pytest.mark.postgres
+def test_an_address_that_is_not_host_port_is_named(pg_url: str) -> None:
+    more = ["--executor", "ray", "--address", "nowhere"]
+    status, _, err = ethos_in_process(["--db", pg_url, "eval", "run", *GAMES, *more])
+    assert "--address 'nowhere' is not HOST:PORT" in one_line(status, err)
