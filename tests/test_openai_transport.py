@@ -409,8 +409,6 @@ def test_transports_by_provider() -> None:
 def test_backoff_starts_small_after_a_quick_5xx_and_stays_bounded(
     took: float, attempt: int, status: int | None, base: float, seed: int
 ) -> None:
-    import random
-
     import ethos.models.gateway as gateway
 
     gateway._jitter.seed(seed)
@@ -422,7 +420,7 @@ def test_backoff_starts_small_after_a_quick_5xx_and_stays_bounded(
         # Full jitter from the failing answer's time (at least 20 ms), doubling per retry.
         ceiling = min(usual, max(0.02, took) * 2 ** (attempt - 1))
         assert 0.0 <= delay <= ceiling + 1e-9
-        gateway._jitter = random.Random(seed)  # the same seed: the same delay
+        gateway._jitter.seed(seed)  # the same seed: the same delay
         assert _backoff(args, attempt, None, status, took) == delay
     else:
         # 429s, timeouts and slow 5xx keep the usual schedule: half to all of it.
