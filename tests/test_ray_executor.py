@@ -45,7 +45,7 @@ GAMES += ["-T", "seats=row", "--limit", "24", "--max-connections", "1"]
 PUBLICAGENT = ["publicagent", "-m", "script/publicagent-rules"]
 PUBLICAGENT += ["--model-role", "grader=script/publicagent-grader"]
 PUBLICAGENT += ["-T", "arms=full", "-T", "limit=4", "--max-connections", "1"]
-RAY = ["--executor", "ray", "--workers", "2", "--display", "none", "--address"]
+RAY = ["--executor", "ray", "--display", "none", "--address"]
 CATALOGUE = ["mtcars", "Titanic"]  # what the first questions ask about
 
 
@@ -110,9 +110,10 @@ def pg(pg_url: str) -> str:
     return pg_url
 
 
-def ethos_ray(db: str, address: str, *args: str) -> subprocess.Popen[str]:
+def ethos_ray(db: str, address: str, *args: str, workers: int = 2) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "ethos", "--db", db, "eval", "run", *args]
     return subprocess.Popen(
-        [sys.executable, "-m", "ethos", "--db", db, "eval", "run", *args, *RAY, address],
+        [*command, *RAY, address, "--workers", str(workers)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -274,6 +275,40 @@ async def test_a_publicagent_eval_on_ray_matches_the_local_run_despite_a_killed_
     scorers = {scorer for _, _, scores in got.values() for scorer, _ in scores}
     assert {"rubric", "catastrophic", "discovery_hit"} <= scorers
     assert got == expected  # answers, grades, hits: the same
+
+
+@needs_ray
+@pytest.mark.postgres
+async def test_when_every_worker_is_lost_the_run_fails_saying_so_and_resumes(
+    cluster: str, pg: str
+) -> None:
+    args = [*GAMES[:-4], "--limit", "12", "--max-connections", "1"]
+    proc = ethos_ray(pg, cluster, *args, workers=1)
+    async with await Store.open(pg) as store:
+        try:
+            await kill_one_actor_halfway(store, proc, 12)
+            out, err = await asyncio.to_thread(proc.communicate, timeout=300)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(30)
+        assert proc.returncode == 1, (out, err)
+        assert "a Ray worker was lost" in err and "none left" in err, err
+        (run,) = await store.list_runs()
+        assert run.status == "failed"
+        assert run.error is not None and "1 of 1 Ray workers ended early" in run.error
+        assert "the same command finishes them" in run.error
+        # The same command (here the local executor: resume is shared) finishes it.
+        config = EvalConfig(
+            task="games/family",
+            task_args={"opponents": "tit_for_tat", "seats": "row"},
+            arms=[Arm(name="default", model="script/first-choice")],
+            limit=12,
+        )
+        result = await run_eval(config, store=store, progress=False)
+        assert result.run_id == run.id and result.status == "succeeded"
+        assert 0 < result.skipped < 12  # what the lost worker finished was kept
+        await assert_once_each(store, run.id, 12)
 
 
 # -- misuse ------------------------------------------------------------------------------
