@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import LargeBinary, func, select, type_coerce
 
 from ethos.db.tables import BehaviorRow
 from ethos.handbook.behavior import Behavior, name_words
@@ -278,8 +278,16 @@ def _top(
 _indexes: dict[tuple[str, str, str | None], HandbookIndex] = {}
 _locks: dict[tuple[str, str, str | None, int], asyncio.Lock] = {}
 
-# the store's columns and the two the dense index reads
-_ROW_COLUMNS = (*BEHAVIOR_COLUMNS, BehaviorRow.embedding, BehaviorRow.embedding_model)
+
+def _row_columns(embedder: TextEmbedder | None) -> tuple[Any, ...]:
+    """The store's columns and the two the dense index reads. Of the
+    embedding blob only the full-text vector is read: the instruction-only
+    vector after it (for deduplication) would double what the index holds."""
+    blob: Any = BehaviorRow.embedding
+    if embedder is not None:
+        head = func.substr(BehaviorRow.embedding, 1, 4 * embedder.dimension)
+        blob = type_coerce(head, LargeBinary).label("embedding")
+    return (*BEHAVIOR_COLUMNS, blob, BehaviorRow.embedding_model)
 
 
 async def _stamp(store: Store, hid: int, *, full: bool) -> tuple[Any, ...]:
@@ -331,7 +339,11 @@ async def open_index(
                     index.full_checked = now
                 return index
         stamp = await _stamp(store, hid, full=True)
-        query = select(*_ROW_COLUMNS).where(BehaviorRow.handbook_id == hid).order_by(BehaviorRow.id)
+        query = (
+            select(*_row_columns(embedder))
+            .where(BehaviorRow.handbook_id == hid)
+            .order_by(BehaviorRow.id)
+        )
         async with store.engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         index = await asyncio.to_thread(HandbookIndex, handbook, rows, embedder, stamp, generation)

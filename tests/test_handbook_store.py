@@ -137,6 +137,9 @@ async def test_rows_keep_both_vectors_and_older_rows_with_one_still_deduplicate(
     expected = embedder.embed([draft(*UNITS).search_text(), UNITS[1]])
     np.testing.assert_allclose(full, expected[0], atol=1e-5)
     np.testing.assert_allclose(alone, expected[1], atol=1e-5)
+    # retrieval's index reads only the full-text vector of the blob
+    index = await retrieval.open_index(store, "maths")
+    assert [len(r.embedding) for r in index.rows] == [4 * width]
     # as an older row: the full-text vector only, read afresh
     async with store.engine.begin() as conn:
         await conn.execute(
