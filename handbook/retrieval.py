@@ -8,9 +8,11 @@ query; ~0.02 ms for a query asked before, from its cache) and a scan of the
 vectors, on one BLAS thread: exact below ``PARTITION_MIN`` behaviours, over
 the nearest partitions above it (recall@5 1.0 against the exact scan).
 ``benchmarks/handbook_retrieval.py`` at 100,000 behaviours, on a 2-core CPU
-at load ~9 (run at nice 10): a new query's ``retrieve`` p50 13.7 ms of CPU,
-38.8 ms of wall time (p99 98 ms); the scan alone 7.3 ms wall (1.5 to 1.8 ms
-in an earlier run at lower load). The goal of 10 ms p50 is not met there.
+shared with other work (run at nice 10), a new query's ``retrieve`` p50:
+13.7 ms of CPU, 38.8 ms of wall time (p99 98 ms) at load ~9; 14.2 ms of CPU,
+26.5 ms wall (p99 53 ms) at load ~4, the scan alone 1.45 ms there. The goal
+of 10 ms p50 is not met: the query's forward (~10 ms of CPU for 20 tokens)
+is bound by its four matrix products per layer.
 With the packaged MiniLM the score
 is the cosine between query and behaviour; without it, BM25 ranks and the
 score is the share of the query's (idf-weighted) words the behaviour holds.
