@@ -282,6 +282,22 @@ class _Route:
     headers: dict[str, str]
 
 
+def _merge_headers(*mappings: Any) -> dict[str, str]:
+    """Headers merged as the SDK merges them: names are case-insensitive and
+    a later mapping wins, so 'authorization' in extra_headers replaces the
+    key's header rather than travelling beside it (two Authorization or
+    User-Agent headers: a server reads the wrong one, or refuses the
+    request); the SDK's ``Omit()`` drops a header."""
+    merged: dict[str, tuple[str, str]] = {}
+    for mapping in mappings:
+        for name, value in mapping.items():
+            if isinstance(value, str):
+                merged[name.lower()] = (name, value)
+            else:
+                merged.pop(name.lower(), None)
+    return dict(merged.values())
+
+
 def client_for(base_url: str, api_key: str) -> Any:
     """The process's ``AsyncOpenAI`` for an endpoint on the running loop: its
     connection pool is reused by every call (an httpx pool belongs to one
@@ -311,12 +327,12 @@ def _route(base_url: str, api_key: str) -> _Route:
             client = openai.AsyncOpenAI(
                 api_key=api_key, base_url=base_url, max_retries=0, http_client=http
             )
-            headers = {**client.default_headers, **client.auth_headers}
             route = _Route(
                 client,
                 http,
                 str(client.base_url).rstrip("/") + "/chat/completions",
-                {k: v for k, v in headers.items() if isinstance(v, str)},  # not Omit()
+                # In the SDK's order: its defaults ($OPENAI_CUSTOM_HEADERS included) over the key's.
+                _merge_headers(client.auth_headers, client.default_headers),
             )
             per_loop[(base_url, api_key)] = route
     return route
@@ -433,7 +449,7 @@ async def send(call: Any, request: dict[str, Any]) -> Reply:
     # ~0.5 ms of CPU a call, a quarter of a call's whole cost (issue 19).
     headers = route.headers
     if "headers" in options:
-        headers = {**headers, **options["headers"]}
+        headers = _merge_headers(headers, options["headers"])
     import httpx2 as httpx  # the openai SDK's HTTP client
 
     try:

@@ -262,6 +262,26 @@ async def test_model_arguments_from_ethos_toml(server: FakeOpenAI, tmp_path: Pat
     assert server.headers[0]["X-Team"] == "ethos"
 
 
+async def test_a_header_named_in_any_case_replaces_the_clients_own(
+    server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Header names are case-insensitive, as the openai SDK merges them: a
+    proxy's token given as 'authorization' (in extra_headers, or in the SDK's
+    $OPENAI_CUSTOM_HEADERS) replaces the key's header instead of travelling
+    beside it, where a server reads the first of the two and refuses."""
+    monkeypatch.setenv("OPENAI_CUSTOM_HEADERS", "x-from-env: on\nauthorization: Bearer env-token")
+    monkeypatch.setenv("OPENAI_ORG_ID", "org-ethos")
+    headers = {"user-agent": "ethos-test", "x-team": "ethos"}
+    await acomplete("openai/fake", "a", model_args=hosted(server, extra_headers=headers))
+    sent = server.headers[-1]
+    assert sent.getall("Authorization") == ["Bearer env-token"]
+    assert (sent.getall("User-Agent"), sent["X-From-Env"]) == (["ethos-test"], "on")
+    assert sent["OpenAI-Organization"] == "org-ethos" and sent["X-Team"] == "ethos"
+    headers["authorization"] = "Bearer proxy-token"
+    await acomplete("openai/fake", "b", model_args=hosted(server, extra_headers=headers))
+    assert server.headers[-1].getall("Authorization") == ["Bearer proxy-token"]
+
+
 # -- bad input -------------------------------------------------------------------
 
 
