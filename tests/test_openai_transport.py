@@ -355,6 +355,49 @@ async def test_both_transports_record_the_same_transcript(store, server: FakeOpe
     assert events["openai"]["attempts"] == 2 and events["openai"]["output"]["choice"] == "hi"
 
 
+async def test_both_transports_send_tools_and_non_ascii_alike_and_read_tool_calls(
+    server: FakeOpenAI,
+) -> None:
+    """The native transport writes its own JSON body (27eff3f): tools and
+    non-ASCII text reach the server as through litellm and the SDK, and a
+    tool call comes back the same way."""
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": "grüßen",
+                "description": "say hello — «politely»",
+                "parameters": {"type": "object", "properties": {"wer": {"type": "string"}}},
+            },
+        }
+    ]
+    call = {"id": "call_1", "type": "function"}
+    call["function"] = {"name": "grüßen", "arguments": '{"wer": "Zoë 日本"}'}
+
+    async def tool_call(request: web.Request, body: dict[str, Any], fault: Any) -> web.Response:
+        answer = {"role": "assistant", "content": None, "tool_calls": [call]}
+        return web.json_response(
+            {
+                "id": "x",
+                "object": "chat.completion",
+                "created": 0,
+                "model": "gpt-4o-mini",
+                "choices": [{"index": 0, "message": answer, "finish_reason": "tool_calls"}],
+                "usage": {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7},
+            }
+        )
+
+    server._answer = tool_call  # type: ignore[method-assign]
+    got = await both_ways(server, "openai/gpt-4o-mini", "Grüß Zoë, 日本 ✓", tools=tools)
+    (ours, sent), (theirs, sent_litellm) = got["openai"], got["litellm"]
+    assert sent["tools"] == sent_litellm["tools"] == tools
+    assert sent["messages"] == sent_litellm["messages"]
+    assert sent["messages"][-1]["content"] == "Grüß Zoë, 日本 ✓"
+    assert ours.tool_calls == theirs.tool_calls
+    assert [(c.name, c.arguments) for c in ours.tool_calls] == [("grüßen", '{"wer": "Zoë 日本"}')]
+    assert ours.finish_reason == theirs.finish_reason == "tool_calls"
+
+
 # -- one client per endpoint, and recovery ---------------------------------------------
 
 
