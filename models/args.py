@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from ethos.errors import ConfigError
 from ethos.keyvalue import parse_pairs
@@ -46,6 +47,20 @@ class ModelArgs(BaseModel):
     )
     input_cost_per_token: float | None = Field(None, ge=0, description="USD, overrides the table")
     output_cost_per_token: float | None = Field(None, ge=0, description="USD, overrides the table")
+
+    @field_validator("api_base")
+    @classmethod
+    def _with_scheme(cls, value: str | None) -> str | None:
+        """A URL without http:// reached the HTTP client as a connection
+        fault, retried max_retries times and then reported as 'retry later'."""
+        url = (value or "").strip().lower()
+        if url and not url.startswith(("http://", "https://")):
+            raise PydanticCustomError(
+                "url_scheme",
+                "'{value}' does not start with http:// or https:// (e.g. http://127.0.0.1:8000/v1)",
+                {"value": value},
+            )
+        return value
 
 
 def parse_cli_args(pairs: Iterable[str]) -> dict[str, Any]:

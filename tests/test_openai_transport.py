@@ -213,6 +213,15 @@ def test_an_unknown_transport_is_one_line_and_exit_2(server: FakeOpenAI) -> None
     assert server.requests == []
 
 
+def test_an_api_base_without_its_scheme_is_one_line_and_exit_2() -> None:
+    """'127.0.0.1:8000/v1' reached httpx as a connection fault: retried five
+    times, then 'retry later' (exit 1), never naming the missing http://."""
+    done = ethos("models", "call", "openai/fake", "hi", "-M", "api_base=127.0.0.1:9/v1")
+    message = one_error(done)
+    assert "'api_base'" in message and "'127.0.0.1:9/v1'" in message
+    assert "does not start with http:// or https://" in message
+
+
 async def test_transport_openai_for_a_provider_that_is_not_openai_compatible() -> None:
     with pytest.raises(ModelConfigError, match="not an OpenAI-compatible model") as info:
         await acomplete(
