@@ -37,9 +37,12 @@ async def frozen_executor(messages: list[dict[str, str]]) -> str:
 
 
 @pytest.mark.local_model
-@pytest.mark.parametrize("targets", [("lm_head",), ("q_proj", "v_proj")])
+@pytest.mark.parametrize("targets", [("lm_head",), ("q_proj", "v_proj"), ("all-linear",)])
 def test_the_grpo_loss_equals_its_full_forward_definition(tiny_checkpoints, targets) -> None:
-    """The shared-prefill paths compute exactly -mean_i A_i * mean_t log p."""
+    """The shared-prefill paths compute exactly -mean_i A_i * mean_t log p,
+    and its gradient: with LoRA in the body the prompt's prefill carries
+    gradient too (a prefill run without it gives the same loss but drops
+    the prompt's share of every LoRA weight's gradient)."""
     import torch
 
     model, tokenizer = _load(tiny_checkpoints("qwen3_moe"), 0, 4, targets)
@@ -49,16 +52,23 @@ def test_the_grpo_loss_equals_its_full_forward_definition(tiny_checkpoints, targ
     ids = tokenizer("Could you explain that again?", return_tensors="pt")["input_ids"]
     completion, mask = _sample(model, tokenizer, ids, TrainConfig(max_new_tokens=6), 3, seed=7)
     advantages = [1.0, -0.5, -0.5]
+    model.train()  # as the update runs it
+    trained = [p for p in model.parameters() if p.requires_grad]
     got = _loss(model, ids, completion, mask, advantages)
+    got.backward()
+    got_grads = [p.grad.clone() for p in trained]
+    model.zero_grad()
     full = torch.cat([ids.repeat(3, 1), completion], dim=1)
     logits = model(input_ids=full).logits[:, ids.shape[1] - 1 : -1]
     logp = torch.log_softmax(logits.float(), -1).gather(2, completion.unsqueeze(-1)).squeeze(-1)
     per_sample = (logp * mask.float()).sum(1) / mask.float().sum(1)
     want = -(torch.tensor(advantages) * per_sample).mean()
     assert float(got) == pytest.approx(float(want), abs=1e-5)
-    got.backward()
-    trained = [p for p in model.parameters() if p.requires_grad]
-    assert trained and all(int(torch.count_nonzero(p.grad)) > 0 for p in trained)
+    want.backward()
+    assert len(trained) >= (2 if targets == ("lm_head",) else 8)
+    for param, grad in zip(trained, got_grads, strict=True):
+        assert int(torch.count_nonzero(grad)) > 0
+        torch.testing.assert_close(grad, param.grad, rtol=1e-4, atol=1e-6)
 
 
 def test_the_paired_difference_matches_a_hand_count() -> None:
