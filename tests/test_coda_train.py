@@ -93,6 +93,31 @@ def test_lora_targets_the_checkpoint_lacks_are_named(tiny_checkpoints) -> None:
         _load(tiny_checkpoints("qwen3_moe"), 0, 4, ("nosuch_proj",))
 
 
+@pytest.mark.local_model
+def test_before_and_after_pair_the_same_samples(tiny_checkpoints) -> None:
+    """Evaluation sample i before training and sample i after are drawn with
+    the same seeds, so a model that did not change gives the same rewards
+    pair by pair: a zero difference with every pair tied. The executor here
+    (a test double) grounds about half of the random model's thoughts to the
+    reference, by a hash of the thought, so the samples' rewards differ and
+    a pairing that drew other samples after would not tie."""
+    import zlib
+
+    task = get_task("algebra", "alg-01")
+
+    async def half_right(messages: list[dict[str, str]]) -> str:
+        return task.reference[1] if zlib.crc32(messages[-1]["content"].encode()) % 2 else "no"
+
+    cfg = TrainConfig(
+        group=4, steps=1, lr=1e-12, max_new_tokens=4, eval_samples=8, target_modules=("lm_head",)
+    )
+    result = asyncio.run(train_planner(tiny_checkpoints("qwen3_moe"), [(task, 1)], half_right, cfg))
+    assert len(set(result.before_rewards)) > 1, result.before_rewards  # pairing matters
+    assert result.after_rewards == result.before_rewards
+    diff = result.difference
+    assert (diff.mean, diff.low, diff.high, diff.ties, diff.sign_p) == (0, 0, 0, 8, 1.0)
+
+
 OPERATIONS = ("simplify", "expand", "factor", "solve", "differentiate", "evaluate")
 
 
