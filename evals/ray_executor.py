@@ -68,8 +68,9 @@ def check_database(url: str) -> None:
 
 
 def probe_address(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
-    """A TCP connection to the cluster's address within ``timeout_s``: Ray's
-    own connect retries for a minute before it gives up on a wrong address."""
+    """A TCP connection to the cluster's address within ``timeout_s``, and
+    an HTTP/2 answer on it (Ray's GCS): Ray's own connect retries for
+    minutes, printing warnings, before it gives up on a wrong address."""
     if address in ("auto", "local"):
         return
     where = address.removeprefix("ray://")
@@ -80,14 +81,43 @@ def probe_address(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
             "pass the address `ray start --head` printed, e.g. --address 10.0.0.5:6379",
         )
     try:
-        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s):
-            pass
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s) as conn:
+            tls = os.environ.get("RAY_USE_TLS", "0") not in ("", "0")
+            is_ray = tls or _speaks_http2(conn)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise ConfigError(
             f"cannot reach the Ray cluster at {address} ({reason})",
             "start it there with `ray start --head`, or pass the address it printed",
         ) from None
+    if not is_ray:  # ray.init would retry it for minutes, printing warnings
+        raise ConfigError(
+            f"{address} answers but is not a Ray cluster (no Ray GCS on that port)",
+            "pass the address `ray start --head` printed (its --port, 6379 by default)",
+        )
+
+
+# An HTTP/2 client's preface and an empty SETTINGS frame.
+_H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+
+
+def _speaks_http2(conn: socket.socket) -> bool:
+    """Whether the server on ``conn`` answers an HTTP/2 preface with its
+    SETTINGS frame, as a Ray cluster's GCS (a gRPC server) does. Any other
+    service on the port (a typo'd port, PostgreSQL's) does not, and Ray's
+    own connect would not give up on it for minutes. Without TLS only
+    (``RAY_USE_TLS``: the check is skipped)."""
+    conn.sendall(_H2_PREFACE)
+    head = b""
+    while len(head) < 9:
+        try:
+            chunk = conn.recv(9 - len(head))
+        except (TimeoutError, ConnectionError):
+            return False
+        if not chunk:
+            return False
+        head += chunk
+    return head[3] == 4  # the frame's type: SETTINGS
 
 
 def connect(address: str | None, workers: int) -> dict[str, float]:

@@ -336,6 +336,41 @@ async def test_an_unreachable_address_is_one_line_and_no_run(pg: str) -> None:
         assert await store.list_runs() == []
 
 
+@pytest.mark.postgres
+async def test_an_address_that_answers_but_is_not_ray_is_one_line_and_no_run(pg: str) -> None:
+    """A typo'd port where something else listens (here a plain HTTP/1
+    server; PostgreSQL's 5432 alike): Ray's own connect retried it for
+    minutes, printing warnings. Refused at once, no run row."""
+    import threading
+
+    await (await Store.open(pg)).close()
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:  # closed: the test is over
+                return
+            with conn:
+                conn.recv(1024)
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+    threading.Thread(target=answer, daemon=True).start()
+    address = f"127.0.0.1:{server.getsockname()[1]}"
+    try:
+        status, _, err = ethos_in_process(
+            ["--db", pg, "eval", "run", *GAMES, "--executor", "ray", "--address", address]
+        )
+    finally:
+        server.close()
+    line = one_line(status, err)
+    assert f"{address} answers but is not a Ray cluster" in line
+    assert "pass the address `ray start --head` printed" in line
+    async with await Store.open(pg) as store:
+        assert await store.list_runs() == []
+
+
 def test_the_ray_executor_refuses_a_sqlite_database(tmp_path: Path) -> None:
     db = tmp_path / "runs.db"
     status, _, err = ethos_in_process(
