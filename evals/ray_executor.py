@@ -295,13 +295,13 @@ class _Actors:
         self.actors = [worker.remote() for _ in range(n)]
         self.work: list[Any] = []  # the actors' ``work`` calls, once started
         self.warming: list[Any] = []
+        self.lost: list[str] = []
+        self.errors: list[str] = []
+        self.stopped = False
 
     def warm(self, task: str, task_args: Mapping[str, Any]) -> None:
         """Have every actor build the task now (its imports take seconds)."""
         self.warming = [a.warm.remote(task, dict(task_args)) for a in self.actors]
-        self.lost: list[str] = []
-        self.errors: list[str] = []
-        self.stopped = False
 
     async def drive(
         self, runner: Any, share: dict[str, Any], skipped: int, progress: bool | str | None
@@ -411,9 +411,6 @@ class EvalWorker:
         self.runner: Any = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stopping = False
-
-    def where(self) -> dict[str, Any]:
-        return {"host": socket.gethostname(), "pid": os.getpid()}
 
     def warm(self, task: str, task_args: dict[str, Any]) -> str | None:
         """Build the task once, for its imports, while the driver prepares
