@@ -464,7 +464,8 @@ def publicagent(questions: str = "all", limit: int | None = None, arms: str = "a
             return Score(
                 value=None,
                 explanation="no answer of the full system to compare with (it failed, "
-                "or the run has no full arm, or it was ordered after this arm)",
+                "or the run has no full arm, or it was ordered after this arm, or the "
+                "worker answering it died before another took it over)",
                 metadata={"error": "no full answer"},
             )
         full_side = random.Random(f"{ctx.seed}/{ctx.arm.name}").choice("AB")
