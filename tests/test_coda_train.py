@@ -118,6 +118,36 @@ def test_before_and_after_pair_the_same_samples(tiny_checkpoints) -> None:
     assert (diff.mean, diff.low, diff.high, diff.ties, diff.sign_p) == (0, 0, 0, 8, 1.0)
 
 
+@pytest.mark.local_model
+def test_coda_train_prints_the_paired_result_and_labels_the_scripted_executor(
+    tiny_checkpoints, tmp_path
+) -> None:
+    """`ethos coda train` end to end: its options reach the training, the
+    JSON holds the paired evaluation (eval samples x prompts pairs), the
+    adapter is saved, and the scripted executor is named a test double."""
+    import json
+
+    from tests.test_cli_misuse import run as ethos
+
+    checkpoint = tiny_checkpoints("qwen3_moe")
+    args = ["--db", str(tmp_path / "x.db"), "coda", "train", "--model", f"local/{checkpoint}"]
+    more = ["--tasks", "alg-01#1", "--steps", "1", "--group", "2", "--max-new-tokens", "2"]
+    more += ["--eval-samples", "3", "--eval-seed", "7", "--targets", "lm_head", "--lora-r", "2"]
+    status, out, err = ethos([*args, *more, "--out", str(tmp_path / "adapter")])
+    assert status == 0, err
+    first, label = out.strip().splitlines()
+    result = json.loads(first)
+    assert result["prompts"] == ["algebra/alg-01#1"]
+    assert result["config"]["eval_seed"] == 7 and result["config"]["target_modules"] == ["lm_head"]
+    assert len(result["before_rewards"]) == len(result["after_rewards"]) == 3
+    assert (
+        result["difference"]["wins"] + result["difference"]["losses"] + result["difference"]["ties"]
+        == 3
+    )
+    assert (tmp_path / "adapter" / "adapter_config.json").exists()
+    assert label == "executor script/coda-rules: a scripted rule executor (frozen), a test double"
+
+
 OPERATIONS = ("simplify", "expand", "factor", "solve", "differentiate", "evaluate")
 
 

@@ -317,4 +317,4 @@ def train(
     )
     typer.echo(result.model_dump_json())
     if executor.startswith("script/"):
-        typer.echo(f"executor {executor}: a scripted rule executor (frozen), not a model")
+        typer.echo(f"executor {executor}: a scripted rule executor (frozen), a test double")
