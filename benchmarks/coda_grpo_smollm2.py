@@ -30,6 +30,7 @@ import asyncio
 import json
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -171,6 +172,8 @@ def main() -> int:
     held_result = (
         asyncio.run(held_out(checkpoint.path, adapter, held, executor, cfg)) if held else None
     )
+    if held and args.adapter is None:
+        shutil.rmtree(adapter, ignore_errors=True)  # ours, made for the held-out evaluation
     diff = result.difference
     print(
         json.dumps(
