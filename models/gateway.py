@@ -554,6 +554,11 @@ def _retry_after(exc: BaseException) -> float | None:
 # (0.5 s) stretched a run's tail under 10% 500s by 38% (issue 19); the floor
 # keeps a server that fails instantly from being asked again at once.
 QUICK_FAULT_FLOOR = 0.02
+# Only the first retries of a request start small: a request that failed
+# QUICK_RETRIES times in a row meets a server in trouble (an overloaded 503
+# or 529 answers quickly too), which gets the usual seconds of backoff, so
+# a quick fault never spends a request's retries in a fraction of a second.
+QUICK_RETRIES = 2
 
 
 def _backoff(
@@ -565,16 +570,18 @@ def _backoff(
 ) -> float:
     """Seconds to wait before retry ``attempt`` (1 for the first retry).
 
-    A 5xx that came back quicker than ``backoff_base`` is one request's
-    fault at a server that is up: the first retry waits uniform(0, the time
-    the failing answer took), the ceiling doubling per retry ("full jitter":
-    retries of many failed requests spread out, and most go soon). Every
-    other fault (429, timeouts, a slow 5xx) waits half to all of
+    A 5xx that came back quicker than ``backoff_base`` is most often one
+    request's fault at a server that is up: the first retry waits
+    uniform(0, the time the failing answer took), the second up to twice
+    that ("full jitter": retries of many failed requests spread out, and
+    most go soon); from the third retry on (``QUICK_RETRIES``) it waits as
+    every other fault (429, timeouts, a slow 5xx) does: half to all of
     ``backoff_base`` doubling per retry. Both are capped by ``backoff_max``
     and never exceed the usual schedule; a Retry-After is waited for."""
     usual = min(args.backoff_max, args.backoff_base * 2 ** (attempt - 1))
     server_error = status is not None and 500 <= status < 600
-    if server_error and took is not None and took < args.backoff_base:
+    quick = took is not None and took < args.backoff_base and attempt <= QUICK_RETRIES
+    if server_error and quick:
         ceiling = min(usual, max(QUICK_FAULT_FLOOR, took) * 2 ** (attempt - 1))
         delay = _jitter.uniform(0, ceiling)
     else:
