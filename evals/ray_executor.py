@@ -124,8 +124,11 @@ def connect(address: str | None, workers: int) -> dict[str, float]:
     """Join the Ray cluster at ``address`` (None: the one RAY_ADDRESS names,
     else a new one on this machine) with the settings the actors need, and
     check it has a CPU per worker; returns its resources."""
-    if address is not None:  # a wrong address is named whether or not Ray is here
-        probe_address(address)
+    # A wrong address is named whether or not Ray is here; RAY_ADDRESS's
+    # too (ray.init would retry it for minutes).
+    target = address if address is not None else os.environ.get("RAY_ADDRESS") or None
+    if target is not None:
+        probe_address(target)
     try:
         import ray
     except ImportError:

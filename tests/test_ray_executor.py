@@ -337,6 +337,21 @@ async def test_an_unreachable_address_is_one_line_and_no_run(pg: str) -> None:
 
 
 @pytest.mark.postgres
+async def test_an_unreachable_ray_address_variable_is_one_line_and_no_run(
+    pg: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --address the cluster RAY_ADDRESS names is joined: a wrong
+    one is named at once too (ray.init retried it for minutes)."""
+    await (await Store.open(pg)).close()
+    address = f"127.0.0.1:{free_port()}"  # nobody listens there
+    monkeypatch.setenv("RAY_ADDRESS", address)
+    status, _, err = ethos_in_process(["--db", pg, "eval", "run", *GAMES, "--executor", "ray"])
+    assert f"cannot reach the Ray cluster at {address}" in one_line(status, err)
+    async with await Store.open(pg) as store:
+        assert await store.list_runs() == []
+
+
+@pytest.mark.postgres
 async def test_an_address_that_answers_but_is_not_ray_is_one_line_and_no_run(pg: str) -> None:
     """A typo'd port where something else listens (here a plain HTTP/1
     server; PostgreSQL's 5432 alike): Ray's own connect retried it for
