@@ -91,6 +91,9 @@ def test_the_paired_difference_matches_a_hand_count() -> None:
 def test_lora_targets_the_checkpoint_lacks_are_named(tiny_checkpoints) -> None:
     with pytest.raises(CodaError, match="LoRA targets nosuch_proj name no module"):
         _load(tiny_checkpoints("qwen3_moe"), 0, 4, ("nosuch_proj",))
+    # all-linear in a list would match no module: only q_proj would be adapted.
+    with pytest.raises(CodaError, match="all-linear,q_proj mix all-linear with module names"):
+        _load(tiny_checkpoints("qwen3_moe"), 0, 4, ("all-linear", "q_proj"))
 
 
 @pytest.mark.local_model

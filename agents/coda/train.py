@@ -131,6 +131,13 @@ def paired_difference(
 
 
 def _load(checkpoint: Path, seed: int, lora_r: int, targets: Sequence[str]) -> tuple[Any, Any]:
+    if "all-linear" in targets and len(targets) > 1:
+        # peft would take "all-linear" in a list for a module name, match
+        # nothing with it, and adapt the other names alone.
+        raise CodaError(
+            f"LoRA targets {','.join(targets)} mix all-linear with module names",
+            "pass all-linear alone, or name the modules",
+        )
     import torch
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM, AutoTokenizer
