@@ -29,8 +29,10 @@ actors take them over. When every actor is lost before the run is done the
 run ends ``failed`` saying so, and the same command finishes it.
 
 Settings reach the actors through Ray's ``runtime_env`` (``ETHOS_*``, the
-providers' ``*_API_KEY``/``*_API_BASE``, ``LITELLM_*``, ``HF_*``): a task
-defined by a file path works where the path is the same on every machine.
+providers' ``*_API_KEY``/``*_API_BASE``, ``LITELLM_*``, ``HF_*``, and the
+ethos.toml the driver read as an absolute ``ETHOS_CONFIG``: an actor runs in
+the directory ``ray start`` ran in): a task defined by a file path works
+where the path is the same on every machine.
 Ray is imported only here, only when this executor is asked for.
 """
 
@@ -41,6 +43,7 @@ import os
 import socket
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from ethos.errors import ConfigError, EthosError
@@ -137,13 +140,15 @@ def connect(address: str | None, workers: int) -> dict[str, float]:
         ) from None
     import logging
 
+    from ethos.settings import find_config_file
+
     options: dict[str, Any] = {}
     if address is None and not os.environ.get("RAY_ADDRESS"):
         options["include_dashboard"] = False  # a cluster of its own: nothing to browse
     try:
         ray.init(
             address=address,
-            runtime_env={"env_vars": worker_env(os.environ)},
+            runtime_env={"env_vars": worker_env(os.environ, find_config_file())},
             logging_level=logging.WARNING,
             log_to_driver=False,
             **options,
@@ -173,12 +178,18 @@ def disconnect() -> None:
     ray.shutdown()
 
 
-def worker_env(environ: Mapping[str, str]) -> dict[str, str]:
+def worker_env(environ: Mapping[str, str], config_file: Path | None = None) -> dict[str, str]:
     """The driver's settings the actors need (they run in processes of
-    their own, possibly on other machines)."""
-    return {
+    their own, possibly on other machines). ``config_file``, the ethos.toml
+    the driver read, is named by its absolute path: an actor's working
+    directory is the one ``ray start`` ran in, not the driver's, so its
+    ``./ethos.toml`` (or a relative ``ETHOS_CONFIG``) is another file or none."""
+    env = {
         k: v for k, v in environ.items() if k.startswith(ENV_PREFIXES) or k.endswith(ENV_SUFFIXES)
     }
+    if config_file is not None:
+        env["ETHOS_CONFIG"] = str(config_file.resolve())
+    return env
 
 
 def _uses_local_model(config: Any) -> bool:

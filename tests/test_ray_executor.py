@@ -336,6 +336,36 @@ async def test_an_unreachable_address_is_one_line_and_no_run(pg: str) -> None:
         assert await store.list_runs() == []
 
 
+@needs_ray
+def test_the_actors_read_the_ethos_toml_this_command_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An actor's working directory is the one `ray start` ran in, not the
+    driver's: its ./ethos.toml (per-model api_base, max_connections, roles)
+    was another file or none. The file the driver read travels by its
+    absolute path, a relative ETHOS_CONFIG made absolute."""
+    import ray
+
+    from ethos.evals import ray_executor
+
+    seen: dict = {}
+    monkeypatch.setattr(ray, "init", lambda **kw: seen.update(kw))
+    monkeypatch.setattr(ray, "cluster_resources", lambda: {"CPU": 2.0})
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    monkeypatch.delenv("ETHOS_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ethos.toml").write_text("")
+    ray_executor.connect(None, 2)
+    assert seen["runtime_env"]["env_vars"]["ETHOS_CONFIG"] == str(tmp_path.resolve() / "ethos.toml")
+
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "study.toml").write_text("")
+    monkeypatch.setenv("ETHOS_CONFIG", "conf/study.toml")
+    ray_executor.connect(None, 2)
+    want = str(tmp_path.resolve() / "conf" / "study.toml")
+    assert seen["runtime_env"]["env_vars"]["ETHOS_CONFIG"] == want
+
+
 @pytest.mark.postgres
 async def test_an_unreachable_ray_address_variable_is_one_line_and_no_run(
     pg: str, monkeypatch: pytest.MonkeyPatch
