@@ -302,18 +302,6 @@ async def sample_rewards(
     return out
 
 
-async def mean_reward(
-    model: Any,
-    tokenizer: Any,
-    prompts: Sequence[tuple[EnvTask, int, Any]],
-    executor: Complete,
-    cfg: TrainConfig,
-) -> float:
-    """The mean of :func:`sample_rewards`."""
-    rewards = await sample_rewards(model, tokenizer, prompts, executor, cfg)
-    return sum(rewards) / len(rewards)
-
-
 async def train_planner(
     checkpoint: Path,
     steps: Sequence[tuple[EnvTask, int]],
