@@ -30,9 +30,10 @@ run ends ``failed`` saying so, and the same command finishes it.
 
 Settings reach the actors through Ray's ``runtime_env`` (``ETHOS_*``, the
 providers' ``*_API_KEY``/``*_API_BASE``, ``LITELLM_*``, ``HF_*``, and the
-ethos.toml the driver read as an absolute ``ETHOS_CONFIG``: an actor runs in
-the directory ``ray start`` ran in): a task defined by a file path works
-where the path is the same on every machine.
+ethos.toml the driver read as an absolute ``ETHOS_CONFIG``), and an actor
+works in the driver's directory where its node has it (Ray starts it in
+the directory ``ray start`` ran in): a task defined by a file path, or
+reading relative paths, works where the paths are the same on every machine.
 Ray is imported only here, only when this executor is asked for.
 """
 
@@ -265,6 +266,7 @@ async def run_eval_ray(
             "config": config.model_dump(mode="json"),
             "run_id": run.id,
             "transcripts": transcripts,
+            "cwd": os.getcwd(),
         }
         status, error = await pool.drive(runner, share, skipped, progress)
     except (asyncio.CancelledError, KeyboardInterrupt):
@@ -315,7 +317,8 @@ class _Actors:
 
     def warm(self, task: str, task_args: Mapping[str, Any]) -> None:
         """Have every actor build the task now (its imports take seconds)."""
-        self.warming = [a.warm.remote(task, dict(task_args)) for a in self.actors]
+        cwd = os.getcwd()
+        self.warming = [a.warm.remote(task, dict(task_args), cwd) for a in self.actors]
 
     async def drive(
         self, runner: Any, share: dict[str, Any], skipped: int, progress: bool | str | None
@@ -405,6 +408,15 @@ class _Actors:
                 pass
 
 
+def _enter(cwd: str | None) -> None:
+    """Work in the driver's directory where this node has it: an actor
+    starts in the directory ``ray start`` ran in, where a task's relative
+    paths (``-T questions=data/q.jsonl``, files its code opens) name other
+    files or none, even on the driver's own machine."""
+    if cwd and os.path.isdir(cwd):
+        os.chdir(cwd)
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0][:300] if text else type(exc).__name__
@@ -426,12 +438,13 @@ class EvalWorker:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stopping = False
 
-    def warm(self, task: str, task_args: dict[str, Any]) -> str | None:
+    def warm(self, task: str, task_args: dict[str, Any], cwd: str | None = None) -> str | None:
         """Build the task once, for its imports, while the driver prepares
         the run; a failure is only returned (``work`` meets it again and
         says so)."""
         from ethos.evals.task import resolve_task
 
+        _enter(cwd)
         try:
             resolve_task(task, task_args)
         except Exception as exc:
@@ -456,6 +469,7 @@ class EvalWorker:
         from ethos.settings import load_settings
 
         url, run_id = share["database_url"], share["run_id"]
+        _enter(share.get("cwd"))
         settings = load_settings(database_url=url)
         config = EvalConfig.model_validate(share["config"])
         task = resolve_task(config.task, config.task_args)

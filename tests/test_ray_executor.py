@@ -366,6 +366,41 @@ def test_the_actors_read_the_ethos_toml_this_command_read(
     assert seen["runtime_env"]["env_vars"]["ETHOS_CONFIG"] == want
 
 
+TASK_READING_A_RELATIVE_PATH = """
+from pathlib import Path
+
+from ethos.evals.task import Sample, Task
+
+
+def questions(path: str) -> Task:
+    words = Path(path).read_text().split()
+    return Task(name="questions", samples=[Sample(id=w, input=w) for w in words],
+                solver=None, scorers=[])
+"""
+
+
+def test_an_actor_works_in_the_commands_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An actor starts in the directory `ray start` ran in, where a task's
+    relative paths (-T path=data/q.txt) named another file or none, even on
+    the driver's own machine. It works in the command's directory where its
+    node has it."""
+    from ethos.evals.ray_executor import EvalWorker
+
+    study = tmp_path / "study"
+    (study / "data").mkdir(parents=True)
+    (study / "data" / "q.txt").write_text("alpha beta")
+    (study / "tasks.py").write_text(TASK_READING_A_RELATIVE_PATH)
+    (tmp_path / "ray").mkdir()
+    monkeypatch.chdir(tmp_path / "ray")  # where `ray start` ran
+    spec, args = f"{study / 'tasks.py'}@questions", {"path": "data/q.txt"}
+    assert "No such file" in (EvalWorker().warm(spec, args) or "")  # here: not found
+    assert EvalWorker().warm(spec, args, str(study)) is None
+    assert Path.cwd() == study
+    assert EvalWorker().warm(spec, args, str(tmp_path / "not-on-this-node")) is None
+
+
 @pytest.mark.postgres
 async def test_an_unreachable_ray_address_variable_is_one_line_and_no_run(
     pg: str, monkeypatch: pytest.MonkeyPatch
