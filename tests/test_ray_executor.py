@@ -13,6 +13,7 @@ no workers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -95,13 +96,14 @@ def cluster() -> Iterator[str]:
             assert time.monotonic() < deadline, f"ray start --head: {log.read_text()[-2000:]}"
             time.sleep(0.1)
         yield f"127.0.0.1:{port}"
-    finally:
-        os.killpg(head.pid, signal.SIGTERM)
-        try:
+    finally:  # a head that already ended (a failed start) is no error here
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(head.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
             head.wait(5)
-        except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):  # what is left of its group
             os.killpg(head.pid, signal.SIGKILL)
-            head.wait(30)
+        head.wait(30)
         shutil.rmtree(temp, ignore_errors=True)
 
 
