@@ -56,54 +56,71 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[str]:
-    """A Ray head on a free port with two CPUs (room for two actors), in a
-    process group of its own: torn down by signalling that group, never by
-    ``ray stop`` (which would stop every Ray on the machine). Its files go
-    to a short directory of its own: Ray's socket paths must stay under
-    the 107 characters of a Unix socket name."""
-    if not HAS_RAY:
-        pytest.skip(NO_RAY)
-    if postgres.unavailable_reason():
-        pytest.skip(postgres.unavailable_reason())
-    temp = Path(tempfile.mkdtemp(prefix="ethos-ray-"))
-    log = temp / "head.log"
-    port = free_port()
+def start_node(ray_args: list[str], log: Path) -> subprocess.Popen[bytes]:
+    """``ray start --block`` in a session of its own (so that signalling the
+    session stops it and its children), writing to ``log``; returns once
+    the node says it runs."""
     with log.open("w") as out:  # a file, not a pipe nobody reads once it started
-        head = subprocess.Popen(
+        node = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "ray"),
                 "start",
-                "--head",
                 "--block",
-                f"--port={port}",
                 "--node-ip-address=127.0.0.1",
-                "--num-cpus=2",
                 "--num-gpus=0",
-                f"--temp-dir={temp}",
-                "--include-dashboard=false",
                 "--disable-usage-stats",
+                *ray_args,
             ],
             start_new_session=True,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    deadline = time.monotonic() + 120
+    while "Ray runtime started" not in log.read_text():
+        assert node.poll() is None, f"ray start {ray_args[0]} ended: {log.read_text()[-2000:]}"
+        assert time.monotonic() < deadline, f"ray start {ray_args[0]}: {log.read_text()[-2000:]}"
+        time.sleep(0.1)
+    return node
+
+
+def stop_node(node: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the node's session, then SIGKILL what is left of it; a node
+    that already ended (a failed start) is no error here."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(node.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        node.wait(5)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(node.pid, signal.SIGKILL)
+    node.wait(30)
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    """A Ray cluster on this machine as the issue asks: a head with no CPUs
+    of its own (it schedules no actor) and two worker nodes with one CPU
+    each, so the run's two actors work on two different nodes. Each node
+    runs in a process group of its own and is torn down by signalling that
+    group, never by ``ray stop`` (which would stop every Ray on the
+    machine). The head's files go to a short directory of its own: Ray's
+    socket paths must stay under the 107 characters of a Unix socket name."""
+    if not HAS_RAY:
+        pytest.skip(NO_RAY)
+    if postgres.unavailable_reason():
+        pytest.skip(postgres.unavailable_reason())
+    temp = Path(tempfile.mkdtemp(prefix="ethos-ray-"))
+    port = free_port()
+    address = f"127.0.0.1:{port}"
+    nodes: list[subprocess.Popen[bytes]] = []
     try:
-        deadline = time.monotonic() + 120
-        while "Ray runtime started" not in log.read_text():
-            assert head.poll() is None, f"ray start --head ended: {log.read_text()[-2000:]}"
-            assert time.monotonic() < deadline, f"ray start --head: {log.read_text()[-2000:]}"
-            time.sleep(0.1)
-        yield f"127.0.0.1:{port}"
-    finally:  # a head that already ended (a failed start) is no error here
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(head.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            head.wait(5)
-        with contextlib.suppress(ProcessLookupError):  # what is left of its group
-            os.killpg(head.pid, signal.SIGKILL)
-        head.wait(30)
+        head = ["--head", f"--port={port}", "--num-cpus=0", f"--temp-dir={temp}"]
+        nodes.append(start_node([*head, "--include-dashboard=false"], temp / "head.log"))
+        for i in range(2):
+            nodes.append(start_node([f"--address={address}", "--num-cpus=1"], temp / f"w{i}.log"))
+        yield address
+    finally:
+        for node in reversed(nodes):
+            stop_node(node)
         shutil.rmtree(temp, ignore_errors=True)
 
 
