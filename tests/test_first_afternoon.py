@@ -23,6 +23,16 @@ from tests.test_cli import one_error
 TASKS = Path(__file__).parent / "support" / "tasks.py"
 
 
+def sigint_as_at_a_terminal() -> None:
+    """Ctrl-C's default disposition in the child, as a person at a terminal
+    has it: a test run from a shell's background job (as CI may start it)
+    inherits SIGINT ignored, and Python then installs no KeyboardInterrupt
+    handler, so the interrupt these tests send would never arrive."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_ethos(
     *args: str, columns: int = 200, env: dict[str, str] | None = None, input: str | None = None
 ) -> subprocess.CompletedProcess[str]:
@@ -410,7 +420,12 @@ def test_ctrl_c_says_how_to_resume_without_warnings_and_the_same_command_resumes
     ]  # fmt: skip
     clean = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean,
+        preexec_fn=sigint_as_at_a_terminal,
     )
     stderr = process.stderr
     assert isinstance(stderr, io.TextIOBase)  # piped: its lines are the progress display
@@ -534,6 +549,7 @@ def test_ctrl_c_at_an_ask_prompt_names_the_resume_command_and_it_resumes(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**clean, "COLUMNS": "200"},
+        preexec_fn=sigint_as_at_a_terminal,
     )
     assert isinstance(process.stderr, io.BufferedIOBase)  # piped, read as bytes
     seen = b""

@@ -644,6 +644,10 @@ async def test_litellm_logs_a_call_only_when_someone_listens(
         coroutine.close()
 
     monkeypatch.setattr(background, "spawn_logging_task", spy)
+    # Nobody listens: callbacks an earlier test of this process left
+    # registered on the litellm module are set aside for this test.
+    for name in ("callbacks", "success_callback", "_async_success_callback", "input_callback"):
+        monkeypatch.setattr(litellm, name, [])
     args = {"api_base": server.base_url, "transport": "litellm"}
     await acomplete("openai/fake", "nobody listens", model_args=args)
     assert spawned == []
