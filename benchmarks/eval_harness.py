@@ -169,16 +169,17 @@ async def bare_openai(n: int, base_url: str, connections: int) -> None:
 
     async def one(i: int) -> str:
         async with slots:
-            for attempt in range(TRIES):
+            for _attempt in range(TRIES):
                 try:
                     answer = await client.chat.completions.create(
                         model="fake", messages=[{"role": "user", "content": str(i)}]
                     )
                     return answer.choices[0].message.content or ""
                 except openai.InternalServerError:
-                    if attempt == TRIES - 1:
-                        raise
-            raise AssertionError("unreachable")
+                    pass
+            # Failed TRIES times (p = 0.1 ** 5 a sample under 10% 500s): given
+            # up, as ethos gives up a sample after its retries, not the run.
+            return ""
 
     try:
         await asyncio.gather(*(one(i) for i in range(n)))

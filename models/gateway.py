@@ -555,10 +555,12 @@ def _retry_after(exc: BaseException) -> float | None:
 # keeps a server that fails instantly from being asked again at once.
 QUICK_FAULT_FLOOR = 0.02
 # Only the first retries of a request start small: a request that failed
-# QUICK_RETRIES times in a row meets a server in trouble (an overloaded 503
-# or 529 answers quickly too), which gets the usual seconds of backoff, so
-# a quick fault never spends a request's retries in a fraction of a second.
-QUICK_RETRIES = 2
+# QUICK_RETRIES + 1 times in a row meets a server in trouble (an overloaded
+# 503 or 529 answers quickly too), which gets the usual seconds of backoff
+# before the last retry, so a quick fault never spends all of a request's
+# retries in a fraction of a second. Three: under 10% random 500s a fourth
+# failure in a row is 1 sample in 10,000, so the span's tail stays short.
+QUICK_RETRIES = 3
 
 
 def _backoff(
@@ -572,9 +574,9 @@ def _backoff(
 
     A 5xx that came back quicker than ``backoff_base`` is most often one
     request's fault at a server that is up: the first retry waits
-    uniform(0, the time the failing answer took), the second up to twice
-    that ("full jitter": retries of many failed requests spread out, and
-    most go soon); from the third retry on (``QUICK_RETRIES``) it waits as
+    uniform(0, the time the failing answer took), the second and third up
+    to twice and four times that ("full jitter": retries of many failed
+    requests spread out, and most go soon); after ``QUICK_RETRIES`` it waits as
     every other fault (429, timeouts, a slow 5xx) does: half to all of
     ``backoff_base`` doubling per retry. Both are capped by ``backoff_max``
     and never exceed the usual schedule; a Retry-After is waited for."""

@@ -468,20 +468,20 @@ def test_backoff_starts_small_after_a_quick_5xx_and_stays_bounded(
     delay = _backoff(args, attempt, None, status, took)
     usual = min(20.0, base * 2 ** (attempt - 1))
     assert delay <= usual + 1e-9  # never longer than the usual schedule, capped by backoff_max
-    if status is not None and status >= 500 and took < base and attempt <= 2:
-        # The first two retries: full jitter from the failing answer's time
+    if status is not None and status >= 500 and took < base and attempt <= 3:
+        # The first three retries: full jitter from the failing answer's time
         # (at least 20 ms), doubling.
         ceiling = min(usual, max(0.02, took) * 2 ** (attempt - 1))
         assert 0.0 <= delay <= ceiling + 1e-9
         gateway._jitter.seed(seed)  # the same seed: the same delay
         assert _backoff(args, attempt, None, status, took) == delay
     else:
-        # 429s, timeouts, slow 5xx and a third quick 5xx in a row keep the
+        # 429s, timeouts, slow 5xx and a fourth quick 5xx in a row keep the
         # usual schedule: half to all of it.
         assert usual / 2 - 1e-9 <= delay <= usual + 1e-9
 
 
-def test_quick_5xx_backoff_is_jittered_from_the_answer_time_for_two_retries_then_usual(
+def test_quick_5xx_backoff_is_jittered_from_the_answer_time_for_three_retries_then_usual(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import random
@@ -498,12 +498,13 @@ def test_quick_5xx_backoff_is_jittered_from_the_answer_time_for_two_retries_then
     assert len(set(first)) == len(first)  # jittered: no two retries wait alike
     assert statistics.mean(first) == pytest.approx(0.025, rel=0.05)  # half the answer time
     means = [statistics.mean(draws[a]) for a in range(1, 6)]
-    # The second retry's ceiling is twice the first's (100 ms) ...
+    # The ceiling doubles for the second and third retries (100, 200 ms) ...
     assert means[1] == pytest.approx(2 * means[0], rel=0.1)
-    assert 0.095 < max(draws[2]) <= 0.1
-    # ... and from the third on a server still failing gets the usual
+    assert means[2] == pytest.approx(2 * means[1], rel=0.1)
+    assert 0.095 < max(draws[2]) <= 0.1 and 0.19 < max(draws[3]) <= 0.2
+    # ... and from the fourth on a server still failing gets the usual
     # schedule (backoff_base doubling, capped by backoff_max: 0.15 to 0.3 s).
-    for attempt in (3, 4, 5):
+    for attempt in (4, 5):
         assert 0.15 <= min(draws[attempt]) and max(draws[attempt]) <= 0.3
         assert means[attempt - 1] == pytest.approx(0.225, rel=0.05)
     # A server that fails instantly is not asked again at once: a 20 ms ceiling at least.
