@@ -62,6 +62,7 @@ _INSTALL_FIX = (
     "or your distribution's bubblewrap package"
 )
 _RESTART_GRACE_S = 2.0
+_KILL_WAIT_S = 2.0  # how long a timed-out command's killed processes may take to end
 _DISK_POLL_S = 0.25
 
 
@@ -557,6 +558,15 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def _running(pid: int) -> bool:
+    """Whether ``pid`` still runs: a zombie (ended, not yet reaped) does not."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def _comm(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/comm") as handle:
@@ -985,9 +995,16 @@ class BwrapSandbox:
             return
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(shell, signal.SIGUSR1)
-        for pid in reversed(_descendants(shell)):
+        killed = list(reversed(_descendants(shell)))
+        for pid in killed:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
+        # A SIGKILL takes effect when the process next runs: on a busy machine
+        # it could still be running when the result returns. Wait (bounded)
+        # until each has ended (gone, or a zombie without a command line).
+        deadline = time.monotonic() + _KILL_WAIT_S
+        while time.monotonic() < deadline and any(_running(pid) for pid in killed):
+            time.sleep(0.005)
 
     async def interactive(self) -> int:
         """Run an interactive bash on the caller's terminal in this episode
