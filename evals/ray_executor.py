@@ -220,11 +220,11 @@ async def run_eval_ray(
     same tally as ``run_eval``."""
     from ethos.db import leases
     from ethos.evals.run import (
-        EvalResult,
         _finish_quietly,
         _heartbeat,
         _Runner,
         add_items,
+        finish_run,
         run_items,
         start_run,
     )
@@ -282,17 +282,7 @@ async def run_eval_ray(
     finally:
         heartbeat.cancel()
     await leases.leave(store, lease)
-    await store.finish_run(run.id, status, error=error)
-    counts = await leases.status_counts(store, run.id)
-    return EvalResult(
-        run_id=run.id,
-        status=status,
-        total=total,
-        succeeded=counts.get("succeeded", 0),
-        failed=counts.get("failed", 0),
-        skipped=skipped,
-        scripted=config.scripted,
-    )
+    return await finish_run(store, config, run.id, status, error, total=total, skipped=skipped)
 
 
 class _Actors:

@@ -408,10 +408,25 @@ async def run_eval(
         raise
     finally:
         heartbeat.cancel()
-    await store.finish_run(run.id, status, error=error)
-    counts = await leases.status_counts(store, run.id)
+    return await finish_run(store, config, run.id, status, error, total=total, skipped=skipped)
+
+
+async def finish_run(
+    store: Store,
+    config: EvalConfig,
+    run_id: str,
+    status: str,
+    error: str | None,
+    *,
+    total: int,
+    skipped: int,
+) -> EvalResult:
+    """Record the run's end and return its tally, as every executor does
+    once its workers are done."""
+    await store.finish_run(run_id, status, error=error)
+    counts = await leases.status_counts(store, run_id)
     return EvalResult(
-        run_id=run.id,
+        run_id=run_id,
         status=status,
         total=total,
         succeeded=counts.get("succeeded", 0),

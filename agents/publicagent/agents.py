@@ -149,7 +149,7 @@ ANALYSIS = Agent(
         "Split the question into one to four experiments. For each, write one read-only "
         "DuckDB SELECT over the tables given (use only their columns; write each name "
         "exactly as the schema shows it, double-quoted where it is, since some are SQL "
-        "keywords such as \"case\" or \"group\"). Prefer queries whose result is "
+        'keywords such as "case" or "group"). Prefer queries whose result is '
         "small: aggregates, grouped means, correlations, counts."
     ),
     role="analysis",

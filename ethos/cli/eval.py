@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import StrEnum
 from typing import Any
@@ -153,27 +154,14 @@ def run(
     async def work(store):
         from ethos.evals.report import build_report
 
+        executor: Any = run_eval
         if ray_options is not None:
             from ethos.evals.ray_executor import run_eval_ray
 
-            result = await run_eval_ray(
-                config,
-                store=store,
-                resume=resume,
-                new_run=new_run,
-                progress=mode,
-                settings=settings,
-                **ray_options,
-            )
-        else:
-            result = await run_eval(
-                config,
-                store=store,
-                resume=resume,
-                new_run=new_run,
-                progress=mode,
-                settings=settings,
-            )
+            executor = functools.partial(run_eval_ray, **ray_options)
+        result = await executor(
+            config, store=store, resume=resume, new_run=new_run, progress=mode, settings=settings
+        )
         return result, await build_report(store, result.run_id)
 
     try:
