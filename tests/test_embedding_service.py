@@ -92,12 +92,17 @@ def ask_graph(agent: Agent, *, latency_s: float = 0.0, peak: dict | None = None)
 
 
 def gated_graph(gate: dict[str, asyncio.Event]) -> StateGraph:
-    """``first`` then ``wait``, which waits on ``gate['open']`` (replaced per app)."""
+    """``first`` then ``wait``, which waits on ``gate['open']`` (replaced per app)
+    and sets ``gate['entered']`` when given: with durability="sync", ``first``'s
+    checkpoint is written before ``wait`` starts, so a test that waits on it
+    knows the thread is stored (polling could ask before the first checkpoint)."""
 
     async def first(state: Flow) -> Flow:
         return {"steps": ["first"]}
 
     async def wait(state: Flow) -> Flow:
+        if "entered" in gate:
+            gate["entered"].set()
         await gate["open"].wait()
         return {"steps": [*state["steps"], "wait"], "answer": "done"}
 
@@ -274,7 +279,7 @@ async def test_unknown_graph_and_unknown_thread_are_404_with_the_reason(tmp_path
 async def test_shutdown_cancels_the_run_in_flight_and_its_thread_continues_later(
     tmp_path: Path,
 ) -> None:
-    gate = {"open": asyncio.Event()}
+    gate = {"open": asyncio.Event(), "entered": asyncio.Event()}
     db = tmp_path / "svc.db"
     app = make_app(db, {"gated": gated_graph(gate)}, grace_s=0.2)
     async with serving(app) as client:
@@ -282,10 +287,9 @@ async def test_shutdown_cancels_the_run_in_flight_and_its_thread_continues_later
         request = asyncio.create_task(
             client.post("/ask", json={"question": "q", "graph": "gated", "thread_id": "t-1"})
         )
-        for _ in range(200):  # until the run waits in its second node
-            await asyncio.sleep(0.01)
-            if service.in_flight and (await service.state("gated", "t-1")).next_nodes == ["wait"]:
-                break
+        # Until the run waits in its second node (a hang guard, not a timing).
+        await asyncio.wait_for(gate["entered"].wait(), timeout=60)
+        assert (await service.state("gated", "t-1")).next_nodes == ["wait"]
         assert (await client.get("/health")).json() == {"ok": True, "in_flight": 1}
         with pytest.raises(ThreadBusyError, match="'t-1' already has a run in flight"):
             await service.run("gated", None, thread_id="t-1")
