@@ -270,8 +270,28 @@ class GraphRuntime:
                 recursion_limit=recursion_limit,
             ):
                 yield event
+        except BaseException:  # cancelled, timed out, or failed mid-write
+            await self._commit_cut_write()
+            raise
         finally:
             self._active.discard(thread_id)
+
+    async def _commit_cut_write(self) -> None:
+        """End the transaction a cut-short run may have left open on the
+        shared SQLite connection. The saver awaits its INSERT in aiosqlite's
+        thread, then commits; a run cancelled (shutdown, a client gone, a
+        timeout) between the two leaves the INSERT done and uncommitted, so
+        the database's write lock stays held and the store's own engine, or
+        another process on the file, waits and fails with "database is
+        locked". The commit queues behind the INSERT (one thread, in order)
+        and keeps that checkpoint, which is whole: one statement."""
+        conn = getattr(self.checkpointer, "conn", None)
+        lock = getattr(self.checkpointer, "lock", None)
+        if self.store.backend != "sqlite" or conn is None or lock is None:
+            return
+        with contextlib.suppress(Exception):
+            async with lock:
+                await conn.commit()
 
     async def _stream(
         self,
