@@ -317,11 +317,12 @@ async def test_shutdown_cancels_the_run_in_flight_and_its_thread_continues_later
 
 
 async def test_a_run_that_finishes_within_the_grace_period_is_awaited(tmp_path: Path) -> None:
-    gate = {"open": asyncio.Event()}
+    gate = {"open": asyncio.Event(), "entered": asyncio.Event()}
     service = await GraphService.open(database_url=f"sqlite:///{tmp_path / 'svc.db'}")
     service.register("gated", gated_graph(gate))
     run = asyncio.create_task(service.run("gated", {"question": "q"}, thread_id="t"))
-    await asyncio.sleep(0.2)
+    # Until the run waits in its second node (a fixed sleep could close first under load).
+    await asyncio.wait_for(gate["entered"].wait(), 60)
     closing = asyncio.create_task(service.close(grace_s=5.0))
     await asyncio.sleep(0.1)
     assert service.closing and not closing.done()
