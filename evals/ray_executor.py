@@ -12,7 +12,7 @@ The driver (the command's own process) checks everything before a run row
 exists (the database must be PostgreSQL: workers on other machines cannot
 reach a SQLite file; the cluster must answer; it must have room for the
 workers), starts or joins the run and inserts its samples as ``run_eval``
-does (``start_run``, ``add_items``), then starts ``N`` actors. Each actor
+does (``start_run``, ``fill_run``), then starts ``N`` actors. Each actor
 opens the store from the same URL, builds the task from the same
 configuration (refusing when its samples or task code differ from the
 driver's: a worker machine with other files), joins the run as one more
@@ -219,15 +219,7 @@ async def run_eval_ray(
     Ray cluster ``connect`` joined, with ``workers`` actors; returns the
     same tally as ``run_eval``."""
     from ethos.db import leases
-    from ethos.evals.run import (
-        _finish_quietly,
-        _heartbeat,
-        _Runner,
-        add_items,
-        finish_run,
-        run_items,
-        start_run,
-    )
+    from ethos.evals.run import _finish_quietly, _heartbeat, fill_run, finish_run, start_run
     from ethos.settings import load_settings
 
     check_database(database_url)
@@ -253,19 +245,14 @@ async def run_eval_ray(
         raise
     heartbeat = asyncio.create_task(_heartbeat(store, lease))
     try:
-        items = run_items(config, task, samples)
-        await add_items(store, run.id, items)
-        total = len(items)
-        skipped = (await leases.status_counts(store, run.id)).get("succeeded", 0)
         # Never works a sample: its progress display and outcome, as local.
-        runner = _Runner(store, lease, task, config, total, total - skipped, items)
-        runner.settings = settings
-        transcripts = settings.transcripts and run.metadata.get("transcripts") is not False
+        runner = await fill_run(store, lease, run, config, task, samples, settings)
+        total, skipped = runner.total, runner.total - runner.pending
         share = {
             "database_url": database_url,
             "config": config.model_dump(mode="json"),
             "run_id": run.id,
-            "transcripts": transcripts,
+            "transcripts": runner.transcripts,
             "cwd": os.getcwd(),
         }
         status, error = await pool.drive(runner, share, skipped, progress)

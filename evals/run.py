@@ -388,15 +388,8 @@ async def run_eval(
     )
     heartbeat = asyncio.create_task(_heartbeat(store, lease))
     try:
-        items = run_items(config, task, samples)
-        await add_items(store, run.id, items)
-        total = len(items)
-        skipped = (await leases.status_counts(store, run.id)).get("succeeded", 0)
-        runner = _Runner(store, lease, task, config, total, total - skipped, items)
-        runner.settings = settings
-        # A run stored without transcripts keeps none when resumed, and the
-        # setting turned off keeps none from now on.
-        runner.transcripts = settings.transcripts and run.metadata.get("transcripts") is not False
+        runner = await fill_run(store, lease, run, config, task, samples, settings)
+        total, skipped = runner.total, runner.total - runner.pending
         status, error = await runner.run(progress)
     except (asyncio.CancelledError, KeyboardInterrupt):
         await _finish_quietly(
@@ -409,6 +402,30 @@ async def run_eval(
     finally:
         heartbeat.cancel()
     return await finish_run(store, config, run.id, status, error, total=total, skipped=skipped)
+
+
+async def fill_run(
+    store: Store,
+    lease: Lease,
+    run: Run,
+    config: EvalConfig,
+    task: Task,
+    samples: Sequence[Sample],
+    settings: Any,
+) -> _Runner:
+    """Add the command's samples to the run (those stored already are kept)
+    and return this process's runner for it: ``total`` items, ``pending``
+    of them not succeeded yet. Every executor fills a run this way."""
+    items = run_items(config, task, samples)
+    await add_items(store, run.id, items)
+    total = len(items)
+    skipped = (await leases.status_counts(store, run.id)).get("succeeded", 0)
+    runner = _Runner(store, lease, task, config, total, total - skipped, items)
+    runner.settings = settings
+    # A run stored without transcripts keeps none when resumed, and the
+    # setting turned off keeps none from now on.
+    runner.transcripts = settings.transcripts and run.metadata.get("transcripts") is not False
+    return runner
 
 
 async def finish_run(
