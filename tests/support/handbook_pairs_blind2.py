@@ -832,3 +832,813 @@ BLIND2_SAME: list[Pair] = [
         ),
     ),
 ]
+
+BLIND2_DIFFERENT: list[Pair] = [
+    # --- arithmetic ---
+    (
+        (
+            "behavior_carry_into_next_column",
+            "When a column of digits adds to ten or more, carry the tens digit into the next column to the left.",
+        ),
+        (
+            "behavior_borrow_ten_from_left_column",
+            "When subtracting and a top digit is smaller than the digit below it, borrow ten from the column to the left.",
+        ),
+    ),
+    (
+        (
+            "behavior_times_power_of_ten_point_right",
+            "To multiply a decimal by 10, 100 or 1000, move the decimal point that many places to the right.",
+        ),
+        (
+            "behavior_divide_by_power_of_ten_shift",
+            "To divide a number by 10, 100 or 1000, move the decimal point that many places to the left.",
+        ),
+    ),
+    (
+        (
+            "behavior_long_multiply_partial_products",
+            "Multiply multi-digit numbers by writing one partial product per digit of the second factor, shifted by place, and adding them.",
+        ),
+        (
+            "behavior_last_digit_check_of_product",
+            "Check a product by multiplying only the last digits of the factors; the result's last digit must match the product's last digit.",
+        ),
+    ),
+    (
+        (
+            "behavior_round_quotient_up_for_containers",
+            "When dividing to find how many buses, boxes or trips are needed, round a fractional quotient up to the next whole number.",
+        ),
+        (
+            "behavior_round_quotient_down_for_complete_groups",
+            "When dividing to count how many complete groups or full items can be made, drop the fractional part of the quotient.",
+        ),
+    ),
+    (
+        (
+            "behavior_digit_sum_divisible_by_three",
+            "Test divisibility by 3 by adding the digits and checking whether that sum is a multiple of 3.",
+        ),
+        (
+            "behavior_alternating_digit_sum_for_eleven",
+            "Test divisibility by 11 by alternately adding and subtracting the digits and checking whether the result is a multiple of 11.",
+        ),
+    ),
+    (
+        (
+            "behavior_left_to_right_for_same_precedence",
+            "When an expression has only multiplications and divisions, or only additions and subtractions, work strictly from left to right.",
+        ),
+        (
+            "behavior_perimeter_sum_all_sides",
+            "Find a polygon's perimeter by adding the lengths of all its sides.",
+        ),
+    ),
+    (
+        (
+            "behavior_odd_count_of_negatives",
+            "A product with an odd number of negative factors is negative; count the negative signs before multiplying.",
+        ),
+        (
+            "behavior_underline_requested_unit",
+            "Underline the unit the question asks the answer in, such as hours or cents, while reading it.",
+        ),
+    ),
+    (
+        (
+            "behavior_multiply_decimals_count_places",
+            "When multiplying decimals, multiply as whole numbers, then place the decimal point so the product has as many decimal places as both factors combined.",
+        ),
+        (
+            "behavior_percent_of_number_multiply",
+            "To find p percent of a number, multiply the number by p and divide by 100.",
+        ),
+    ),
+    # --- fractions ---
+    (
+        (
+            "behavior_improper_to_mixed_number",
+            "Convert an improper fraction to a mixed number by dividing the numerator by the denominator; the remainder becomes the new numerator.",
+        ),
+        (
+            "behavior_mixed_number_to_improper_fraction",
+            "Convert a mixed number to an improper fraction by multiplying the whole part by the denominator and adding the numerator.",
+        ),
+    ),
+    (
+        (
+            "behavior_add_fractions_need_common_denominator",
+            "Add fractions only after rewriting them over a common denominator, then add the numerators and keep the denominator.",
+        ),
+        (
+            "behavior_multiply_fractions_no_common_denominator",
+            "Multiply fractions directly, numerator times numerator and denominator times denominator, without finding a common denominator.",
+        ),
+    ),
+    (
+        (
+            "behavior_least_common_denominator",
+            "Use the least common multiple of the denominators as the common denominator to keep numbers small.",
+        ),
+        (
+            "behavior_check_fraction_fully_reduced",
+            "Check the final fraction is in lowest terms by confirming the numerator and denominator share no factor other than 1.",
+        ),
+    ),
+    (
+        (
+            "behavior_fraction_to_decimal_divide",
+            "Convert a fraction to a decimal by dividing the numerator by the denominator.",
+        ),
+        (
+            "behavior_decimal_to_fraction_place_value",
+            "Convert a terminating decimal to a fraction by writing its digits over the matching power of ten, such as 0.35 as 35/100, then simplifying.",
+        ),
+    ),
+    (
+        (
+            "behavior_find_whole_from_fraction_of_it",
+            "When told that a fraction of an amount equals a value, find the whole by dividing the value by the fraction.",
+        ),
+        (
+            "behavior_find_fraction_of_given_whole",
+            "When asked for a fraction of a known amount, multiply the amount by the fraction.",
+        ),
+    ),
+    (
+        (
+            "behavior_reciprocal_for_fraction_division",
+            "Divide by a fraction by multiplying by its reciprocal.",
+        ),
+        (
+            "behavior_check_units_in_final_line",
+            "Before answering, confirm the final value carries the unit the question asked for.",
+        ),
+    ),
+    (
+        (
+            "behavior_equivalent_fraction_scale_both",
+            "Make an equivalent fraction by multiplying numerator and denominator by the same nonzero number.",
+        ),
+        (
+            "behavior_angle_sum_quadrilateral",
+            "Use 360 degrees as the sum of interior angles of any quadrilateral to find a missing angle.",
+        ),
+    ),
+    (
+        (
+            "behavior_compare_fractions_same_numerator",
+            "When two fractions have the same numerator, the one with the smaller denominator is larger.",
+        ),
+        (
+            "behavior_estimate_with_benchmark_numbers",
+            "Estimate sums by rounding each addend to a nearby round number such as a multiple of 10 or 100 before adding.",
+        ),
+    ),
+    # --- percentages ---
+    (
+        (
+            "behavior_apply_percent_increase_factor",
+            "Increase an amount by r percent by multiplying it by 1 + r/100.",
+        ),
+        (
+            "behavior_apply_percent_decrease_factor",
+            "Decrease an amount by r percent by multiplying it by 1 - r/100.",
+        ),
+    ),
+    (
+        (
+            "behavior_new_value_from_original_and_percent",
+            "Given the original value and the percent change, multiply the original by the change factor to get the new value.",
+        ),
+        (
+            "behavior_original_value_from_new_and_percent",
+            "Given the value after a percent change, find the original by dividing the new value by the change factor.",
+        ),
+    ),
+    (
+        (
+            "behavior_percent_change_divide_by_old",
+            "Compute percent change as (new - old) / old times 100.",
+        ),
+        (
+            "behavior_percent_difference_divide_by_average",
+            "When comparing two values with no before and after, compute percent difference as their difference divided by their average, times 100.",
+        ),
+    ),
+    (
+        (
+            "behavior_simple_interest_linear",
+            "For simple interest, compute interest as principal times rate times time, with no interest earned on interest.",
+        ),
+        (
+            "behavior_compound_interest_power",
+            "For compound interest, multiply the principal by (1 + rate per period) raised to the number of periods.",
+        ),
+    ),
+    (
+        (
+            "behavior_percent_of_amount",
+            "To find what p percent of an amount is, multiply the amount by p/100.",
+        ),
+        (
+            "behavior_what_percent_is_part",
+            "To find what percent one amount is of another, divide the part by the whole and multiply by 100.",
+        ),
+    ),
+    (
+        (
+            "behavior_percent_as_fraction_over_hundred",
+            "Rewrite a percent as a fraction over 100 and simplify it, e.g. 25% as 1/4, to compute mentally.",
+        ),
+        (
+            "behavior_solve_two_step_equation_order",
+            "Solve a two-step linear equation by undoing addition or subtraction first, then undoing multiplication or division.",
+        ),
+    ),
+    (
+        (
+            "behavior_tip_computed_on_pretax_bill",
+            "Compute a restaurant tip as a percentage of the bill before tax unless told otherwise.",
+        ),
+        (
+            "behavior_draw_timeline_for_events",
+            "For word problems with events at different times, draw a timeline and mark each event and its time.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_percentages_sum_to_hundred",
+            "When a whole is split into percentage parts, check that all the parts add up to 100 percent.",
+        ),
+        (
+            "behavior_circle_circumference_two_pi_r",
+            "Find the circumference of a circle as 2 times pi times the radius.",
+        ),
+    ),
+    # --- word problems ---
+    (
+        (
+            "behavior_more_than_means_add",
+            "When a problem says one quantity is 5 more than another, write it as the other plus 5.",
+        ),
+        (
+            "behavior_times_as_many_means_multiply",
+            "When a problem says one quantity is 3 times as many as another, write it as 3 times the other.",
+        ),
+    ),
+    (
+        (
+            "behavior_relative_speed_opposite_directions",
+            "For two objects moving toward each other, add their speeds to get the rate at which the gap closes.",
+        ),
+        (
+            "behavior_relative_speed_same_direction",
+            "For one object chasing another in the same direction, subtract the slower speed from the faster to get the closing rate.",
+        ),
+    ),
+    (
+        (
+            "behavior_average_speed_total_over_total",
+            "Find average speed for a whole trip by dividing total distance by total time, not by averaging the speeds.",
+        ),
+        (
+            "behavior_time_from_distance_and_speed",
+            "Find the time for a leg of a journey by dividing its distance by its speed.",
+        ),
+    ),
+    (
+        (
+            "behavior_sum_of_ages_grows_per_person",
+            "When a problem gives the total of several people's ages at two times, use that the total grows each year by the number of people.",
+        ),
+        (
+            "behavior_age_difference_stays_constant",
+            "Use the fact that the difference between two people's ages never changes over time to relate their ages.",
+        ),
+    ),
+    (
+        (
+            "behavior_set_up_mixture_equation",
+            "For mixture problems, write an equation that the amount of pure substance in the parts equals the amount in the mixture.",
+        ),
+        (
+            "behavior_check_mixture_concentration_between",
+            "Check a mixture answer: the final concentration must lie between the concentrations of the ingredients.",
+        ),
+    ),
+    (
+        (
+            "behavior_write_equation_from_sentence",
+            "Turn each stated relationship in the word problem into an equation between the named quantities.",
+        ),
+        (
+            "behavior_volume_of_cuboid",
+            "Find the volume of a rectangular box by multiplying its length, width and height.",
+        ),
+    ),
+    (
+        (
+            "behavior_answer_in_sentence_with_units",
+            "End a word problem by stating the answer in a full sentence that includes units.",
+        ),
+        (
+            "behavior_common_factor_before_expanding",
+            "Take out a common factor from all terms of an expression before expanding or solving.",
+        ),
+    ),
+    (
+        (
+            "behavior_guess_and_check_table",
+            "For a word problem that resists an equation, make a table of guesses, test each against the conditions, and refine.",
+        ),
+        (
+            "behavior_convert_mixed_units_to_single",
+            "Convert a measurement like 3 ft 4 in entirely into one unit, such as 40 in, before calculating.",
+        ),
+    ),
+    # --- unit conversions ---
+    (
+        (
+            "behavior_larger_to_smaller_unit_multiply",
+            "When converting from a larger unit to a smaller one, such as meters to centimeters, multiply by the conversion factor.",
+        ),
+        (
+            "behavior_smaller_to_larger_unit_divide",
+            "When converting from a smaller unit to a larger one, such as grams to kilograms, divide by the conversion factor.",
+        ),
+    ),
+    (
+        (
+            "behavior_length_factor_squared_for_area_units",
+            "When converting an area, square the length conversion factor.",
+        ),
+        (
+            "behavior_length_factor_cubed_for_volume_units",
+            "When converting a volume, cube the length conversion factor.",
+        ),
+    ),
+    (
+        (
+            "behavior_kmh_to_ms_divide_by_3_6",
+            "Convert a speed from kilometers per hour to meters per second by dividing by 3.6.",
+        ),
+        (
+            "behavior_ms_to_kmh_multiply_by_3_6",
+            "Convert a speed from meters per second to kilometers per hour by multiplying by 3.6.",
+        ),
+    ),
+    (
+        (
+            "behavior_celsius_to_fahrenheit_formula",
+            "Convert Celsius to Fahrenheit by multiplying by 9/5 and then adding 32.",
+        ),
+        (
+            "behavior_temperature_difference_no_offset",
+            "When converting a temperature change rather than a temperature reading, scale by 9/5 or 5/9 only and do not add or subtract 32.",
+        ),
+    ),
+    (
+        (
+            "behavior_write_conversion_chain",
+            "For conversions through several units, write a chain of conversion factors so intermediate units cancel in one line.",
+        ),
+        (
+            "behavior_check_converted_magnitude",
+            "After a conversion, check that the number grew when moving to a smaller unit and shrank when moving to a larger one.",
+        ),
+    ),
+    (
+        (
+            "behavior_liters_to_cubic_centimeters",
+            "Use 1 liter = 1000 cubic centimeters to move between capacity and volume units.",
+        ),
+        (
+            "behavior_eliminate_by_adding_equations",
+            "In a system of two linear equations, add or subtract the equations so that one variable cancels.",
+        ),
+    ),
+    (
+        (
+            "behavior_minutes_to_hours_fraction",
+            "Convert minutes to hours by dividing by 60 before using time in a rate formula.",
+        ),
+        (
+            "behavior_highlight_each_number_in_question",
+            "While reading a problem, mark each number it gives along with what the number describes.",
+        ),
+    ),
+    (
+        (
+            "behavior_currency_exchange_rate_direction",
+            "When converting money with an exchange rate, write the rate as a fraction so the starting currency cancels.",
+        ),
+        (
+            "behavior_polygon_interior_angle_sum",
+            "Find the sum of the interior angles of an n-sided polygon as (n - 2) times 180 degrees.",
+        ),
+    ),
+    # --- algebra ---
+    (
+        (
+            "behavior_expand_brackets_distribute",
+            "Expand a product like 3(x + 4) by multiplying the outside factor by every term inside the brackets.",
+        ),
+        (
+            "behavior_factor_out_common_term",
+            "Factor an expression like 3x + 12 by pulling the greatest common factor of all terms outside brackets.",
+        ),
+    ),
+    (
+        (
+            "behavior_quadratic_formula_when_not_factorable",
+            "If a quadratic does not factor easily over the integers, use the quadratic formula to find its roots.",
+        ),
+        (
+            "behavior_discriminant_count_real_roots",
+            "Compute b^2 - 4ac to decide how many real roots a quadratic has before solving it.",
+        ),
+    ),
+    (
+        (
+            "behavior_flip_inequality_when_dividing_negative",
+            "Reverse the direction of an inequality whenever you multiply or divide both sides by a negative number.",
+        ),
+        (
+            "behavior_keep_inequality_direction_when_adding",
+            "Keep the direction of an inequality unchanged when adding or subtracting the same number on both sides.",
+        ),
+    ),
+    (
+        (
+            "behavior_slope_from_two_points",
+            "Find the slope of a line through two points as the change in y divided by the change in x.",
+        ),
+        (
+            "behavior_intercept_from_slope_and_point",
+            "Find the y-intercept of a line by substituting a known point and the slope into y = mx + b and solving for b.",
+        ),
+    ),
+    (
+        (
+            "behavior_square_root_gives_plus_minus",
+            "When taking the square root of both sides of x^2 = k, include both the positive and the negative root.",
+        ),
+        (
+            "behavior_square_both_sides_to_remove_root",
+            "To solve an equation with a square root, isolate the root and then square both sides.",
+        ),
+    ),
+    (
+        (
+            "behavior_clear_denominators_by_lcm",
+            "Multiply every term of an equation by the least common multiple of the denominators to remove fractions.",
+        ),
+        (
+            "behavior_round_money_to_cents",
+            "Round a money answer to two decimal places, the nearest cent.",
+        ),
+    ),
+    (
+        (
+            "behavior_exponent_product_rule",
+            "When multiplying powers of the same base, add the exponents.",
+        ),
+        (
+            "behavior_convert_before_comparing_lengths",
+            "Express both lengths in the same unit before deciding which one is longer.",
+        ),
+    ),
+    (
+        (
+            "behavior_define_variables_in_system",
+            "Before writing a system of equations, define one variable for each unknown quantity.",
+        ),
+        (
+            "behavior_estimate_square_root_between_squares",
+            "Estimate a square root by finding the two perfect squares it lies between.",
+        ),
+    ),
+    # --- geometry ---
+    (
+        (
+            "behavior_rectangle_area_length_times_width",
+            "Find a rectangle's area by multiplying its length by its width.",
+        ),
+        (
+            "behavior_rectangle_perimeter_twice_sum",
+            "Find a rectangle's perimeter as two times the sum of its length and width.",
+        ),
+    ),
+    (
+        (
+            "behavior_triangle_area_half_base_height",
+            "Compute a triangle's area as one half times base times the perpendicular height.",
+        ),
+        (
+            "behavior_parallelogram_area_base_height",
+            "Compute a parallelogram's area as base times perpendicular height, without halving.",
+        ),
+    ),
+    (
+        (
+            "behavior_find_hypotenuse_add_squares",
+            "To find the hypotenuse of a right triangle, add the squares of the two legs and take the square root.",
+        ),
+        (
+            "behavior_find_leg_subtract_squares",
+            "To find a leg of a right triangle, subtract the square of the other leg from the square of the hypotenuse and take the square root.",
+        ),
+    ),
+    (
+        (
+            "behavior_circumference_for_distance_around",
+            "Use the circumference, 2 pi r, when a problem asks for the distance around a circle or a wheel's travel per turn.",
+        ),
+        (
+            "behavior_area_for_region_inside_circle",
+            "Use the area, pi r^2, when a problem asks how much surface a circle covers, such as paint or grass.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_triangle_inequality",
+            "Check that proposed triangle side lengths are possible: each side must be shorter than the sum of the other two.",
+        ),
+        (
+            "behavior_cylinder_volume_base_times_height",
+            "Find the volume of a cylinder as the area of its circular base times its height.",
+        ),
+    ),
+    (
+        (
+            "behavior_exterior_angle_equals_remote_interiors",
+            "Use that an exterior angle of a triangle equals the sum of the two interior angles not adjacent to it.",
+        ),
+        (
+            "behavior_convert_percent_to_fraction_first",
+            "Rewrite percentages as fractions before multiplying when the fraction is simple, like 50% as 1/2.",
+        ),
+    ),
+    (
+        (
+            "behavior_surface_area_sum_of_faces",
+            "Find the surface area of a prism by computing the area of each face and adding them.",
+        ),
+        (
+            "behavior_reread_last_sentence",
+            "Reread the last sentence of a problem, since it usually states exactly what must be found.",
+        ),
+    ),
+    (
+        (
+            "behavior_vertical_angles_equal",
+            "Use that vertically opposite angles formed by two intersecting lines are equal.",
+        ),
+        (
+            "behavior_divide_then_multiply_for_unit_rate",
+            "Find a unit rate by dividing the total by the number of units, then multiply by the new number of units.",
+        ),
+    ),
+    # --- checking answers ---
+    (
+        (
+            "behavior_verify_by_substitution",
+            "Check a solution by substituting it into the original equation and confirming both sides are equal.",
+        ),
+        (
+            "behavior_verify_by_graphing_intersection",
+            "Check a solution of a system by sketching both graphs and confirming they cross at the found point.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_sign_of_answer",
+            "Check whether the answer should be positive or negative from the context, and recheck the work if the sign is wrong.",
+        ),
+        (
+            "behavior_check_size_of_answer",
+            "Check whether the answer is about the right size by comparing it with a rough estimate, and recheck if it is far off.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_subtraction_by_adding",
+            "Check a subtraction by adding the difference to the number subtracted; the sum should equal the starting number.",
+        ),
+        (
+            "behavior_check_division_by_multiplying",
+            "Check a division by multiplying the quotient by the divisor and adding the remainder; the result should equal the dividend.",
+        ),
+    ),
+    (
+        (
+            "behavior_recheck_copying_of_numbers",
+            "Compare the numbers used in your working against the problem statement to catch values copied wrongly.",
+        ),
+        (
+            "behavior_recheck_final_rounding",
+            "Check that the final answer was rounded only at the end and to the requested precision, not in intermediate steps.",
+        ),
+    ),
+    (
+        (
+            "behavior_test_special_case",
+            "Check a general formula you derived by plugging in a simple special case, such as n = 1, whose answer you know.",
+        ),
+        (
+            "behavior_check_count_is_whole_number",
+            "When the answer counts objects such as people or cars, check that it is a whole number; a fractional count signals an error.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_answer_against_choices",
+            "Confirm that the computed answer appears among the answer choices; if it does not, recheck the work.",
+        ),
+        (
+            "behavior_perimeter_of_semicircle_includes_diameter",
+            "The perimeter of a semicircle is half the circumference plus the diameter; do not forget the straight edge.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_dimensions_consistent",
+            "Check that every term added in a formula has the same units, such as all in meters.",
+        ),
+        (
+            "behavior_simplify_complex_fraction",
+            "Simplify a fraction whose numerator or denominator holds fractions by multiplying top and bottom by the common denominator of the inner fractions.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_probability_in_range",
+            "Check that a computed probability lies between 0 and 1.",
+        ),
+        ("behavior_convert_feet_to_inches", "Convert feet to inches by multiplying by 12."),
+    ),
+    # --- reading the question ---
+    (
+        (
+            "behavior_note_at_least_means_inclusive",
+            "Read 'at least' as greater than or equal to, and 'at most' as less than or equal to.",
+        ),
+        (
+            "behavior_note_more_than_means_strict",
+            "Read 'more than' and 'fewer than' as strict inequalities that exclude the boundary value.",
+        ),
+    ),
+    (
+        (
+            "behavior_note_each_vs_total",
+            "Notice whether a given amount is per item or for the whole group before using it.",
+        ),
+        (
+            "behavior_note_remaining_vs_used",
+            "Notice whether the question asks for the amount used or the amount left over.",
+        ),
+    ),
+    (
+        (
+            "behavior_read_which_quantity_units",
+            "Read which unit the answer must be given in and convert at the end if needed.",
+        ),
+        (
+            "behavior_read_which_person_or_item",
+            "Read which person or item the question asks about, since problems often ask about a different one from the one solved for first.",
+        ),
+    ),
+    (
+        (
+            "behavior_restate_problem_in_own_words",
+            "Before solving, restate the problem briefly in your own words to confirm you understand it.",
+        ),
+        (
+            "behavior_reread_after_answer_for_fit",
+            "After solving, reread the question to confirm the answer responds to what was asked.",
+        ),
+    ),
+    (
+        (
+            "behavior_notice_consecutive_integer_type",
+            "Notice whether a problem asks for consecutive integers, consecutive even integers or consecutive odd integers, and set the step to 1 or 2.",
+        ),
+        (
+            "behavior_notice_inclusive_counting",
+            "When counting whole numbers from a to b inclusive, notice that the count is b - a + 1, not b - a.",
+        ),
+    ),
+    (
+        (
+            "behavior_note_exact_or_approximate",
+            "Note whether the question wants an exact answer, like in terms of pi, or a decimal approximation.",
+        ),
+        (
+            "behavior_solve_proportion_cross_multiply",
+            "Solve a proportion a/b = c/x by cross-multiplying and dividing.",
+        ),
+    ),
+    (
+        (
+            "behavior_identify_given_diagram_not_to_scale",
+            "Notice when a figure is marked 'not drawn to scale' and rely only on stated measures.",
+        ),
+        (
+            "behavior_subtract_percent_discount_amount",
+            "To find a sale price, compute the discount as a percent of the price and subtract it from the price.",
+        ),
+    ),
+    (
+        (
+            "behavior_read_all_answer_choices",
+            "Read all the answer choices before choosing, since a close but wrong option may come first.",
+        ),
+        (
+            "behavior_multiply_both_equations_to_match_coefficients",
+            "Scale one or both equations of a system so a variable has matching coefficients before eliminating it.",
+        ),
+    ),
+    # --- estimation ---
+    (
+        (
+            "behavior_round_up_for_safe_overestimate",
+            "When an estimate must not fall short, such as money to bring or material to buy, round every quantity up.",
+        ),
+        (
+            "behavior_round_down_for_safe_underestimate",
+            "When an estimate must not exceed a limit, such as a weight allowance, round every quantity down.",
+        ),
+    ),
+    (
+        (
+            "behavior_estimate_total_cost_by_rounding_prices",
+            "Estimate a shopping total by rounding each price to the nearest dollar and adding the rounded prices.",
+        ),
+        (
+            "behavior_estimate_count_by_sampling",
+            "Estimate a large count, like dots in a picture, by counting one small region and multiplying by the number of such regions.",
+        ),
+    ),
+    (
+        (
+            "behavior_estimate_before_computing_exactly",
+            "Make a quick estimate of the answer before doing the exact calculation.",
+        ),
+        (
+            "behavior_use_estimate_when_exact_not_needed",
+            "When the question asks about how many or roughly how much, give a rounded estimate instead of an exact computation.",
+        ),
+    ),
+    (
+        (
+            "behavior_estimate_by_clustering_values",
+            "When several numbers are close to one value, estimate their sum as that value times the count.",
+        ),
+        (
+            "behavior_estimate_mean_by_balancing",
+            "Estimate an average by picking a central guess and adjusting it by how much the values lie above and below it.",
+        ),
+    ),
+    (
+        (
+            "behavior_estimate_percent_with_ten_percent",
+            "Estimate a percentage of a number by first finding 10 percent and scaling from it.",
+        ),
+        (
+            "behavior_estimate_fraction_by_nearest_half",
+            "Estimate sums of fractions by rounding each fraction to 0, 1/2 or 1.",
+        ),
+    ),
+    (
+        (
+            "behavior_scientific_notation_for_magnitude",
+            "Write very large or small numbers in scientific notation to estimate the size of a product or quotient.",
+        ),
+        (
+            "behavior_check_right_triangle_longest_side",
+            "Check that the hypotenuse of a right triangle is the longest side.",
+        ),
+    ),
+    (
+        (
+            "behavior_estimate_area_with_grid_squares",
+            "Estimate the area of an irregular shape by counting the grid squares it covers, counting partly covered squares as halves.",
+        ),
+        (
+            "behavior_isolate_variable_term_first",
+            "Move the constant terms away from the variable term before dividing by the coefficient.",
+        ),
+    ),
+    (
+        (
+            "behavior_round_to_nearest_ten_for_mental_math",
+            "Round numbers to the nearest ten to make mental estimates easier.",
+        ),
+        (
+            "behavior_underline_key_question_words",
+            "Underline the key words in the question that state what is to be found.",
+        ),
+    ),
+]
