@@ -1345,4 +1345,660 @@ TRAIN_C_DIFFERENT: list[Pair] = [
             "Convert all timestamps to UTC before comparing times from different sources.",
         ),
     ),
+    # --- data analysis over tables ---
+    (
+        (
+            "behavior_inner_join_for_matches_only",
+            "Use an INNER JOIN when the result should contain only rows that have a match in both tables.",
+        ),
+        (
+            "behavior_outer_left_join_keep_all_base",
+            "Use a LEFT JOIN when every row of the first table must stay in the result, matched or not.",
+        ),
+    ),
+    (
+        (
+            "behavior_count_star_for_rows",
+            "To count how many records, such as orders placed, use COUNT(*) over the rows.",
+        ),
+        (
+            "behavior_count_distinct_for_entities",
+            "To count how many different customers placed orders, use COUNT(DISTINCT customer_id) rather than counting rows.",
+        ),
+    ),
+    (
+        (
+            "behavior_where_filters_raw_rows",
+            "Put conditions on individual row values, such as status = 'paid', in the WHERE clause so they apply before aggregation.",
+        ),
+        (
+            "behavior_having_filters_groups",
+            "Put conditions on aggregate results, such as SUM(amount) > 1000, in the HAVING clause so they apply after grouping.",
+        ),
+    ),
+    (
+        (
+            "behavior_sum_for_group_totals",
+            "When the question asks for total sales per region, aggregate the amount column with SUM within each region.",
+        ),
+        (
+            "behavior_avg_for_typical_group_value",
+            "When the question asks for the typical order value per region, aggregate the amount column with AVG within each region.",
+        ),
+    ),
+    (
+        (
+            "behavior_drop_incomplete_rows",
+            "Drop rows with missing values in the columns needed for the analysis, and report how many were dropped.",
+        ),
+        (
+            "behavior_impute_missing_with_median",
+            "Fill missing numeric values with the column median so rows are kept, and report how many were filled.",
+        ),
+    ),
+    (
+        (
+            "behavior_measure_missingness_first",
+            "Count how many values are missing in each column before choosing how to treat them.",
+        ),
+        (
+            "behavior_fill_blanks_with_zero",
+            "Replace missing quantities with zero when a blank means nothing was sold.",
+        ),
+    ),
+    (
+        (
+            "behavior_cents_to_dollars_divide",
+            "To turn an amount stored in cents into dollars, divide it by 100.",
+        ),
+        (
+            "behavior_dollars_to_cents_multiply",
+            "To turn an amount in dollars into cents for an integer column, multiply it by 100 and round.",
+        ),
+    ),
+    (
+        (
+            "behavior_parse_date_strings",
+            "Convert date strings in the input table into real date values before filtering or sorting by date.",
+        ),
+        (
+            "behavior_format_dates_for_output",
+            "When writing results, format date values as ISO text, YYYY-MM-DD, so readers and other tools interpret them the same way.",
+        ),
+    ),
+    (
+        (
+            "behavior_group_by_calendar_month",
+            "To analyse monthly trends, truncate each date to its month and group by that month.",
+        ),
+        (
+            "behavior_group_by_day_of_week",
+            "To compare weekdays, extract the day of the week from each date and group by it, pooling all weeks.",
+        ),
+    ),
+    (
+        (
+            "behavior_unique_lookup_key_check",
+            "Before a join, confirm the key is unique in the lookup table so rows are not multiplied.",
+        ),
+        (
+            "behavior_null_join_keys_check",
+            "Before a join, count rows whose join key is null, since those rows can never match and will be dropped or left unmatched.",
+        ),
+    ),
+    (
+        (
+            "behavior_remove_exact_duplicate_rows",
+            "Remove rows that are identical in every column before aggregating.",
+        ),
+        (
+            "behavior_latest_record_per_id",
+            "When an entity has several versions of its record, keep only the most recent one per id, for example with ROW_NUMBER ordered by update time.",
+        ),
+    ),
+    (
+        (
+            "behavior_running_total_window",
+            "For a running total over time, use SUM(amount) OVER (ORDER BY date) so each row shows the total so far.",
+        ),
+        (
+            "behavior_group_total_group_by",
+            "For one total per group, use SUM(amount) with GROUP BY so each group collapses to a single row.",
+        ),
+    ),
+    (
+        (
+            "behavior_top_n_overall_order_limit",
+            "For the top N rows of the whole table, sort by the ranking column descending and apply LIMIT N.",
+        ),
+        (
+            "behavior_top_n_within_each_group",
+            "For the top N rows within each group, number rows with ROW_NUMBER() OVER (PARTITION BY group ORDER BY value DESC) and keep numbers up to N.",
+        ),
+    ),
+    (
+        (
+            "behavior_share_of_total_ratio",
+            "To express a category as a share of the total, divide its value by the sum over all categories.",
+        ),
+        (
+            "behavior_period_over_period_change",
+            "To express growth, divide the difference between this period and the previous one by the previous period's value.",
+        ),
+    ),
+    (
+        (
+            "behavior_days_between_dates_subtract",
+            "To find how many days passed between two dates, subtract the earlier date from the later one.",
+        ),
+        (
+            "behavior_due_date_add_interval",
+            "To find a deadline a fixed number of days after a start date, add that interval to the start date.",
+        ),
+    ),
+    (
+        (
+            "behavior_utc_for_cross_source_compare",
+            "Convert timestamps to UTC before comparing event times that came from systems in different zones.",
+        ),
+        (
+            "behavior_local_time_for_daily_buckets",
+            "Convert timestamps to the business's local time zone before grouping by calendar day, so days match the local reporting day.",
+        ),
+    ),
+    (
+        (
+            "behavior_decimal_cast_before_divide",
+            "Cast integer columns to decimal before dividing them in SQL so the ratio is not truncated.",
+        ),
+        (
+            "behavior_round_ratio_in_output",
+            "Round computed ratios to two decimal places only in the final output column.",
+        ),
+    ),
+    (
+        (
+            "behavior_look_at_min_and_max",
+            "Look at the minimum and maximum of each numeric column to spot suspicious values.",
+        ),
+        (
+            "behavior_exclude_impossible_values",
+            "Exclude rows with impossible values, such as negative ages, from the analysis and report how many were excluded.",
+        ),
+    ),
+    (
+        (
+            "behavior_establish_column_unit",
+            "Find out which unit a numeric column uses, from its documentation or values, before computing with it.",
+        ),
+        (
+            "behavior_unit_suffix_in_column_names",
+            "When creating derived columns, put the unit in the column name, like weight_kg or duration_s.",
+        ),
+    ),
+    (
+        (
+            "behavior_pivot_long_to_wide",
+            "Pivot a long table to wide when each category should become its own column, one row per entity.",
+        ),
+        (
+            "behavior_melt_wide_to_long",
+            "Unpivot a wide table to long when separate columns for each category should become rows of a single value column.",
+        ),
+    ),
+    (
+        (
+            "behavior_union_to_stack_rows",
+            "Use UNION ALL to stack rows from tables with the same columns, such as monthly extracts.",
+        ),
+        (
+            "behavior_join_to_add_columns",
+            "Use a JOIN on a shared key to add columns from another table to each row.",
+        ),
+    ),
+    (
+        (
+            "behavior_lowercase_category_text",
+            "Convert category labels to lower case before grouping.",
+        ),
+        (
+            "behavior_map_label_synonyms",
+            "Map different names for the same category, like 'USA' and 'United States', to one canonical label with an explicit mapping table.",
+        ),
+    ),
+    (
+        (
+            "behavior_groupby_category_aggregate",
+            "To get a figure per category, group by the category column and aggregate.",
+        ),
+        (
+            "behavior_test_reproduces_bug_first",
+            "Write a test that fails on the bug before changing the code.",
+        ),
+    ),
+    (
+        (
+            "behavior_date_format_string_given",
+            "Pass an explicit format string when parsing dates from a CSV file.",
+        ),
+        (
+            "behavior_sign_change_when_moving_terms",
+            "Change the sign of a term when you move it to the other side of an equation.",
+        ),
+    ),
+    (
+        (
+            "behavior_distinct_customer_count",
+            "Count distinct customer ids to report how many customers there are.",
+        ),
+        (
+            "behavior_label_geometry_sketch",
+            "Draw and label a sketch when a problem describes a geometric figure.",
+        ),
+    ),
+    (
+        (
+            "behavior_one_row_means_what",
+            "Establish what a single row represents, such as one order or one order line, before aggregating.",
+        ),
+        (
+            "behavior_approx_equality_for_floats",
+            "Compare floating-point outputs in tests with a tolerance such as pytest.approx.",
+        ),
+    ),
+    (
+        (
+            "behavior_weight_group_rates_by_size",
+            "Weight each group's rate by the group's size when combining rates across groups.",
+        ),
+        (
+            "behavior_guard_clauses_for_arguments",
+            "Check function arguments at the start and raise a clear error for invalid ones.",
+        ),
+    ),
+    (
+        (
+            "behavior_record_each_filter",
+            "Keep a record of every filter applied to the dataset so the result is reproducible.",
+        ),
+        (
+            "behavior_slice_stop_excluded",
+            "Check Python slice bounds, remembering that the stop index is excluded.",
+        ),
+    ),
+    (
+        (
+            "behavior_table_alias_prefixes",
+            "Prefix every column with its table alias in queries that join several tables.",
+        ),
+        (
+            "behavior_reread_before_final_answer",
+            "Reread the question before writing the final answer.",
+        ),
+    ),
+    (
+        (
+            "behavior_numeric_dtype_check",
+            "Make sure amount columns are numeric rather than text before summing them.",
+        ),
+        (
+            "behavior_rough_answer_estimate",
+            "Estimate the answer roughly before calculating it exactly.",
+        ),
+    ),
+    (
+        (
+            "behavior_median_for_skewed_column",
+            "Summarise a heavily skewed column with its median rather than its mean.",
+        ),
+        (
+            "behavior_non_ascii_string_tests",
+            "Include non-ASCII text among the test inputs of string functions.",
+        ),
+    ),
+    (
+        (
+            "behavior_zero_rows_for_absent_categories",
+            "List categories with no matching rows with a count of zero when the report must show every category.",
+        ),
+        (
+            "behavior_backward_from_required_result",
+            "When no forward route is visible, work backward from what the answer requires.",
+        ),
+    ),
+    (
+        ("behavior_join_row_count_audit", "Compare the number of rows before and after each join."),
+        (
+            "behavior_minimal_failing_example",
+            "Shrink a failing input to the smallest case that still shows the bug.",
+        ),
+    ),
+    # --- writing code for a task ---
+    (
+        (
+            "behavior_failing_test_before_fix",
+            "Before fixing a bug, write a test that reproduces it and watch the test fail.",
+        ),
+        (
+            "behavior_full_suite_after_fix",
+            "After a fix makes its own test pass, run the whole test suite to check nothing else broke.",
+        ),
+    ),
+    (
+        (
+            "behavior_edge_case_no_elements",
+            "Test the function on an input with no elements, such as an empty list.",
+        ),
+        (
+            "behavior_edge_case_exactly_one_element",
+            "Test the function on an input with exactly one element, such as a one-item list.",
+        ),
+    ),
+    (
+        (
+            "behavior_try_negative_arguments",
+            "Include negative values among the inputs when testing a numeric function.",
+        ),
+        (
+            "behavior_try_zero_argument",
+            "Include zero among the inputs when testing a numeric function, watching for division by zero.",
+        ),
+    ),
+    (
+        (
+            "behavior_index_error_print_length",
+            "On an IndexError, print the sequence length and the index used to see how far out of range it is.",
+        ),
+        (
+            "behavior_key_error_print_keys",
+            "On a KeyError, print the missing key and the dictionary's actual keys to spot a typo or type mismatch.",
+        ),
+    ),
+    (
+        (
+            "behavior_raise_on_invalid_required_arg",
+            "When a required argument has an invalid value, raise a ValueError whose message names the argument and the bad value.",
+        ),
+        (
+            "behavior_default_for_omitted_optional_arg",
+            "When an optional argument is omitted, fall back to a documented default value instead of failing.",
+        ),
+    ),
+    (
+        (
+            "behavior_unit_test_function_in_isolation",
+            "Test each function on its own with small direct inputs, replacing its collaborators where needed.",
+        ),
+        (
+            "behavior_end_to_end_pipeline_test",
+            "Add at least one test that runs the whole program from real input to final output.",
+        ),
+    ),
+    (
+        (
+            "behavior_insert_temporary_prints",
+            "Insert temporary print statements to see variable values along the failing path.",
+        ),
+        (
+            "behavior_remove_debug_prints_before_done",
+            "Before submitting, delete the temporary debug prints you added while investigating.",
+        ),
+    ),
+    (
+        (
+            "behavior_tolerance_for_float_results",
+            "Compare floating-point results in tests using a tolerance.",
+        ),
+        (
+            "behavior_exact_match_for_integer_results",
+            "Compare integer and string results in tests with exact equality, no tolerance.",
+        ),
+    ),
+    (
+        (
+            "behavior_stub_external_services_in_tests",
+            "In tests, replace calls to network services with a stub that returns fixed data.",
+        ),
+        (
+            "behavior_seed_randomness_in_tests",
+            "In tests of code that uses random numbers, set a fixed seed so the results repeat.",
+        ),
+    ),
+    (
+        (
+            "behavior_open_files_with_context_manager",
+            "Open files with a with statement so they are closed even if an error occurs.",
+        ),
+        (
+            "behavior_check_path_exists_first",
+            "Check that an input path exists before opening it and print a clear message if it does not.",
+        ),
+    ),
+    (
+        (
+            "behavior_measure_runtime_on_max_input",
+            "Measure the running time of the finished program on the largest allowed input.",
+        ),
+        (
+            "behavior_estimate_complexity_before_coding",
+            "Before writing code, estimate the time complexity of the planned algorithm against the input limits to decide whether it can work.",
+        ),
+    ),
+    (
+        (
+            "behavior_range_excludes_upper_bound",
+            "Remember that Python range(a, b) stops before b, so b itself is never produced.",
+        ),
+        (
+            "behavior_randint_includes_upper_bound",
+            "Remember that Python random.randint(a, b) can return b itself, unlike range.",
+        ),
+    ),
+    (
+        (
+            "behavior_floor_division_rounds_down",
+            "Remember that Python's // rounds toward negative infinity, so -7 // 2 is -4.",
+        ),
+        (
+            "behavior_int_cast_truncates_toward_zero",
+            "Remember that int() on a float truncates toward zero, so int(-3.5) is -3.",
+        ),
+    ),
+    (
+        (
+            "behavior_sorted_copy_keeps_original",
+            "Use sorted() to get a sorted copy when the original order is still needed later.",
+        ),
+        (
+            "behavior_sort_in_place_when_order_unneeded",
+            "Use list.sort() to sort in place when the original order is no longer needed, saving memory.",
+        ),
+    ),
+    (
+        (
+            "behavior_deepcopy_nested_structures",
+            "Use copy.deepcopy when copying nested lists or dicts whose inner objects will be modified.",
+        ),
+        (
+            "behavior_shallow_copy_flat_lists",
+            "Use a shallow copy such as list(x) when the list holds only immutable items like numbers.",
+        ),
+    ),
+    (
+        (
+            "behavior_read_exception_message_text",
+            "Read the exception type and message carefully before deciding what to change.",
+        ),
+        (
+            "behavior_locate_raise_site_by_search",
+            "Search the code for the text of an error message to find the line that raises it.",
+        ),
+    ),
+    (
+        (
+            "behavior_catch_specific_exceptions_only",
+            "Catch only the exception types you expect and can handle, never a bare except.",
+        ),
+        (
+            "behavior_chain_exception_on_reraise",
+            "When converting one exception into another, use raise NewError(...) from err so the original cause stays visible.",
+        ),
+    ),
+    (
+        (
+            "behavior_test_error_path_raises",
+            "Write a test that passes invalid input and asserts the specific exception type and message.",
+        ),
+        (
+            "behavior_test_happy_path_value",
+            "Write a test that passes typical valid input and asserts the exact expected return value.",
+        ),
+    ),
+    (
+        (
+            "behavior_test_name_states_expectation",
+            "Name each test after the behaviour it checks, like test_empty_input_returns_zero.",
+        ),
+        (
+            "behavior_one_behavior_per_test",
+            "Keep each test focused on one behaviour, so a failure points to a single cause.",
+        ),
+    ),
+    (
+        (
+            "behavior_function_returns_result",
+            "Make the function return its result instead of printing it.",
+        ),
+        (
+            "behavior_do_not_mutate_arguments",
+            "Make sure the function does not modify the lists or dicts passed in, unless that is its documented purpose.",
+        ),
+    ),
+    (
+        (
+            "behavior_reject_invalid_input_early",
+            "Reject invalid input at the top of the function with a clear error.",
+        ),
+        (
+            "behavior_normalise_input_before_processing",
+            "Normalise valid input before processing it, for example stripping whitespace and lower-casing text.",
+        ),
+    ),
+    (
+        (
+            "behavior_utf8_encoding_when_reading",
+            "Pass encoding='utf-8' explicitly when opening text files for reading.",
+        ),
+        (
+            "behavior_newline_empty_for_csv_writer",
+            "Pass newline='' when opening a file for the csv module's writer, to avoid blank lines between rows.",
+        ),
+    ),
+    (
+        ("behavior_repeated_values_in_tests", "Add test inputs that contain repeated values."),
+        (
+            "behavior_share_denominator_same_subset",
+            "Take a percentage's denominator from the same filtered rows as its numerator.",
+        ),
+    ),
+    (
+        (
+            "behavior_go_to_reported_line",
+            "Open the file and line number named in the error message and read the code there.",
+        ),
+        (
+            "behavior_no_midway_rounding",
+            "Avoid rounding intermediate results; round only the final answer.",
+        ),
+    ),
+    (
+        (
+            "behavior_change_one_thing_per_run",
+            "When debugging, change one thing at a time and rerun after each change.",
+        ),
+        (
+            "behavior_lookup_table_key_unique",
+            "Check that the key of a lookup table is unique before joining on it.",
+        ),
+    ),
+    (
+        (
+            "behavior_none_instead_of_list_default",
+            "Default list parameters to None and create the list inside the function.",
+        ),
+        (
+            "behavior_count_both_endpoints",
+            "When counting integers in a closed range, include both endpoints.",
+        ),
+    ),
+    (
+        (
+            "behavior_run_statement_examples",
+            "Run the code on the examples given in the task statement and compare with the expected outputs.",
+        ),
+        (
+            "behavior_order_by_then_limit",
+            "Use ORDER BY before LIMIT when a query asks for the top rows.",
+        ),
+    ),
+    (
+        (
+            "behavior_build_in_small_increments",
+            "Write the program in small pieces and run it after each piece.",
+        ),
+        (
+            "behavior_group_dates_by_month",
+            "Truncate dates to the month when summarising a table month by month.",
+        ),
+    ),
+    (
+        (
+            "behavior_name_error_check_spelling_scope",
+            "On a NameError, check the spelling of the name and where it is defined.",
+        ),
+        (
+            "behavior_order_of_magnitude_first",
+            "Work out the order of magnitude of the answer before doing the exact arithmetic.",
+        ),
+    ),
+    (
+        (
+            "behavior_heed_runtime_warnings",
+            "Read warnings printed during a run instead of ignoring them.",
+        ),
+        (
+            "behavior_verify_solution_in_equation",
+            "Substitute the solution back into the original equation to verify it.",
+        ),
+    ),
+    (
+        (
+            "behavior_decide_none_argument_handling",
+            "Decide and test what the function does when passed None.",
+        ),
+        (
+            "behavior_consistent_units_before_arithmetic",
+            "Convert all given quantities to the same units before doing arithmetic with them.",
+        ),
+    ),
+    (
+        (
+            "behavior_cut_down_failing_input",
+            "Reduce a failing input step by step until you have the smallest one that still fails.",
+        ),
+        (
+            "behavior_write_down_all_givens",
+            "Start a problem by writing down every given value with its unit.",
+        ),
+    ),
+    (
+        (
+            "behavior_parametrize_edge_inputs",
+            "Use pytest.mark.parametrize to run one test body over a list of edge-case inputs and their expected outputs.",
+        ),
+        (
+            "behavior_exclude_null_rows_before_count_star",
+            "Add WHERE col IS NOT NULL before COUNT(*) when rows missing that column must not be counted.",
+        ),
+    ),
 ]
