@@ -6,8 +6,8 @@ its benchmarks and every other pair file. No program, template or loop produced 
 Topics: arithmetic (order of operations, carrying and borrowing, negative numbers, rounding),
 fractions and decimals, percentages, ratios and proportion, unit conversions (length, mass, volume,
 time, speed, temperature, currency), and money.
-TRAIN_A_SAME holds 51 pairs that state one behaviour twice in other words (names differ);
-TRAIN_A_DIFFERENT holds 51 pairs that must stay apart, about two thirds of them on a shared topic
+TRAIN_A_SAME holds 100 pairs that state one behaviour twice in other words (names differ);
+TRAIN_A_DIFFERENT holds 100 pairs that must stay apart, about two thirds of them on a shared topic
 (inverse operations, two directions of a conversion, a step and its check, same words with another
 meaning) and about one third across topics.
 """
@@ -524,6 +524,484 @@ TRAIN_A_SAME: list[Pair] = [
             "When interest is added to the balance every period, the final amount is P(1 + r)^n rather than P(1 + nr).",
         ),
     ),
+    # --- ratios and proportion ---
+    (
+        (
+            "behavior_sum_ratio_parts",
+            "To divide an amount in a given ratio, add the ratio terms, find one part's value, then multiply by each term.",
+        ),
+        (
+            "behavior_value_per_share",
+            "Splitting 60 in ratio 2:3 means 5 shares in total, each worth 12, so the portions are 24 and 36.",
+        ),
+    ),
+    (
+        (
+            "behavior_simplify_ratio_terms",
+            "Simplify a ratio by dividing every term by their greatest common factor.",
+        ),
+        (
+            "behavior_reduce_ratio_common_factor",
+            "Always reduce ratios like 12:18 to simplest form, 2:3, by cancelling the highest factor the terms share.",
+        ),
+    ),
+    (
+        (
+            "behavior_same_units_in_ratio",
+            "Convert both quantities to the same unit before writing them as a ratio.",
+        ),
+        (
+            "behavior_unify_units_before_comparing",
+            "Before forming a ratio of 50 cm to 2 m, express both in centimetres, because a ratio of mixed units is meaningless.",
+        ),
+    ),
+    (
+        (
+            "behavior_cross_multiply_proportion",
+            "Solve a proportion a/b = x/d by cross multiplying: x = a x d / b.",
+        ),
+        (
+            "behavior_product_of_means_extremes",
+            "When one term of two equal ratios is unknown, set the cross products equal and divide to isolate it.",
+        ),
+    ),
+    (
+        (
+            "behavior_find_single_unit_first",
+            "Use the unitary method: find the value for one unit, then multiply by the required number of units.",
+        ),
+        (
+            "behavior_scale_via_one_item",
+            "If 5 pens cost 4 dollars, first work out the cost of one pen, then scale up to the quantity asked.",
+        ),
+    ),
+    (
+        (
+            "behavior_inverse_product_constant",
+            "For inverse proportion, keep the product of the two quantities constant.",
+        ),
+        (
+            "behavior_workers_times_days_fixed",
+            "When more of one quantity means proportionally less of the other, as with workers and days, use x1 y1 = x2 y2 to find the unknown.",
+        ),
+    ),
+    (
+        (
+            "behavior_decide_direct_or_inverse",
+            "Before setting up a proportion, decide whether the quantities vary directly or inversely.",
+        ),
+        (
+            "behavior_identify_variation_type",
+            "First ask whether increasing one quantity increases or decreases the other, and choose a direct or inverse relation accordingly.",
+        ),
+    ),
+    (
+        (
+            "behavior_keep_ratio_order",
+            "Write the ratio terms in the same order as the quantities are named in the question.",
+        ),
+        (
+            "behavior_order_follows_wording",
+            "A ratio of boys to girls must list boys first; match term order to the phrase so the ratio is not inverted.",
+        ),
+    ),
+    (
+        (
+            "behavior_ratio_part_as_fraction",
+            "Turn a part of a ratio into a fraction of the whole by dividing it by the sum of all terms.",
+        ),
+        (
+            "behavior_share_over_total_parts",
+            "In a 3:5 ratio, the first quantity is 3/8 of the total, since the denominator is the sum of the terms.",
+        ),
+    ),
+    (
+        (
+            "behavior_apply_map_scale",
+            "Multiply a map distance by the scale's real-world factor, then convert the result to a sensible unit.",
+        ),
+        (
+            "behavior_map_to_ground_distance",
+            "With a 1:50000 map, 3 cm on paper is 3 x 50000 = 150000 cm, which is 1.5 km on the ground.",
+        ),
+    ),
+    (
+        (
+            "behavior_area_scale_squared",
+            "When lengths scale by a factor k, scale areas by k squared.",
+        ),
+        (
+            "behavior_square_linear_factor_for_area",
+            "For similar figures, the ratio of areas is the square of the ratio of corresponding sides.",
+        ),
+    ),
+    (
+        (
+            "behavior_clear_fractions_in_ratio",
+            "If a ratio contains fractions, multiply all terms by the common denominator to get whole numbers.",
+        ),
+        (
+            "behavior_whole_number_ratio_terms",
+            "Rewrite 1/2 : 1/3 as 3 : 2 by multiplying both terms by 6, so the ratio uses integers.",
+        ),
+    ),
+    (
+        (
+            "behavior_link_ratios_common_term",
+            "To combine a:b and b:c, scale both so the shared b term matches, then read a:b:c.",
+        ),
+        (
+            "behavior_match_shared_quantity",
+            "When two ratios share a quantity, multiply each so that quantity has equal value in both before merging them into one three-term ratio.",
+        ),
+    ),
+    (
+        (
+            "behavior_ratio_difference_per_part",
+            "When the difference between two shares is given, divide it by the difference of the ratio terms to get one part.",
+        ),
+        (
+            "behavior_gap_over_term_gap",
+            "If A:B is 5:3 and A has 40 more than B, one part is 40 / (5 - 3) = 20.",
+        ),
+    ),
+    (
+        (
+            "behavior_express_unit_rate",
+            "State a rate per single unit of the second quantity, such as kilometres per one hour.",
+        ),
+        (
+            "behavior_normalise_rate_to_one",
+            "Always divide through so the rate's denominator is 1, e.g. 150 words in 3 minutes becomes 50 words per minute.",
+        ),
+    ),
+    (
+        (
+            "behavior_verify_equal_ratios",
+            "After solving a proportion, substitute the answer and confirm both ratios are equal.",
+        ),
+        (
+            "behavior_recheck_proportion_answer",
+            "Put the value you found back into the proportion and check that the two sides now give the same ratio.",
+        ),
+    ),
+    (
+        ("behavior_volume_scale_cubed", "When lengths scale by k, multiply volumes by k cubed."),
+        (
+            "behavior_cube_length_ratio_for_capacity",
+            "For similar solids, the ratio of volumes is the third power of the ratio of matching lengths, so doubling every edge makes the volume eight times larger.",
+        ),
+    ),
+    # --- unit conversions: length, mass, volume, time, speed, temperature, currency ---
+    (
+        (
+            "behavior_larger_to_smaller_multiply",
+            "When converting from a larger unit to a smaller one, multiply by the conversion factor.",
+        ),
+        (
+            "behavior_more_small_units",
+            "Going from a big unit to a small unit gives a bigger number, so multiply, e.g. 3 m = 300 cm.",
+        ),
+    ),
+    (
+        (
+            "behavior_dimensional_analysis_chain",
+            "Write conversions as fractions equal to one and arrange them so unwanted units cancel.",
+        ),
+        (
+            "behavior_cancel_units_as_factors",
+            "Set up each conversion factor so the old unit appears in the denominator and cancels, leaving only the target unit.",
+        ),
+    ),
+    (
+        (
+            "behavior_square_factor_for_area_units",
+            "Convert area units by squaring the length conversion factor: 1 m^2 = 10000 cm^2.",
+        ),
+        (
+            "behavior_area_units_need_factor_squared",
+            "When changing square units, apply the linear factor twice, since each dimension converts separately.",
+        ),
+    ),
+    (
+        (
+            "behavior_cube_factor_for_volume_units",
+            "When converting cubic units, cube the length factor, so 1 m^3 = 1,000,000 cm^3.",
+        ),
+        (
+            "behavior_three_dimensions_three_factors",
+            "For volume in cubed units, multiply by the length conversion factor once per dimension, three times in all.",
+        ),
+    ),
+    (
+        (
+            "behavior_litre_is_thousand_cc",
+            "Use 1 litre = 1000 cm^3 = 1000 mL when moving between capacity and volume.",
+        ),
+        (
+            "behavior_millilitre_equals_cubic_cm",
+            "Treat one millilitre as one cubic centimetre, so a litre is a thousand cubic centimetres.",
+        ),
+    ),
+    (
+        (
+            "behavior_minutes_to_decimal_hours",
+            "Convert minutes to hours by dividing by 60 before using them in a rate formula.",
+        ),
+        (
+            "behavior_no_base_ten_time",
+            "Do not write 1 h 30 min as 1.3 h; divide the minutes by sixty, giving 1.5 h.",
+        ),
+    ),
+    (
+        (
+            "behavior_kmh_to_ms",
+            "Convert km/h to m/s by multiplying by 1000/3600, i.e. dividing by 3.6.",
+        ),
+        (
+            "behavior_speed_divide_three_point_six",
+            "To express a speed given in kilometres per hour in metres per second, divide it by 3.6.",
+        ),
+    ),
+    (
+        ("behavior_celsius_to_fahrenheit", "Convert Celsius to Fahrenheit with F = C x 9/5 + 32."),
+        (
+            "behavior_scale_then_offset_for_f",
+            "For degrees C to degrees F, multiply by 1.8 first and then add 32.",
+        ),
+    ),
+    (
+        ("behavior_kelvin_add_offset", "Convert a Celsius temperature to kelvin by adding 273.15."),
+        (
+            "behavior_absolute_from_celsius",
+            "When a kelvin value is needed from a Celsius reading, shift it up by 273.15 without any scaling.",
+        ),
+    ),
+    (
+        (
+            "behavior_temperature_interval_no_offset",
+            "When converting a temperature difference, apply only the scale factor and not the offset.",
+        ),
+        (
+            "behavior_delta_degrees_scale_only",
+            "A rise of 10 C is a rise of 18 F: for changes in temperature, multiply by 9/5 but do not add 32.",
+        ),
+    ),
+    (
+        (
+            "behavior_rate_units_guide_currency",
+            "Write the exchange rate with units, such as 1.10 USD per EUR, and multiply or divide so the currency units cancel.",
+        ),
+        (
+            "behavior_currency_unit_cancellation",
+            "Treat an exchange rate as a conversion fraction and orient it so the starting currency cancels, leaving the target currency.",
+        ),
+    ),
+    (
+        (
+            "behavior_sanity_check_converted_size",
+            "After a unit conversion, check that a smaller unit gave a larger number and a larger unit a smaller one.",
+        ),
+        (
+            "behavior_direction_check_after_converting",
+            "Confirm a converted value moved the right way: metres to millimetres must grow the number, metres to kilometres must shrink it.",
+        ),
+    ),
+    (
+        (
+            "behavior_inch_is_two_point_five_four_cm",
+            "Use exactly 2.54 cm per inch when converting between inches and centimetres.",
+        ),
+        (
+            "behavior_exact_inch_definition",
+            "For inch to centimetre conversions, multiply by the defined factor 2.54 rather than a rounded 2.5.",
+        ),
+    ),
+    (
+        (
+            "behavior_common_unit_before_adding",
+            "Convert all measurements to one unit before adding or subtracting them.",
+        ),
+        (
+            "behavior_no_mixed_units_in_sum",
+            "Before summing 1.2 kg and 350 g, express both in grams or both in kilograms; adding the raw numbers is wrong.",
+        ),
+    ),
+    (
+        (
+            "behavior_elapsed_time_count_up",
+            "Find elapsed time by counting up to the next full hour, then whole hours, then the remaining minutes.",
+        ),
+        (
+            "behavior_bridge_to_next_hour",
+            "For a duration such as 9:45 to 13:20, count 15 minutes to 10:00, then 3 hours, then 20 minutes.",
+        ),
+    ),
+    (
+        (
+            "behavior_metric_prefix_powers",
+            "Use metric prefixes as powers of ten: kilo 1000, centi 1/100, milli 1/1000.",
+        ),
+        (
+            "behavior_prefix_value_lookup",
+            "When converting within the metric system, replace each prefix by its factor of ten, such as milli meaning one thousandth.",
+        ),
+    ),
+    # --- money ---
+    (
+        (
+            "behavior_work_in_cents",
+            "Convert money amounts to whole cents to avoid decimal errors, then convert back at the end.",
+        ),
+        (
+            "behavior_integer_minor_units",
+            "Do money arithmetic in the smallest currency unit as integers, turning dollars into cents first.",
+        ),
+    ),
+    (
+        (
+            "behavior_money_two_decimals",
+            "Present money answers with exactly two decimal places, e.g. $4.50 not $4.5.",
+        ),
+        (
+            "behavior_format_currency_cents",
+            "Always write a final amount of money to the cent, padding a trailing zero where needed.",
+        ),
+    ),
+    (
+        (
+            "behavior_change_is_paid_minus_cost",
+            "Compute change as the amount handed over minus the total cost.",
+        ),
+        (
+            "behavior_subtract_bill_from_tendered",
+            "When a customer pays with a note larger than the bill, the change due is the note's value less the bill.",
+        ),
+    ),
+    (
+        (
+            "behavior_tax_on_subtotal",
+            "Add up all item prices first, then apply sales tax to the subtotal.",
+        ),
+        (
+            "behavior_sum_then_levy",
+            "Find the pre-tax total of the basket, then calculate the tax once on that total.",
+        ),
+    ),
+    (
+        (
+            "behavior_compare_unit_prices",
+            "To find the better buy, divide each price by its quantity and compare the cost per unit.",
+        ),
+        (
+            "behavior_price_per_gram_deal",
+            "When deciding between a 500 g pack at $3 and a 750 g pack at $4, compare cost per gram, not sticker price.",
+        ),
+    ),
+    (
+        ("behavior_profit_revenue_less_cost", "Compute profit as total revenue minus total cost."),
+        (
+            "behavior_earnings_minus_expenses",
+            "Find the profit by taking everything earned from sales and subtracting everything spent.",
+        ),
+    ),
+    (
+        (
+            "behavior_profit_percent_on_cost",
+            "Express a profit percentage relative to the cost price.",
+        ),
+        (
+            "behavior_markup_base_cost_price",
+            "When a problem asks for percentage profit, divide the profit by what the seller paid, not by the selling price.",
+        ),
+    ),
+    (
+        (
+            "behavior_quantity_times_price",
+            "Find the cost of several identical items by multiplying the unit price by the number of items.",
+        ),
+        (
+            "behavior_repeat_price_by_count",
+            "For 7 tickets at $12.50 each, multiply 12.50 by 7 rather than adding the price seven times.",
+        ),
+    ),
+    (
+        (
+            "behavior_overtime_rate_extra_hours",
+            "Pay only the hours beyond the threshold at the overtime rate, with the normal hours at the base rate.",
+        ),
+        (
+            "behavior_split_regular_and_overtime",
+            "Split worked hours into regular hours up to the limit and overtime above it, paying each group at its own rate.",
+        ),
+    ),
+    (
+        (
+            "behavior_track_running_balance",
+            "Keep a running balance: subtract each expense from the remaining amount in order.",
+        ),
+        (
+            "behavior_update_balance_each_purchase",
+            "After every purchase in a spending problem, write the money left so the next step starts from the current balance.",
+        ),
+    ),
+    (
+        (
+            "behavior_coin_value_times_count",
+            "Total a pile of coins by multiplying each coin value by how many there are and adding the results.",
+        ),
+        (
+            "behavior_sum_by_denomination",
+            "Group coins by denomination, find each group's value, then add the group values.",
+        ),
+    ),
+    (
+        (
+            "behavior_split_bill_evenly",
+            "To share a bill equally, divide the total including any tip by the number of people.",
+        ),
+        (
+            "behavior_per_head_share",
+            "Each person's share of a group bill is the full amount, tip included, divided among all the diners.",
+        ),
+    ),
+    (
+        (
+            "behavior_tax_after_discount",
+            "Apply the discount first, then compute tax on the reduced price.",
+        ),
+        (
+            "behavior_discounted_price_is_tax_base",
+            "Sales tax is charged on what the customer actually pays, so take the discount off before adding tax.",
+        ),
+    ),
+    (
+        (
+            "behavior_consistent_money_units",
+            "Keep all amounts in the same currency unit, dollars or cents, throughout a calculation.",
+        ),
+        (
+            "behavior_no_mixing_dollars_cents",
+            "Do not combine 75 cents and $2 as 77; express both in dollars or both in cents first.",
+        ),
+    ),
+    (
+        ("behavior_round_money_to_cent", "Round a computed money amount to the nearest cent."),
+        (
+            "behavior_nearest_hundredth_currency",
+            "When a price calculation gives more than two decimal places, round it to the nearest hundredth of the currency unit.",
+        ),
+    ),
+    (
+        (
+            "behavior_verify_change_by_adding",
+            "Check the change by adding it to the price; the sum must equal the amount paid.",
+        ),
+        (
+            "behavior_add_back_change_check",
+            "Confirm change is right by adding it back onto the cost and seeing that you reach the amount tendered.",
+        ),
+    ),
 ]
 
 TRAIN_A_DIFFERENT: list[Pair] = [
@@ -1024,5 +1502,450 @@ TRAIN_A_DIFFERENT: list[Pair] = [
             "behavior_negative_times_negative",
             "Treat the product of two negative numbers as positive.",
         ),
+    ),
+    # --- ratios and proportion ---
+    (
+        (
+            "behavior_direct_proportion_scale_same_way",
+            "If two quantities are directly proportional, scale the unknown by the same factor as the known quantity changed.",
+        ),
+        (
+            "behavior_inverse_proportion_scale_opposite",
+            "If two quantities are inversely proportional, scale the unknown by the reciprocal of the factor the known quantity changed by.",
+        ),
+    ),
+    (
+        (
+            "behavior_area_ratio_square",
+            "For similar shapes, take the area ratio as the square of the length ratio.",
+        ),
+        (
+            "behavior_volume_ratio_cube",
+            "For similar solids, take the volume ratio as the cube of the length ratio.",
+        ),
+    ),
+    (
+        (
+            "behavior_map_distance_to_real",
+            "To get a real distance from a map, multiply the map distance by the scale denominator.",
+        ),
+        (
+            "behavior_real_distance_to_map",
+            "To draw a real distance on a map, divide the real distance by the scale denominator.",
+        ),
+    ),
+    (
+        (
+            "behavior_ratio_split_known_total",
+            "When the total is known, divide it by the sum of the ratio terms to find one part.",
+        ),
+        (
+            "behavior_ratio_from_known_share",
+            "When one person's share is known, divide it by that person's ratio term to find one part.",
+        ),
+    ),
+    (
+        (
+            "behavior_part_to_part_ratio",
+            "For a ratio between two groups, compare one group's count directly with the other group's count.",
+        ),
+        (
+            "behavior_part_to_whole_fraction",
+            "For a group's fraction of the whole, divide its count by the total of all groups.",
+        ),
+    ),
+    (
+        (
+            "behavior_solve_proportion_cross_multiply",
+            "Find the missing term of a proportion by cross multiplying and dividing.",
+        ),
+        (
+            "behavior_check_proportion_substitute",
+            "Check a proportion's answer by substituting it back and confirming both ratios simplify to the same value.",
+        ),
+    ),
+    (
+        (
+            "behavior_rate_output_per_time",
+            "To get a production rate, divide the number of items made by the time taken.",
+        ),
+        (
+            "behavior_rate_time_per_item",
+            "To get the time per item, divide the time taken by the number of items made.",
+        ),
+    ),
+    (
+        (
+            "behavior_ratio_order_as_asked",
+            "Write the ratio terms in the order the question names the quantities.",
+        ),
+        (
+            "behavior_ratio_lowest_terms",
+            "Write the ratio terms reduced by their greatest common factor.",
+        ),
+    ),
+    (
+        (
+            "behavior_merge_ratios_shared_term",
+            "To combine a:b and b:c, scale both ratios so the shared term matches.",
+        ),
+        (
+            "behavior_scale_ratio_to_target_term",
+            "When one term of a ratio is given as an actual amount, multiply the whole ratio by the factor that produces that amount.",
+        ),
+    ),
+    (
+        (
+            "behavior_ratio_part_from_difference",
+            "When the difference between two shares is given, divide it by the difference of their ratio terms.",
+        ),
+        (
+            "behavior_ratio_part_from_sum",
+            "When the sum of two shares is given, divide it by the sum of their ratio terms.",
+        ),
+    ),
+    (
+        (
+            "behavior_find_constant_k",
+            "Find the constant of proportionality by dividing y by x from a known pair.",
+        ),
+        (
+            "behavior_predict_with_constant_k",
+            "Predict an unknown y by multiplying the given x by the constant of proportionality.",
+        ),
+    ),
+    (
+        (
+            "behavior_unitary_method_one_unit",
+            "Find the value of one unit first, then multiply to get the required amount.",
+        ),
+        (
+            "behavior_tenths_rounding",
+            "Round to one decimal place by looking at the hundredths digit.",
+        ),
+    ),
+    (
+        (
+            "behavior_same_units_before_ratio",
+            "Express both quantities in the same unit before forming a ratio.",
+        ),
+        (
+            "behavior_subtract_negative_means_add",
+            "Treat subtracting a negative number as adding a positive one.",
+        ),
+    ),
+    (
+        (
+            "behavior_ratio_as_fraction_of_total",
+            "Express a ratio term as a fraction of the total by dividing by the sum of the terms.",
+        ),
+        ("behavior_sales_tax_added", "Add sales tax to the pre-tax price to get the amount paid."),
+    ),
+    (
+        (
+            "behavior_workers_days_product",
+            "For work problems, the number of workers times days stays constant for the same job.",
+        ),
+        ("behavior_celsius_to_kelvin_add", "Add 273.15 to a Celsius temperature to get kelvin."),
+    ),
+    (
+        (
+            "behavior_scale_drawing_multiply",
+            "Multiply lengths on a scale drawing by the scale factor to get actual lengths.",
+        ),
+        (
+            "behavior_percent_decrease_factor",
+            "Multiply by one minus the rate to decrease an amount by a percentage.",
+        ),
+    ),
+    (
+        (
+            "behavior_ratio_integers_clear_decimals",
+            "Multiply all ratio terms by a power of ten to remove decimals.",
+        ),
+        (
+            "behavior_mixed_number_improper",
+            "Convert a mixed number into an improper fraction before dividing.",
+        ),
+    ),
+    # --- unit conversions: length, mass, volume, time, speed, temperature, currency ---
+    (
+        (
+            "behavior_c_to_f_multiply_add",
+            "Convert Celsius to Fahrenheit: multiply by 9/5, then add 32.",
+        ),
+        (
+            "behavior_f_to_c_subtract_multiply",
+            "Convert Fahrenheit to Celsius: subtract 32, then multiply by 5/9.",
+        ),
+    ),
+    (
+        ("behavior_kmh_into_ms_divide", "To change a speed in km/h into m/s, divide by 3.6."),
+        ("behavior_ms_into_kmh_multiply", "To change a speed in m/s into km/h, multiply by 3.6."),
+    ),
+    (
+        (
+            "behavior_convert_temperature_reading",
+            "To convert a temperature reading from Celsius to Fahrenheit, multiply by 9/5 and add 32.",
+        ),
+        (
+            "behavior_convert_temperature_change",
+            "To convert a temperature change from Celsius to Fahrenheit, multiply by 9/5 and do not add 32.",
+        ),
+    ),
+    (
+        (
+            "behavior_linear_units_single_factor",
+            "Convert lengths with the conversion factor applied once: 1 m = 100 cm.",
+        ),
+        (
+            "behavior_square_units_factor_squared",
+            "Convert areas with the conversion factor squared: 1 m^2 = 10,000 cm^2.",
+        ),
+    ),
+    (
+        (
+            "behavior_big_to_small_unit_multiply",
+            "When converting to a smaller unit, multiply by the conversion factor.",
+        ),
+        (
+            "behavior_small_to_big_unit_divide",
+            "When converting to a larger unit, divide by the conversion factor.",
+        ),
+    ),
+    (
+        (
+            "behavior_speed_is_distance_over_time",
+            "Find average speed by dividing the total distance by the total time.",
+        ),
+        (
+            "behavior_time_is_distance_over_speed",
+            "Find travel time by dividing the distance by the speed.",
+        ),
+    ),
+    (
+        (
+            "behavior_average_speed_total_over_total",
+            "For a multi-leg trip, compute average speed as total distance over total time, not the mean of the leg speeds.",
+        ),
+        (
+            "behavior_leg_time_from_leg_speed",
+            "For each leg of a trip, compute its time as that leg's distance divided by that leg's speed.",
+        ),
+    ),
+    (
+        ("behavior_minutes_into_hours", "Convert a number of minutes to hours by dividing by 60."),
+        (
+            "behavior_hours_into_minutes",
+            "Convert a number of hours to minutes by multiplying by 60.",
+        ),
+    ),
+    (
+        (
+            "behavior_home_to_foreign_multiply_rate",
+            "With a rate quoted as foreign units per home unit, convert home currency to foreign by multiplying by the rate.",
+        ),
+        (
+            "behavior_foreign_to_home_divide_rate",
+            "With a rate quoted as foreign units per home unit, convert foreign currency to home by dividing by the rate.",
+        ),
+    ),
+    (
+        (
+            "behavior_apply_conversion_factor",
+            "Convert the value by multiplying by the factor that cancels the starting unit.",
+        ),
+        (
+            "behavior_check_conversion_direction",
+            "After converting, check that the number grew when moving to a smaller unit and shrank when moving to a larger one.",
+        ),
+    ),
+    (
+        (
+            "behavior_litre_water_kilogram",
+            "For water, take 1 litre as having a mass of 1 kilogram when converting volume to mass.",
+        ),
+        (
+            "behavior_litre_to_cubic_centimetres",
+            "Convert litres to cubic centimetres by multiplying by 1000.",
+        ),
+    ),
+    (
+        ("behavior_inch_to_cm_factor", "Multiply a length in inches by 2.54 to get centimetres."),
+        (
+            "behavior_lcd_for_fraction_sums",
+            "Use the least common denominator when adding fractions.",
+        ),
+    ),
+    (
+        ("behavior_cubic_units_cube_factor", "Cube the length factor when converting cubic units."),
+        (
+            "behavior_change_due_subtraction",
+            "Subtract the cost from the amount paid to find the change.",
+        ),
+    ),
+    (
+        (
+            "behavior_elapsed_time_over_noon",
+            "When a duration crosses noon or midnight, split it at that point and add the parts.",
+        ),
+        (
+            "behavior_ratio_terms_sum_first",
+            "Add the ratio terms first to find how many equal parts there are.",
+        ),
+    ),
+    (
+        (
+            "behavior_metric_prefix_factor",
+            "Replace a metric prefix with its power of ten when converting.",
+        ),
+        (
+            "behavior_percentage_of_amount_multiply",
+            "Multiply the amount by the rate over 100 to find a percentage of it.",
+        ),
+    ),
+    (
+        ("behavior_pounds_to_kilograms", "Convert pounds to kilograms by multiplying by 0.4536."),
+        (
+            "behavior_order_ops_brackets_first",
+            "Work out brackets first when evaluating an expression.",
+        ),
+    ),
+    # --- money ---
+    (
+        (
+            "behavior_selling_price_from_cost",
+            "Find the selling price by multiplying the cost price by one plus the profit rate.",
+        ),
+        (
+            "behavior_cost_price_from_selling",
+            "Find the cost price by dividing the selling price by one plus the profit rate.",
+        ),
+    ),
+    (
+        (
+            "behavior_add_tax_to_net",
+            "To get a tax-inclusive price from a net price, multiply by one plus the tax rate.",
+        ),
+        (
+            "behavior_extract_tax_from_gross",
+            "To get the tax contained in a tax-inclusive price, divide the price by one plus the rate and subtract the result from the price.",
+        ),
+    ),
+    (
+        (
+            "behavior_compute_change_given",
+            "Compute the change by subtracting the total cost from the amount paid.",
+        ),
+        (
+            "behavior_check_change_adds_back",
+            "Check the change by adding it to the total cost and confirming the sum equals the amount paid.",
+        ),
+    ),
+    (
+        (
+            "behavior_unit_price_divide",
+            "Find the price of one item by dividing the total cost by the number of items.",
+        ),
+        (
+            "behavior_total_cost_multiply",
+            "Find the total cost by multiplying the price of one item by the number of items.",
+        ),
+    ),
+    (
+        (
+            "behavior_split_equally_among_diners",
+            "When diners share a bill equally, divide the total by the number of diners.",
+        ),
+        (
+            "behavior_split_by_what_each_ordered",
+            "When diners pay for what they ordered, give each the cost of their own items plus a proportional share of tax and tip.",
+        ),
+    ),
+    (
+        ("behavior_round_to_nearest_cent", "Round a money result to the nearest cent."),
+        (
+            "behavior_round_up_to_whole_dollar",
+            "When a payment must be in whole dollars and must cover the cost, round the amount up to the next dollar.",
+        ),
+    ),
+    (
+        (
+            "behavior_regular_pay_base_rate",
+            "Pay hours up to the weekly threshold at the base hourly rate.",
+        ),
+        (
+            "behavior_overtime_pay_premium",
+            "Pay hours beyond the weekly threshold at the overtime rate, such as 1.5 times the base rate.",
+        ),
+    ),
+    (
+        (
+            "behavior_revenue_price_times_units",
+            "Compute revenue as the selling price times the number of units sold.",
+        ),
+        ("behavior_profit_revenue_minus_costs", "Compute profit as revenue minus all costs."),
+    ),
+    (
+        (
+            "behavior_money_left_subtract",
+            "Find the money left by subtracting total spending from the starting amount.",
+        ),
+        ("behavior_total_spent_add", "Find the total spent by adding the cost of every purchase."),
+    ),
+    (
+        (
+            "behavior_tip_on_pretax_subtotal",
+            "Compute the tip as a percentage of the pre-tax subtotal.",
+        ),
+        (
+            "behavior_tip_on_after_tax_total",
+            "Compute the tip as a percentage of the after-tax total.",
+        ),
+    ),
+    (
+        ("behavior_dollars_to_cents", "Multiply an amount in dollars by 100 to get cents."),
+        ("behavior_cents_to_dollars", "Divide an amount in cents by 100 to get dollars."),
+    ),
+    (
+        (
+            "behavior_coin_totals_by_type",
+            "Multiply each coin value by its count and add the results.",
+        ),
+        (
+            "behavior_decimal_point_shift_divide",
+            "Move both decimal points until the divisor is whole before dividing.",
+        ),
+    ),
+    (
+        (
+            "behavior_better_buy_unit_price",
+            "Compare cost per unit to decide which pack is the better buy.",
+        ),
+        (
+            "behavior_kelvin_never_negative",
+            "Kelvin temperatures are never negative, so a negative kelvin result signals an error.",
+        ),
+    ),
+    (
+        ("behavior_discount_before_tax", "Take the discount off before computing the tax."),
+        (
+            "behavior_estimate_to_check_magnitude",
+            "Round operands and estimate to check that the answer has the right size.",
+        ),
+    ),
+    (
+        ("behavior_money_answer_two_places", "Give money answers to two decimal places."),
+        (
+            "behavior_similar_triangles_side_ratio",
+            "Use equal ratios of corresponding sides to find a missing side of similar triangles.",
+        ),
+    ),
+    (
+        (
+            "behavior_running_balance_each_purchase",
+            "Update the remaining balance after each purchase.",
+        ),
+        ("behavior_fraction_lowest_terms", "Reduce a fraction to lowest terms."),
     ),
 ]
