@@ -1024,4 +1024,993 @@ TRAIN_B_SAME: list[Pair] = [
     ),
 ]
 
-TRAIN_B_DIFFERENT: list[Pair] = []
+TRAIN_B_DIFFERENT: list[Pair] = [
+    # --- word problems ---
+    (
+        (
+            "behavior_sum_rates_working_together",
+            "When two machines work on the same job at once, add their rates to get the combined rate.",
+        ),
+        (
+            "behavior_difference_rates_opposing",
+            "When one pipe fills a tank while another empties it, subtract the emptying rate from the filling rate.",
+        ),
+    ),
+    (
+        (
+            "behavior_same_direction_relative_speed",
+            "When one vehicle chases another in the same direction, use the difference of their speeds as the rate at which the gap closes.",
+        ),
+        (
+            "behavior_opposite_direction_relative_speed",
+            "When two vehicles move apart in opposite directions, use the sum of their speeds as the rate at which the gap grows.",
+        ),
+    ),
+    (
+        (
+            "behavior_kmh_to_ms",
+            "Convert a speed from km per hour to metres per second by multiplying by 5/18.",
+        ),
+        (
+            "behavior_ms_to_kmh",
+            "Convert a speed from metres per second to km per hour by multiplying by 18/5.",
+        ),
+    ),
+    (
+        (
+            "behavior_percent_change_over_original",
+            "Compute a percent change as the difference divided by the original value, times 100.",
+        ),
+        (
+            "behavior_find_original_before_increase",
+            "To recover a price before a p percent increase, divide the new price by (1 + p/100) rather than subtracting p percent.",
+        ),
+    ),
+    (
+        (
+            "behavior_age_difference_constant",
+            "Use the fact that the difference between two people's ages stays the same over time.",
+        ),
+        (
+            "behavior_age_ratio_changes",
+            "Do not assume the ratio of two people's ages stays fixed; recompute the ratio at each time point from the actual ages.",
+        ),
+    ),
+    (
+        (
+            "behavior_final_concentration_of_blend",
+            "To find the concentration after mixing two solutions, divide the total pure substance by the total volume.",
+        ),
+        (
+            "behavior_water_to_dilute",
+            "To find how much water to add to reach a lower concentration, keep the solute fixed, solve for the new total volume, then subtract the old volume.",
+        ),
+    ),
+    (
+        (
+            "behavior_solve_meeting_time",
+            "Set the sum of the distances covered by two approaching travellers equal to their initial separation and solve for the time.",
+        ),
+        (
+            "behavior_check_meeting_positions",
+            "After finding a meeting time, compute where each traveller is at that time and confirm they are at the same point.",
+        ),
+    ),
+    (
+        (
+            "behavior_time_from_distance_speed",
+            "Find the travel time by dividing the distance by the speed.",
+        ),
+        (
+            "behavior_distance_from_speed_time",
+            "Find the distance travelled by multiplying the speed by the time spent moving.",
+        ),
+    ),
+    (
+        (
+            "behavior_inverse_proportion_workers",
+            "When more workers share a fixed job, the days needed fall in inverse proportion: workers times days stays constant.",
+        ),
+        (
+            "behavior_direct_proportion_cost",
+            "When buying more units at a fixed price, the cost rises in direct proportion: cost divided by units stays constant.",
+        ),
+    ),
+    (
+        (
+            "behavior_simple_interest_linear",
+            "For simple interest, add the same interest amount each year, computed on the original principal only.",
+        ),
+        (
+            "behavior_compound_interest_growth",
+            "For compound interest, multiply the balance by (1 + r) each period, so interest is earned on earlier interest.",
+        ),
+    ),
+    (
+        (
+            "behavior_downstream_speed_sum",
+            "For a boat moving with the current, add the current's speed to the boat's still-water speed.",
+        ),
+        (
+            "behavior_upstream_speed_difference",
+            "For a boat moving against the current, subtract the current's speed from the boat's still-water speed.",
+        ),
+    ),
+    (
+        (
+            "behavior_units_consistent_rates",
+            "Convert all rates to the same time unit before adding or comparing them.",
+        ),
+        (
+            "behavior_triangle_inequality_check",
+            "Check that any two sides of a proposed triangle sum to more than the third before accepting the triangle.",
+        ),
+    ),
+    (
+        (
+            "behavior_work_backwards_from_end",
+            "When a story gives the final amount after a sequence of steps, undo the steps in reverse order to find the starting amount.",
+        ),
+        (
+            "behavior_range_after_sorting",
+            "Sort the data first so the minimum and maximum can be read off when computing the range.",
+        ),
+    ),
+    (
+        (
+            "behavior_profit_on_cost_price",
+            "Compute percentage profit relative to the cost price, not the selling price.",
+        ),
+        (
+            "behavior_probability_tree_branches",
+            "Draw a tree diagram for multi-stage experiments and multiply along the branches to get each path's probability.",
+        ),
+    ),
+    (
+        (
+            "behavior_ages_system_two_statements",
+            "Turn each age statement into its own equation and solve the two equations together.",
+        ),
+        (
+            "behavior_even_odd_sum_rule",
+            "Use that the sum of two odd numbers is even when reasoning about parity.",
+        ),
+    ),
+    (
+        (
+            "behavior_estimate_answer_magnitude",
+            "Estimate a rough answer before computing so you can spot results that are off by a factor of ten.",
+        ),
+        (
+            "behavior_arrange_books_shelf",
+            "Count the orderings of n distinct objects in a row as n factorial.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_mixture_between_parts",
+            "Check that a mixture's computed concentration lies between the concentrations of the solutions mixed; otherwise redo the setup.",
+        ),
+        (
+            "behavior_solve_quadratic_by_formula",
+            "When a quadratic does not factor easily, use x = (-b plus or minus sqrt(b^2 - 4ac)) / (2a).",
+        ),
+    ),
+    # --- algebra and equations ---
+    (
+        (
+            "behavior_expand_brackets",
+            "Multiply out brackets, distributing each term, to write a product as a sum of terms.",
+        ),
+        (
+            "behavior_factor_into_brackets",
+            "Rewrite a sum of terms as a product by finding common factors or a factorisation pattern.",
+        ),
+    ),
+    (
+        (
+            "behavior_read_slope_from_form",
+            "In y = mx + b, read the slope as the coefficient m of x.",
+        ),
+        (
+            "behavior_read_intercept_from_form",
+            "In y = mx + b, read the y-intercept as the constant b, the value of y when x is 0.",
+        ),
+    ),
+    (
+        (
+            "behavior_parallel_equal_slopes",
+            "Give a line parallel to a given line the same slope as that line.",
+        ),
+        (
+            "behavior_perpendicular_negative_reciprocal",
+            "Give a line perpendicular to a given line the negative reciprocal of that line's slope.",
+        ),
+    ),
+    (
+        (
+            "behavior_substitution_method_system",
+            "Solve one equation of a system for one variable and substitute that expression into the other equation.",
+        ),
+        (
+            "behavior_check_solution_both_equations",
+            "After solving a system, substitute the pair of values into both original equations to confirm each holds.",
+        ),
+    ),
+    (
+        (
+            "behavior_power_of_power_multiply",
+            "When raising a power to another power, keep the base and multiply the exponents.",
+        ),
+        (
+            "behavior_divide_powers_subtract",
+            "When dividing powers with the same base, keep the base and subtract the exponents.",
+        ),
+    ),
+    (
+        (
+            "behavior_abs_equation_two_cases",
+            "Solve |x - a| = k by solving x - a = k and x - a = -k separately.",
+        ),
+        (
+            "behavior_abs_less_than_between",
+            "Solve |x - a| < k by writing the double inequality -k < x - a < k.",
+        ),
+    ),
+    (
+        (
+            "behavior_difference_of_squares",
+            "Factor an expression of the form a^2 - b^2 as (a - b)(a + b).",
+        ),
+        (
+            "behavior_perfect_square_trinomial",
+            "Factor an expression of the form a^2 + 2ab + b^2 as (a + b)^2.",
+        ),
+    ),
+    (
+        (
+            "behavior_compose_inner_first",
+            "To evaluate f(g(x)), compute g(x) first and then apply f to the result.",
+        ),
+        (
+            "behavior_find_inverse_swap",
+            "To find an inverse function, swap x and y in y = f(x) and solve for y.",
+        ),
+    ),
+    (
+        (
+            "behavior_vertex_x_formula",
+            "Find the x-coordinate of a parabola's vertex with x = -b / (2a).",
+        ),
+        (
+            "behavior_parabola_x_intercepts",
+            "Find where a parabola crosses the x-axis by setting y = 0 and solving the quadratic.",
+        ),
+    ),
+    (
+        (
+            "behavior_sum_of_roots",
+            "For ax^2 + bx + c = 0, get the sum of the roots directly as -b/a without solving.",
+        ),
+        (
+            "behavior_product_of_roots",
+            "For ax^2 + bx + c = 0, get the product of the roots directly as c/a without solving.",
+        ),
+    ),
+    (
+        (
+            "behavior_log_product_to_sum",
+            "Rewrite the log of a product as the sum of the logs of the factors.",
+        ),
+        (
+            "behavior_log_to_exponential_form",
+            "Convert log_b(x) = y into b^y = x to solve for the unknown.",
+        ),
+    ),
+    (
+        (
+            "behavior_cross_multiply_proportion",
+            "Solve a proportion a/b = c/d by cross-multiplying to get ad = bc.",
+        ),
+        (
+            "behavior_stem_leaf_read_keys",
+            "Read the key of a stem-and-leaf plot before converting leaves into data values.",
+        ),
+    ),
+    (
+        (
+            "behavior_substitute_given_values",
+            "Substitute the given numerical values for the variables and evaluate following the order of operations.",
+        ),
+        (
+            "behavior_circle_area_formula",
+            "Compute the area of a circle as pi times the radius squared.",
+        ),
+    ),
+    (
+        (
+            "behavior_isolate_square_before_root",
+            "Isolate the squared term before taking square roots, and include both the positive and the negative root.",
+        ),
+        (
+            "behavior_count_handshakes_pairs",
+            "Count handshakes among n people as n choose 2, since each handshake is an unordered pair.",
+        ),
+    ),
+    (
+        (
+            "behavior_graph_to_check_intersection",
+            "Sketch both graphs to see roughly where they intersect before solving the system algebraically.",
+        ),
+        (
+            "behavior_divisibility_by_5",
+            "Treat a number as divisible by 5 exactly when its last digit is 0 or 5.",
+        ),
+    ),
+    (
+        (
+            "behavior_arithmetic_sequence_nth",
+            "Find the nth term of an arithmetic sequence as the first term plus (n - 1) times the common difference.",
+        ),
+        (
+            "behavior_mode_highest_frequency",
+            "Identify the mode as the value that appears most often in the data.",
+        ),
+    ),
+    (
+        (
+            "behavior_geometric_sequence_ratio",
+            "Find the common ratio of a geometric sequence by dividing any term by the term before it.",
+        ),
+        (
+            "behavior_angle_sum_polygon",
+            "Find the sum of the interior angles of an n-sided polygon as (n - 2) times 180 degrees.",
+        ),
+    ),
+    # --- geometry and measurement ---
+    (
+        (
+            "behavior_rectangle_area_product",
+            "Compute a rectangle's area by multiplying its length by its width.",
+        ),
+        (
+            "behavior_rectangle_perimeter_sum",
+            "Compute a rectangle's perimeter as twice the sum of its length and width.",
+        ),
+    ),
+    (
+        (
+            "behavior_circumference_two_pi_r",
+            "Use 2 pi r for the distance around a circle, for example the length of fence around a round garden.",
+        ),
+        (
+            "behavior_circle_area_pi_r_squared",
+            "Use pi r^2 for the region inside a circle, for example the amount of grass seed for a round lawn.",
+        ),
+    ),
+    (
+        (
+            "behavior_box_volume_lwh",
+            "Find how much a box holds by multiplying its length, width and height.",
+        ),
+        (
+            "behavior_box_surface_area",
+            "Find how much material covers a box by adding the areas of its six faces, 2(lw + lh + wh).",
+        ),
+    ),
+    (
+        (
+            "behavior_compute_side_pythagoras",
+            "Use a^2 + b^2 = c^2 to compute an unknown side length of a triangle already known to be right-angled.",
+        ),
+        (
+            "behavior_test_right_angle_converse",
+            "To decide whether a triangle with three given sides is right-angled, check whether the square of the longest side equals the sum of the other two squares.",
+        ),
+    ),
+    (
+        (
+            "behavior_degrees_to_radians",
+            "Convert an angle from degrees to radians by multiplying by pi/180.",
+        ),
+        (
+            "behavior_radians_to_degrees",
+            "Convert an angle from radians to degrees by multiplying by 180/pi.",
+        ),
+    ),
+    (
+        (
+            "behavior_regular_interior_angle",
+            "Find each interior angle of a regular n-gon as (n - 2) * 180 / n degrees.",
+        ),
+        (
+            "behavior_regular_exterior_angle",
+            "Find each exterior angle of a regular n-gon as 360 / n degrees.",
+        ),
+    ),
+    (
+        (
+            "behavior_volume_scales_cube",
+            "When all lengths of a solid are multiplied by k, multiply its volume by k cubed.",
+        ),
+        (
+            "behavior_surface_scales_square",
+            "When all lengths of a solid are multiplied by k, multiply its surface area by k squared.",
+        ),
+    ),
+    (
+        (
+            "behavior_add_parts_for_total_area",
+            "For a figure made by joining shapes together, add the areas of the parts.",
+        ),
+        (
+            "behavior_subtract_hole_for_shaded",
+            "For a shaded region left after cutting one shape out of another, subtract the inner area from the outer area.",
+        ),
+    ),
+    (
+        (
+            "behavior_arc_length_fraction",
+            "Find an arc's length as the central angle over 360 times the circumference.",
+        ),
+        (
+            "behavior_sector_area_fraction",
+            "Find a sector's area as the central angle over 360 times the area of the whole circle.",
+        ),
+    ),
+    (
+        (
+            "behavior_midpoint_average_coords",
+            "Find the midpoint of a segment by averaging the x-coordinates and averaging the y-coordinates of its endpoints.",
+        ),
+        (
+            "behavior_segment_length_coords",
+            "Find the length of a segment as the square root of the squared x-difference plus the squared y-difference.",
+        ),
+    ),
+    (
+        ("behavior_cylinder_volume", "Compute a cylinder's volume as pi r^2 h."),
+        (
+            "behavior_cone_volume_third",
+            "Compute a cone's volume as one third of pi r^2 h, a third of the cylinder with the same base and height.",
+        ),
+    ),
+    (
+        (
+            "behavior_vertical_angles_equal",
+            "When two lines cross, set the vertically opposite angles equal.",
+        ),
+        (
+            "behavior_lcm_common_denominator",
+            "Add fractions by rewriting them over the lcm of their denominators.",
+        ),
+    ),
+    (
+        (
+            "behavior_parallelogram_area",
+            "Compute a parallelogram's area as base times perpendicular height, not base times slanted side.",
+        ),
+        (
+            "behavior_sample_without_replacement_count",
+            "Count ordered draws of k items without replacement from n as n(n-1)...(n-k+1).",
+        ),
+    ),
+    (
+        (
+            "behavior_isosceles_base_angles",
+            "In an isosceles triangle, set the two base angles equal.",
+        ),
+        (
+            "behavior_interest_rate_decimal",
+            "Convert a percentage interest rate to a decimal before using it in a formula.",
+        ),
+    ),
+    (
+        (
+            "behavior_trapezoid_area",
+            "Compute a trapezoid's area as the average of the parallel sides times the height.",
+        ),
+        (
+            "behavior_mean_absolute_deviation",
+            "Find the mean absolute deviation by averaging the absolute distances of the values from the mean.",
+        ),
+    ),
+    (
+        (
+            "behavior_inscribed_angle_half",
+            "Take an inscribed angle as half the central angle that subtends the same arc.",
+        ),
+        (
+            "behavior_solve_linear_by_balancing",
+            "Solve a one-variable linear equation by performing the same operation on both sides.",
+        ),
+    ),
+    (
+        ("behavior_cube_volume_side_cubed", "Compute a cube's volume by cubing its edge length."),
+        (
+            "behavior_percent_to_fraction",
+            "Convert a percentage to a fraction over 100 and simplify before multiplying.",
+        ),
+    ),
+    # --- number theory ---
+    (
+        (
+            "behavior_gcd_for_largest_tile",
+            "To find the largest square tile that exactly covers a rectangular floor, take the gcd of the floor's side lengths.",
+        ),
+        (
+            "behavior_lcm_for_smallest_square",
+            "To find the smallest square that identical rectangular tiles can form, take the lcm of the tile's side lengths.",
+        ),
+    ),
+    (
+        (
+            "behavior_nine_test_digit_sum",
+            "Test divisibility by 9 by checking whether the digit sum is a multiple of 9.",
+        ),
+        (
+            "behavior_eleven_alternating_sum",
+            "Test divisibility by 11 by checking whether the alternating sum of the digits is a multiple of 11.",
+        ),
+    ),
+    (
+        (
+            "behavior_eight_last_three_digits",
+            "Test divisibility by 8 using only the number formed by the last three digits.",
+        ),
+        (
+            "behavior_two_last_digit_even",
+            "Test divisibility by 2 by checking whether the last digit is even.",
+        ),
+    ),
+    (
+        (
+            "behavior_number_of_divisors",
+            "Find how many divisors n has by multiplying together one more than each prime exponent.",
+        ),
+        (
+            "behavior_sum_of_divisors",
+            "Find the sum of the divisors of n by multiplying, over each prime power p^a, the sums 1 + p + ... + p^a.",
+        ),
+    ),
+    (
+        (
+            "behavior_factor_tree_split",
+            "Build a prime factorisation by repeatedly dividing by the smallest prime that divides the current number.",
+        ),
+        (
+            "behavior_multiply_factors_back",
+            "After finding a prime factorisation, multiply the factors together to confirm they give the original number.",
+        ),
+    ),
+    (
+        (
+            "behavior_nonnegative_remainder",
+            "When a computed remainder is negative, add the divisor to bring it into the range 0 to d - 1.",
+        ),
+        (
+            "behavior_remainder_of_product",
+            "Find the remainder of a product by multiplying the remainders of the factors and reducing again.",
+        ),
+    ),
+    (
+        (
+            "behavior_sieve_for_many_primes",
+            "To list all primes below a bound, use the sieve of Eratosthenes, crossing out the multiples of each prime.",
+        ),
+        (
+            "behavior_trial_division_single",
+            "To decide whether one given number is prime, divide it by the primes up to its square root.",
+        ),
+    ),
+    (
+        (
+            "behavior_coprime_via_gcd",
+            "Decide whether two numbers are coprime by checking that their gcd is 1.",
+        ),
+        (
+            "behavior_coprime_lcm_product",
+            "When two numbers are known to be coprime, take their lcm to be simply their product.",
+        ),
+    ),
+    (
+        (
+            "behavior_odd_product_all_odd",
+            "Treat a product of integers as odd only when every factor is odd; one even factor makes it even.",
+        ),
+        (
+            "behavior_odd_count_odd_sum",
+            "Treat a sum of integers as odd exactly when it contains an odd number of odd terms.",
+        ),
+    ),
+    (
+        (
+            "behavior_trailing_zeros_factorial",
+            "Count the trailing zeros of n! by summing floor(n/5) + floor(n/25) + floor(n/125) and so on.",
+        ),
+        (
+            "behavior_power_of_two_in_factorial",
+            "Find the exponent of 2 in n! by summing floor(n/2) + floor(n/4) + floor(n/8) and so on.",
+        ),
+    ),
+    (
+        (
+            "behavior_units_digit_product",
+            "Get the units digit of a product by multiplying only the units digits of the factors.",
+        ),
+        (
+            "behavior_last_two_digits_mod_100",
+            "Get the last two digits of a number by working modulo 100.",
+        ),
+    ),
+    (
+        (
+            "behavior_prime_check_small_divisors",
+            "Check a number for the small prime divisors 2, 3, 5 and 7 before declaring it prime.",
+        ),
+        ("behavior_rate_times_time_work", "Compute the amount of work done as rate times time."),
+    ),
+    (
+        (
+            "behavior_gcd_simplify_fraction",
+            "Reduce a fraction to lowest terms by dividing numerator and denominator by their gcd.",
+        ),
+        (
+            "behavior_median_of_grouped_cumulative",
+            "For grouped data, locate the median class from the cumulative frequencies.",
+        ),
+    ),
+    (
+        (
+            "behavior_perfect_square_even_exponents",
+            "Decide that a number is a perfect square exactly when all exponents in its prime factorisation are even.",
+        ),
+        (
+            "behavior_probability_dice_sum_grid",
+            "Use a 6 by 6 grid to count the ways two dice give each sum.",
+        ),
+    ),
+    (
+        (
+            "behavior_consecutive_integers_variables",
+            "Represent consecutive integers as n, n + 1, n + 2 when setting up the equation.",
+        ),
+        (
+            "behavior_angle_bisector_halves",
+            "When an angle is bisected, set each of the two new angles to half of the original angle.",
+        ),
+    ),
+    (
+        ("behavior_modular_clock_days", "Find the weekday n days from now by taking n mod 7."),
+        (
+            "behavior_solve_for_y_first",
+            "Rewrite a linear equation in slope-intercept form by solving it for y.",
+        ),
+    ),
+    (
+        (
+            "behavior_digit_place_value",
+            "Write a two-digit number with digits a and b as 10a + b when forming equations about digits.",
+        ),
+        (
+            "behavior_scale_multiplies_spread",
+            "If every value is multiplied by a positive constant c, multiply the range and the mean by c as well.",
+        ),
+    ),
+    # --- statistics ---
+    (
+        (
+            "behavior_mean_for_average",
+            "When asked for the mean, add all the values and divide by the number of values.",
+        ),
+        (
+            "behavior_median_for_middle",
+            "When asked for the median, sort the values and take the middle one.",
+        ),
+    ),
+    (
+        ("behavior_full_range", "Measure spread as the range: maximum minus minimum."),
+        (
+            "behavior_interquartile_range",
+            "Measure spread as the interquartile range: upper quartile minus lower quartile, ignoring the extremes.",
+        ),
+    ),
+    (
+        (
+            "behavior_add_constant_range_same",
+            "When a constant is added to every value, keep the range and standard deviation unchanged.",
+        ),
+        (
+            "behavior_multiply_constant_range_scales",
+            "When every value is multiplied by a positive constant, multiply the range and standard deviation by that constant.",
+        ),
+    ),
+    (
+        (
+            "behavior_compute_deviations",
+            "Find each value's deviation by subtracting the mean from it.",
+        ),
+        (
+            "behavior_deviations_sum_zero_check",
+            "Check that the deviations from the mean add to zero; if they do not, the mean was miscalculated.",
+        ),
+    ),
+    (
+        (
+            "behavior_population_variance_n",
+            "For the variance of a whole population, divide the sum of squared deviations by n.",
+        ),
+        (
+            "behavior_sample_variance_n_minus_1",
+            "For the variance estimated from a sample, divide the sum of squared deviations by n - 1.",
+        ),
+    ),
+    (
+        (
+            "behavior_missing_value_target_mean",
+            "To find the value that makes the mean equal a target, compute target times count and subtract the sum of the other values.",
+        ),
+        (
+            "behavior_missing_value_target_median",
+            "To find a value that makes the median equal a target, sort the known values and place the unknown so the middle position holds the target.",
+        ),
+    ),
+    (
+        (
+            "behavior_odd_count_middle_value",
+            "With an odd number of sorted values, take the single middle value as the median.",
+        ),
+        (
+            "behavior_even_count_average_pair",
+            "With an even number of sorted values, average the two middle values to get the median.",
+        ),
+    ),
+    (
+        (
+            "behavior_mode_for_categories",
+            "For categorical data such as favourite colours, report the mode as the typical value, since mean and median do not apply.",
+        ),
+        (
+            "behavior_median_for_skewed_numbers",
+            "For skewed numerical data such as incomes, report the median as the typical value, since the mean is pulled by extremes.",
+        ),
+    ),
+    (
+        (
+            "behavior_weighted_grade_average",
+            "When categories carry different weights, multiply each score by its weight and divide by the sum of the weights.",
+        ),
+        (
+            "behavior_plain_average_equal_weight",
+            "When every score counts equally, add the scores and divide by how many there are.",
+        ),
+    ),
+    (
+        (
+            "behavior_mean_after_removal",
+            "When a value is removed, subtract it from the total and divide by the count minus one to get the new mean.",
+        ),
+        (
+            "behavior_mean_after_replacement",
+            "When one value is replaced by another, adjust the total by their difference and divide by the unchanged count.",
+        ),
+    ),
+    (
+        (
+            "behavior_lower_quartile_lower_half",
+            "Find the lower quartile as the median of the lower half of the sorted data.",
+        ),
+        (
+            "behavior_upper_quartile_upper_half",
+            "Find the upper quartile as the median of the upper half of the sorted data.",
+        ),
+    ),
+    (
+        (
+            "behavior_read_axis_scale",
+            "Read the scale on a graph's axis before reading values off the bars.",
+        ),
+        (
+            "behavior_ratio_share_parts",
+            "To split an amount in a ratio a:b, divide it into a + b equal parts and give a parts and b parts.",
+        ),
+    ),
+    (
+        (
+            "behavior_box_plot_five_numbers",
+            "Draw a box plot from the minimum, lower quartile, median, upper quartile and maximum.",
+        ),
+        (
+            "behavior_factorial_zero_one",
+            "Use 0! = 1 when a factorial of zero appears in a counting formula.",
+        ),
+    ),
+    (
+        (
+            "behavior_standard_deviation_sqrt_variance",
+            "Take the square root of the variance to get the standard deviation, in the original units.",
+        ),
+        (
+            "behavior_exterior_angle_triangle",
+            "Set a triangle's exterior angle equal to the sum of the two opposite interior angles.",
+        ),
+    ),
+    (
+        (
+            "behavior_check_total_frequency",
+            "Check that the frequencies in a table add up to the stated number of observations.",
+        ),
+        (
+            "behavior_solve_two_step_equation",
+            "Solve ax + b = c by subtracting b from both sides and then dividing by a.",
+        ),
+    ),
+    (
+        (
+            "behavior_scatter_trend_direction",
+            "Describe a scatter plot's correlation as positive if y tends to rise as x rises and negative if it tends to fall.",
+        ),
+        (
+            "behavior_speed_ratio_time_inverse",
+            "For the same distance, take the travel times to be in the inverse ratio of the speeds.",
+        ),
+    ),
+    # --- probability and counting ---
+    (
+        (
+            "behavior_permutations_ordered",
+            "When the order of the chosen items matters, as in awarding gold, silver and bronze, count with n!/(n-k)!.",
+        ),
+        (
+            "behavior_combinations_unordered",
+            "When the order of the chosen items does not matter, as in picking a committee, count with n!/(k!(n-k)!).",
+        ),
+    ),
+    (
+        (
+            "behavior_with_replacement_constant",
+            "When drawing with replacement, keep the same probabilities for every draw.",
+        ),
+        (
+            "behavior_without_replacement_adjust",
+            "When drawing without replacement, lower the counts after each draw before computing the next probability.",
+        ),
+    ),
+    (
+        (
+            "behavior_and_independent_multiply",
+            "For the probability that independent events A and B both happen, multiply P(A) by P(B).",
+        ),
+        (
+            "behavior_or_exclusive_add",
+            "For the probability that one of the mutually exclusive events A or B happens, add P(A) and P(B).",
+        ),
+    ),
+    (
+        (
+            "behavior_at_least_one_complement",
+            "For at least one success in n trials, subtract the probability of zero successes from 1.",
+        ),
+        (
+            "behavior_exactly_one_sum_positions",
+            "For exactly one success in n trials, add up the probabilities of each arrangement with one success and n - 1 failures.",
+        ),
+    ),
+    (
+        ("behavior_condition_on_b", "To find P(A given B), divide P(A and B) by P(B)."),
+        (
+            "behavior_bayes_reverse_condition",
+            "To find P(B given A) from P(A given B), use Bayes: multiply by P(B) and divide by P(A).",
+        ),
+    ),
+    (
+        (
+            "behavior_probability_to_odds",
+            "Convert a probability p into odds in favour as p : (1 - p).",
+        ),
+        (
+            "behavior_odds_to_probability",
+            "Convert odds in favour a : b into a probability as a / (a + b).",
+        ),
+    ),
+    (
+        (
+            "behavior_line_arrangements_factorial",
+            "Count the arrangements of n distinct people in a row as n!.",
+        ),
+        (
+            "behavior_round_table_arrangements",
+            "Count the arrangements of n distinct people around a round table as (n - 1)!.",
+        ),
+    ),
+    (
+        (
+            "behavior_tree_multiply_along_branches",
+            "In a probability tree, multiply the probabilities along a path to get that outcome's probability.",
+        ),
+        (
+            "behavior_tree_branches_sum_one",
+            "Check that the probabilities on the branches leaving each node of a tree add up to 1.",
+        ),
+    ),
+    (
+        (
+            "behavior_stars_and_bars",
+            "To distribute n identical items into k boxes, count C(n + k - 1, k - 1) arrangements of stars and bars.",
+        ),
+        (
+            "behavior_distinct_items_power",
+            "To distribute n distinct items into k boxes, count k^n, since each item picks its box independently.",
+        ),
+    ),
+    (
+        (
+            "behavior_expected_successes_np",
+            "For the expected number of successes in n trials with success chance p, compute n times p.",
+        ),
+        (
+            "behavior_exact_k_binomial",
+            "For the probability of exactly k successes in n trials, compute C(n,k) p^k (1-p)^(n-k).",
+        ),
+    ),
+    (
+        (
+            "behavior_split_into_cases",
+            "When a condition can be met in a few disjoint ways, count each case separately and add the counts.",
+        ),
+        (
+            "behavior_count_forbidden_and_subtract",
+            "When a condition can fail in only a few ways, count the failures and subtract them from the total.",
+        ),
+    ),
+    (
+        (
+            "behavior_dice_independent_rolls",
+            "Treat successive rolls of a fair die as independent, each face with probability 1/6.",
+        ),
+        (
+            "behavior_round_money_to_cents",
+            "Round money answers to two decimal places at the final step.",
+        ),
+    ),
+    (
+        (
+            "behavior_gamblers_fallacy_guard",
+            "Do not let earlier outcomes of independent trials change the probability of the next one.",
+        ),
+        (
+            "behavior_rhombus_area_diagonals",
+            "Compute a rhombus's area as half the product of its diagonals.",
+        ),
+    ),
+    (
+        (
+            "behavior_choose_committee_roles",
+            "When a committee has named roles, first fill the roles in order and then choose the remaining members.",
+        ),
+        (
+            "behavior_quadratic_vertex_form",
+            "Read the vertex of y = a(x - h)^2 + k as the point (h, k).",
+        ),
+    ),
+    (
+        (
+            "behavior_geometric_probability_areas",
+            "For a point chosen at random in a region, take the probability of landing in a sub-region as its area over the total area.",
+        ),
+        (
+            "behavior_hcf_word_problem_cut",
+            "To cut ropes of different lengths into equal pieces as long as possible, use the gcd of the lengths.",
+        ),
+    ),
+    (
+        (
+            "behavior_label_outcomes_ordered",
+            "Treat the two dice as distinguishable, for example red and blue, so each ordered pair is one outcome.",
+        ),
+        (
+            "behavior_mean_of_consecutive",
+            "Take the mean of equally spaced numbers as the average of the first and last terms.",
+        ),
+    ),
+]
