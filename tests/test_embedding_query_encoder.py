@@ -66,3 +66,46 @@ def test_the_fast_forward_pieces_compute_the_reference_formulas() -> None:
             inputs = rng.standard_normal((tokens, depth)).astype(np.float32)
             exact = inputs.astype(np.float64) @ w.astype(np.float64)
             assert np.abs(query_encoder._product(inputs, tiles) - exact).max() < 1e-3
+
+
+def test_the_helper_thread_changes_no_vector_and_is_never_waited_for(encoder, monkeypatch) -> None:
+    """A query's products shared with the helper thread, or offered to a
+    helper that never takes a block (its core busy elsewhere), give the
+    same vectors bit for bit as the query thread alone."""
+    texts = ["a train travels 120 km in 2 hours; what is its speed?", "x" * 40, "mean of 3, 5, 7"]
+    monkeypatch.setattr(encoder, "helper", None)
+    alone = [encoder._encode(text, 256) for text in texts]
+
+    helper = query_encoder._Helper()
+    monkeypatch.setattr(encoder, "helper", helper)
+    monkeypatch.setattr(encoder, "pace", {True: 0.0, False: 1.0})  # sharing looks faster
+    monkeypatch.setattr(query_encoder, "EXPLORE", 10**9)
+    shared = [encoder._encode(text, 256) for text in texts]
+    assert helper.offered > 0
+    assert all(np.array_equal(a, b) for a, b in zip(alone, shared, strict=True))
+
+    idle = query_encoder._Helper()
+    monkeypatch.setattr(idle, "share", lambda *job: None)  # offered, never taken
+    monkeypatch.setattr(encoder, "helper", idle)
+    again = [encoder._encode(text, 256) for text in texts]
+    assert all(np.array_equal(a, b) for a, b in zip(alone, again, strict=True))
+
+
+def test_the_faster_way_is_kept_and_the_other_one_retried(encoder, monkeypatch) -> None:
+    """Sharing with the helper is used while its recent forwards were the
+    faster ones (wall time per token), and the other way every EXPLORE-th
+    forward, so a change in the machine's load is noticed."""
+    monkeypatch.setattr(encoder, "helper", query_encoder._Helper())
+    monkeypatch.setattr(encoder, "_forwards", 0)
+    monkeypatch.setattr(query_encoder, "EXPLORE", 4)
+    monkeypatch.setattr(encoder, "pace", {True: None, False: None})
+    assert encoder._share() is True  # each way is measured once first
+    encoder._timed(True, 2e-4)
+    assert encoder._share() is False
+    encoder._timed(False, 3e-4)
+    assert [encoder._share() for _ in range(8)] == [True, True, True, False] * 2
+    for _ in range(20):  # the helper's core got busy: sharing now costs more
+        encoder._timed(True, 6e-4)
+    assert [encoder._share() for _ in range(8)] == [False, False, False, True] * 2
+    monkeypatch.setattr(encoder, "helper", None)  # one core: never shared
+    assert not any(encoder._share() for _ in range(8))
