@@ -214,15 +214,15 @@ class HandbookIndex:
         if self.partitions is None:
             assert self.vectors is not None
             if allowed is not None:
-                return _top(self.vectors[allowed] @ query, allowed, k, threshold)
-            return _top(self.vectors @ query, None, k, threshold)
+                return _top(_cosines(self.vectors[allowed], query), allowed, k, threshold)
+            return _top(_cosines(self.vectors, query), None, k, threshold)
         centres, ordered, order, offsets, position = self.partitions
         if allowed is not None and len(allowed) <= len(order) * PROBE_SHARE:
-            return _top(ordered[position[allowed]] @ query, allowed, k, threshold)
+            return _top(_cosines(ordered[position[allowed]], query), allowed, k, threshold)
         probe = max(1, math.ceil(len(centres) * PROBE_SHARE))
         nearest = np.argpartition(-(centres @ query), probe - 1)[:probe]
         spans = [(int(offsets[c]), int(offsets[c + 1])) for c in nearest]
-        scores = np.concatenate([ordered[a:b] @ query for a, b in spans])
+        scores = np.concatenate([_cosines(ordered[a:b], query) for a, b in spans])
         ids = np.concatenate([order[a:b] for a, b in spans])
         if allowed is not None:
             keep = np.isin(ids, allowed)
@@ -256,6 +256,20 @@ class HandbookIndex:
             for i, s in picked
             if s > -math.inf and share[i] > 0
         ]
+
+
+def _cosines(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """``vectors @ query`` by numpy's own dot loop (``np.vecdot``, numpy 2;
+    ``einsum`` before it) rather than BLAS: a scan of stored vectors is
+    bound by memory, and OpenBLAS's one-thread sgemv read them at half the
+    speed (10,000 x 384 from memory: 1.22 against 0.51 ms, in one
+    process). The same sums in another order: scores agree to ~1e-7."""
+    if _vecdot is not None:
+        return _vecdot(vectors, query)
+    return np.einsum("ij,j->i", vectors, query)
+
+
+_vecdot = getattr(np, "vecdot", None)
 
 
 def _top(

@@ -446,3 +446,7 @@ def test_partitioned_search_finds_what_an_exact_scan_finds(monkeypatch) -> None:
         assert index.search_vector(q, k=1, threshold=-1.0)[0][0] == exact
         tagged = index.search_vector(q, k=3, threshold=-1.0, tags=["even"])
         assert tagged and all(i % 2 == 0 for i, _ in tagged)
+        # the scores are the cosines (numpy's dot loop, not BLAS: float32 rounding apart)
+        top = index.search_vector(q, k=5, threshold=-1.0)
+        cosines = vectors[[i for i, _ in top]] @ q
+        assert np.abs(np.array([s for _, s in top]) - cosines).max() < 1e-6
