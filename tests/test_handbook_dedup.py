@@ -23,6 +23,8 @@ from ethos.handbook.dedup import (
 )
 from tests.support.handbook_pairs import (
     DIFFERENT,
+    FRESH_DIFFERENT,
+    FRESH_SAME,
     HELD_OUT_DIFFERENT,
     HELD_OUT_SAME,
     SAME,
@@ -165,6 +167,39 @@ def test_an_instruction_extracted_again_under_another_name_merges(labelled) -> N
     vc = embedder.embed([d.search_text() for d in copies])
     ia = embedder.embed([d.instruction for d in a[:n]])
     assert all(pair_decisions(a[:n], copies, va, vc, instructions_a=ia, instructions_b=ia))
+
+
+def test_on_pairs_the_rule_never_saw_both_figures_fall_short_of_the_goal() -> None:
+    """FRESH_* (40 + 40), the blind set (60 + 60) and the second blind set
+    (80 + 80), none used to choose the threshold, measured once after it
+    was committed, nothing changed after (``benchmarks/handbook_dedup.py
+    heldout``). Measured at 0.555 (95% Wilson intervals), against the 0.60
+    rule before: FRESH precision 0.811 (30/37; 0.66 to 0.91), recall 0.750
+    (30/40; 0.60 to 0.86), before 0.833 / 0.625; BLIND 0.810 (51/63; 0.70
+    to 0.89), 0.850 (51/60; 0.74 to 0.92), before 0.828 / 0.800; BLIND2
+    0.783 (65/83; 0.68 to 0.86), 0.812 (65/80; 0.71 to 0.88), before 0.818
+    / 0.675. The lower threshold trades a little precision for recall, as
+    the cross-validation over writers said it would; the issue's goal of
+    0.9 for both is not met on unseen pairs (see ethos.handbook.dedup), and
+    this test says so rather than hide it."""
+    from tests.support.handbook_pairs_blind import BLIND_DIFFERENT, BLIND_SAME
+    from tests.support.handbook_pairs_blind2 import BLIND2_DIFFERENT, BLIND2_SAME
+
+    measured = {}
+    for label, same, different, size in (
+        ("fresh", FRESH_SAME, FRESH_DIFFERENT, 40),
+        ("blind", BLIND_SAME, BLIND_DIFFERENT, 60),
+        ("blind2", BLIND2_SAME, BLIND2_DIFFERENT, 80),
+    ):
+        assert len(same) == size and len(different) == size
+        measured[label] = _measured(same, different, label)
+    # within about one pair of the counts measured (another BLAS may move a
+    # pair that sits at the threshold)
+    assert measured["fresh"] == pytest.approx((30 / 37, 30 / 40), abs=0.03)
+    assert measured["blind"] == pytest.approx((51 / 63, 51 / 60), abs=0.03)
+    assert measured["blind2"] == pytest.approx((65 / 83, 65 / 80), abs=0.03)
+    # when this fails, the goal is met on unseen pairs: update the docs and this test
+    assert min(min(pr) for pr in measured.values()) < 0.9
 
 
 def test_synonyms_are_folded_before_words_are_compared() -> None:
