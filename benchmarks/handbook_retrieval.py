@@ -16,9 +16,6 @@ Figures (one JSON object each):
 - ``retrieve_cpu_p50_ms``: the CPU time of those calls (this process, all
   threads): on a shared machine, what a call costs apart from waiting for a
   core. A ``machine`` line gives the core count and the load average.
-- a ``query_encoder_helper`` line: the numpy MiniLM's recent wall time per
-  token with its helper thread sharing the products and without (it uses
-  the faster way), and how many product blocks the helper computed.
 - ``retrieve_repeat_p50_ms``: the same queries asked again (an agent's task
   in another epoch or arm): the query encoder's LRU cache answers.
 - ``query_embed_p50_ms``: the numpy MiniLM embedding one new query (the part
@@ -198,8 +195,6 @@ async def main(args: argparse.Namespace) -> None:
         index = await retrieval.open_index(store, "big")
         encoder = query_embedder(index.embedder)  # the numpy MiniLM when installed
         encoder.clear_cache()
-        helper = getattr(encoder, "helper", None)
-        before = (helper.offered, helper.done - helper.redone) if helper is not None else (0, 0)
         full: list[float] = []
         full_cpu: list[float] = []
         for text in texts:
@@ -207,22 +202,6 @@ async def main(args: argparse.Namespace) -> None:
             await retrieval.retrieve(store, "big", text, count=False)
             full.append((time.perf_counter() - t) * 1000)
             full_cpu.append((time.process_time() - c) * 1000)
-        if helper is not None:  # whether the query encoder's forwards were shared with its helper
-            pace = {k: None if v is None else round(v * 1e6, 1) for k, v in encoder.pace.items()}
-            print(
-                json.dumps(
-                    {
-                        "bench": BENCH,
-                        "query_encoder_helper": {
-                            "us_per_token_shared": pace[True],
-                            "us_per_token_alone": pace[False],
-                            "blocks_offered": helper.offered - before[0],
-                            "blocks_by_helper": helper.done - helper.redone - before[1],
-                        },
-                    }
-                ),
-                flush=True,
-            )
         repeat: list[float] = []
         for text in texts:  # asked again: the LRU cache of query vectors answers
             t = time.perf_counter()

@@ -25,10 +25,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-import os
-import queue
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -64,11 +61,6 @@ uses the torch model."""
 # weight (CPU time, A/B in one process); from ~60 tokens on both cost the same.
 TILE_ROWS = 24
 TILE_MNK = 950_000
-# The helper thread (see _Helper, NumpyMiniLM._share): every EXPLORE-th
-# forward goes the way that was slower lately; PACE_WEIGHT is the weight of
-# the newest forward in each way's running mean of its wall time.
-EXPLORE = 16
-PACE_WEIGHT = 0.25
 
 
 def _erf(x: np.ndarray) -> np.ndarray:
@@ -102,85 +94,14 @@ def _tile(weight: np.ndarray) -> list[np.ndarray]:
     return [np.ascontiguousarray(weight[:, c : c + cols]) for c in range(0, width, cols)]
 
 
-def _row_blocks(x: np.ndarray) -> list[np.ndarray]:
-    """``x`` cut into as few blocks of at most TILE_ROWS rows as possible,
-    of equal size (25 tokens: 13 and 12, not 24 and 1, which would read
-    every weight again for one row)."""
-    count = -(-len(x) // TILE_ROWS)
-    rows = -(-len(x) // count)
-    return [x[r : r + rows] for r in range(0, len(x), rows)]
-
-
-def _product(x: np.ndarray, tiles: list[np.ndarray], helper: _Helper | None = None) -> np.ndarray:
+def _product(x: np.ndarray, tiles: list[np.ndarray]) -> np.ndarray:
     """``x`` times the weight whose column blocks are ``tiles``: the same
-    sums as one product, blocked by rows and columns and joined. With a
-    ``helper``, its thread takes blocks from the same list while this one
-    does: each block is computed once by whichever thread claims it, and a
-    block the helper has claimed but not finished when this thread runs out
-    is computed again here rather than waited for (the helper may be off
-    its core), so a query never waits on the helper."""
-    blocks = _row_blocks(x)
-    tasks = [(block, tile) for block in blocks for tile in tiles]
-    results: list[np.ndarray | None] = [None] * len(tasks)
-    claims = iter(range(len(tasks)))  # next() on it is atomic under the GIL
-    if helper is not None:
-        helper.share(tasks, results, claims)
-    _work(tasks, results, claims)
-    for i, result in enumerate(results):
-        if result is None:  # still in the helper's hands
-            block, tile = tasks[i]
-            results[i] = block @ tile
-            if helper is not None:
-                helper.redone += 1
-    width = len(tiles)
-    rows = [np.concatenate(results[b : b + width], axis=1) for b in range(0, len(tasks), width)]
+    sums as one product, blocked by rows and columns and joined."""
+    rows = [
+        np.concatenate([x[r : r + TILE_ROWS] @ tile for tile in tiles], axis=1)
+        for r in range(0, len(x), TILE_ROWS)
+    ]
     return rows[0] if len(rows) == 1 else np.concatenate(rows)
-
-
-def _work(
-    tasks: list[tuple[np.ndarray, np.ndarray]],
-    results: list[np.ndarray | None],
-    claims: Iterator[int],
-) -> int:
-    """Take blocks until none is left; how many this thread computed."""
-    count = 0
-    for i in claims:
-        block, tile = tasks[i]
-        results[i] = block @ tile
-        count += 1
-    return count
-
-
-class _Helper:
-    """A second thread for the products of a query: numpy's matrix
-    products release the GIL, so with two cores the helper's blocks run
-    beside the query thread's. Started on first use, and again in a forked
-    child (a thread does not survive ``fork``)."""
-
-    def __init__(self) -> None:
-        self._pid = -1
-        self.offered = self.done = self.redone = 0  # blocks, over the process's life
-        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
-
-    def share(
-        self,
-        tasks: list[tuple[np.ndarray, np.ndarray]],
-        results: list[np.ndarray | None],
-        claims: Iterator[int],
-    ) -> None:
-        if self._pid != os.getpid():
-            self._pid = os.getpid()
-            self._jobs = queue.SimpleQueue()
-            jobs = self._jobs
-            threading.Thread(
-                target=self._run, args=(jobs,), name="ethos-query-encoder", daemon=True
-            ).start()
-        self.offered += len(tasks)
-        self._jobs.put((tasks, results, claims))
-
-    def _run(self, jobs: queue.SimpleQueue[Any]) -> None:
-        while True:
-            self.done += _work(*jobs.get())
 
 
 def _gelu_inplace(x: np.ndarray) -> None:
@@ -247,11 +168,6 @@ class NumpyMiniLM:
         if absent:
             raise ValueError(f"model.safetensors lacks {len(absent)} weights, e.g. {absent[0]}")
         self._prepare()
-        # a second thread only where a second core may run it
-        self.helper: _Helper | None = _Helper() if _cores() > 1 else None
-        # recent wall time per token of the forward with and without the helper
-        self.pace: dict[bool, float | None] = {True: None, False: None}
-        self._forwards = 0
         self._lock = threading.Lock()
         self._truncation = -1  # the tokenizer's current limit
         self._cache: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
@@ -295,8 +211,7 @@ class NumpyMiniLM:
         """One text's vector. Each layer's arrays are written in place where
         the formula allows (bias, residual, layer norm, GELU), so a query
         makes few temporaries beside the four products per layer that do
-        the work (6.4 of 8.3 ms of CPU for a 21-token query on one core),
-        which a second core may share (see :meth:`_share`)."""
+        the work (~90% of the time for a 20-token query)."""
         w = self.w
         if self._truncation != max_tokens:
             self.tokenizer.enable_truncation(max_tokens)
@@ -309,11 +224,9 @@ class NumpyMiniLM:
         _layer_norm_inplace(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         width = x.shape[1]
         head = width // HEADS
-        helper = self.helper if self._share() else None
-        started = time.perf_counter()
         with one_blas_thread():
             for layer in self.layers:
-                qkv = _product(x, layer["qkv"], helper)
+                qkv = _product(x, layer["qkv"])
                 qkv += layer["qkv_b"]
                 # (3, heads, tokens, head width), one copy; queries pre-scaled
                 q, k, v = np.ascontiguousarray(qkv.reshape(n, 3, HEADS, head).transpose(1, 2, 0, 3))
@@ -322,43 +235,21 @@ class NumpyMiniLM:
                 np.exp(scores, out=scores)
                 scores /= scores.sum(-1, keepdims=True)
                 context = (scores @ v).transpose(1, 0, 2).reshape(n, width)
-                h = _product(context, layer["out"], helper)
+                h = _product(context, layer["out"])
                 h += layer["out_b"]
                 h += x
                 _layer_norm_inplace(h, layer["ln1"], layer["ln1_b"])
                 x = h
-                hidden = _product(x, layer["inter"], helper)
+                hidden = _product(x, layer["inter"])
                 hidden += layer["inter_b"]
                 _gelu_inplace(hidden)
-                h = _product(hidden, layer["ffn"], helper)
+                h = _product(hidden, layer["ffn"])
                 h += layer["ffn_b"]
                 h += x
                 _layer_norm_inplace(h, layer["ln2"], layer["ln2_b"])
                 x = h
-        self._timed(helper is not None, (time.perf_counter() - started) / n)
         pooled = x.mean(0)
         return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
-
-    def _share(self) -> bool:
-        """Whether this forward shares its products with the helper: the
-        way whose recent forwards were faster (wall time per token), the
-        other way every ``EXPLORE``-th forward so that a change in the
-        machine's load is seen. A second core pays only when it is free
-        (a 2-core box running other work: the helper's share fell to ~1/4
-        and the forward was ~1 ms slower with it)."""
-        if self.helper is None:
-            return False
-        shared, alone = self.pace[True], self.pace[False]
-        if shared is None or alone is None:  # each way measured once first
-            return shared is None
-        self._forwards += 1
-        return (shared <= alone) != (self._forwards % EXPLORE == 0)
-
-    def _timed(self, shared: bool, seconds_per_token: float) -> None:
-        last = self.pace[shared]
-        self.pace[shared] = (
-            seconds_per_token if last is None else last + PACE_WEIGHT * (seconds_per_token - last)
-        )
 
     def embed(
         self, texts: Sequence[str], *, batch_size: int = 1, max_tokens: int | None = None
@@ -410,14 +301,6 @@ def one_blas_thread() -> Iterator[None]:
         return
     with _blas.limit(limits=1, user_api="blas"):
         yield
-
-
-def _cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def _weight_names() -> list[str]:
