@@ -19,7 +19,7 @@ Candidate decisions, all with the word rules of :mod:`ethos.handbook.dedup`
 - ``threshold``: the similarity (mean of the full-text and instruction-only
   MiniLM cosines) at or above a threshold, the one in the middle of the
   range that maximises the smaller of precision and recall on the
-  training pairs;
+  training pairs; ``full``: the same with the full-text cosine alone;
 - ``cosines``: a logistic fit on the two cosines;
 - ``words``: a logistic fit on the two cosines and three word overlaps
   (Jaccard, synonyms folded: of name and instruction together, of the
@@ -91,7 +91,7 @@ HELD_OUT: dict[str, Source] = {
     "blind2": ("tests.support.handbook_pairs_blind2", ("BLIND2_SAME",), ("BLIND2_DIFFERENT",)),
 }
 BEFORE = dedup.DedupRule(cosine=0.60)  # the rule this one replaced: the anchor
-DECISIONS = ("threshold", "cosines", "words", "monotone", "vectors")
+DECISIONS = ("threshold", "full", "cosines", "words", "monotone", "vectors")
 C = 1.0
 GRID = np.round(np.arange(0.20, 0.81, 0.005), 3)
 
@@ -264,6 +264,8 @@ def fit(p: Pairs, groups: np.ndarray, kind: str, c: float):
     """A scoring function fitted on ``p`` and its threshold."""
     if kind == "threshold":
         return (lambda q: q.sim), best_threshold(p, p.sim)
+    if kind == "full":
+        return (lambda q: q.x[:, 0]), best_threshold(p, p.x[:, 0])
     x, y = p.inputs(kind), p.y.astype(float)
     monotone = kind == "monotone"
     oof = np.zeros(len(p.y))
@@ -317,7 +319,7 @@ def cross_validate(p: Pairs, groups: np.ndarray, kind: str, c: float) -> dict:
         pred[test] = held.decide(score(held), threshold)
         thresholds[g] = {"threshold": threshold}
     out = report(kind, pred, p, groups, thresholds)
-    return {**out, "c": c} if kind != "threshold" else out
+    return {**out, "c": c} if kind not in ("threshold", "full") else out
 
 
 def main() -> None:
@@ -358,7 +360,7 @@ def main() -> None:
     before = p.decide(p.sim, BEFORE.cosine)
     print(json.dumps(report("before (0.60)", before, p, groups, {})))
     for kind in args.decisions:
-        for c in args.c if kind != "threshold" else [None]:
+        for c in args.c if kind not in ("threshold", "full") else [None]:
             print(json.dumps(cross_validate(p, groups, kind, c)))
 
 
