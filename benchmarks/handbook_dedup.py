@@ -35,8 +35,9 @@ for each training source by a fit on the others. Fits also see, for each
 paraphrase pair (a, b), the made-up pair (a, a's instruction under b's
 name), labelled one behaviour: the writers' pairs hold no such copy, and
 without them a fit can learn that sharing words argues against a merge
-(``--no-copies`` shows it). Copies are fitted on, never measured, except
-as ``copies_merged``: the share of them that merge.
+(``--no-copies`` fits without them and shows it). Copies are never in
+precision and recall, only in ``copies_merged``: the share of the left-out
+writer's copies that merge.
 
 Commands (one JSON object a line):
 
@@ -309,12 +310,15 @@ def report(kind: str, pred: np.ndarray, p: Pairs, groups: np.ndarray, extra: dic
     return {**out, "folds": folds}
 
 
-def cross_validate(p: Pairs, groups: np.ndarray, kind: str, c: float) -> dict:
+def cross_validate(
+    p: Pairs, groups: np.ndarray, kind: str, c: float, fit_copies: bool = True
+) -> dict:
     pred = np.zeros(len(p.y), bool)
     thresholds = {}
     for g in np.unique(groups):
         test = groups == g
-        score, threshold = fit(p.take(~test), groups[~test], kind, c)
+        train = ~test if fit_copies else ~test & ~p.copy
+        score, threshold = fit(p.take(train), groups[train], kind, c)
         held = p.take(test)
         pred[test] = held.decide(score(held), threshold)
         thresholds[g] = {"threshold": threshold}
@@ -327,7 +331,9 @@ def main() -> None:
     parser.add_argument("command", choices=["cv", "fit", "heldout"])
     parser.add_argument("--c", type=float, nargs="*", default=[C], help="L2 penalties (cv)")
     parser.add_argument("--decisions", nargs="*", choices=DECISIONS, default=list(DECISIONS))
-    parser.add_argument("--no-copies", action="store_true", help="fit without made-up copies")
+    parser.add_argument(
+        "--no-copies", action="store_true", help="fit without the made-up copies (cv)"
+    )
     args = parser.parse_args()
     from ethos.handbook.embedder import default_embedder
 
@@ -345,7 +351,7 @@ def main() -> None:
                 out[label] = {"threshold": rule.cosine, **r}
             print(json.dumps(out))
         return
-    p, groups = training_pairs(embedder, with_copies=not args.no_copies)
+    p, groups = training_pairs(embedder, with_copies=True)
     real = ~p.copy
     sizes = {
         g: [int(p.y[real & (groups == g)].sum()), int((~p.y[real & (groups == g)]).sum())]
@@ -361,7 +367,7 @@ def main() -> None:
     print(json.dumps(report("before (0.60)", before, p, groups, {})))
     for kind in args.decisions:
         for c in args.c if kind not in ("threshold", "full") else [None]:
-            print(json.dumps(cross_validate(p, groups, kind, c)))
+            print(json.dumps(cross_validate(p, groups, kind, c, not args.no_copies)))
 
 
 if __name__ == "__main__":
