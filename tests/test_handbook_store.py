@@ -424,6 +424,18 @@ async def test_four_processes_extracting_at_once_lose_nothing(db_url: str, tmp_p
     assert sum(b.version for b in behaviors) == 4 * per_worker
 
 
+def test_top_keeps_the_k_best_at_or_above_the_threshold_best_first() -> None:
+    import numpy as np
+
+    scores = np.array([0.1, 0.9, 0.35, 0.3, 0.8, 0.29, 0.95], dtype=np.float32)
+    ids = np.arange(100, 107)
+    top = retrieval._top(scores, ids, 3, 0.3)
+    assert [(i, round(s, 2)) for i, s in top] == [(106, 0.95), (101, 0.9), (104, 0.8)]
+    assert [i for i, _ in retrieval._top(scores, None, 10, 0.3)] == [6, 1, 4, 2, 3]
+    assert retrieval._top(scores, ids, 3, 0.96) == []
+    assert len(retrieval._top(scores, None, 10, -float("inf"))) == len(scores)
+
+
 def test_partitioned_search_finds_what_an_exact_scan_finds(monkeypatch) -> None:
     """Large handbooks search the nearest partitions only; on clustered
     vectors the top hit of a query near a stored behaviour is the exact one,
