@@ -56,6 +56,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -367,6 +368,7 @@ async def main(args: argparse.Namespace) -> None:
         print(json.dumps({"bench": BENCH, "machine": {"load_1m_at_end": os.getloadavg()[0]}}))
     finally:
         await store.close()
+        shutil.rmtree(folder, ignore_errors=True)  # a 100k handbook is ~40 MB
 
 
 if __name__ == "__main__":
