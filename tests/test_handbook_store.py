@@ -436,6 +436,43 @@ def test_top_keeps_the_k_best_at_or_above_the_threshold_best_first() -> None:
     assert len(retrieval._top(scores, None, 10, -float("inf"))) == len(scores)
 
 
+def test_top_keeps_out_a_score_a_rounding_under_the_threshold() -> None:
+    """float32(0.7) is 0.69999999: under a threshold of 0.7, as the score
+    the caller reads says, though numpy would compare it with 0.7 rounded to
+    float32 (that same value) and let it in."""
+    import numpy as np
+
+    under = np.float32(0.7)
+    assert float(under) < 0.7
+    scores = np.array([0.9, under, np.nextafter(under, np.float32(1))], dtype=np.float32)
+    top = retrieval._top(scores, None, 5, 0.7)
+    assert [i for i, _ in top] == [0, 2]
+    assert all(s >= 0.7 for _, s in top)
+    # a threshold float32 holds exactly still lets its own value in
+    assert [i for i, _ in retrieval._top(scores, None, 5, float(under))] == [0, 2, 1]
+
+
+@pytest.mark.parametrize("vecdot", ["numpy 2", "einsum (before numpy 2)"])
+def test_the_scan_scores_are_the_products_on_either_numpy(vecdot, monkeypatch) -> None:
+    """Both of _cosines's paths give ``vectors @ query`` to float32
+    rounding, also for the empty slice of a partition no vector joined."""
+    import numpy as np
+
+    if vecdot != "numpy 2":
+        monkeypatch.setattr(retrieval, "_vecdot", None)
+    elif retrieval._vecdot is None:
+        pytest.skip("numpy before 2 has no vecdot")
+    rng = np.random.default_rng(1)
+    vectors = rng.standard_normal((500, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    query = vectors[7]
+    scores = retrieval._cosines(vectors, query)
+    assert scores.dtype == np.float32 and scores.shape == (500,)
+    assert np.abs(scores - vectors @ query).max() < 1e-6
+    assert retrieval._cosines(vectors[3:3], query).shape == (0,)
+    assert retrieval._cosines(vectors[::2], query)[3] == pytest.approx(float(scores[6]), abs=1e-6)
+
+
 def test_partitioned_search_finds_what_an_exact_scan_finds(monkeypatch) -> None:
     """Large handbooks search the nearest partitions only; on clustered
     vectors the top hit of a query near a stored behaviour is the exact one,
@@ -458,7 +495,7 @@ def test_partitioned_search_finds_what_an_exact_scan_finds(monkeypatch) -> None:
         assert index.search_vector(q, k=1, threshold=-1.0)[0][0] == exact
         tagged = index.search_vector(q, k=3, threshold=-1.0, tags=["even"])
         assert tagged and all(i % 2 == 0 for i, _ in tagged)
-        # the scores are the cosines (numpy's dot loop, not BLAS: float32 rounding apart)
+        # the scores are the cosines (a dot per row, not one sgemv: float32 rounding apart)
         top = index.search_vector(q, k=5, threshold=-1.0)
         cosines = vectors[[i for i, _ in top]] @ q
         assert np.abs(np.array([s for _, s in top]) - cosines).max() < 1e-6
