@@ -66,3 +66,23 @@ def test_the_fast_forward_pieces_compute_the_reference_formulas() -> None:
             inputs = rng.standard_normal((tokens, depth)).astype(np.float32)
             exact = inputs.astype(np.float64) @ w.astype(np.float64)
             assert np.abs(query_encoder._product(inputs, tiles) - exact).max() < 1e-3
+
+
+def test_the_tile_products_written_in_place_are_the_blocks_bit_for_bit() -> None:
+    """_product writes each block product into a strided slice of its
+    result (np.matmul out=); BLAS takes the slice as its output, so the
+    values are those of the same block products joined, bit for bit, also
+    for a last row block of one token."""
+    rng = np.random.default_rng(2)
+    rows = query_encoder.TILE_ROWS
+    for depth, width in ((384, 1152), (1536, 384)):
+        tiles = query_encoder._tile(rng.standard_normal((depth, width)).astype(np.float32))
+        for tokens in (2, rows, rows + 1, 2 * rows + 7):
+            x = rng.standard_normal((tokens, depth)).astype(np.float32)
+            joined = np.concatenate(
+                [
+                    np.concatenate([x[r : r + rows] @ tile for tile in tiles], axis=1)
+                    for r in range(0, tokens, rows)
+                ]
+            )
+            assert np.array_equal(query_encoder._product(x, tiles), joined)
