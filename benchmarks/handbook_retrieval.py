@@ -57,6 +57,7 @@ import json
 import os
 import random
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -75,6 +76,7 @@ from ethos.handbook.embedder import default_embedder, query_embedder, to_bytes
 from ethos.handbook.store import add_behaviors, ensure_handbook
 
 BENCH = "handbook_retrieval"
+TEXT_QUERIES = 2000  # --text-recall: sentences asked, besides the N stored
 CENTRES = 300
 NOISE = 0.8
 TOPICS = ("fractions", "units", "percentages", "averages", "ratios", "geometry", "time", "money")
@@ -202,16 +204,39 @@ def docstring_sentences(n: int, seed: int) -> list[str]:
     return sentences[:n]
 
 
-def text_recall(embedder, n: int) -> tuple[float, int]:
+def recall_sentences(n: int) -> list[str]:
+    """The ``n`` sentences to store and the ``TEXT_QUERIES`` to ask for
+    ``--text-recall n``; refused (one line, exit 2) where the installed
+    packages hold fewer: stored below ``n``, the recall would be of another
+    size, and below ``PARTITION_MIN`` of the exact scan itself."""
+    texts = docstring_sentences(n + TEXT_QUERIES, seed=0)
+    if len(texts) < n + TEXT_QUERIES:
+        print(
+            f"handbook_retrieval: --text-recall {n} needs {n + TEXT_QUERIES} docstring"
+            f" sentences; the installed packages hold {len(texts)}",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    return texts
+
+
+def text_recall(embedder, texts: list[str]) -> tuple[float, int]:
     """Recall@5 of the partitioned search against the exact scan on MiniLM
-    vectors of real sentences: ``n`` stored, 2,000 others as queries."""
-    texts = docstring_sentences(n + 2000, seed=0)
+    vectors of real sentences: the last ``TEXT_QUERIES`` of ``texts`` are
+    the queries, the others are stored."""
     vectors = np.asarray(embedder.embed(texts), dtype=np.float32)
-    stored, asked = vectors[:-2000], vectors[-2000:]
+    stored, asked = vectors[:-TEXT_QUERIES], vectors[-TEXT_QUERIES:]
     index = retrieval.HandbookIndex.__new__(retrieval.HandbookIndex)
     index.rows, index.vectors, index.tag_index = [None] * len(stored), stored.copy(), {}
     index.build_partitions()
-    exact = np.argsort(-(stored @ asked.T), axis=0)[:5].T
+    # the exact top 5 (a set), 250 queries at a time: all 2,000 at once held
+    # a 40,000 x 2,000 score matrix and its full argsort (~1 GB)
+    exact = np.concatenate(
+        [
+            np.argpartition(-(stored @ asked[lo : lo + 250].T), 4, axis=0)[:5].T
+            for lo in range(0, len(asked), 250)
+        ]
+    )
     found = [
         len(set(best.tolist()) & {i for i, _ in index.search_vector(q, k=5, threshold=-1.0)}) / 5
         for q, best in zip(asked, exact, strict=True)
@@ -222,6 +247,8 @@ def text_recall(embedder, n: int) -> tuple[float, int]:
 async def main(args: argparse.Namespace) -> None:
     load = os.getloadavg()[0]
     print(json.dumps({"bench": BENCH, "machine": {"cpus": os.cpu_count(), "load_1m": load}}))
+    # refused before the handbook is built where the packages hold too few
+    sentences = recall_sentences(args.text_recall) if args.text_recall else []
     embedder = default_embedder()
     if embedder is None:
         raise SystemExit(
@@ -329,7 +356,7 @@ async def main(args: argparse.Namespace) -> None:
                 "search_recall_at_5", float(np.mean(recall)), "share", "exact scan", 1.0, ">= 0.95"
             )
         if args.text_recall:
-            share, stored_n = text_recall(encoder, args.text_recall)
+            share, stored_n = text_recall(encoder, sentences)
             anchor_text = f"exact scan of {stored_n} MiniLM vectors of docstring sentences"
             emit("search_recall_at_5_text", share, "share", anchor_text, 1.0, ">= 0.95")
         emit("bm25_p50_ms", percentile(bm25, 50), "ms", anchor, naive_p50, goal)
@@ -385,6 +412,8 @@ if __name__ == "__main__":
     parser.add_argument("--inserts", type=int, default=1000)
     parsed = parser.parse_args()
     # below PARTITION_MIN the search is exact: no recall to measure
-    if 0 < parsed.text_recall < retrieval.PARTITION_MIN:
-        parser.error(f"--text-recall needs at least {retrieval.PARTITION_MIN} sentences")
+    if parsed.text_recall and parsed.text_recall < retrieval.PARTITION_MIN:
+        parser.exit(
+            2, f"handbook_retrieval: --text-recall needs at least {retrieval.PARTITION_MIN}\n"
+        )
     asyncio.run(main(parsed))
