@@ -86,6 +86,9 @@ class Provenance(BaseModel):
     arm: str | None = None
     model: str | None = None
     path: str | None = None
+    # the model whose "same" merged this source's draft into the behaviour
+    # (a pair the embedding was unsure of; see ethos.handbook.judge)
+    judge: str | None = None
 
 
 class BehaviorDraft(BaseModel):

@@ -151,6 +151,14 @@ class ExtractReport(BaseModel):
     dropped: list[str] = Field(
         default_factory=list, description="plain-line answers' lines that were not behaviours"
     )
+    judge: str | None = None
+    judge_answers: dict[str, int] = Field(
+        default_factory=dict,
+        description="the dedup judge's answers by kind (see ethos.handbook.judge)",
+    )
+    judge_unasked: list[str] = Field(
+        default_factory=list, description="pairs in the judge's band decided by the threshold"
+    )
 
 
 def _clip(text: str, limit: int = prompts.TRACE_CHARS) -> str:
@@ -480,16 +488,20 @@ async def extract_traces(
     concurrency: int = CONCURRENCY,
     max_behaviors: int = MAX_BEHAVIORS,
     output_format: OutputFormat = "auto",
+    judge: str | None = None,
 ) -> ExtractReport:
     """Curate each trace (``concurrency`` at a time) and add its behaviours
     to ``handbook`` as soon as it is done, so an interrupted extraction
-    keeps what it finished."""
+    keeps what it finished. ``judge``: a model that decides the
+    near-duplicates the embedding is unsure of (see
+    :func:`~ethos.handbook.store.add_behaviors`)."""
     report = ExtractReport(
         handbook=handbook,
         model=model,
         source=source,
         traces=len(traces),
         output_format=output_format,
+        judge=judge,
     )
     report.skipped.extend(t for t in traces if isinstance(t, Skipped))
     todo = [t for t in traces if isinstance(t, Trace)]
@@ -514,7 +526,9 @@ async def extract_traces(
             )
             added = None
             if found.behaviors:
-                added = await add_behaviors(store, handbook, found.behaviors, embedder=embedder)
+                added = await add_behaviors(
+                    store, handbook, found.behaviors, embedder=embedder, judge=judge
+                )
             return trace, found, added
 
     for trace, found, added in await asyncio.gather(*(one(t) for t in todo)):
@@ -529,6 +543,9 @@ async def extract_traces(
         report.used += 1
         report.added.extend(added.added)
         report.merged.extend(added.merged)
+        report.judge_unasked.extend(added.judge_unasked)
+        for answer, n in added.judge_answers.items():
+            report.judge_answers[answer] = report.judge_answers.get(answer, 0) + n
     return report
 
 
@@ -617,6 +634,7 @@ async def extract_from_run(
     concurrency: int = CONCURRENCY,
     max_behaviors: int = MAX_BEHAVIORS,
     output_format: OutputFormat = "auto",
+    judge: str | None = None,
 ) -> ExtractReport:
     """Behaviours from every succeeded sample of a stored run."""
     traces = await run_traces(store, run_id, curator=model)
@@ -630,6 +648,7 @@ async def extract_from_run(
         concurrency=concurrency,
         max_behaviors=max_behaviors,
         output_format=output_format,
+        judge=judge,
     )
 
 
@@ -696,6 +715,7 @@ async def extract_from_jsonl(
     concurrency: int = CONCURRENCY,
     max_behaviors: int = MAX_BEHAVIORS,
     output_format: OutputFormat = "auto",
+    judge: str | None = None,
 ) -> ExtractReport:
     """Behaviours from a JSONL file of (question, solution or answer) pairs."""
     traces = await asyncio.to_thread(file_traces, path, curator=model)
@@ -709,4 +729,5 @@ async def extract_from_jsonl(
         concurrency=concurrency,
         max_behaviors=max_behaviors,
         output_format=output_format,
+        judge=judge,
     )

@@ -114,3 +114,22 @@ Review of the solution:
 {reflection}
 
 Write the behaviours, one a line, each starting with behavior_."""
+
+# -- 3. judge: are two near-duplicates one behaviour? ----------------------------------
+# Asked only for pairs whose embedding similarity is ambiguous (see
+# ethos.handbook.judge): the answer is one word, read by parse_verdict.
+
+JUDGE_SYSTEM = """You keep a handbook of reusable problem-solving steps free of \
+copies. Two behaviours are the same when they prescribe the same step in the same \
+situations, even in other words or under another name. They are different when they \
+prescribe different steps, even in similar words: opposite operations, a step and \
+the check of its result, one operation on different quantities, or a step that \
+applies in other situations. Answer with one word: same or different."""
+
+JUDGE_USER = """Behaviour A: {name_a}
+{instruction_a}
+
+Behaviour B: {name_b}
+{instruction_b}
+
+Do A and B prescribe the same step in the same situations? Answer same or different."""

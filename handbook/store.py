@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import difflib
 import threading
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -44,7 +45,9 @@ from ethos.handbook.dedup import (
     Features,
     features_of,
     is_duplicate,
+    judged,
     similarity,
+    vetoed,
 )
 from ethos.handbook.embedder import (
     TextEmbedder,
@@ -72,6 +75,7 @@ class Merge(BaseModel):
     draft: str
     into: str
     similarity: float | None = None
+    judge: str | None = None  # the model whose "same" decided this merge
 
 
 class AddReport(BaseModel):
@@ -83,6 +87,17 @@ class AddReport(BaseModel):
     added: list[str] = Field(default_factory=list)
     merged: list[Merge] = Field(default_factory=list)
     embedded: bool = False
+    judge: str | None = None
+    judge_answers: dict[str, int] = Field(
+        default_factory=dict,
+        description="the judge's answers by kind (same, different, unparseable, failed); "
+        "on the last two the embedding decided",
+    )
+    judge_unasked: list[str] = Field(
+        default_factory=list,
+        description="pairs in the judge's band it was not asked about (rows stored "
+        "meanwhile by another writer): the threshold decided them",
+    )
 
 
 # -- handbooks -----------------------------------------------------------------
@@ -353,6 +368,7 @@ class _Candidates:
 
     ids: list[int] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # instructions, for a judge to read
     features: list[Features] = field(default_factory=list)
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     # instruction-only vectors, row for row (zero where a row has none:
@@ -394,6 +410,7 @@ class _Candidates:
         self.ids.append(row_id)
         self.positions[draft.name] = self.size
         self.names.append(draft.name)
+        self.texts.append(draft.instruction)
         self.features.append(features_of(draft))
         self.has_vector.append(vector is not None)
         if vector is None:
@@ -475,13 +492,19 @@ def _best_match(
     rule: DedupRule,
     known: tuple[np.ndarray, np.ndarray] | None = None,
     instruction: np.ndarray | None = None,
-) -> tuple[int, float | None] | None:
-    """The candidate ``draft`` duplicates (its index and similarity, see
-    :func:`ethos.handbook.dedup.similarity`), or None. ``vector`` embeds the
-    draft's full text, ``instruction`` its instruction alone. ``known``: the
-    draft's full-text and instruction cosines with the first ``len(known[0])``
-    candidates, computed for the whole call at once (one pass over the
-    matrices)."""
+    answers: Mapping[tuple[str, str], str] | None = None,
+    unasked: list[str] | None = None,
+) -> tuple[int, float | None, str | None] | None:
+    """The candidate ``draft`` duplicates (its index, similarity, see
+    :func:`ethos.handbook.dedup.similarity`, and the judge's answer when
+    one decided), or None. ``vector`` embeds the draft's full text,
+    ``instruction`` its instruction alone. ``known``: the draft's full-text
+    and instruction cosines with the first ``len(known[0])`` candidates,
+    computed for the whole call at once (one pass over the matrices).
+    ``answers``: with a judge, its answers by (draft name, candidate name);
+    then the best candidate the word rules leave decides alone, by
+    :func:`ethos.handbook.dedup.judged`; a pair in the band the judge was
+    not asked about (see :func:`_ask_judge`) is appended to ``unasked``."""
     same = cands.by_name(draft.name)
     if same is not None:
         cos = None
@@ -489,7 +512,7 @@ def _best_match(
             cos = float(cands.vectors[same] @ vector)
             if instruction is not None and cands.instructed[same]:
                 cos = similarity(cos, float(cands.instructions[same] @ instruction))
-        return same, cos
+        return same, cos, None
     if not cands.size:
         return None
     mine = features_of(draft)
@@ -512,17 +535,103 @@ def _best_match(
             # rows without an instruction vector: the full-text cosine alone
             instr = np.where(cands.instructed[: cands.size], instr, full)
         sims = (full + instr) / 2
-        near = np.flatnonzero(sims >= rule.cosine)
+        floor = rule.cosine if answers is None else rule.judge_low
+        near = np.flatnonzero(sims >= floor)
         for i in near[np.argsort(-sims[near], kind="stable")]:
-            if is_duplicate(mine, cands.features[i], float(full[i]), rule, float(instr[i])):
-                return int(i), float(sims[i])
+            if answers is None:
+                if is_duplicate(mine, cands.features[i], float(full[i]), rule, float(instr[i])):
+                    return int(i), float(sims[i]), None
+                continue
+            if vetoed(mine, cands.features[i]):
+                continue
+            sim = float(sims[i])
+            answer = None
+            if rule.in_band(sim):
+                answer = answers.get((draft.name, cands.names[i]))
+                if answer is None and unasked is not None:
+                    unasked.append(f"{draft.name} ~ {cands.names[i]}")
+            if judged(sim, answer, rule):
+                return int(i), sim, answer if answer == "same" else None
+            break  # the best candidate the word rules leave said apart
         lexical: Sequence[int] = cands.without_vector
     else:
         lexical = range(cands.size)
     for i in lexical:  # rows without a comparable vector: words decide
         if is_duplicate(mine, cands.features[i], None, rule):
-            return i, None
+            return i, None, None
     return None
+
+
+def _band_pairs(
+    cands: _Candidates,
+    drafts: Sequence[BehaviorDraft],
+    vectors: np.ndarray,
+    instructions: np.ndarray,
+    rule: DedupRule,
+) -> list[tuple[int, str, str]]:
+    """(draft index, candidate name, candidate instruction) for each draft
+    whose best candidate the word rules leave (a stored behaviour known to
+    this process, or an earlier draft of the call) has its similarity in
+    the judge's band: the pairs :func:`_best_match` will ask about."""
+    feats = [features_of(d) for d in drafts]
+    n = cands.size
+    stored = np.zeros((0, len(drafts)), dtype=np.float32)
+    if n and cands.vectors.shape[1]:
+        full = cands.vectors[:n] @ vectors.T
+        instr = np.where(cands.instructed[:n, None], cands.instructions[:n] @ instructions.T, full)
+        stored = (full + instr) / 2
+    own = (vectors @ vectors.T + instructions @ instructions.T) / 2
+    out = []
+    for i, d in enumerate(drafts):
+        if cands.by_name(d.name) is not None or any(e.name == d.name for e in drafts[:i]):
+            continue  # an equal name merges: nothing to ask
+        options = [
+            (float(stored[k, i]), cands.names[k], cands.texts[k], cands.features[k])
+            for k in np.flatnonzero(stored[:, i] >= rule.judge_low)
+        ]
+        options += [
+            (float(own[j, i]), drafts[j].name, drafts[j].instruction, feats[j])
+            for j in range(i)
+            if own[j, i] >= rule.judge_low
+        ]
+        for sim, name, text, other in sorted(options, key=lambda o: -o[0]):
+            if vetoed(feats[i], other):
+                continue
+            if rule.in_band(sim):
+                out.append((i, name, text))
+            break
+    return out
+
+
+async def _ask_judge(
+    store: Store,
+    hid: int,
+    drafts: Sequence[BehaviorDraft],
+    vectors: np.ndarray,
+    instructions: np.ndarray,
+    embedder: TextEmbedder,
+    rule: DedupRule,
+    judge: str,
+) -> dict[tuple[str, str], str]:
+    """The judge's answers for the call's pairs in the band, asked before
+    the handbook's lock is taken (a model call takes seconds; the lock is
+    held for the decision and the insert only). The candidates are this
+    process's (read once if it has none): a pair that rows stored
+    meanwhile elsewhere bring into the band is not asked, and the
+    threshold decides it."""
+    from ethos.handbook.judge import judge_pairs
+
+    with _candidates_lock:
+        cands = _candidates.get((store.url, hid, embedder.name))
+    if cands is None:  # read for the question only; the lock's read is what is kept
+        cands = _new_candidates(embedder)
+        async with store.engine.connect() as conn:
+            await _read_candidates(conn, hid, cands, embedder)
+    pairs = _band_pairs(cands, drafts, vectors, instructions, rule)
+    verdicts = await judge_pairs(
+        judge, [((drafts[i].name, drafts[i].instruction), (n, t)) for i, n, t in pairs]
+    )
+    return {(drafts[i].name, n): v.answer for (i, n, _), v in zip(pairs, verdicts, strict=True)}
 
 
 def _merged_provenance(old: list[Any], new: Sequence[Provenance]) -> list[Any]:
@@ -549,6 +658,7 @@ async def add_behaviors(
     embedder: TextEmbedder | Literal["auto"] | None = "auto",
     merge_threshold: float = MERGE_THRESHOLD,
     rule: DedupRule | None = None,
+    judge: str | None = None,
 ) -> AddReport:
     """Store ``drafts`` in ``handbook`` (created if new), each merged into
     a near-duplicate when one exists (see :mod:`ethos.handbook.dedup`):
@@ -560,9 +670,20 @@ async def add_behaviors(
     instruction-only cosines) at or above which two behaviours are one,
     unless their words say they differ (see :func:`~ethos.handbook.dedup.is_duplicate`).
     Each draft stores both vectors (one blob, see
-    :func:`~ethos.handbook.embedder.to_bytes`)."""
+    :func:`~ethos.handbook.embedder.to_bytes`).
+
+    ``judge``: a model string (the curator or another) that decides the
+    drafts whose best candidate's similarity lies in the rule's band
+    (:mod:`ethos.handbook.judge`), asked concurrently before the lock is
+    taken; a merge it decided names it in the provenance it adds and in
+    ``Merge.judge``. Without embeddings there is no band and no call."""
     if rule is None:
-        rule = DedupRule(cosine=merge_threshold, lexical=DEFAULT_RULE.lexical)
+        rule = DedupRule(
+            cosine=merge_threshold,
+            lexical=DEFAULT_RULE.lexical,
+            judge_low=min(DEFAULT_RULE.judge_low, merge_threshold),
+            judge_high=max(DEFAULT_RULE.judge_high, merge_threshold),
+        )
     for d in drafts:
         if not isinstance(d, BehaviorDraft):
             raise BehaviorError(
@@ -581,6 +702,14 @@ async def add_behaviors(
             embedder, [d.search_text() for d in drafts] + [d.instruction for d in drafts]
         )
         vectors, instructions = both[: len(drafts)], both[len(drafts) :]
+    answers: dict[tuple[str, str], str] | None = None
+    if judge is not None and embedder is not None and vectors is not None:
+        assert instructions is not None  # embedded with the vectors
+        answers = await _ask_judge(
+            store, hid, list(drafts), vectors, instructions, embedder, rule, judge
+        )
+        report.judge = judge
+        report.judge_answers = dict(Counter(answers.values()))
     blob_model = embedder.name if embedder is not None else None
     now = utcnow()
     try:
@@ -598,7 +727,9 @@ async def add_behaviors(
                 vector = vectors[i] if vectors is not None else None
                 instruction = instructions[i] if instructions is not None else None
                 column = (known[0][:, i], known[1][:, i]) if known is not None else None
-                match = _best_match(cands, d, vector, rule, column, instruction)
+                match = _best_match(
+                    cands, d, vector, rule, column, instruction, answers, report.judge_unasked
+                )
                 if match is None:
                     row_id = (
                         await conn.execute(
@@ -627,8 +758,11 @@ async def add_behaviors(
                     cands.append(int(row_id), d, vector, instruction)
                     report.added.append(d.name)
                     continue
-                index, cosine = match
+                index, cosine, answer = match
                 kept = cands.names[index]
+                sources = d.provenance
+                if answer == "same":  # the judge decided: its name goes with the sources
+                    sources = [p.model_copy(update={"judge": judge}) for p in d.provenance]
                 row = (
                     await conn.execute(
                         select(BehaviorRow.provenance, BehaviorRow.tags).where(
@@ -640,7 +774,7 @@ async def add_behaviors(
                     update(BehaviorRow)
                     .where(BehaviorRow.id == cands.ids[index])
                     .values(
-                        provenance=_merged_provenance(row.provenance, d.provenance),
+                        provenance=_merged_provenance(row.provenance, sources),
                         tags=_merged_tags(row.tags, d.tags),
                         version=BehaviorRow.version + 1,
                         updated_at=now,
@@ -651,6 +785,7 @@ async def add_behaviors(
                         draft=d.name,
                         into=kept,
                         similarity=round(cosine, 4) if cosine is not None else None,
+                        judge=judge if answer == "same" else None,
                     )
                 )
     except BaseException:

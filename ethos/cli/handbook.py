@@ -53,6 +53,12 @@ def extract(
         help="How the curator answers: json (typed), lines (one 'behavior_<name>: "
         "<instruction>' a line, for small models), or auto (json, lines when json fails).",
     ),
+    judge: str | None = typer.Option(
+        None,
+        "--judge",
+        help="A model (the curator's string or another) that decides the near-duplicates "
+        "the embedding is unsure of; the threshold decides the rest and any unclear answer.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Reflect on each solved trace and store the behaviours it teaches
@@ -70,6 +76,11 @@ def extract(
             f"use one of: {', '.join(FORMATS)}",
         )
     _register_scripted(model)
+    if judge is not None:  # before the database opens: a judge that cannot answer stores nothing
+        from ethos.handbook.judge import check_judge
+
+        _register_scripted(judge)
+        check_judge(judge, cli_context(ctx).settings())
     is_file = source.endswith(".jsonl") or Path(source).is_file()
 
     async def work(store):
@@ -81,6 +92,7 @@ def extract(
                 handbook=handbook,
                 concurrency=concurrency,
                 output_format=output_format,
+                judge=judge,
             )
         return await extract_from_run(
             store,
@@ -89,6 +101,7 @@ def extract(
             handbook=handbook,
             concurrency=concurrency,
             output_format=output_format,
+            judge=judge,
         )
 
     report = cli_context(ctx).with_store(work)
@@ -104,11 +117,27 @@ def extract(
     )
     if not report.embedded:
         typer.echo("  no embedding model: near-duplicates were judged by their words")
+    if report.judge is not None:
+        asked = sum(report.judge_answers.values())
+        unclear = report.judge_answers.get("unparseable", 0) + report.judge_answers.get("failed", 0)
+        typer.echo(
+            f"  judge {report.judge}: asked about {asked} pair(s) "
+            f"({', '.join(f'{n} {k}' for k, n in sorted(report.judge_answers.items())) or 'none'})"
+            + (f"; on {unclear} the embedding decided" if unclear else "")
+        )
+        if report.judge_unasked:
+            typer.echo(
+                f"  {len(report.judge_unasked)} pair(s) in the judge's band met only under the "
+                "lock (traces curated at once): the threshold decided them"
+            )
     from collections import Counter
 
     folded = Counter((m.draft, m.into) for m in report.merged)
+    judged = {(m.draft, m.into): m.judge for m in report.merged if m.judge}
     for (draft, into), n in folded.items():
         again = f"{into} proposed again" if draft == into else f"{draft} merged into {into}"
+        if judged.get((draft, into)):
+            again += f" (judged by {judged[(draft, into)]})"
         typer.echo(f"  {again}" + (f" ({n} times)" if n > 1 else ""))
     for skipped in report.skipped:
         typer.echo(f"  skipped {skipped.trace}: {skipped.reason}")
