@@ -8,11 +8,12 @@ query; a query asked before comes from its cache) and a scan of the
 vectors: exact below ``PARTITION_MIN`` behaviours, over the nearest
 partitions above it. ``benchmarks/handbook_retrieval.py`` at 100,000
 behaviours on a 2-core CPU shared with other work, a new query's
-``retrieve`` p50 (this revision against the one before the scan used
-numpy's dot loop, written-in-place tile products and threshold-first
-ranking; 200 queries interleaved in one process, load ~2): 9.39 against
-10.36 ms, wall and CPU alike, the same top 5 for every query; the scan
-alone ~0.85 ms at load ~3-5. The forward of the query is ~80% matrix
+``retrieve`` p50 (this revision against the one before the scan took
+one dot product per vector, written-in-place tile products and
+threshold-first ranking, with sqrt(n) partitions and 10% read; 200
+queries interleaved in one process, load ~2): 9.39 against 10.36 ms,
+wall and CPU alike, the same top 5 for every query; the scan alone ~0.85
+ms at load ~3-5. The forward of the query is ~80% matrix
 products on one core (~70 GFLOP/s of ~100 measured for a large product
 here); two Python threads splitting it were slower on this box.
 Recall@5 against the exact scan: 1.0 on the benchmark's clustered vectors,
