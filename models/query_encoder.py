@@ -215,7 +215,7 @@ class NumpyMiniLM:
         """One text's vector. Each layer's arrays are written in place where
         the formula allows (bias, residual, layer norm, GELU), so a query
         makes few temporaries beside the four products per layer that do
-        the work (6.4 of 8.3 ms of CPU for a 21-token query, load ~1.5)."""
+        the work (most of a query's time)."""
         w = self.w
         if self._truncation != max_tokens:
             self.tokenizer.enable_truncation(max_tokens)
