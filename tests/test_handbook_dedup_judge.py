@@ -155,6 +155,23 @@ async def test_a_failing_judge_keeps_the_embedding_decision(store) -> None:
     assert report.judge_answers == {"failed": 1}
 
 
+async def test_a_pair_met_only_under_the_lock_is_decided_by_the_threshold(
+    store, judge, monkeypatch
+) -> None:
+    """A row another writer stored after the judge was asked (simulated: the
+    judge's pass found nothing to ask) is not judged under the lock: the
+    threshold decides it and the report lists it."""
+
+    async def nothing_asked(*args, **kwargs) -> dict:
+        return {}
+
+    monkeypatch.setattr(handbook_store, "_ask_judge", nothing_asked)
+    report = await add_pair(store, IN_BAND, judge.model)
+    assert judge.asked == []
+    assert [m.draft for m in report.merged] == [IN_BAND[0]]  # 0.6 >= 0.555
+    assert report.judge_unasked == [f"{IN_BAND[0]} ~ {KEPT[0]}"]
+
+
 async def test_drafts_of_one_call_are_judged_against_each_other(store, judge) -> None:
     judge.reply = "different"
     report = await add_behaviors(
