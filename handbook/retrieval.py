@@ -261,13 +261,10 @@ class HandbookIndex:
             ranking, share, ids = ranking[allowed], share[allowed], allowed
         else:
             ids = None
-        ranking = np.where(share >= threshold, ranking, -np.inf)
-        picked = _top(ranking, None, k, -math.inf)
-        return [
-            (int(ids[i]) if ids is not None else i, float(share[i]))
-            for i, s in picked
-            if s > -math.inf and share[i] > 0
-        ]
+        # rank only the behaviours holding a query word at the threshold
+        held = np.flatnonzero((share >= threshold) & (share > 0))
+        picked = _top(ranking[held], held, k, -math.inf)
+        return [(int(ids[i]) if ids is not None else i, float(share[i])) for i, _ in picked]
 
 
 def _cosines(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
@@ -298,7 +295,10 @@ def _top(
         return []
     keep = np.flatnonzero(scores >= _at_least(threshold, scores.dtype))
     if len(keep) > k:
-        keep = keep[np.argpartition(scores[keep], len(keep) - k)[-k:]]
+        # the k best as the k smallest of the negated scores: selecting the
+        # len - k'th of many equal scores (BM25's -inf for the rows left out)
+        # took ~14 ms for 100,000 against ~1 ms this way
+        keep = keep[np.argpartition(-scores[keep], k - 1)[:k]]
     order = keep[np.argsort(-scores[keep], kind="stable")]
     return [(int(ids[i]) if ids is not None else int(i), float(scores[i])) for i in order]
 
