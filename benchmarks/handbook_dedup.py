@@ -225,8 +225,10 @@ def best_threshold(p: Pairs, score: np.ndarray) -> float:
     real = ~p.copy
 
     def worst(t: float) -> float:
-        r = precision_recall(p.decide(score, t)[real], p.y[real])
-        return min(r["precision"], r["recall"])
+        # exact fractions: rounded ones tie thresholds that differ
+        pred, y = p.decide(score, t)[real], p.y[real]
+        tp = int((pred & y).sum())
+        return min(tp / max(int(pred.sum()), 1), tp / max(int(y.sum()), 1))
 
     values = np.array([worst(t) for t in GRID])
     best = GRID[values == values.max()]
@@ -528,6 +530,16 @@ def main() -> None:
         "--cover", type=float, default=COVER, help="share of the errors the band holds (band, cv)"
     )
     args = parser.parse_args()
+    if any(not math.isfinite(c) or c <= 0 for c in args.c) or not args.c:
+        parser.exit(2, "handbook_dedup: --c takes one or more penalties above 0, e.g. --c 1 10\n")
+    if not args.decisions:
+        parser.exit(2, f"handbook_dedup: --decisions takes one or more of {', '.join(DECISIONS)}\n")
+    if args.command != "cv" and (
+        args.no_copies or args.c != [C] or args.decisions != list(DECISIONS)
+    ):
+        parser.exit(2, "handbook_dedup: --c, --decisions and --no-copies go with cv\n")
+    if not 0 < args.cover <= 1:
+        parser.exit(2, "handbook_dedup: --cover is a share of the errors, above 0 and at most 1\n")
     if args.judge is not None:
         if args.command not in ("cv", "heldout"):
             parser.exit(2, "handbook_dedup: --judge goes with cv or heldout\n")
