@@ -286,3 +286,26 @@ def test_an_equal_name_always_merges() -> None:
     x = features("behavior_check_units", "Convert every quantity to one unit first.")
     y = features("behavior_check_units", "Look at the weather before leaving.")
     assert is_duplicate(x, y, cosine=0.1)
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["cv", "--c", "0"], "--c takes one or more penalties above 0"),
+        (["cv", "--c"], "--c takes one or more penalties above 0"),
+        (["cv", "--decisions"], "--decisions takes one or more of"),
+        (["fit", "--no-copies"], "--c, --decisions and --no-copies go with cv"),
+        (["heldout", "--c", "3"], "--c, --decisions and --no-copies go with cv"),
+        (["band", "--cover", "0"], "--cover is a share of the errors"),
+    ],
+)
+def test_the_benchmark_refuses_a_misuse_in_one_line(monkeypatch, capsys, argv, says) -> None:
+    """Before anything is embedded (a --c 0 used to fail with a division by
+    zero after the pairs were embedded; cv-only flags were ignored)."""
+    bench = _benchmark()
+    monkeypatch.setattr("sys.argv", ["handbook_dedup.py", *argv])
+    with pytest.raises(SystemExit) as exited:
+        bench.main()
+    assert exited.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and says in err
