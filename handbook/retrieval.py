@@ -3,7 +3,7 @@
 A handbook is read into an in-memory index once per process (names,
 instructions, tags, and the embeddings stored at insertion), and a query
 then costs one embedding of the query by the numpy MiniLM of
-:mod:`ethos.models.query_encoder` (8.4 to 10.9 ms p50 for a new query
+:mod:`ethos.models.query_encoder` (8.2 to 10.9 ms p50 for a new query
 of ~21 tokens on this project's 2-core CPU, by run; a query asked before
 comes from its cache) and a scan of the vectors: exact below
 ``PARTITION_MIN`` behaviours, over the nearest partitions above it.
