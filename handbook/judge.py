@@ -30,9 +30,10 @@ ANSWERS: tuple[str, ...] = ("same", "different", "unparseable", "failed")
 JUDGE_MAX_TOKENS = 16
 JUDGE_CONCURRENCY = 4
 
-_WORD = re.compile(r"\b(not the same|different|distinct|same|identical|yes|no)\b")
+_WORD = re.compile(r"\b(not the same|not identical|different|distinct|same|identical|yes|no)\b")
 _MEANS = {
     "not the same": "different",
+    "not identical": "different",
     "different": "different",
     "distinct": "different",
     "no": "different",
@@ -53,7 +54,8 @@ class Verdict:
 
 def parse_verdict(text: str) -> Answer:
     """same or different from the judge's answer (its first telling word:
-    same, identical, yes; different, distinct, not the same, no), or
+    same, identical, yes; different, distinct, not the same, not
+    identical, no), or
     unparseable (no such word, or the question's "same or different"
     echoed back)."""
     low = text.lower()

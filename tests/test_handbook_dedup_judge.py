@@ -94,6 +94,7 @@ def test_parse_verdict_reads_the_first_telling_word() -> None:
     assert parse_verdict("Same.") == "same"
     assert parse_verdict("They are different steps") == "different"
     assert parse_verdict("No, A is not the same as B") == "different"
+    assert parse_verdict("They are not identical.") == "different"
     assert parse_verdict("same or different") == "unparseable"
     assert parse_verdict("I think A is about data") == "unparseable"
 
