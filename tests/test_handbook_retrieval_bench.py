@@ -83,7 +83,10 @@ def test_text_recall_is_the_share_of_the_exact_top_5_found(monkeypatch) -> None:
     index = retrieval.HandbookIndex.__new__(retrieval.HandbookIndex)
     index.rows, index.vectors, index.tag_index = [None] * 3000, stored.copy(), {}
     index.build_partitions()
+    # partitioned (the approximate search whose recall is measured), one group per
+    # LISTS_PER_ROOT * sqrt(n) centres
     assert index.partitions is not None
+    assert len(index.partitions[0]) == int(retrieval.LISTS_PER_ROOT * 3000**0.5)
     found = []
     for q, best in zip(asked, exact, strict=True):
         got = {i for i, _ in index.search_vector(q, k=5, threshold=-1.0)}
